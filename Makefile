@@ -1,0 +1,103 @@
+# Bridgehead — the two commands a newcomer needs are `make demo` and `make test`.
+# Everything is installed into .venv from the pinned requirements/*.txt with uv (installed into the venv).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE := bridgehead.site.settings
+
+.PHONY: help venv install install-dev lock demo serve worker test test-fast test-browser lint format \
+        messages compile-messages browser-deps fonts bench-schedule bench-match clean
+
+help:
+	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, run the engines, serve on http://$(HOST):$(PORT)/"
+	@echo "make test   - install, lint (ruff, import-linter) and run the whole test suite"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+
+venv: $(UV)
+
+# Stamp files: reinstall only when the pins change.
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/base.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.dev-installed
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.base-installed
+	@touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+# Re-pin after editing pyproject.toml (no registry address is written: DESIGN §7).
+lock: $(UV)
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements/base.txt
+	$(UV) pip compile --quiet --python-version 3.11 --extra dev --extra e5 pyproject.toml -o requirements/dev.txt
+
+compile-messages:
+	$(BIN)/bridgehead manage compile_translations
+
+messages:
+	cd src/bridgehead && ../../$(BIN)/django-admin makemessages -l ko --no-obsolete --ignore 'engines/*'
+
+fonts:
+	@fc-list 2>/dev/null | grep -qi -E 'noto sans cjk|nanum' || \
+	  (echo "Installing a Korean font (fonts-noto-cjk) for PDF reports" && \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) || \
+	   echo "warning: could not install fonts-noto-cjk; PDF reports will lack Korean glyphs")
+
+demo: install fonts
+	@mkdir -p var
+	$(BIN)/bridgehead manage migrate --no-input -v 0
+	$(MAKE) --no-print-directory compile-messages
+	$(BIN)/bridgehead manage collectstatic --no-input -v 0
+	$(BIN)/bridgehead demo
+	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)
+
+worker: install
+	$(BIN)/bridgehead worker
+
+browser-deps:
+	@test -x /usr/bin/chromium || \
+	  (echo "Installing Debian's chromium for the browser tests" && apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+test: install-dev browser-deps fonts lint
+	@mkdir -p var
+	$(MAKE) --no-print-directory compile-messages
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(BIN)/pytest -n 2 -m "not browser and not slow" $(PYTEST_ARGS)
+
+format: install-dev
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench-schedule: install-dev
+	$(BIN)/python bench/schedule/run.py $(BENCH_ARGS)
+
+bench-match: install-dev
+	$(BIN)/python bench/match/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
