@@ -1,0 +1,408 @@
+"""Scalable heuristic: break-aware greedy construction, repair by ejection, local search over Kempe chains.
+
+Why this shape: at BIO scale (60,000 requests, 64 slots, ~1,000 tables) the exact model has millions of
+variables, but the structure is benign — a participant's meetings only need *some* free common slot, and a
+break only appears when her meetings are not contiguous inside a session. So:
+
+1. **Greedy**: meetings in a seeded order (fixed first, then weight, then the busiest participant first) go
+   into the slot that extends the blocks of all their participants, else one that at least does not open a
+   gap for anybody, else any free slot. Slot sets are Python-int bitmasks, so "free for both, allowed, table
+   left" is three integer operations.
+2. **Repair**: a meeting left out is inserted by moving each meeting blocking it (a participant busy, or the
+   slot's tables full) to another slot where it fits, one level deep.
+3. **Local search**: for each participant with a break, try moving each of her meetings to a slot next to her
+   other meetings. If the target slot is busy for someone, swap the *Kempe chain* — the connected set of
+   meetings in the two slots that share participants — which keeps every participant at one meeting per
+   slot by construction. A move is kept only if it lowers total breaks (ties broken toward a lower worst
+   case), so the search is deterministic for a seed and terminates.
+
+Meetings from a ``previous`` schedule are *pinned*: the local search never moves them, and the repair step
+moves one only to make room for a meeting that is otherwise left out (it is then counted as moved).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from .model import Problem, bits
+
+
+class Stopped(Exception):
+    """Raised inside the search when the caller's stop request or the time limit arrives."""
+
+
+class State:
+    """A partial schedule with the incremental bookkeeping that makes moves O(participants of a meeting)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.pb = problem
+        self.slot_of = [-1] * problem.n_meetings
+        self.busy = [0] * problem.n_parts
+        self.count = [0] * problem.n_parts
+        self.at: list[dict[int, int]] = [{} for _ in range(problem.n_parts)]
+        self.in_person_used = [0] * problem.n_slots
+        self.full = 0  # slots whose tables are all taken by in-person meetings
+        self.pinned = [False] * problem.n_meetings
+        self.by_slot: list[set[int]] = [set() for _ in range(problem.n_slots)]
+        for s in range(problem.n_slots):
+            if problem.tables[s] == 0:
+                self.full |= 1 << s
+
+    # -- basic moves -------------------------------------------------------------------------------
+    def place(self, m: int, s: int) -> None:
+        pb = self.pb
+        self.slot_of[m] = s
+        bit = 1 << s
+        for p in pb.parts[m]:
+            self.busy[p] |= bit
+            self.count[p] += 1
+            self.at[p][s] = m
+        if pb.in_person[m]:
+            self.in_person_used[s] += 1
+            if self.in_person_used[s] >= pb.tables[s]:
+                self.full |= bit
+            self.by_slot[s].add(m)
+
+    def remove(self, m: int) -> int:
+        pb = self.pb
+        s = self.slot_of[m]
+        self.slot_of[m] = -1
+        bit = 1 << s
+        for p in pb.parts[m]:
+            self.busy[p] &= ~bit
+            self.count[p] -= 1
+            del self.at[p][s]
+        if pb.in_person[m]:
+            self.in_person_used[s] -= 1
+            self.full &= ~bit
+            self.by_slot[s].discard(m)
+        return s
+
+    def free_slots(self, m: int) -> int:
+        """Slots where meeting ``m`` (not placed) fits right now."""
+        pb = self.pb
+        mask = pb.allowed[m]
+        for p in pb.parts[m]:
+            if self.count[p] >= pb.cap[p]:
+                return 0
+            mask &= ~self.busy[p]
+        if pb.in_person[m]:
+            mask &= ~self.full
+        return mask
+
+    # -- slot choice -------------------------------------------------------------------------------
+    def _session_cover(self, busy: int) -> int:
+        cover = 0
+        for _, _, smask in self.pb.sessions:
+            if busy & smask:
+                cover |= smask
+        return cover
+
+    def best_slot(self, m: int, candidates: int) -> int:
+        """Pick the candidate slot that is least likely to open a break (see module docstring, step 1)."""
+        pb = self.pb
+        all_ext = candidates
+        all_good = candidates
+        any_ext = 0
+        any_good = 0
+        for p in pb.parts[m]:
+            b = self.busy[p]
+            ext = (((b << 1) & ~pb.session_first_mask) | ((b >> 1) & ~pb.session_last_mask)) & ~b
+            good = ext | (pb.all_mask & ~self._session_cover(b))
+            all_ext &= ext
+            all_good &= good
+            any_ext |= ext
+            any_good |= good
+        for tier in (all_ext, all_good & any_ext, all_good, candidates & any_ext, candidates & any_good):
+            if tier:
+                return (tier & -tier).bit_length() - 1
+        return (candidates & -candidates).bit_length() - 1
+
+    # -- objective ----------------------------------------------------------------------------------
+    def breaks(self, p: int) -> int:
+        return self.pb.breaks_of(p, self.busy[p])
+
+
+def greedy(state: State, order: list[int]) -> None:
+    for m in order:
+        if state.slot_of[m] >= 0:
+            continue
+        cand = state.free_slots(m)
+        if cand:
+            state.place(m, state.best_slot(m, cand))
+
+
+def meeting_order(problem: Problem, rng: random.Random, fair: bool = False) -> list[int]:
+    """Fixed meetings first, then by weight, then meetings of busy participants (hardest to fit) first."""
+    degree = [len(ms) for ms in problem.meetings_of]
+    noise = [rng.random() for _ in range(problem.n_meetings)]
+    order = sorted(
+        range(problem.n_meetings),
+        key=lambda m: (
+            problem.fixed[m] < 0,
+            -problem.weight[m],
+            -max(degree[p] for p in problem.parts[m]),
+            problem.allowed[m].bit_count(),
+            noise[m],
+        ),
+    )
+    if not fair:
+        return order
+    # "fair": first one meeting for each participant, scarcest participants first, then the rest.
+    first: list[int] = []
+    covered = [False] * problem.n_parts
+    for p in sorted(range(problem.n_parts), key=lambda p: (degree[p], noise[p % len(noise)] if noise else 0)):
+        if covered[p] or not problem.meetings_of[p]:
+            continue
+        options = [m for m in problem.meetings_of[p] if problem.allowed[m]]
+        if not options:
+            continue
+        m = max(options, key=lambda m: (problem.weight[m], -max(degree[q] for q in problem.parts[m])))
+        first.append(m)
+        for q in problem.parts[m]:
+            covered[q] = True
+    chosen = set(first)
+    fixed = [m for m in order if problem.fixed[m] >= 0]
+    return fixed + [m for m in first if problem.fixed[m] < 0] + [m for m in order if m not in chosen and problem.fixed[m] < 0]
+
+
+def repair(state: State, unscheduled: list[int], check_stop: Callable[[], None]) -> int:
+    """Insert left-out meetings by relocating the meetings that block them; returns how many were inserted."""
+    pb = state.pb
+    inserted = 0
+    for n, m in enumerate(unscheduled):
+        if n % 64 == 0:
+            check_stop()
+        if state.slot_of[m] >= 0 or not pb.allowed[m]:
+            continue
+        if any(state.count[p] >= pb.cap[p] for p in pb.parts[m]):
+            continue
+        cand = state.free_slots(m)
+        if cand:
+            state.place(m, state.best_slot(m, cand))
+            inserted += 1
+            continue
+        if _insert_by_ejection(state, m):
+            inserted += 1
+    return inserted
+
+
+def _relocation(state: State, b: int, avoid: int) -> int:
+    """A slot other than ``avoid`` where the (removed) meeting ``b`` fits now, or -1."""
+    mask = state.free_slots(b) & ~(1 << avoid)
+    return state.best_slot(b, mask) if mask else -1
+
+
+def _insert_by_ejection(state: State, m: int) -> bool:
+    """Try each allowed slot of ``m``: move the meetings blocking it elsewhere, undo if that fails."""
+    pb = state.pb
+    for t in bits(pb.allowed[m]):
+        blockers = sorted({state.at[p][t] for p in pb.parts[m] if t in state.at[p]})
+        if any(pb.fixed[b] >= 0 for b in blockers):
+            continue
+        for b in blockers:
+            state.remove(b)
+        moved: list[int] = []
+        for b in blockers:
+            dest = _relocation(state, b, t)
+            if dest < 0:
+                break
+            state.place(b, dest)
+            moved.append(b)
+        ok = len(moved) == len(blockers)
+        freed = -1
+        if ok and pb.in_person[m] and state.full >> t & 1:
+            freed = _free_a_table(state, t)
+            ok = freed >= 0
+        if ok and state.free_slots(m) >> t & 1:
+            state.place(m, t)
+            for b in moved:
+                state.pinned[b] = False
+            return True
+        if freed >= 0:
+            state.remove(freed)
+            state.place(freed, t)
+        for b in moved:
+            state.remove(b)
+        for b in blockers:
+            state.place(b, t)
+    return False
+
+
+def _free_a_table(state: State, t: int) -> int:
+    """Move one in-person meeting out of slot ``t`` to free a table; returns it, or -1."""
+    pb = state.pb
+    for tried, b in enumerate(sorted(state.by_slot[t])):
+        if tried >= 40:
+            break
+        if pb.fixed[b] >= 0:
+            continue
+        state.remove(b)
+        dest = _relocation(state, b, t)
+        if dest >= 0:
+            state.place(b, dest)
+            return b
+        state.place(b, t)
+    return -1
+
+
+def local_search(
+    state: State,
+    rng: random.Random,
+    check_stop: Callable[[], None],
+    max_rounds: int = 30,
+    report: Callable[[int], None] | None = None,
+) -> None:
+    """Lower total breaks with single moves and Kempe-chain swaps until no move helps (see module doc)."""
+    pb = state.pb
+    for _ in range(max_rounds):
+        improved = 0
+        todo = [p for p in range(pb.n_parts) if state.count[p] >= 2 and state.breaks(p) > 0]
+        rng.shuffle(todo)
+        for n, p in enumerate(todo):
+            if n % 32 == 0:
+                check_stop()
+            if state.breaks(p) == 0:
+                continue
+            improved += _improve_participant(state, p)
+        if report is not None:
+            report(improved)
+        if improved == 0:
+            return
+
+
+def _improve_participant(state: State, p: int) -> int:
+    pb = state.pb
+    gains = 0
+    for m in sorted(state.at[p].values()):
+        if state.slot_of[m] < 0 or pb.fixed[m] >= 0 or state.pinned[m]:
+            continue
+        s = state.slot_of[m]
+        b = state.busy[p] & ~(1 << s)
+        ext = (((b << 1) & ~pb.session_first_mask) | ((b >> 1) & ~pb.session_last_mask)) & ~b
+        targets = ext & pb.allowed[m] & ~(1 << s)
+        for t in bits(targets):
+            if _try_kempe(state, m, s, t):
+                gains += 1
+                break
+        if state.breaks(p) == 0:
+            break
+    return gains
+
+
+def _try_kempe(state: State, m: int, s: int, t: int) -> bool:
+    """Swap the Kempe chain of meeting ``m`` between slots ``s`` and ``t`` if it lowers breaks."""
+    pb = state.pb
+    comp_s = {m}
+    comp_t: set[int] = set()
+    frontier = [(m, s)]
+    while frontier:
+        cur, slot = frontier.pop()
+        other = t if slot == s else s
+        for q in pb.parts[cur]:
+            nb = state.at[q].get(other)
+            if nb is None:
+                continue
+            target = comp_t if other == t else comp_s
+            if nb not in target:
+                if pb.fixed[nb] >= 0 or state.pinned[nb] or len(comp_s) + len(comp_t) > 12:
+                    return False
+                target.add(nb)
+                frontier.append((nb, other))
+    bit_s, bit_t = 1 << s, 1 << t
+    for a in comp_s:
+        if not pb.allowed[a] & bit_t:
+            return False
+    for a in comp_t:
+        if not pb.allowed[a] & bit_s:
+            return False
+    d_s = sum(pb.in_person[a] for a in comp_t) - sum(pb.in_person[a] for a in comp_s)
+    if state.in_person_used[s] + d_s > pb.tables[s] or state.in_person_used[t] - d_s > pb.tables[t]:
+        return False
+    people = {q for a in comp_s | comp_t for q in pb.parts[a]}
+    before = [pb.breaks_of(q, state.busy[q]) for q in people]
+    after = []
+    for q in people:
+        b = state.busy[q]
+        has_s, has_t = b & bit_s, b & bit_t
+        b &= ~(bit_s | bit_t)
+        if has_s:
+            b |= bit_t
+        if has_t:
+            b |= bit_s
+        after.append(pb.breaks_of(q, b))
+    delta = sum(after) - sum(before)
+    if delta > 0 or (delta == 0 and max(after) >= max(before)):
+        return False
+    for a in comp_s | comp_t:
+        state.remove(a)
+    for a in comp_s:
+        state.place(a, t)
+    for a in comp_t:
+        state.place(a, s)
+    return True
+
+
+def assign_tables(problem: Problem, slot_of: list[int], previous_tables: dict[int, int] | None = None) -> list[int | None]:
+    """Table numbers: in-person meetings first (keeping a previous table when free), then "either" meetings
+    while tables remain; everything else is virtual (None)."""
+    tables: list[int | None] = [None] * problem.n_meetings
+    used: list[set[int]] = [set() for _ in range(problem.n_slots)]
+    prev = previous_tables or {}
+    by_slot: list[list[int]] = [[] for _ in range(problem.n_slots)]
+    for m, s in enumerate(slot_of):
+        if s >= 0 and problem.mode[m] != "virtual":
+            by_slot[s].append(m)
+    for s, ms in enumerate(by_slot):
+        ms.sort(key=lambda m: (problem.mode[m] != "in_person", m))
+        for m in ms:
+            want = prev.get(m)
+            if want is not None and 1 <= want <= problem.tables[s] and want not in used[s]:
+                tables[m] = want
+                used[s].add(want)
+        nxt = 1
+        for m in ms:
+            if tables[m] is not None:
+                continue
+            while nxt in used[s]:
+                nxt += 1
+            if nxt > problem.tables[s]:
+                break
+            tables[m] = nxt
+            used[s].add(nxt)
+    return tables
+
+
+def elapsed_since(t0: float) -> float:
+    return time.perf_counter() - t0
+
+
+def enforce_spread(state: State) -> int:
+    """Drop meetings until no participant's breaks exceed the least-broken one's by more than
+    ``max_break_spread``; the local search does not see that rule, CP-SAT does. Returns meetings dropped."""
+    pb = state.pb
+    spread = pb.instance.max_break_spread
+    if spread is None:
+        return 0
+    dropped = 0
+    while True:
+        per = [state.breaks(p) for p in range(pb.n_parts)]
+        lo = min(per, default=0)
+        worst = [p for p in range(pb.n_parts) if per[p] - lo > spread]
+        if not worst:
+            return dropped
+        p = worst[0]
+        best_m, best_gain = -1, None
+        for m in state.at[p].values():
+            if pb.fixed[m] >= 0:
+                continue
+            s = state.slot_of[m]
+            gain = sum(pb.breaks_of(q, state.busy[q] & ~(1 << s)) - per[q] for q in pb.parts[m])
+            if best_gain is None or gain < best_gain:
+                best_m, best_gain = m, gain
+        if best_m < 0:
+            return dropped
+        state.remove(best_m)
+        dropped += 1
