@@ -1,0 +1,130 @@
+"""Agreement endpoints: readable by those who may see the agreement (others get 404), written by site admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from bridgehead.agreements.models import Agreement, Commitment, Signatory
+from bridgehead.agreements.rules import visible_agreements
+from bridgehead.api.errors import forbidden, raise_for_form
+from bridgehead.core.http import require
+
+router = Router(tags=["agreements"])
+
+
+class SignatoryOut(Schema):
+    organisation: str = Field(..., alias="organisation.slug")
+    organisation_name_ko: str = Field(..., alias="organisation.name_ko")
+    organisation_name_en: str = Field(..., alias="organisation.name_en")
+    signed_by_ko: str
+    signed_by_en: str
+
+
+class CommitmentOut(Schema):
+    id: int
+    text_ko: str
+    text_en: str
+    sectors: list[str]
+
+    @staticmethod
+    def resolve_sectors(obj: Commitment) -> list[str]:
+        return [s.code for s in obj.sectors.all()]
+
+
+class AgreementOut(Schema):
+    slug: str
+    title_ko: str
+    title_en: str
+    signed_at: datetime
+    time_zone: str
+    place_ko: str
+    place_en: str
+    summary_ko: str
+    summary_en: str
+    source_url: str
+    is_synthetic: bool
+
+
+class AgreementDetailOut(AgreementOut):
+    signatories: list[SignatoryOut]
+    commitments: list[CommitmentOut]
+
+    @staticmethod
+    def resolve_signatories(obj: Agreement):
+        return obj.signatories.select_related("organisation")
+
+    @staticmethod
+    def resolve_commitments(obj: Agreement):
+        return obj.commitments.prefetch_related("sectors")
+
+
+class AgreementIn(Schema):
+    slug: str = Field(..., max_length=120, pattern=r"^[-a-z0-9_]+$")
+    title_ko: str = Field("", max_length=300)
+    title_en: str = Field("", max_length=300)
+    signed_at: datetime
+    time_zone: str = Field(..., max_length=64)
+    place_ko: str = Field("", max_length=200)
+    place_en: str = Field("", max_length=200)
+    summary_ko: str = Field("", max_length=10000)
+    summary_en: str = Field("", max_length=10000)
+    signatories: list[str] = Field(default_factory=list, description="organisation slugs")
+
+
+class AgreementPatch(Schema):
+    title_ko: str | None = Field(None, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    signed_at: datetime | None = None
+    time_zone: str | None = Field(None, max_length=64)
+    place_ko: str | None = Field(None, max_length=200)
+    place_en: str | None = Field(None, max_length=200)
+    summary_ko: str | None = Field(None, max_length=10000)
+    summary_en: str | None = Field(None, max_length=10000)
+
+
+@router.get("", response=list[AgreementOut])
+def list_agreements(request):
+    return visible_agreements(request.user, Agreement.objects.all())
+
+
+@router.get("/{slug}", response=AgreementDetailOut)
+def get_agreement(request, slug: str):
+    agreement = get_object_or_404(Agreement, slug=slug)
+    require(request.user, "agreements.view_agreement", agreement, hide=True)
+    return agreement
+
+
+@router.post("", response={201: AgreementDetailOut})
+def create_agreement(request, payload: AgreementIn):
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise forbidden()
+    from bridgehead.agreements.forms import AgreementForm
+
+    data = payload.dict()
+    form = AgreementForm(data=data)
+    raise_for_form(form)
+    with transaction.atomic():
+        agreement = form.save()
+        for order, organisation in enumerate(form.cleaned_data["signatory_organisations"]):
+            Signatory.objects.create(agreement=agreement, organisation=organisation, order=order)
+    return 201, agreement
+
+
+@router.patch("/{slug}", response=AgreementDetailOut)
+def update_agreement(request, slug: str, payload: AgreementPatch):
+    agreement = get_object_or_404(Agreement, slug=slug)
+    require(request.user, "agreements.view_agreement", agreement, hide=True)
+    if not request.user.has_perm("agreements.change_agreement", agreement):
+        raise forbidden()
+    from bridgehead.agreements.forms import AgreementForm
+
+    current = {f: getattr(agreement, f) for f in AgreementForm.Meta.fields}
+    current["signatories"] = list(agreement.signatories.values_list("organisation__slug", flat=True))
+    form = AgreementForm(data={**current, **payload.dict(exclude_unset=True)}, instance=agreement)
+    raise_for_form(form)
+    form.save()
+    return agreement

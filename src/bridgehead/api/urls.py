@@ -1,0 +1,40 @@
+"""The REST API (django-ninja) mounted at /api/, OpenAPI docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+
+from bridgehead import __version__
+from bridgehead.api import agreements, registry
+from bridgehead.api.auth import AUTH
+from bridgehead.api.errors import FormErrors
+
+api = NinjaAPI(
+    title="Bridgehead API",
+    version=__version__,
+    description="Registry and agreements of Bridgehead. Authenticate with `Authorization: Bearer <token>` "
+    "(create tokens under Account → API tokens) or the browser session.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(FormErrors)
+def form_errors(request, exc: FormErrors):
+    return api.create_response(request, {"detail": exc.detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+api.add_router("/", registry.router)
+api.add_router("/agreements", agreements.router)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.core.enums import COMMON_TIME_ZONES, Language
+from bridgehead.core.models import User
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    others = sorted(zoneinfo.available_timezones() - set(COMMON_TIME_ZONES))
+    return [(z, z) for z in COMMON_TIME_ZONES] + [(z, z) for z in others if "/" in z]
+
+
+class PreferencesForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "language", "time_zone"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What is this token for?"), max_length=100)

@@ -1,0 +1,25 @@
+"""Small helpers views share: permission checks that fail closed, and safe download responses."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+
+
+def require(user, perm: str, obj=None, *, hide: bool = False) -> None:
+    """Refuse unless ``user`` has ``perm`` (on ``obj``). ``hide`` answers 404 so that the existence of
+    another program's or agreement's data is not revealed."""
+    if not user.has_perm(perm, obj):
+        if hide:
+            raise Http404
+        raise PermissionDenied
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

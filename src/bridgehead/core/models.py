@@ -1,0 +1,164 @@
+"""Users, their roles and API tokens.
+
+A person can hold several roles in several programs (DESIGN §1), so roles are rows, not flags on the user:
+each :class:`RoleAssignment` names the role and its scope — a program, an agreement (observers) or an
+organisation (startup and partner members). Site administrators have no scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.core.enums import Language, Role
+
+
+def validate_time_zone(value: str) -> None:
+    """Accept only IANA zone names that this Python knows, so every stored zone can be activated."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class User(AbstractUser):
+    """A login. Language and time zone drive how every page and e-mail is rendered for this person."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone]
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.is_superuser or self.roles.filter(role=Role.SITE_ADMIN).exists()
+
+
+class RoleAssignment(models.Model):
+    """One role held by one user, in one scope (or site-wide for site administrators)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments",
+        verbose_name=_("program"),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="role_assignments", verbose_name=_("agreement"),
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="role_assignments", verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        # One row per (user, role, scope). Partial constraints, because SQLite cannot treat NULLs as equal.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"], name="unique_site_wide_role",
+                condition=Q(program__isnull=True, agreement__isnull=True, organisation__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "program"], name="unique_program_role",
+                condition=Q(program__isnull=False, organisation__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agreement"], name="unique_agreement_role", condition=Q(agreement__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"], name="unique_organisation_role",
+                condition=Q(organisation__isnull=False, program__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "program"], name="unique_organisation_program_role",
+                condition=Q(organisation__isnull=False, program__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.program or self.agreement or self.organisation
+        return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+    def clean(self) -> None:
+        """Each role has exactly the scope it needs; a mis-scoped role would silently grant nothing."""
+        needs = {
+            Role.SITE_ADMIN: set(),
+            Role.OBSERVER: {"agreement"},
+            Role.PROGRAM_MANAGER: {"program"},
+            Role.REVIEWER: {"program"},
+            Role.MENTOR: {"program"},
+            Role.STARTUP_MEMBER: {"organisation"},
+            Role.PARTNER_MEMBER: {"organisation"},
+        }[Role(self.role)]
+        given = {name for name in ("program", "agreement", "organisation") if getattr(self, f"{name}_id")}
+        missing = needs - given
+        if missing:
+            raise ValidationError({name: _("This role needs a %(scope)s.") % {"scope": name} for name in missing})
+        extra = given - needs - ({"program"} if self.role in {Role.STARTUP_MEMBER, Role.PARTNER_MEMBER} else set())
+        if extra:
+            raise ValidationError(
+                {name: _("This role cannot be scoped to a %(scope)s.") % {"scope": name} for name in extra}
+            )
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def authenticate(self, raw: str) -> ApiToken | None:
+        """Find the live token for a raw key; only hashes are stored, so a leaked database leaks no keys."""
+        token = self.select_related("user").filter(key_hash=_hash_token(raw), revoked_at__isnull=True).first()
+        if token is None or not token.user.is_active:
+            return None
+        return token
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts using the REST API, acting with its user's permissions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token and return it with the raw key, which is shown once and never stored."""
+        raw = "bh_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=_hash_token(raw))
+        return token, raw
+
+    def touch(self) -> None:
+        self.last_used_at = timezone.now()
+        self.save(update_fields=["last_used_at"])

@@ -1,0 +1,85 @@
+"""Account pages: home, preferences (language and time zone), language switch, API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bridgehead.agreements.models import Agreement
+from bridgehead.agreements.rules import visible_agreements
+from bridgehead.core.enums import Language
+from bridgehead.core.forms import ApiTokenForm, PreferencesForm
+from bridgehead.core.models import ApiToken
+from bridgehead.programs.models import Program
+from bridgehead.programs.rules import visible_programs
+from bridgehead.registry.models import Cluster, Organisation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "core/welcome.html", {"clusters": Cluster.objects.all()})
+    agreements = visible_agreements(request.user, Agreement.objects.all()).prefetch_related("signatories")
+    programs = visible_programs(request.user, Program.objects.select_related("agreement"))
+    my_roles = request.user.roles.select_related("program", "agreement", "organisation")
+    return render(request, "core/home.html", {
+        "agreements": agreements, "programs": programs, "my_roles": my_roles,
+        "clusters": Cluster.objects.all(), "organisation_count": Organisation.objects.count(),
+    })
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the UI language, remembered on the account (and in a cookie for anonymous visitors)."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in Language.values:
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences were saved."))
+        response = redirect("preferences")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+        return response
+    return render(request, "core/preferences.html", {"form": form, "roles": request.user.roles.all()})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    raw_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "raw_key": raw_key})
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("api-tokens")
+
+

@@ -1,0 +1,27 @@
+"""The sector taxonomy shipped with Bridgehead (dotted codes: the parent is the prefix)."""
+
+SECTORS: list[tuple[str, str, str]] = [
+    ("bio", "바이오", "Bio & life sciences"),
+    ("bio.therapeutics", "신약·치료제", "Therapeutics"),
+    ("bio.biologics", "바이오의약품", "Biologics"),
+    ("bio.genomics", "유전체", "Genomics"),
+    ("bio.cell-gene", "세포·유전자 치료", "Cell & gene therapy"),
+    ("bio.synbio", "합성생물학", "Synthetic biology"),
+    ("health", "헬스케어", "Health care"),
+    ("health.digital", "디지털 헬스케어", "Digital health"),
+    ("health.ai", "의료 인공지능", "AI in health care"),
+    ("health.wearables", "웨어러블", "Wearables"),
+    ("health.telemedicine", "원격의료", "Telemedicine"),
+    ("health.data", "의료 데이터", "Health data"),
+    ("medtech", "의료기술", "Medical technology"),
+    ("medtech.devices", "의료기기", "Medical devices"),
+    ("medtech.diagnostics", "진단", "Diagnostics"),
+    ("medtech.imaging", "의료영상", "Medical imaging"),
+    ("industry", "주력 산업", "Industry"),
+    ("industry.semiconductors", "반도체", "Semiconductors"),
+    ("industry.aerospace", "항공우주", "Aerospace"),
+    ("industry.automotive", "자동차", "Automotive"),
+    ("industry.shipbuilding", "조선", "Shipbuilding"),
+    ("industry.petrochemicals", "석유화학", "Petrochemicals"),
+    ("industry.batteries", "이차전지", "Batteries"),
+]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.registry.enums import OrganisationKind, Stage
+from bridgehead.registry.models import Cluster, Organisation, Person, Sector
+
+COUNTRY_CODES = re.compile(r"^[A-Z]{2}$")
+
+
+class CountryListField(forms.CharField):
+    """Two-letter country codes typed as "US, CN"; stored as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        codes = [code.strip().upper() for code in re.split(r"[;, ]+", value or "") if code.strip()]
+        bad = [code for code in codes if not COUNTRY_CODES.match(code)]
+        if bad:
+            raise forms.ValidationError(_("Not two-letter country codes: %(codes)s."), params={"codes": ", ".join(bad)})
+        return codes
+
+
+class OrganisationForm(forms.ModelForm):
+    markets_sought = CountryListField(label=_("Markets sought"), required=False,
+                                      help_text=_("Two-letter country codes, e.g. US, CN."))
+    markets_offered = CountryListField(label=_("Markets offered"), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name_ko", "name_en", "kind", "cluster", "country", "city", "sectors", "stage", "website",
+                  "description_ko", "description_en", "markets_sought", "markets_offered"]
+        widgets = {"sectors": forms.CheckboxSelectMultiple, "description_ko": forms.Textarea(attrs={"rows": 4}),
+                   "description_en": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name_ko") and not data.get("name_en"):
+            raise forms.ValidationError(_("Give the name in Korean, in English or both."))
+        others = Organisation.objects.exclude(pk=self.instance.pk)
+        for field in ("name_ko", "name_en"):
+            name = data.get(field)
+            if name and others.filter(**{f"{field}__iexact": name.strip()}).exists():
+                self.add_error(field, _("An organisation with this name already exists."))
+        if data.get("kind") != OrganisationKind.STARTUP and data.get("stage"):
+            self.add_error("stage", _("Only startups have a funding stage."))
+        return data
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name_ko", "name_en", "organisation", "title_ko", "title_en", "email", "time_zone",
+                  "bio_ko", "bio_en"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name_ko") and not data.get("name_en"):
+            raise forms.ValidationError(_("Give the name in Korean, in English or both."))
+        return data
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.all(), required=False,
+                                     to_field_name="slug")
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
+                                    to_field_name="code")
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *OrganisationKind.choices],
+                             required=False)
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s bytes); the limit is %(limit)s bytes."),
+                params={"size": f"{upload.size:,}", "limit": f"{settings.IMPORT_MAX_BYTES:,}"},
+            )
+        return upload

@@ -1,0 +1,228 @@
+"""The registry: the sector taxonomy, clusters and their dated facts, organisations and people.
+
+Names and descriptions are bilingual; search matches either language (``search_text`` holds both names,
+both descriptions and the Korean morphemes, kept up to date on save), so "타이로스코프" and "Thyroscope"
+find the same company.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.core.bilingual import BilingualMixin
+from bridgehead.core.models import validate_time_zone
+from bridgehead.registry.enums import OrganisationKind, Stage
+
+sector_code_validator = RegexValidator(
+    r"^[a-z0-9-]+(\.[a-z0-9-]+)*$", _("Use lower-case words joined by dots, e.g. health.digital.")
+)
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. KR or US."))
+
+
+class Sector(BilingualMixin, models.Model):
+    """A node of the sector tree. Codes are dotted paths (``health.digital``) so engines can derive the
+    tree from codes alone; ``parent`` mirrors it for queries."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True, validators=[sector_code_validator])
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+
+class Cluster(BilingualMixin, models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, validators=[country_validator])
+    city_ko = models.CharField(_("city (Korean)"), max_length=100, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="clusters", verbose_name=_("sectors"))
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterFact(models.Model):
+    """A dated, sourced number about a cluster. Real facts name their source; invented ones say so."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="facts", verbose_name=_("cluster"))
+    metric_ko = models.CharField(_("metric (Korean)"), max_length=200)
+    metric_en = models.CharField(_("metric (English)"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_url = models.URLField(_("source link"), blank=True)
+    note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+
+    class Meta:
+        ordering = ["cluster", "-year", "metric_en"]
+        verbose_name = _("cluster fact")
+        verbose_name_plural = _("cluster facts")
+
+    def __str__(self) -> str:
+        return f"{self.cluster}: {self.metric_en} {self.value} {self.unit} ({self.year})"
+
+    @property
+    def metric(self) -> str:
+        from bridgehead.core.bilingual import pick
+
+        return pick(self, "metric")
+
+    @property
+    def note(self) -> str:
+        from bridgehead.core.bilingual import pick
+
+        return pick(self, "note")
+
+
+class Organisation(BilingualMixin, models.Model):
+    slug = models.SlugField(_("slug"), unique=True, max_length=120)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations",
+        verbose_name=_("cluster"),
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="organisations", verbose_name=_("sectors"))
+    country = models.CharField(_("country"), max_length=2, validators=[country_validator])
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email_domain = models.CharField(_("e-mail domain"), max_length=120, blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
+    markets_sought = models.JSONField(_("markets sought"), default=list, blank=True)
+    markets_offered = models.JSONField(_("markets offered"), default=list, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name_en", "name_ko"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(name_ko="") & models.Q(name_en="")), name="organisation_has_a_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from bridgehead.registry.search import index_text
+
+        self.search_text = index_text(
+            self.name_ko, self.name_en, self.description_ko, self.description_en, self.website
+        )
+        super().save(*args, **kwargs)
+
+
+class Person(BilingualMixin, models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=150, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=150, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
+    bio_ko = models.TextField(_("biography (Korean)"), blank=True)
+    bio_en = models.TextField(_("biography (English)"), blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["name_en", "name_ko"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(condition=~(models.Q(name_ko="") & models.Q(name_en="")), name="person_has_a_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from bridgehead.registry.search import index_text
+
+        self.search_text = index_text(self.name_ko, self.name_en, self.title_ko, self.title_en, self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        from bridgehead.core.bilingual import pick
+
+        return pick(self, "title")
+
+    @property
+    def bio(self) -> str:
+        from bridgehead.core.bilingual import pick
+
+        return pick(self, "bio")
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet between preview and commit. Keeping the bytes lets the commit re-validate
+    exactly what was previewed, and the status makes a double-clicked "commit" write nothing twice."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, default="organisations")
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

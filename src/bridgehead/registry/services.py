@@ -1,0 +1,102 @@
+"""Registry domain logic: imports through batches, exports, and edits — called by views, API and CLI alike."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from bridgehead.core.models import User
+from bridgehead.core.spreadsheets import write_csv, write_xlsx
+from bridgehead.registry import importing
+from bridgehead.registry.importing import ImportResult, Problem
+from bridgehead.registry.models import ImportBatch, Organisation, Person
+
+
+class ImportAlreadyCommitted(Exception):
+    """The batch was committed before (a double-clicked button or a resubmitted form)."""
+
+
+def preview_import(*, kind: str, filename: str, content: bytes, by: User) -> tuple[ImportBatch, ImportResult]:
+    """Keep the upload and validate it, writing no domain object, so the user sees every problem first."""
+    result = importing.validate_file(kind, filename, content)
+    batch = ImportBatch.objects.create(
+        kind=kind, filename=filename[:255], content=content, created_by=by,
+        summary={"rows": len(result.rows), "problems": len(result.problems), "encoding": result.encoding},
+    )
+    return batch, result
+
+
+def commit_import(*, batch_id: int, by: User) -> ImportResult:
+    """Create every row of a previewed batch in one transaction, or nothing.
+
+    The batch row is locked and its status checked inside the same transaction, so two concurrent
+    submissions of the same preview cannot both import it.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id, created_by=by)
+        if batch.status == ImportBatch.Status.COMMITTED:
+            raise ImportAlreadyCommitted(_("This file was already imported."))
+        result = importing.import_file(batch.kind, batch.filename, bytes(batch.content))
+        if not result.ok:
+            # Something changed since the preview (e.g. someone else imported the same names): report it.
+            batch.status = ImportBatch.Status.FAILED
+            batch.summary = {**batch.summary, "problems": len(result.problems)}
+            batch.save(update_fields=["status", "summary"])
+            return result
+        batch.status = ImportBatch.Status.COMMITTED
+        batch.summary = {**batch.summary, "created": result.created}
+        batch.content = b""  # the data now lives in the registry; don't keep a second copy of personal data
+        batch.save(update_fields=["status", "summary", "content"])
+    return result
+
+
+def organisation_rows(queryset: QuerySet[Organisation]) -> tuple[list[str], list[list[object]]]:
+    """Rows in the import format, so an exported file can be edited and imported elsewhere."""
+    columns = [c for c in importing.ORGANISATION_COLUMNS if not c.field.startswith("contact_")]
+    headers = [c.label for c in columns]
+    rows = []
+    for org in queryset.select_related("cluster").prefetch_related("sectors"):
+        values = {
+            "name_en": org.name_en, "name_ko": org.name_ko, "kind": org.kind, "country": org.country,
+            "city": org.city, "cluster": org.cluster.slug if org.cluster else "",
+            "sectors": "; ".join(s.code for s in org.sectors.all()), "stage": org.stage, "website": org.website,
+            "markets_sought": "; ".join(org.markets_sought), "description_en": org.description_en,
+            "description_ko": org.description_ko,
+        }
+        rows.append([values[c.field] for c in columns])
+    return headers, rows
+
+
+def person_rows(queryset: QuerySet[Person]) -> tuple[list[str], list[list[object]]]:
+    headers = [c.label for c in importing.PERSON_COLUMNS]
+    rows = [
+        [p.name_en, p.name_ko, p.organisation.name if p.organisation else "", p.title_en, p.title_ko, p.email,
+         p.time_zone, "; ".join(p.languages)]
+        for p in queryset.select_related("organisation")
+    ]
+    return headers, rows
+
+
+def export(*, kind: str, queryset: QuerySet, file_format: str) -> bytes:
+    headers, rows = organisation_rows(queryset) if kind == "organisations" else person_rows(queryset)
+    if file_format == "csv":
+        return write_csv(headers, rows)
+    title = _("Organisations") if kind == "organisations" else _("People")
+    return write_xlsx([(str(title), headers, rows)])
+
+
+def problems_as_text(problems: list[Problem]) -> list[str]:
+    return [str(problem) for problem in problems]
+
+
+def save_organisation(*, form) -> Organisation:
+    """Save an organisation form with its sectors in one transaction (the audit log records the change)."""
+    with transaction.atomic():
+        organisation = form.save(commit=False)
+        if not organisation.slug:
+            taken = set(Organisation.objects.values_list("slug", flat=True))
+            organisation.slug = importing.unique_slug(organisation.name_en or organisation.name_ko, taken)
+        organisation.save()
+        form.save_m2m()
+    return organisation

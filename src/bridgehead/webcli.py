@@ -1,0 +1,126 @@
+"""Web sub-commands of ``bridgehead``: demo, serve, worker, import, export.
+
+Each handler calls ``setup()`` (Django) first and then a service; nothing here holds domain logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _demo(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
+
+    with Progress(SpinnerColumn(), TextColumn("[bold]Loading the demo:[/] {task.description}"), console=console) as bar:
+        task = bar.add_task("starting", total=None)
+        logins = load_demo(password=ns.password or DEMO_PASSWORD,
+                           progress=lambda label: bar.update(task, description=label))
+    table = Table(title="Demo logins (password: %s)" % (ns.password or DEMO_PASSWORD))
+    table.add_column("username")
+    table.add_column("role")
+    for username, role in logins:
+        table.add_row(username, role)
+    console.print(table)
+    return 0
+
+
+def _serve(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    """Serve with granian (WSGI); static files through whitenoise."""
+    setup()
+    from django.conf import settings
+
+    url = f"http://{ns.host}:{ns.port}/"
+    console.print(f"[bold green]Bridgehead is served at {url}[/]  (Ctrl+C stops it)")
+    if os.environ.get("BRIDGEHEAD_PRINT_LOGINS", "1") == "1" and settings.DEBUG:
+        from bridgehead.demo.scenario import DEMO_PASSWORD, DEMO_USERS
+
+        names = ", ".join(u[0] for u in DEMO_USERS)
+        console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]")
+    granian = Path(sys.executable).with_name("granian")
+    args = [str(granian), "--interface", "wsgi", "--host", ns.host, "--port", str(ns.port),
+            "--workers", str(ns.workers), "--blocking-threads", str(ns.threads), "bridgehead.site.wsgi:application"]
+    os.execv(args[0], args)  # noqa: S606 - replaces this process with the server, arguments are ours
+    return 0
+
+
+def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", *ns.args)
+    return 0
+
+
+def _import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.registry.importing import import_file
+
+    path = Path(ns.file)
+    if not path.is_file():
+        err_console.print(f"[red]{path}: no such file[/]")
+        return 2
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        bar.add_task(f"checking {path.name}", total=None)
+        result = import_file(ns.kind, path.name, path.read_bytes(), dry_run=ns.dry_run)
+    if result.problems:
+        err_console.print(f"[red]{path.name}: {len(result.problems)} problem(s); nothing was written.[/]")
+        for problem in result.problems:
+            err_console.print(f"  {problem}", markup=False, highlight=False)
+        return 1
+    if ns.dry_run:
+        console.print(f"{path.name}: {len(result.rows)} rows valid ({result.encoding}); dry run, nothing written.")
+    else:
+        console.print(f"{path.name}: {result.created} {ns.kind} imported ({result.encoding}).")
+    return 0
+
+
+def _export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.registry import services
+    from bridgehead.registry.models import Organisation, Person
+
+    queryset = Organisation.objects.all() if ns.kind == "organisations" else Person.objects.all()
+    file_format = "xlsx" if ns.output.endswith(".xlsx") else "csv"
+    Path(ns.output).write_bytes(services.export(kind=ns.kind, queryset=queryset, file_format=file_format))
+    console.print(f"wrote {ns.output}")
+    return 0
+
+
+def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], None]) -> None:
+    demo = subparsers.add_parser("demo", help="load (or refresh) the Ulsan–San Diego demo scenario")
+    demo.add_argument("--password", help="password for the demo logins")
+    demo.set_defaults(handler=lambda ns: _demo(ns, setup))
+
+    serve = subparsers.add_parser("serve", help="serve the site with granian")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(handler=lambda ns: _serve(ns, setup))
+
+    worker = subparsers.add_parser("worker", help="run background tasks (django-tasks database worker)")
+    worker.add_argument("args", nargs=argparse.REMAINDER, help="options passed to db_worker")
+    worker.set_defaults(handler=lambda ns: _worker(ns, setup))
+
+    imp = subparsers.add_parser("import", help="import organisations or people from CSV/XLSX (all or nothing)")
+    imp.add_argument("kind", choices=["organisations", "people"])
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    imp.set_defaults(handler=lambda ns: _import(ns, setup))
+
+    exp = subparsers.add_parser("export", help="export organisations or people to .xlsx or .csv")
+    exp.add_argument("kind", choices=["organisations", "people"])
+    exp.add_argument("-o", "--output", required=True)
+    exp.set_defaults(handler=lambda ns: _export(ns, setup))
