@@ -392,10 +392,8 @@ def assign(
     """
     if objective not in ("total", "fair"):
         raise ValueError("objective must be 'total' or 'fair'")
-    if isinstance(scores, Problem):
-        pb = scores
-    else:
-        pb = build_problem(scores, demand, max_load, min_load, conflicts)
+    build = build_problem
+    pb = scores if isinstance(scores, Problem) else build(scores, demand, max_load, min_load, conflicts)
     step = progress or (lambda _stage: None)
     step("diagnose")
     reasons = diagnose(pb)
@@ -405,8 +403,9 @@ def assign(
     chosen = _solve_total(pb)
     loads = np.bincount(pb.e_person[chosen], minlength=len(pb.persons))
     notes = _min_load_notes(pb, loads)
-    # Min loads are hard when they can be met: only then do they enter the bound's LP.
-    mins = None if not notes else np.zeros(len(pb.persons), dtype=np.int64)
+    # Min loads are hard when they can be met; otherwise the flow filled as many min-load units as
+    # possible, and later stages (bound, fair) keep exactly the units it filled.
+    mins = None if not notes else np.minimum(loads, pb.min_load)
     optimal = True
     if objective == "total":
         value = float(pb.e_score[chosen].sum())

@@ -29,7 +29,7 @@ from .explain import Explainer, recommendation_rows
 from .io import InputError, read_pairs, read_profiles, read_scores, write_assignment, write_matches
 from .model import Infeasible, Rules, Weights
 
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)
 
 
 def _progress() -> Progress:
