@@ -62,6 +62,7 @@ def solve_exact(
     hint: list[int] | None = None,
     previous: list[int] | None = None,
     fair: bool = False,
+    weight_floor: list[int] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     on_progress: Callable[[str, float], None] | None = None,
 ) -> ExactResult | None:
@@ -143,6 +144,16 @@ def solve_exact(
     stages.append(("breaks", total_breaks, False))
     stages.append(("max_breaks", max_breaks, False))
 
+    if weight_floor is not None:
+        # The caller already holds a schedule whose weight meets the proven bound: weight is settled.
+        floor = sum(weights[m] for m in range(pb.n_meetings) if weight_floor[m] >= 0)
+        if all(weight_floor[m] >= 0 for m in range(pb.n_meetings) if per_meeting[m]):
+            for m in range(pb.n_meetings):
+                if per_meeting[m]:
+                    model.add(held[m] == 1)
+        else:
+            model.add(weight_expr >= floor)
+        stages = [st for st in stages if st[0] != "weight"]
     if hint is not None:
         for (m, s), v in x.items():
             model.add_hint(v, hint[m] == s)
@@ -151,6 +162,10 @@ def solve_exact(
     solver.parameters.num_workers = max(1, threads)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = False
+    if threads == 2:
+        # With two workers the default portfolio has no core-based worker; on break minimisation (a sum of
+        # Booleans with a small optimum, MaxSAT-like) the core worker is what proves the lower bound.
+        solver.parameters.subsolvers.extend(["core", "default_lp"])
     stop_flag = threading.Event()
 
     def watch() -> None:
@@ -210,9 +225,30 @@ def _break_count(model: cp_model.CpModel, pb: Problem, p: int, busy: dict) -> cp
     """Exact number of breaks of ``p`` (see module docstring)."""
     terms = []
     blocked = pb.all_mask & ~pb.avail[p]
-    for lo, hi, _ in pb.sessions:
+    for lo, hi, smask in pb.sessions:
         cand = [s for s in range(lo, hi) if (p, s) in busy]
         if len(cand) < 2:
+            continue
+        if not (pb.idle_rule and blocked & smask):
+            # Blocks of consecutive busy slots minus one when the session has a meeting: a tighter and
+            # smaller encoding, exact whenever unavailable slots count as empty (or there are none).
+            starts = []
+            for s in cand:
+                b_prev = busy.get((p, s - 1)) if s > lo else None
+                if b_prev is None:
+                    starts.append(busy[p, s])
+                    continue
+                v = model.new_bool_var("")
+                model.add_bool_or([busy[p, s].Not(), b_prev, v])
+                model.add_implication(v, busy[p, s])
+                model.add_implication(v, b_prev.Not())
+                starts.append(v)
+            has_any = model.new_bool_var("")
+            model.add_max_equality(has_any, [busy[p, s] for s in cand])
+            model.add(sum(starts) >= has_any)
+            count = model.new_int_var(0, len(cand), "")
+            model.add(count == sum(starts) - has_any)
+            terms.append(count)
             continue
         first, last = cand[0], cand[-1]
         pre: dict[int, cp_model.IntVar] = {}

@@ -104,7 +104,8 @@ def solve(
     solver_name = "heuristic"
     status = "feasible"
     met = metrics(pb, best)
-    if met.breaks == 0 and met.scheduled_weight >= bnd.weight_upper_bound - 1e-9 and not fair and prev_slot is None:
+    settled = not fair and _weight_settled(pb, best, met.scheduled_weight, bnd.weight_upper_bound)
+    if settled and met.breaks == 0 and prev_slot is None:
         status = "optimal"
 
     n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
@@ -119,6 +120,7 @@ def solve(
             hint=best,
             previous=prev_slot,
             fair=fair,
+            weight_floor=best if settled else None,
             should_stop=should_stop,
             on_progress=(None if progress is None else lambda stage, _v: report(f"cp-sat {stage}", best)),
         )
@@ -132,6 +134,14 @@ def solve(
             solver_name = "heuristic+cp-sat"
     report("done", best)
     return _solution(pb, best, bnd, status, time.perf_counter() - t0, solver_name, prev_slot, prev_tables, fair)
+
+
+def _weight_settled(pb: Problem, slot_of: list[int], weight: float, weight_bound: float) -> bool:
+    """True when no schedule can be heavier: every usable meeting is held, or the weight meets the bound
+    (up to the relative slack the bound adds for floating-point safety)."""
+    if all(slot_of[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]):
+        return True
+    return weight >= weight_bound * (1 - 2e-6) - 2e-7
 
 
 def _key(pb: Problem, slot_of: list[int], fair: bool, prev: list[int] | None) -> tuple:
