@@ -36,7 +36,7 @@ from scipy.sparse import csc_matrix
 
 from .model import Instance, Problem
 
-TIME_INDEXED_MAX_VARS = 250_000
+TIME_INDEXED_MAX_VARS = 40_000
 LP_TIME_LIMIT = 20.0
 
 
@@ -51,7 +51,9 @@ def _slack(value: float) -> float:
     return value + 1e-6 * max(1.0, abs(value)) + 1e-7
 
 
-def bound(instance: Instance | Problem, *, time_indexed: bool | None = None) -> Bound:
+def bound(
+    instance: Instance | Problem, *, time_indexed: bool | None = None, time_limit: float = LP_TIME_LIMIT
+) -> Bound:
     """Upper bounds on scheduled count and weight (see the module docstring for the argument)."""
     problem = instance if isinstance(instance, Problem) else Problem(instance)
     usable = [m for m in range(problem.n_meetings) if problem.allowed[m]]
@@ -74,7 +76,7 @@ def bound(instance: Instance | Problem, *, time_indexed: bool | None = None) -> 
             b_ub=b_ub,
             bounds=np.column_stack([lower, np.ones(n_cols)]),
             method="highs",
-            options={"time_limit": LP_TIME_LIMIT, "presolve": True},
+            options={"time_limit": max(0.1, time_limit / 2), "presolve": True},
         )
         if res.status != 0:
             continue

@@ -49,9 +49,7 @@ def check(instance: Instance, solution: Solution) -> list[Violation]:
     problem = Problem(instance)
     out: list[Violation] = []
     if solution.instance != instance.name:
-        out.append(
-            Violation("instance", f"solution is for instance {solution.instance!r}, not {instance.name!r}")
-        )
+        out.append(Violation("instance", f"solution is for instance {solution.instance!r}, not {instance.name!r}"))
     slot_of = [-1] * problem.n_meetings
     tables_used: dict[tuple[int, int], str] = {}
     for a in solution.assignments:
@@ -69,9 +67,7 @@ def check(instance: Instance, solution: Solution) -> list[Violation]:
         slot_of[m] = s
         meeting = instance.meetings[m]
         if meeting.fixed is not None and meeting.fixed != a.slot:
-            out.append(
-                Violation("fixed", f"fixed meeting must be at {meeting.fixed}", meeting=a.meeting, slot=a.slot)
-            )
+            out.append(Violation("fixed", f"fixed meeting must be at {meeting.fixed}", meeting=a.meeting, slot=a.slot))
         if meeting.slots is not None and a.slot not in meeting.slots:
             out.append(Violation("meeting-slot", "slot not allowed by the meeting", meeting=a.meeting, slot=a.slot))
         for p in problem.parts[m]:

@@ -165,7 +165,11 @@ def meeting_order(problem: Problem, rng: random.Random, fair: bool = False) -> l
             covered[q] = True
     chosen = set(first)
     fixed = [m for m in order if problem.fixed[m] >= 0]
-    return fixed + [m for m in first if problem.fixed[m] < 0] + [m for m in order if m not in chosen and problem.fixed[m] < 0]
+    return (
+        fixed
+        + [m for m in first if problem.fixed[m] < 0]
+        + [m for m in order if m not in chosen and problem.fixed[m] < 0]
+    )
 
 
 def repair(state: State, unscheduled: list[int], check_stop: Callable[[], None]) -> int:
@@ -345,7 +349,9 @@ def _try_kempe(state: State, m: int, s: int, t: int) -> bool:
     return True
 
 
-def assign_tables(problem: Problem, slot_of: list[int], previous_tables: dict[int, int] | None = None) -> list[int | None]:
+def assign_tables(
+    problem: Problem, slot_of: list[int], previous_tables: dict[int, int] | None = None
+) -> list[int | None]:
     """Table numbers: in-person meetings first (keeping a previous table when free), then "either" meetings
     while tables remain; everything else is virtual (None)."""
     tables: list[int | None] = [None] * problem.n_meetings

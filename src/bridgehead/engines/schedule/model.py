@@ -214,14 +214,11 @@ def validate(instance: Instance) -> None:
             errors.append(f"meeting {m.id!r}: fixed slot {m.fixed!r} is not among its allowed slots")
         for pid in m.participants:
             if pid in people and m.fixed in people[pid].unavailable:
-                errors.append(
-                    f"meeting {m.id!r}: fixed at slot {m.fixed!r}, which participant {pid!r} cannot attend"
-                )
+                errors.append(f"meeting {m.id!r}: fixed at slot {m.fixed!r}, which participant {pid!r} cannot attend")
             key = (pid, m.fixed)
             if key in fixed_at and fixed_at[key] != m.id:
                 errors.append(
-                    f"participant {pid!r} has two fixed meetings in slot {m.fixed!r}: "
-                    f"{fixed_at[key]!r} and {m.id!r}"
+                    f"participant {pid!r} has two fixed meetings in slot {m.fixed!r}: {fixed_at[key]!r} and {m.id!r}"
                 )
             fixed_at[key] = m.id
             fixed_count[pid] = fixed_count.get(pid, 0) + 1

@@ -70,13 +70,15 @@ def solve(
     fair = objective == "fair"
     deadline = t0 + max(0.0, time_limit)
 
-    bnd = compute_bound(pb)
+    bnd = compute_bound(pb, time_limit=max(0.2, 0.25 * time_limit))
 
     def report(phase: str, slot_of: list[int]) -> None:
         if progress is None:
             return
         met = metrics(pb, slot_of)
-        progress(Progress(phase, met.scheduled, met.scheduled_weight, met.breaks, bnd.upper_bound, time.perf_counter() - t0))
+        progress(
+            Progress(phase, met.scheduled, met.scheduled_weight, met.breaks, bnd.upper_bound, time.perf_counter() - t0)
+        )
 
     def check_stop() -> None:
         if should_stop() or time.perf_counter() > deadline:
