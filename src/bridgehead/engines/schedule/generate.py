@@ -154,10 +154,8 @@ def generate(
     in_person_total = 0
     modes = []
     for a, b in meetings_raw:
-        if virtual_only[a] or virtual_only[b]:
-            mode = "virtual"
-        else:
-            mode = "in_person" if rng.random() < 0.85 else "either"
+        virtual = virtual_only[a] or virtual_only[b]
+        mode = "virtual" if virtual else "in_person" if rng.random() < 0.85 else "either"
         modes.append(mode)
         in_person_total += mode == "in_person"
     if dense:

@@ -362,22 +362,25 @@ def assign_tables(
         if s >= 0 and problem.mode[m] != "virtual":
             by_slot[s].append(m)
     for s, ms in enumerate(by_slot):
-        ms.sort(key=lambda m: (problem.mode[m] != "in_person", m))
-        for m in ms:
-            want = prev.get(m)
-            if want is not None and 1 <= want <= problem.tables[s] and want not in used[s]:
-                tables[m] = want
-                used[s].add(want)
-        nxt = 1
-        for m in ms:
-            if tables[m] is not None:
-                continue
-            while nxt in used[s]:
-                nxt += 1
-            if nxt > problem.tables[s]:
-                break
-            tables[m] = nxt
-            used[s].add(nxt)
+        # In-person meetings first (they must get a table), "either" ones after; each group keeps its
+        # previous table when still free, then takes the lowest free one.
+        for group in ("in_person", "either"):
+            mine = sorted(m for m in ms if problem.mode[m] == group)
+            for m in mine:
+                want = prev.get(m)
+                if want is not None and 1 <= want <= problem.tables[s] and want not in used[s]:
+                    tables[m] = want
+                    used[s].add(want)
+            nxt = 1
+            for m in mine:
+                if tables[m] is not None:
+                    continue
+                while nxt in used[s]:
+                    nxt += 1
+                if nxt > problem.tables[s]:
+                    break
+                tables[m] = nxt
+                used[s].add(nxt)
     return tables
 
 
