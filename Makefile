@@ -52,11 +52,12 @@ compile-messages:
 messages:
 	cd src/bridgehead && ../../$(BIN)/django-admin makemessages -l ko --no-obsolete --ignore 'engines/*'
 
+# Korean glyphs for screenshots and PDF reports (Debian's fonts-nanum; fonts-noto-cjk works as well).
 fonts:
 	@fc-list 2>/dev/null | grep -qi -E 'noto sans cjk|nanum' || \
-	  (echo "Installing a Korean font (fonts-noto-cjk) for PDF reports" && \
-	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) || \
-	   echo "warning: could not install fonts-noto-cjk; PDF reports will lack Korean glyphs")
+	  (echo "Installing a Korean font (fonts-nanum)" && \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum fontconfig >/dev/null) || \
+	   echo "warning: could not install fonts-nanum; Korean text may render as boxes in PDFs and screenshots")
 
 demo: install fonts
 	@mkdir -p var
@@ -72,10 +73,12 @@ serve: install
 worker: install
 	$(BIN)/bridgehead worker
 
+# What the tests need from Debian: chromium (browser tests; never a downloaded browser) and gettext
+# (the check that the Korean catalogue matches the source).
 browser-deps:
-	@test -x /usr/bin/chromium || \
-	  (echo "Installing Debian's chromium for the browser tests" && apt-get update -qq && \
-	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(test -x /usr/bin/chromium && command -v xgettext >/dev/null) || \
+	  (echo "Installing Debian's chromium and gettext for the tests" && apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -46,15 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from bridgehead.engines.match import cli as match_cli
     from bridgehead.engines.schedule import cli as schedule_cli
 
     schedule_cli.add_parser(subparsers)
-    try:
-        from bridgehead.engines.match import cli as match_cli
-    except ImportError:  # pragma: no cover - only while the matching engine is being installed
-        match_cli = None
-    if match_cli is not None:
-        match_cli.add_parser(subparsers)
+    match_cli.add_parser(subparsers)
 
     _web_parsers(subparsers)
     manage = subparsers.add_parser("manage", help="run a Django management command", add_help=False)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
+from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.models import Organisation, Sector
 
@@ -26,7 +27,7 @@ class Agreement(models.Model):
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     document = models.FileField(_("document"), upload_to="agreements/", blank=True)
-    source_url = models.URLField(_("source"), blank=True)
+    source_url = WebAddressField(_("source"), blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
 
     class Meta:

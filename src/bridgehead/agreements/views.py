@@ -3,8 +3,6 @@ each commitment is served by."""
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +25,6 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     commitments = agreement.commitments.prefetch_related("sectors", "programs")
     return render(request, "agreements/agreement_detail.html", {
         "agreement": agreement,
-        "signed_local": agreement.signed_at.astimezone(zoneinfo.ZoneInfo(agreement.time_zone)),
         "signatories": agreement.signatories.select_related("organisation"),
         "commitments": commitments,
         "programs": agreement.programs.all(),

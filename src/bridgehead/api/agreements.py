@@ -1,12 +1,11 @@
 """Agreement endpoints: readable by those who may see the agreement (others get 404), written by site admins."""
 
-from __future__ import annotations
 
 from datetime import datetime
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from bridgehead.agreements.models import Agreement, Commitment, Signatory
 from bridgehead.agreements.rules import visible_agreements
@@ -111,7 +110,8 @@ def create_agreement(request, payload: AgreementIn):
         agreement = form.save()
         for order, organisation in enumerate(form.cleaned_data["signatory_organisations"]):
             Signatory.objects.create(agreement=agreement, organisation=organisation, order=order)
-    return 201, agreement
+    agreement.refresh_from_db()  # read back from the database: times leave the API in UTC
+    return Status(201, agreement)
 
 
 @router.patch("/{slug}", response=AgreementDetailOut)
@@ -127,4 +127,5 @@ def update_agreement(request, slug: str, payload: AgreementPatch):
     form = AgreementForm(data={**current, **payload.dict(exclude_unset=True)}, instance=agreement)
     raise_for_form(form)
     form.save()
+    agreement.refresh_from_db()
     return agreement

@@ -1,10 +1,9 @@
 """Registry endpoints. Writes go through the same forms and services as the pages, so an API client gets
 exactly the validation and permission checks a person gets."""
 
-from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bridgehead.api.errors import forbidden, raise_for_form
@@ -194,7 +193,7 @@ def create_organisation(request, payload: OrganisationIn):
         raise forbidden()
     form = OrganisationForm(data=_organisation_form_data(payload.dict(), None))
     raise_for_form(form)
-    return 201, services.save_organisation(form=form)
+    return Status(201, services.save_organisation(form=form))
 
 
 @router.patch("/organisations/{slug}", response=OrganisationOut)
@@ -240,7 +239,7 @@ def create_person(request, payload: PersonIn):
         raise forbidden()
     form = PersonForm(data=_person_form_data(payload.dict(), None))
     raise_for_form(form)
-    return 201, _person_out(request, form.save())
+    return Status(201, _person_out(request, form.save()))
 
 
 @router.patch("/people/{person_id}", response=PersonOut)

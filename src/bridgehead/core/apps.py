@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from bridgehead.core import audit
+        from bridgehead.core import audit, signals  # noqa: F401 - connects the receivers
 
         audit.register_models()

@@ -97,6 +97,9 @@ class RoleAssignment(models.Model):
         scope = self.program or self.agreement or self.organisation
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
 
+    def _scope_label(self, name: str) -> str:
+        return str(self._meta.get_field(name).verbose_name)
+
     def clean(self) -> None:
         """Each role has exactly the scope it needs; a mis-scoped role would silently grant nothing."""
         needs = {
@@ -111,11 +114,13 @@ class RoleAssignment(models.Model):
         given = {name for name in ("program", "agreement", "organisation") if getattr(self, f"{name}_id")}
         missing = needs - given
         if missing:
-            raise ValidationError({name: _("This role needs a %(scope)s.") % {"scope": name} for name in missing})
+            raise ValidationError({name: _("This role needs a %(scope)s.") % {"scope": self._scope_label(name)}
+                                   for name in missing})
         extra = given - needs - ({"program"} if self.role in {Role.STARTUP_MEMBER, Role.PARTNER_MEMBER} else set())
         if extra:
             raise ValidationError(
-                {name: _("This role cannot be scoped to a %(scope)s.") % {"scope": name} for name in extra}
+                {name: _("This role cannot be scoped to a %(scope)s.") % {"scope": self._scope_label(name)}
+                 for name in extra}
             )
 
 

@@ -68,9 +68,9 @@ class PersonForm(forms.ModelForm):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.all(), required=False,
-                                     to_field_name="slug")
+                                     to_field_name="slug", empty_label=_("Any cluster"))
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
-                                    to_field_name="code")
+                                    to_field_name="code", empty_label=_("Any sector"))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *OrganisationKind.choices],
                              required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)

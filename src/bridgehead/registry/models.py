@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import BilingualMixin
+from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.enums import OrganisationKind, Stage
 
@@ -77,7 +78,7 @@ class ClusterFact(models.Model):
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     source_name = models.CharField(_("source"), max_length=200, blank=True)
-    source_url = models.URLField(_("source link"), blank=True)
+    source_url = WebAddressField(_("source link"), blank=True)
     note_ko = models.CharField(_("note (Korean)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
@@ -115,7 +116,7 @@ class Organisation(BilingualMixin, models.Model):
     sectors = models.ManyToManyField(Sector, blank=True, related_name="organisations", verbose_name=_("sectors"))
     country = models.CharField(_("country"), max_length=2, validators=[country_validator])
     city = models.CharField(_("city"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     email_domain = models.CharField(_("e-mail domain"), max_length=120, blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

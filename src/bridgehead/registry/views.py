@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bridgehead.core.http import XLSX_TYPE, download, require
@@ -17,7 +18,7 @@ from bridgehead.registry.forms import DirectoryFilterForm, ImportUploadForm, Org
 from bridgehead.registry.models import Cluster, ImportBatch, Organisation, Person
 from bridgehead.registry.search import search
 
-IMPORT_KINDS = {"organisations": _("organisations"), "people": _("people")}
+IMPORT_KINDS = {"organisations": gettext_lazy("organisations"), "people": gettext_lazy("people")}
 
 
 @login_required
