@@ -34,9 +34,10 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix
 
-from .model import Instance, Problem
+from .model import Instance, Problem, bits
 
 TIME_INDEXED_MAX_VARS = 40_000
+SESSION_INDEXED_MAX_VARS = 40_000
 LP_TIME_LIMIT = 20.0
 
 
@@ -64,10 +65,16 @@ def bound(
     n_vars = sum(problem.allowed[m].bit_count() for m in usable)
     if time_indexed is None:
         time_indexed = n_vars <= TIME_INDEXED_MAX_VARS
-    builder = _time_indexed if time_indexed else _aggregated
-    a_ub, b_ub, lower, n_cols, col_meeting = builder(problem, usable)
+    session_cols = sum(1 for m in usable for _, _, smask in problem.sessions if problem.allowed[m] & smask)
+    if time_indexed:
+        method, groups = "time-indexed LP", list(range(problem.n_slots))
+    elif session_cols <= SESSION_INDEXED_MAX_VARS and len(problem.sessions) > 1:
+        method, groups = "session-indexed LP", list(problem.session_of)
+    else:
+        method, groups = "aggregated LP", [0] * problem.n_slots
+    a_ub, b_ub, lower, n_cols, col_meeting = _grouped(problem, usable, groups)
     weights = np.array([problem.weight[m] for m in usable])
-    best_count, best_weight, method = trivial_count, trivial_weight, "trivial"
+    best_count, best_weight, proved = trivial_count, trivial_weight, False
     for unit in (True, False):
         cost = -(np.ones(n_cols) if unit else weights[col_meeting])
         res = linprog(
@@ -81,12 +88,12 @@ def bound(
         if res.status != 0:
             continue
         value = _slack(-res.fun)
-        method = "time-indexed LP" if time_indexed else "aggregated LP"
+        proved = True
         if unit:
             best_count = min(best_count, math.floor(value))
         else:
             best_weight = min(best_weight, value)
-    return Bound(best_count, best_weight, method)
+    return Bound(best_count, best_weight, method if proved else "trivial")
 
 
 def _rows(n_rows: int, entries: list[tuple[int, int]], n_cols: int) -> csc_matrix:
@@ -95,86 +102,58 @@ def _rows(n_rows: int, entries: list[tuple[int, int]], n_cols: int) -> csc_matri
     return csc_matrix((np.ones(len(entries)), (r, c)), shape=(n_rows, n_cols))
 
 
-def _aggregated(problem: Problem, usable: list[int]):
-    """One column per meeting; participant capacities and the total table capacity as rows."""
-    n = len(usable)
-    entries: list[tuple[int, int]] = []
-    rhs: list[float] = []
+def _grouped(problem: Problem, usable: list[int], group_of: list[int]):
+    """One column per (meeting, group of slots it can use); rows are rules 2-5 summed inside each group.
+
+    With one group per slot this is the time-indexed LP; with one group per session it is its aggregation
+    over the slots of a session: a participant holds at most as many meetings in a group as there are slots
+    in it she could use, and the in-person meetings of a group need at most the tables of its slots.
+    """
+    n_groups = max(group_of) + 1
+    group_mask = [0] * n_groups
+    for s, g in enumerate(group_of):
+        group_mask[g] |= 1 << s
+    col_meeting: list[int] = []
+    col_group: list[int] = []
+    for i, m in enumerate(usable):
+        for g in range(n_groups):
+            if problem.allowed[m] & group_mask[g]:
+                col_meeting.append(i)
+                col_group.append(g)
+    n = len(col_meeting)
     reach = [0] * problem.n_parts
+    in_person_reach = 0
     for m in usable:
         for p in problem.parts[m]:
             reach[p] |= problem.allowed[m]
-    row_of: dict[int, int] = {}
-    for col, m in enumerate(usable):
-        for p in problem.parts[m]:
-            if p not in row_of:
-                row_of[p] = len(rhs)
-                rhs.append(float(min(problem.cap[p], reach[p].bit_count())))
-            entries.append((row_of[p], col))
-    in_person_reach = 0
-    in_person_cols = []
-    for col, m in enumerate(usable):
         if problem.in_person[m]:
             in_person_reach |= problem.allowed[m]
-            in_person_cols.append(col)
-    if in_person_cols:
-        row = len(rhs)
-        rhs.append(float(sum(problem.tables[s] for s in range(problem.n_slots) if in_person_reach >> s & 1)))
-        entries.extend((row, col) for col in in_person_cols)
-    lower = np.array([1.0 if problem.fixed[m] >= 0 else 0.0 for m in usable])
-    return _rows(len(rhs), entries, n), np.array(rhs), lower, n, np.arange(n)
-
-
-def _time_indexed(problem: Problem, usable: list[int]):
-    """One column per (meeting, usable slot): rules 2-5 of the module docstring as rows."""
-    col_meeting: list[int] = []
-    col_slot: list[int] = []
-    for i, m in enumerate(usable):
-        mask = problem.allowed[m]
-        while mask:
-            low = mask & -mask
-            col_meeting.append(i)
-            col_slot.append(low.bit_length() - 1)
-            mask ^= low
-    n = len(col_meeting)
-    entries: list[tuple[int, int]] = []
-    rhs: list[float] = []
-    # Rule 2: each meeting at most once.
-    for col, i in enumerate(col_meeting):
-        entries.append((i, col))
-    rhs.extend([1.0] * len(usable))
-    base = len(rhs)
-    # Rule 3: participant-slot rows, created on demand.
-    ps_row: dict[tuple[int, int], int] = {}
+    entries: list[tuple[int, int]] = [(i, col) for col, i in enumerate(col_meeting)]
+    rhs: list[float] = [1.0] * len(usable)
+    pg_row: dict[tuple[int, int], int] = {}
     p_row: dict[int, int] = {}
-    slot_row: dict[int, int] = {}
+    g_row: dict[int, int] = {}
     for col in range(n):
         m = usable[col_meeting[col]]
-        s = col_slot[col]
+        g = col_group[col]
         for p in problem.parts[m]:
-            key = (p, s)
-            if key not in ps_row:
-                ps_row[key] = base + len(ps_row)
-            entries.append((ps_row[key], col))
-    rhs.extend([1.0] * len(ps_row))
-    # Rule 5: max_meetings, only where it can bind.
-    for col in range(n):
-        m = usable[col_meeting[col]]
-        for p in problem.parts[m]:
-            if problem.cap[p] < problem.n_slots:
-                if p not in p_row:
-                    p_row[p] = len(rhs)
+            key = (p, g)
+            row = pg_row.get(key)
+            if row is None:
+                row = pg_row[key] = len(rhs)
+                rhs.append(float((reach[p] & group_mask[g]).bit_count()))
+            entries.append((row, col))
+            if problem.cap[p] < reach[p].bit_count():
+                row = p_row.get(p)
+                if row is None:
+                    row = p_row[p] = len(rhs)
                     rhs.append(float(problem.cap[p]))
-                entries.append((p_row[p], col))
-    # Rule 4: tables per slot.
-    for col in range(n):
-        m = usable[col_meeting[col]]
+                entries.append((row, col))
         if problem.in_person[m]:
-            s = col_slot[col]
-            if s not in slot_row:
-                slot_row[s] = len(rhs)
-                rhs.append(float(problem.tables[s]))
-            entries.append((slot_row[s], col))
-    # Fixed meetings are held: force their single column to 1 via the lower bound.
+            row = g_row.get(g)
+            if row is None:
+                row = g_row[g] = len(rhs)
+                rhs.append(float(sum(problem.tables[s] for s in bits(in_person_reach & group_mask[g]))))
+            entries.append((row, col))
     lower = np.array([1.0 if problem.fixed[usable[i]] >= 0 else 0.0 for i in col_meeting])
     return _rows(len(rhs), entries, n), np.array(rhs), lower, n, np.array(col_meeting)

@@ -29,6 +29,9 @@ from collections.abc import Callable
 from .model import Problem, bits
 
 
+KEMPE_LIMIT = 40
+
+
 class Stopped(Exception):
     """Raised inside the search when the caller's stop request or the time limit arrives."""
 
@@ -115,10 +118,17 @@ class State:
             all_good &= good
             any_ext |= ext
             any_good |= good
-        for tier in (all_ext, all_good & any_ext, all_good, candidates & any_ext, candidates & any_good):
+        for tier in (all_ext, all_good & any_ext):
             if tier:
                 return (tier & -tier).bit_length() - 1
-        return (candidates & -candidates).bit_length() - 1
+        for tier in (all_good, candidates & any_ext, candidates & any_good, candidates):
+            if tier:
+                if not pb.in_person[m] or tier & (tier - 1) == 0:
+                    return (tier & -tier).bit_length() - 1
+                # Opening a new block: any slot is as good for breaks, so spread the tables' load.
+                used = self.in_person_used
+                return max(bits(tier), key=lambda s: (pb.tables[s] - used[s], -s))
+        return -1
 
     # -- objective ----------------------------------------------------------------------------------
     def breaks(self, p: int) -> int:
@@ -138,11 +148,16 @@ def meeting_order(problem: Problem, rng: random.Random, fair: bool = False) -> l
     """Fixed meetings first, then by weight, then meetings of busy participants (hardest to fit) first."""
     degree = [len(ms) for ms in problem.meetings_of]
     noise = [rng.random() for _ in range(problem.n_meetings)]
+    # Meetings that can only happen in few sessions go first, while those sessions still have tables.
+    sessions = [
+        sum(1 for _, _, smask in problem.sessions if problem.allowed[m] & smask) for m in range(problem.n_meetings)
+    ]
     order = sorted(
         range(problem.n_meetings),
         key=lambda m: (
             problem.fixed[m] < 0,
             -problem.weight[m],
+            sessions[m],
             -max(degree[p] for p in problem.parts[m]),
             problem.allowed[m].bit_count(),
             noise[m],
@@ -256,28 +271,33 @@ def local_search(
     state: State,
     rng: random.Random,
     check_stop: Callable[[], None],
-    max_rounds: int = 30,
+    max_rounds: int = 40,
     report: Callable[[int], None] | None = None,
 ) -> None:
-    """Lower total breaks with single moves and Kempe-chain swaps until no move helps (see module doc)."""
+    """Lower total breaks with single moves and Kempe-chain swaps until no move helps (see module doc).
+
+    Moves that keep the total equal are taken now and then (seeded), which lets the search walk across
+    plateaus; only strict improvements count toward "something changed", so the loop ends.
+    """
     pb = state.pb
-    for _ in range(max_rounds):
+    for rnd in range(max_rounds):
         improved = 0
         todo = [p for p in range(pb.n_parts) if state.count[p] >= 2 and state.breaks(p) > 0]
         rng.shuffle(todo)
+        sideways = 0.0 if rnd == 0 else 0.3
         for n, p in enumerate(todo):
             if n % 32 == 0:
                 check_stop()
             if state.breaks(p) == 0:
                 continue
-            improved += _improve_participant(state, p)
+            improved += _improve_participant(state, p, rng, sideways)
         if report is not None:
             report(improved)
-        if improved == 0:
+        if improved == 0 and rnd > 0:
             return
 
 
-def _improve_participant(state: State, p: int) -> int:
+def _improve_participant(state: State, p: int, rng: random.Random, sideways: float) -> int:
     pb = state.pb
     gains = 0
     for m in sorted(state.at[p].values()):
@@ -286,18 +306,27 @@ def _improve_participant(state: State, p: int) -> int:
         s = state.slot_of[m]
         b = state.busy[p] & ~(1 << s)
         ext = (((b << 1) & ~pb.session_first_mask) | ((b >> 1) & ~pb.session_last_mask)) & ~b
-        targets = ext & pb.allowed[m] & ~(1 << s)
-        for t in bits(targets):
-            if _try_kempe(state, m, s, t):
-                gains += 1
+        fresh = pb.all_mask & ~state._session_cover(b)
+        allowed = pb.allowed[m] & ~(1 << s)
+        for targets in (ext & allowed, fresh & allowed & ~ext):
+            done = False
+            for t in bits(targets):
+                result = _try_kempe(state, m, s, t, rng, sideways)
+                if result:
+                    gains += result > 0
+                    done = True
+                    break
+            if done:
                 break
         if state.breaks(p) == 0:
             break
     return gains
 
 
-def _try_kempe(state: State, m: int, s: int, t: int) -> bool:
-    """Swap the Kempe chain of meeting ``m`` between slots ``s`` and ``t`` if it lowers breaks."""
+def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideways: float) -> int:
+    """Swap the Kempe chain of meeting ``m`` between slots ``s`` and ``t`` if it lowers breaks.
+
+    Returns 1 for an improving swap, -1 for a sideways one (equal total), 0 when nothing was done."""
     pb = state.pb
     comp_s = {m}
     comp_t: set[int] = set()
@@ -311,20 +340,20 @@ def _try_kempe(state: State, m: int, s: int, t: int) -> bool:
                 continue
             target = comp_t if other == t else comp_s
             if nb not in target:
-                if pb.fixed[nb] >= 0 or state.pinned[nb] or len(comp_s) + len(comp_t) > 12:
-                    return False
+                if pb.fixed[nb] >= 0 or state.pinned[nb] or len(comp_s) + len(comp_t) > KEMPE_LIMIT:
+                    return 0
                 target.add(nb)
                 frontier.append((nb, other))
     bit_s, bit_t = 1 << s, 1 << t
     for a in comp_s:
         if not pb.allowed[a] & bit_t:
-            return False
+            return 0
     for a in comp_t:
         if not pb.allowed[a] & bit_s:
-            return False
+            return 0
     d_s = sum(pb.in_person[a] for a in comp_t) - sum(pb.in_person[a] for a in comp_s)
     if state.in_person_used[s] + d_s > pb.tables[s] or state.in_person_used[t] - d_s > pb.tables[t]:
-        return False
+        return 0
     people = {q for a in comp_s | comp_t for q in pb.parts[a]}
     before = [pb.breaks_of(q, state.busy[q]) for q in people]
     after = []
@@ -338,15 +367,16 @@ def _try_kempe(state: State, m: int, s: int, t: int) -> bool:
             b |= bit_s
         after.append(pb.breaks_of(q, b))
     delta = sum(after) - sum(before)
-    if delta > 0 or (delta == 0 and max(after) >= max(before)):
-        return False
+    better = delta < 0 or (delta == 0 and max(after) < max(before))
+    if not better and not (delta == 0 and max(after) <= max(before) and sideways and rng.random() < sideways):
+        return 0
     for a in comp_s | comp_t:
         state.remove(a)
     for a in comp_s:
         state.place(a, t)
     for a in comp_t:
         state.place(a, s)
-    return True
+    return 1 if better else -1
 
 
 def assign_tables(
