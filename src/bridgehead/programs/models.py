@@ -1,18 +1,38 @@
-"""Programs run under an agreement (calls, reviews and cohorts build on this in the programs issue).
+"""Programs run under an agreement, and how they select and follow startups.
 
-A program exists this early because roles are scoped to programs: a program manager, reviewer or mentor
-acts only inside the programs they hold the role in.
+A program exists early because roles are scoped to programs: a program manager, reviewer or mentor acts only
+inside the programs they hold the role in. Under a program: calls (with a form and a rubric) → applications
+(answers, files, history) → reviewer assignments and reviews → decisions → cohorts → mentorships and sessions.
 """
 
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.core.bilingual import pick
 from bridgehead.core.models import validate_time_zone
+from bridgehead.programs.enums import (
+    ApplicationStatus,
+    AssignmentSource,
+    FieldKind,
+    HistoryAction,
+    Outcome,
+    RelationshipKind,
+    ReviewStatus,
+    RunKind,
+    RunStatus,
+)
 from bridgehead.registry.models import Organisation
+
+USER = settings.AUTH_USER_MODEL
 
 
 class Program(models.Model):
@@ -60,3 +80,520 @@ class Program(models.Model):
     @property
     def description(self) -> str:
         return pick(self, "description")
+
+
+class Call(models.Model):
+    """A call for applications. Open and close are instants (stored in UTC); the program's zone is how the
+    program states them, the viewer's zone how each reader sees them."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="calls", verbose_name=_("program"))
+    slug = models.SlugField(_("slug"), max_length=120)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    eligibility_ko = models.TextField(_("eligibility (Korean)"), blank=True)
+    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    is_published = models.BooleanField(_("published"), default=False,
+                                       help_text=_("Startups can see a published call and apply while it is open."))
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviews per application"), default=3, validators=[MinValueValidator(1)]
+    )
+    max_reviews_per_reviewer = models.PositiveSmallIntegerField(
+        _("maximum reviews per reviewer"), default=15, validators=[MinValueValidator(1)]
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold (points of 100)"), max_digits=5, decimal_places=1, default=Decimal("25.0"),
+        help_text=_("Flag an application when its reviewers' weighted scores differ by more than this."),
+    )
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "slug"], name="unique_call_slug_per_program"),
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
+                                   name="call_closes_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+    @property
+    def eligibility(self) -> str:
+        return pick(self, "eligibility")
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_published and self.opens_at <= now < self.closes_at
+
+    @property
+    def has_closed(self) -> bool:
+        return timezone.now() >= self.closes_at
+
+
+class FormField(models.Model):
+    """One question of a call's application form, labelled in both languages."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="fields", verbose_name=_("call"))
+    key = models.SlugField(_("key"), max_length=50, help_text=_("Stable name of the answer (letters, digits, _)."))
+    kind = models.CharField(_("kind"), max_length=20, choices=FieldKind.choices)
+    label_ko = models.CharField(_("label (Korean)"), max_length=300)
+    label_en = models.CharField(_("label (English)"), max_length=300)
+    help_ko = models.CharField(_("help (Korean)"), max_length=500, blank=True)
+    help_en = models.CharField(_("help (English)"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    min_value = models.DecimalField(_("minimum"), max_digits=18, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=18, decimal_places=2, null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True,
+                               help_text=_('List of {"value", "ko", "en"} for choice fields.'))
+    file_types = models.JSONField(_("accepted file types"), default=list, blank=True)
+    max_bytes = models.PositiveIntegerField(_("maximum file size (bytes)"), default=10 * 1024 * 1024)
+    used_for_matching = models.BooleanField(
+        _("used to match reviewers"), default=True,
+        help_text=_("Text answers of this field describe the application when reviewers are matched."),
+    )
+
+    class Meta:
+        ordering = ["call", "order", "pk"]
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        constraints = [models.UniqueConstraint(fields=["call", "key"], name="unique_field_key_per_call")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pick(self, "label")
+
+    @property
+    def help(self) -> str:
+        return pick(self, "help")
+
+
+class Criterion(models.Model):
+    """A rubric line: reviewers give an integer score from ``scale_min`` to ``scale_max``; ``weight`` says
+    how much it counts in the weighted total."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    scale_min = models.SmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.SmallIntegerField(_("highest score"), default=5)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call", "order", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")),
+                                   name="criterion_scale_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+
+class Application(models.Model):
+    """One startup's application to one call. ``answers`` maps field keys to values (files are rows of
+    :class:`ApplicationFile`); the status moves draft → submitted → decided, or to withdrawn."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications", verbose_name=_("call"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications",
+                                     verbose_name=_("startup"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.DRAFT)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["call", "pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], name="one_application_per_startup_and_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.organisation}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED) and not self.call.has_closed
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
+
+
+def _upload_path(instance: ApplicationFile, filename: str) -> str:
+    """Random names: the uploader's file name never reaches the file system."""
+    return f"applications/{instance.application.call_id}/{uuid.uuid4().hex}"
+
+
+class ApplicationFile(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files",
+                                    verbose_name=_("application"))
+    field_key = models.SlugField(_("field"), max_length=50)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=200)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "field_key"]
+        verbose_name = _("application file")
+        verbose_name_plural = _("application files")
+        constraints = [models.UniqueConstraint(fields=["application", "field_key"], name="one_file_per_field")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """The application's history as its applicant and managers read it (the audit log keeps field diffs)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history",
+                                    verbose_name=_("application"))
+    action = models.CharField(_("action"), max_length=20, choices=HistoryAction.choices)
+    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["application", "at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Relationship(models.Model):
+    """A recorded investment or partnership between two organisations — a source of conflicts of interest:
+    a reviewer from an investor must not review a company that investor funded."""
+
+    source = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relationships_out",
+                               verbose_name=_("organisation"))
+    target = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relationships_in",
+                               verbose_name=_("counterpart"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RelationshipKind.choices)
+    since = models.DateField(_("since"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+
+    class Meta:
+        ordering = ["source", "target"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_relationship")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} ({self.get_kind_display()})"
+
+
+class CallReviewer(models.Model):
+    """A reviewer on a call's panel, with their expertise (matched against application texts) and load."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="panel", verbose_name=_("call"))
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="review_panels", verbose_name=_("reviewer"))
+    expertise = models.TextField(_("expertise"), blank=True,
+                                 help_text=_("Korean or English; compared with the applications' texts."))
+    max_load = models.PositiveSmallIntegerField(_("maximum reviews"), null=True, blank=True,
+                                                help_text=_("Empty: the call's maximum."))
+    is_active = models.BooleanField(_("active"), default=True)
+    dropped_at = models.DateTimeField(_("dropped out"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "user__username"]
+        verbose_name = _("panel reviewer")
+        verbose_name_plural = _("panel reviewers")
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="unique_reviewer_per_call")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.call}"
+
+    @property
+    def load_limit(self) -> int:
+        return self.max_load or self.call.max_reviews_per_reviewer
+
+
+class ConflictDeclaration(models.Model):
+    """A conflict declared by the reviewer (or recorded by the manager); automatic conflicts are computed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="declared_conflicts",
+                                    verbose_name=_("application"))
+    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="declared_conflicts",
+                                 verbose_name=_("reviewer"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("declared by"))
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="unique_declared_conflict")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} × {self.application}"
+
+
+class AssignmentRun(models.Model):
+    """One optimal-assignment computation, run by the worker; its progress and result are shown on the page."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assignment_runs", verbose_name=_("call"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RunKind.choices, default=RunKind.ASSIGN)
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    stage = models.CharField(_("stage"), max_length=60, blank=True)
+    started_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    bound = models.FloatField(_("bound"), null=True, blank=True)
+    assigned = models.PositiveIntegerField(_("assignments made"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("assignment run")
+        verbose_name_plural = _("assignment runs")
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.get_kind_display()} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.bound - self.objective)
+
+
+class ReviewAssignment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments",
+                                    verbose_name=_("application"))
+    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="review_assignments",
+                                 verbose_name=_("reviewer"))
+    source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
+    affinity = models.FloatField(_("affinity"), null=True, blank=True)
+    run = models.ForeignKey(AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            verbose_name=_("run"))
+    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "reviewer__username"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="unique_review_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application}"
+
+
+class Exclusion(models.Model):
+    """A manual override: the manager says this reviewer must not get this application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exclusions",
+                                    verbose_name=_("application"))
+    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("reviewer"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("excluded pair")
+        verbose_name_plural = _("excluded pairs")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="unique_exclusion")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} ✕ {self.application}"
+
+
+class Review(models.Model):
+    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review",
+                                      verbose_name=_("assignment"))
+    status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    comment = models.TextField(_("comment"), blank=True)
+    weighted = models.FloatField(_("weighted score (0–100)"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+", verbose_name=_("criterion"))
+    value = models.SmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["review", "criterion__order", "criterion_id"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class DecisionTemplate(models.Model):
+    """The notification e-mail for one outcome, editable by the program manager in both languages.
+    Placeholders: ``{startup}``, ``{call}``, ``{program}``, ``{name}``."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="decision_templates",
+                                verbose_name=_("program"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    subject_ko = models.CharField(_("subject (Korean)"), max_length=200)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_ko = models.TextField(_("body (Korean)"))
+    body_en = models.TextField(_("body (English)"))
+
+    class Meta:
+        ordering = ["program", "outcome"]
+        verbose_name = _("decision e-mail template")
+        verbose_name_plural = _("decision e-mail templates")
+        constraints = [models.UniqueConstraint(fields=["program", "outcome"], name="one_template_per_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.get_outcome_display()}"
+
+
+class Decision(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision",
+                                       verbose_name=_("application"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note to the applicant"), blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+
+class Cohort(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts", verbose_name=_("program"))
+    call = models.OneToOneField(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="cohort",
+                                verbose_name=_("call"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+
+    class Meta:
+        ordering = ["program", "-year"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+
+class CohortMember(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members", verbose_name=_("cohort"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cohort_memberships",
+                                     verbose_name=_("startup"))
+    application = models.OneToOneField(Application, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="cohort_member", verbose_name=_("application"))
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["cohort", "organisation__name_en"]
+        verbose_name = _("cohort member")
+        verbose_name_plural = _("cohort members")
+        constraints = [models.UniqueConstraint(fields=["cohort", "organisation"], name="unique_cohort_member")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ∈ {self.cohort}"
+
+
+class Mentorship(models.Model):
+    member = models.ForeignKey(CohortMember, on_delete=models.CASCADE, related_name="mentorships",
+                               verbose_name=_("mentee"))
+    mentor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("mentor"))
+    affinity = models.FloatField(_("affinity"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "mentor__username"]
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        constraints = [models.UniqueConstraint(fields=["member", "mentor"], name="unique_mentorship")]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.member.organisation}"
+
+
+class MentoringSession(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions",
+                                   verbose_name=_("mentorship"))
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    logged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by"))
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["mentorship", "-held_on"]
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+
+    def __str__(self) -> str:
+        return f"{self.mentorship} {self.held_on} {self.topic}"
+

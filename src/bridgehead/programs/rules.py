@@ -1,4 +1,14 @@
-"""Program visibility: site admins, anyone holding a role in the program, observers of its agreement."""
+"""Who may see and do what in programs. Another program's data answers 404 (``require(..., hide=True)``).
+
+* Program pages: site admins, anyone with a role in the program, observers of its agreement.
+* Calls: published calls are readable by every signed-in user (startups hold no program role before they
+  apply); drafts only by the program's managers.
+* Applications: the applicant startup's members, the program's managers, and reviewers assigned to it who
+  have no conflict of interest. Nobody else — not another startup, not an unassigned reviewer.
+* Reviews: only the assigned reviewer writes theirs; managers read all of the call's.
+* Cohorts: the program's people and observers, plus members of the cohort's startups; mentorships: the
+  mentor, the mentee's members and managers.
+"""
 
 import rules
 from django.db.models import Q, QuerySet
@@ -31,5 +41,97 @@ def manages_program(user, program) -> bool:
     )
 
 
+def member_organisation_ids(user) -> set[int]:
+    return {g.organisation_id for g in roles.grants(user) if g.role == Role.STARTUP_MEMBER and g.organisation_id}
+
+
+def visible_calls(user, queryset: QuerySet) -> QuerySet:
+    if roles.is_site_admin(user):
+        return queryset
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(
+        Q(is_published=True) | Q(program__pk__in=roles.program_ids(user, Role.PROGRAM_MANAGER))
+    ).distinct()
+
+
+@rules.predicate
+def can_see_call(user, call) -> bool:
+    return call is not None and (manages_program(user, call.program) or (
+        getattr(user, "is_authenticated", False) and call.is_published))
+
+
+@rules.predicate
+def manages_call(user, call) -> bool:
+    return call is not None and manages_program(user, call.program)
+
+
+@rules.predicate
+def can_apply(user, call) -> bool:
+    return call is not None and call.is_open() and bool(member_organisation_ids(user))
+
+
+@rules.predicate
+def is_applicant(user, application) -> bool:
+    return application is not None and application.organisation_id in member_organisation_ids(user)
+
+
+@rules.predicate
+def manages_application(user, application) -> bool:
+    return application is not None and manages_program(user, application.call.program)
+
+
+@rules.predicate
+def reviews_application(user, application) -> bool:
+    """Assigned, still a reviewer of the program, and not conflicted."""
+    if application is None or not getattr(user, "is_authenticated", False):
+        return False
+    if application.call.program_id not in roles.program_ids(user, Role.REVIEWER):
+        return False
+    if not application.assignments.filter(reviewer=user).exists():
+        return False
+    from bridgehead.programs.conflicts import conflicts_between
+
+    return not conflicts_between(application, user)
+
+
+@rules.predicate
+def can_see_cohort(user, cohort) -> bool:
+    return cohort is not None and (
+        can_see_program(user, cohort.program)
+        or cohort.members.filter(organisation_id__in=member_organisation_ids(user)).exists()
+    )
+
+
+@rules.predicate
+def manages_cohort(user, cohort) -> bool:
+    return cohort is not None and manages_program(user, cohort.program)
+
+
+@rules.predicate
+def can_log_session(user, mentorship) -> bool:
+    return mentorship is not None and (
+        mentorship.mentor_id == getattr(user, "pk", None) or manages_program(user, mentorship.member.cohort.program)
+    )
+
+
+@rules.predicate
+def can_see_mentorship(user, mentorship) -> bool:
+    return mentorship is not None and (
+        can_log_session(user, mentorship) or mentorship.member.organisation_id in member_organisation_ids(user)
+    )
+
+
 rules.add_perm("programs.view_program", can_see_program)
 rules.add_perm("programs.change_program", manages_program)
+rules.add_perm("programs.view_call", can_see_call)
+rules.add_perm("programs.change_call", manages_call)
+rules.add_perm("programs.apply", can_apply)
+rules.add_perm("programs.view_application", is_applicant | manages_application | reviews_application)
+rules.add_perm("programs.change_application", is_applicant)
+rules.add_perm("programs.decide_application", manages_application)
+rules.add_perm("programs.review_application", reviews_application)
+rules.add_perm("programs.view_cohort", can_see_cohort)
+rules.add_perm("programs.change_cohort", manages_cohort)
+rules.add_perm("programs.view_mentorship", can_see_mentorship)
+rules.add_perm("programs.log_session", can_log_session)

@@ -1,0 +1,255 @@
+"""Assigning reviewers to applications (and mentors to cohort startups) with the matching engine.
+
+**Affinity.** Each reviewer's expertise (typed on the panel, or their registry biography) and each
+application's text (answers of the fields marked "used to match reviewers", the startup's description and
+sectors) are encoded by the engine's cross-lingual sentence encoder, so a Korean application meets an
+English-speaking reviewer's expertise in one space. The affinity of a pair is the cosine similarity,
+clipped to [0, 1], plus 0.01 so every eligible pair stays a candidate.
+
+**Assignment.** Conflicted pairs and pairs the manager excluded are never candidates. Existing manual
+assignments and assignments whose review has started are kept; the engine fills what is missing:
+per application, reviews per application minus the reviews it already has; per reviewer, their maximum
+load minus what they already carry. ``assign`` (OR-Tools min-cost flow) maximises the total affinity and
+returns its LP bound, stored on the run so the page shows objective, bound and gap. A reviewer who drops
+out loses only their unstarted assignments, and a "fill" run replaces exactly those — other assignments are
+not touched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bridgehead.core.models import User
+from bridgehead.engines.match import Infeasible, assign, get_encoder
+from bridgehead.programs.conflicts import conflict_map
+from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind, RunStatus
+from bridgehead.programs.models import (
+    Application,
+    AssignmentRun,
+    Call,
+    CallReviewer,
+    Cohort,
+    Exclusion,
+    Mentorship,
+    ReviewAssignment,
+)
+from bridgehead.programs.services import ProgramsError
+from bridgehead.registry.models import Person
+
+_ENCODERS: dict[str, object] = {}
+
+
+def encoder():
+    """One encoder per process (loading the model once); ``PROGRAMS_ENCODER`` picks it (default "use")."""
+    name = getattr(settings, "PROGRAMS_ENCODER", "use")
+    if name not in _ENCODERS:
+        _ENCODERS[name] = get_encoder(name)
+    return _ENCODERS[name]
+
+
+def application_text(application: Application) -> str:
+    parts = []
+    for field in application.call.fields.all():
+        if not field.used_for_matching:
+            continue
+        value = application.answers.get(field.key)
+        if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE) and value:
+            parts.append(str(value))
+        elif field.kind == FieldKind.SECTORS and value:
+            parts.append(" ".join(value))
+    organisation = application.organisation
+    parts += [organisation.description_en, organisation.description_ko]
+    return "\n".join(p for p in parts if p).strip() or organisation.name
+
+
+def person_text(user: User, expertise: str = "") -> str:
+    if expertise.strip():
+        return expertise
+    person = Person.objects.filter(user=user).first()
+    if person is not None and (person.bio_en or person.bio_ko or person.title_en or person.title_ko):
+        return "\n".join(p for p in (person.title_en, person.title_ko, person.bio_en, person.bio_ko) if p)
+    return str(user)
+
+
+def affinities(item_texts: Sequence[str], person_texts: Sequence[str]) -> np.ndarray:
+    """(items × persons) affinity in [0.01, 1.01]; see the module docstring."""
+    enc = encoder()
+    items = enc.encode(list(item_texts))
+    persons = enc.encode(list(person_texts))
+    return np.clip(items @ persons.T, 0.0, 1.0) + 0.01
+
+
+# ---------------------------------------------------------------- runs
+
+
+def queue_assignment(*, call: Call, by: User, kind: str = RunKind.ASSIGN) -> AssignmentRun:
+    """Create a run and hand it to the worker after commit; the page polls the run's status."""
+    from bridgehead.programs import tasks
+
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(call=call, kind=kind, started_by=by, stage=_("Waiting for the worker"))
+        transaction.on_commit(lambda: tasks.run_assignment.enqueue(run.pk))
+    return run
+
+
+def _stage(run: AssignmentRun, status: str, stage: str) -> None:
+    run.status, run.stage = status, stage
+    AssignmentRun.objects.filter(pk=run.pk).update(status=status, stage=stage)
+
+
+def shortages(applications, demand: dict[int, int], eligible: Counter) -> list[str]:
+    """Applications with fewer eligible reviewers than they still need, named (the infeasibility message)."""
+    return [
+        _("%(application)s needs %(needed)s more reviewer(s) but only %(eligible)s eligible reviewer(s) are left")
+        % {"application": str(a), "needed": demand[a.pk], "eligible": eligible[a.pk]}
+        for a in applications if eligible[a.pk] < demand[a.pk]
+    ]
+
+
+def execute_run(*, run: AssignmentRun) -> AssignmentRun:
+    """Compute and store an assignment (see the module docstring). Failures are stored on the run."""
+    started = time.perf_counter()
+    call = run.call
+    _stage(run, RunStatus.RUNNING, _("Reading applications and reviewers"))
+    panel = list(CallReviewer.objects.filter(call=call, is_active=True).select_related("user", "call"))
+    applications = list(call.applications.filter(status=ApplicationStatus.SUBMITTED)
+                         .select_related("organisation", "created_by", "call").order_by("pk"))
+    if run.kind == RunKind.ASSIGN:
+        # A full run re-optimises everything not fixed: manual choices and started reviews stay.
+        ReviewAssignment.objects.filter(application__call=call, source=AssignmentSource.ENGINE,
+                                        review__isnull=True).delete()
+    existing = list(ReviewAssignment.objects.filter(application__in=applications).values_list(
+        "application_id", "reviewer_id"))
+    have = Counter(a for a, _r in existing)
+    load = Counter(r for _a, r in ReviewAssignment.objects.filter(
+        application__call=call).values_list("application_id", "reviewer_id"))
+    taken = set(existing)
+    demand = {a.pk: max(0, call.reviews_per_application - have[a.pk]) for a in applications}
+    capacity = {m.user_id: max(0, m.load_limit - load[m.user_id]) for m in panel}
+    user_ids = [m.user_id for m in panel]
+    _stage(run, RunStatus.RUNNING, _("Checking conflicts of interest"))
+    conflicts = conflict_map(applications, user_ids)
+    excluded = set(Exclusion.objects.filter(application__call=call).values_list("application_id", "reviewer_id"))
+    needed = [a for a in applications if demand[a.pk] > 0]
+    _stage(run, RunStatus.RUNNING, _("Computing affinities"))
+    scores = affinities([application_text(a) for a in needed], [person_text(m.user, m.expertise) for m in panel]) \
+        if needed and panel else np.zeros((len(needed), len(panel)))
+    item_key = {a.pk: str(a) for a in needed}
+    person_key = {m.user_id: f"{m.user} (#{m.user_id})" for m in panel}
+    triples, eligible = [], Counter()
+    for i, a in enumerate(needed):
+        for j, m in enumerate(panel):
+            pair = (a.pk, m.user_id)
+            if pair in conflicts or pair in excluded or pair in taken or capacity[m.user_id] == 0:
+                continue
+            eligible[a.pk] += 1
+            triples.append((item_key[a.pk], person_key[m.user_id], float(scores[i, j])))
+    problems = shortages(needed, demand, eligible)
+    result = None
+    if not problems and needed:
+        _stage(run, RunStatus.RUNNING, _("Solving the assignment"))
+        try:
+            result = assign(triples, demand={item_key[a.pk]: demand[a.pk] for a in needed},
+                            max_load={person_key[u]: c for u, c in capacity.items()}, objective="total", bound=True)
+        except Infeasible as exc:
+            problems = [str(exc)]
+    if problems:
+        run.status, run.problems = RunStatus.FAILED, problems
+        run.stage = _("No assignment is possible")
+    else:
+        by_item = {v: k for k, v in item_key.items()}
+        by_person = {v: k for k, v in person_key.items()}
+        with transaction.atomic():
+            made = [ReviewAssignment(application_id=by_item[i], reviewer_id=by_person[p], affinity=round(s, 4),
+                                     source=AssignmentSource.ENGINE, run=run) for i, p, s in (result.pairs
+                                                                                                if result else [])]
+            ReviewAssignment.objects.bulk_create(made)
+        run.status, run.stage, run.assigned = RunStatus.DONE, _("Done"), len(made)
+        run.objective = result.objective if result else 0.0
+        run.bound = result.bound if result else 0.0
+    run.finished_at = timezone.now()
+    run.seconds = round(time.perf_counter() - started, 3)
+    run.save()
+    return run
+
+
+def add_manual_assignment(*, application: Application, reviewer: User, by: User) -> ReviewAssignment:
+    """A manager's override: assign this reviewer (never when conflicted); the engine keeps it."""
+    if not CallReviewer.objects.filter(call=application.call, user=reviewer, is_active=True).exists():
+        raise ProgramsError(_("This person is not an active reviewer on the call's panel."))
+    if conflict_map([application], [reviewer.pk]):
+        raise ProgramsError(_("%(reviewer)s has a conflict of interest with %(application)s.")
+                            % {"reviewer": reviewer, "application": application})
+    with transaction.atomic():
+        Exclusion.objects.filter(application=application, reviewer=reviewer).delete()
+        assignment, _created = ReviewAssignment.objects.update_or_create(
+            application=application, reviewer=reviewer, defaults={"source": AssignmentSource.MANUAL})
+    return assignment
+
+
+def remove_assignment(*, assignment: ReviewAssignment, by: User) -> None:
+    """A manager's override: take the pair out and keep the engine from putting it back."""
+    review = getattr(assignment, "review", None)
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        raise ProgramsError(_("This review was already submitted and cannot be removed."))
+    with transaction.atomic():
+        Exclusion.objects.get_or_create(application=assignment.application, reviewer=assignment.reviewer,
+                                        defaults={"by": by})
+        assignment.delete()
+
+
+def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
+    """A reviewer drops out: their unstarted assignments go, and only those are filled again."""
+    with transaction.atomic():
+        member.is_active = False
+        member.dropped_at = timezone.now()
+        member.save()
+        ReviewAssignment.objects.filter(application__call=member.call, reviewer=member.user).exclude(
+            review__status=ReviewStatus.SUBMITTED).delete()
+        return queue_assignment(call=member.call, by=by, kind=RunKind.REASSIGN)
+
+
+# ---------------------------------------------------------------- mentors
+
+
+def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, max_mentees: int, by: User) -> int:
+    """Give each cohort startup ``per_startup`` mentors (keeping existing ones), maximising affinity."""
+    members = list(cohort.members.select_related("organisation", "application__call", "application__created_by"))
+    if not members or not mentors:
+        raise ProgramsError(_("A cohort with startups and at least one mentor is needed."))
+    have = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", flat=True))
+    load = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("mentor_id", flat=True))
+    taken = set(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", "mentor_id"))
+    applications = [m.application for m in members if m.application]
+    conflicts = conflict_map(applications, [u.pk for u in mentors])
+    texts = [application_text(m.application) if m.application else
+             "\n".join(p for p in (m.organisation.description_en, m.organisation.description_ko) if p)
+             or m.organisation.name for m in members]
+    scores = affinities(texts, [person_text(u) for u in mentors])
+    triples = []
+    for i, member in enumerate(members):
+        for j, mentor in enumerate(mentors):
+            if (member.pk, mentor.pk) in taken or (member.application_id, mentor.pk) in conflicts:
+                continue
+            triples.append((str(member.pk), str(mentor.pk), float(scores[i, j])))
+    demand = {str(m.pk): max(0, per_startup - have[m.pk]) for m in members}
+    capacity = {str(u.pk): max(0, max_mentees - load[u.pk]) for u in mentors}
+    if not any(demand.values()):
+        return 0
+    try:
+        result = assign(triples, demand=demand, max_load=capacity, objective="total", bound=False)
+    except Infeasible as exc:
+        raise ProgramsError(_("No mentor assignment is possible: %(reasons)s") % {"reasons": exc}) from exc
+    with transaction.atomic():
+        Mentorship.objects.bulk_create([
+            Mentorship(member_id=int(i), mentor_id=int(p), affinity=round(s, 4), source=AssignmentSource.ENGINE)
+            for i, p, s in result.pairs])
+    return len(result.pairs)

@@ -1,0 +1,102 @@
+"""Conflicts of interest between reviewers (or mentors) and applicants.
+
+Tools that only know "you cannot review your own submission" miss the conflicts that matter in a cluster:
+the reviewer's organisation invested in or partners with the applicant, or the reviewer shares the
+applicant's e-mail domain (a colleague whose organisation record is incomplete). So a pair conflicts when:
+
+* the person acts for the applicant organisation (their registry person record or a member role);
+* one of the person's organisations has a recorded investment or partnership with the applicant, in either
+  direction;
+* the person's e-mail domain is the applicant organisation's domain or its applicant's (public mail
+  providers excluded, they say nothing about affiliation);
+* the person declared a conflict with that application.
+
+A conflicted pair is never assigned, and the person cannot open the application.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from bridgehead.core.enums import Role
+from bridgehead.core.models import RoleAssignment, User
+from bridgehead.programs.enums import ConflictReason
+from bridgehead.programs.models import Application, ConflictDeclaration, Relationship
+from bridgehead.registry.models import Person
+
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "naver.com", "daum.net", "hanmail.net", "kakao.com", "nate.com",
+    "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "proton.me", "protonmail.com",
+})
+
+
+def domain_of(email: str) -> str:
+    """The lower-case domain of an address, or "" when it says nothing about affiliation."""
+    domain = email.rpartition("@")[2].strip().lower() if "@" in (email or "") else ""
+    return "" if domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+def _people_organisations(user_ids: Iterable[int]) -> tuple[dict[int, set[int]], dict[int, set[str]]]:
+    user_ids = list(user_ids)
+    organisations: dict[int, set[int]] = defaultdict(set)
+    domains: dict[int, set[str]] = defaultdict(set)
+    for user_id, organisation_id, email in Person.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "organisation_id", "email"
+    ):
+        if organisation_id:
+            organisations[user_id].add(organisation_id)
+        if domain_of(email):
+            domains[user_id].add(domain_of(email))
+    for user_id, organisation_id in RoleAssignment.objects.filter(
+        user_id__in=user_ids, role__in=(Role.STARTUP_MEMBER, Role.PARTNER_MEMBER), organisation__isnull=False
+    ).values_list("user_id", "organisation_id"):
+        organisations[user_id].add(organisation_id)
+    for user_id, email in User.objects.filter(pk__in=user_ids).values_list("pk", "email"):
+        if domain_of(email):
+            domains[user_id].add(domain_of(email))
+    return organisations, domains
+
+
+def conflict_map(applications: Iterable[Application], user_ids: Iterable[int]) -> dict[tuple[int, int], list[str]]:
+    """(application id, user id) → the reasons (ConflictReason values) for every conflicted pair."""
+    applications = list(applications)
+    user_ids = list(user_ids)
+    if not applications or not user_ids:
+        return {}
+    person_orgs, person_domains = _people_organisations(user_ids)
+    applicant_orgs = {a.organisation_id for a in applications}
+    related: dict[int, set[int]] = defaultdict(set)  # applicant organisation → organisations related to it
+    for source, target in Relationship.objects.filter(
+        Q(source_id__in=applicant_orgs) | Q(target_id__in=applicant_orgs)
+    ).values_list("source_id", "target_id"):
+        related[source].add(target)
+        related[target].add(source)
+    declared = set(ConflictDeclaration.objects.filter(
+        application__in=[a.pk for a in applications], reviewer_id__in=user_ids
+    ).values_list("application_id", "reviewer_id"))
+    out: dict[tuple[int, int], list[str]] = {}
+    for application in applications:
+        org = application.organisation
+        app_domains = {d for d in (domain_of("x@" + org.email_domain) if org.email_domain else "",
+                                   domain_of(application.created_by.email)) if d}
+        for user_id in user_ids:
+            reasons = []
+            orgs = person_orgs.get(user_id, set())
+            if application.organisation_id in orgs or user_id == application.created_by_id:
+                reasons.append(ConflictReason.SAME_ORGANISATION)
+            if orgs & related.get(application.organisation_id, set()):
+                reasons.append(ConflictReason.RELATIONSHIP)
+            if person_domains.get(user_id, set()) & app_domains:
+                reasons.append(ConflictReason.EMAIL_DOMAIN)
+            if (application.pk, user_id) in declared:
+                reasons.append(ConflictReason.DECLARED)
+            if reasons:
+                out[(application.pk, user_id)] = [str(r) for r in reasons]
+    return out
+
+
+def conflicts_between(application: Application, user: User) -> list[str]:
+    return conflict_map([application], [user.pk]).get((application.pk, user.pk), [])

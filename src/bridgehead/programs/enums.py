@@ -1,0 +1,83 @@
+"""Choices of the programs app, with translated labels (DESIGN §5)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    FILE = "file", _("File upload")
+    SECTORS = "sectors", _("Sectors")
+
+
+class FileType(models.TextChoices):
+    """File types an upload field may accept; each is recognised by its bytes, never by its name."""
+
+    PDF = "pdf", _("PDF")
+    PNG = "png", _("PNG image")
+    JPEG = "jpeg", _("JPEG image")
+    DOCX = "docx", _("Word document (.docx)")
+    XLSX = "xlsx", _("Excel workbook (.xlsx)")
+    PPTX = "pptx", _("PowerPoint presentation (.pptx)")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ACCEPTED = "accepted", _("Accepted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Outcome(models.TextChoices):
+    ACCEPT = "accepted", _("Accept")
+    WAITLIST = "waitlisted", _("Waitlist")
+    REJECT = "rejected", _("Reject")
+
+
+class RelationshipKind(models.TextChoices):
+    INVESTMENT = "investment", _("Investment")
+    PARTNERSHIP = "partnership", _("Partnership")
+
+
+class ConflictReason(models.TextChoices):
+    SAME_ORGANISATION = "same_organisation", _("Same organisation")
+    RELATIONSHIP = "relationship", _("Investment or partnership with the applicant")
+    EMAIL_DOMAIN = "email_domain", _("Same e-mail domain")
+    DECLARED = "declared", _("Declared by the reviewer")
+
+
+class AssignmentSource(models.TextChoices):
+    ENGINE = "engine", _("Optimal assignment")
+    MANUAL = "manual", _("Assigned by the program manager")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RunKind(models.TextChoices):
+    ASSIGN = "assign", _("Assign reviewers")
+    REASSIGN = "reassign", _("Fill missing reviews")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class HistoryAction(models.TextChoices):
+    CREATED = "created", _("Draft created")
+    SAVED = "saved", _("Saved")
+    SUBMITTED = "submitted", _("Submitted")
+    EDITED = "edited", _("Edited after submission")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FILE_ADDED = "file_added", _("File uploaded")
+    DECIDED = "decided", _("Decision recorded")
