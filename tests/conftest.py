@@ -20,6 +20,7 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MATCH_ENCODER = "hash"  # the real multilingual encoder is tested in tests/engines/match
 
 
 @pytest.fixture

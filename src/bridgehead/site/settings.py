@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bridgehead.registry",
     "bridgehead.agreements",
     "bridgehead.programs",
+    "bridgehead.partnering",
     "bridgehead.api",
 ]
 
@@ -185,6 +186,9 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Matching encoder for recommendations: "use" (multilingual USE, ships its weights), "e5", or "hash" (tests).
+MATCH_ENCODER = os.environ.get("MATCH_ENCODER", "use")
 
 # Uploads: imports are parsed in memory; anything larger is refused with a clear message.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bridgehead.api.urls import api
+from bridgehead.partnering.views import calendar_feed
 
 urlpatterns = [
     path("", include("bridgehead.core.urls")),
     path("", include("bridgehead.registry.urls")),
     path("agreements/", include("bridgehead.agreements.urls")),
     path("programs/", include("bridgehead.programs.urls")),
+    path("events/", include("bridgehead.partnering.urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

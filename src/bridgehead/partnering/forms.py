@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.core.forms import time_zone_choices
+from bridgehead.partnering.enums import Attendance
+from bridgehead.partnering.models import DEFAULT_ALLOWED_PAIRS, Event, EventSession, Participant
+from bridgehead.registry.enums import OrganisationKind
+
+PAIR_CHOICES = [
+    (f"{a}:{b}", f"{OrganisationKind(a).label} ↔ {OrganisationKind(b).label}")
+    for i, a in enumerate(OrganisationKind.values)
+    for b in OrganisationKind.values[i:]
+]
+
+
+class EventForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    allowed_pairs = forms.MultipleChoiceField(
+        label=_("Who may meet whom"),
+        choices=PAIR_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=DEFAULT_ALLOWED_PAIRS,
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+            "venue_ko",
+            "venue_en",
+            "time_zone",
+            "slot_minutes",
+            "tables",
+            "virtual_allowed",
+            "video_link_base",
+            "allowed_pairs",
+            "request_quota",
+            "max_meetings",
+            "request_deadline",
+            "acceptance_deadline",
+        ]
+        widgets = {
+            "request_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "acceptance_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "description_ko": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "request_deadline": _("In your own time zone."),
+            "acceptance_deadline": _("In your own time zone. Requests still pending then expire."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title_ko") and not data.get("title_en"):
+            raise forms.ValidationError(_("Give the title in Korean, in English or both."))
+        request, acceptance = data.get("request_deadline"), data.get("acceptance_deadline")
+        if request and acceptance and acceptance < request:
+            self.add_error("acceptance_deadline", _("Requests must be answerable after the last one is sent."))
+        return data
+
+
+SessionFormSet = inlineformset_factory(
+    Event,
+    EventSession,
+    fields=["name_ko", "name_en", "date", "starts", "ends", "tables"],
+    extra=1,
+    can_delete=True,
+    widgets={
+        "date": forms.DateInput(attrs={"type": "date"}),
+        "starts": forms.TimeInput(attrs={"type": "time"}),
+        "ends": forms.TimeInput(attrs={"type": "time"}),
+    },
+)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["language", "seeks", "offers", "attendance"]
+        widgets = {
+            "seeks": forms.Textarea(attrs={"rows": 3}),
+            "offers": forms.Textarea(attrs={"rows": 3}),
+            "language": forms.Select(choices=[("ko", _("Korean")), ("en", _("English"))]),
+        }
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not event.virtual_allowed:
+            self.fields["attendance"].choices = [(Attendance.IN_PERSON, Attendance.IN_PERSON.label)]
+
+
+class RegisterForm(forms.Form):
+    person = forms.IntegerField(label=_("Person"), widget=forms.HiddenInput)
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class SolveForm(forms.Form):
+    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=20)
+    objective = forms.ChoiceField(
+        label=_("Objective"),
+        choices=[
+            ("weight", _("Most meetings, then fewest breaks")),
+            ("fair", _("Nobody without a meeting first, then most meetings")),
+        ],
+    )
+
+
+class FeedbackForm(forms.Form):
+    valuable = forms.TypedChoiceField(
+        label=_("Was it valuable?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    follow_up = forms.TypedChoiceField(
+        label=_("Is a follow-up planned?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class PinForm(forms.Form):
+    slot = forms.IntegerField(label=_("Slot"))
+    table = forms.IntegerField(label=_("Table"), required=False, min_value=1)

@@ -1,0 +1,406 @@
+"""From accepted requests to a published schedule, through the scheduler engine.
+
+``start_solve`` queues a :class:`ScheduleRun`; the worker's task calls ``execute_run``, which builds the
+engine instance straight from the database, solves with the previous published schedule as ``previous`` (so
+published meetings move only when that serves a new or higher-priority meeting) and stores the result on the
+run. Nothing touches the meetings until a manager calls ``publish_run``, which applies the run in one
+transaction and tells both sides of every moved meeting. A crashed, killed or cancelled run therefore leaves
+the published schedule exactly as it was; a run whose worker stopped answering is marked failed when the next
+solve is requested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bridgehead.core.models import User
+from bridgehead.engines import schedule as engine
+from bridgehead.partnering import notify
+from bridgehead.partnering.enums import ACTIVE_RUN_STATUSES, Attendance, MeetingMode, MeetingStatus, RunStatus
+from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering.models import Event, Meeting, Participant, ScheduleRun, Slot
+
+STALE_AFTER = dt.timedelta(minutes=2)
+QUEUED_STALE_AFTER = dt.timedelta(minutes=30)
+LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.CHECKED_IN, MeetingStatus.NO_SHOW)
+PROGRESS_EVERY = 0.5  # seconds between progress writes: enough for a live page, cheap for the database
+
+
+# --- instance -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Compiled:
+    """An engine instance plus what is needed to map its ids back to rows."""
+
+    instance: engine.Instance
+    previous: engine.Solution | None
+    slot_pk: dict[str, int]
+    meeting_pk: dict[str, int]
+    unavailable: dict[int, set[int]]  # participant pk -> slot pks
+    meeting_sides: dict[int, tuple[int, int]]
+    max_meetings: dict[int, int]
+
+
+def _mode(event: Event, a: str, b: str) -> str:
+    if not event.virtual_allowed:
+        return "in_person"
+    if Attendance.VIRTUAL in (a, b):
+        return "virtual"
+    if Attendance.EITHER in (a, b):
+        return "either"
+    return "in_person"
+
+
+def compile_event(event: Event) -> Compiled:
+    """Read the event with a handful of flat queries (it must scale to 20,000 participants)."""
+    slots = list(event.slots.order_by("starts_at").values_list("pk", "starts_at", "ends_at", "session_id", "tables"))
+    engine_slots = tuple(
+        engine.Slot(
+            id=f"s{pk}",
+            start=start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            minutes=int((end - start).total_seconds() // 60),
+            session=f"session{session}",
+        )
+        for pk, start, end, session, _tables in slots
+    )
+    tables = {f"s{pk}": count for pk, _s, _e, _session, count in slots}
+    unavailable: dict[int, set[int]] = defaultdict(set)
+    through = Participant.unavailable.through
+    for participant_id, slot_id in through.objects.filter(participant__event=event).values_list(
+        "participant_id", "slot_id"
+    ):
+        unavailable[participant_id].add(slot_id)
+    attendance: dict[int, str] = {}
+    max_meetings: dict[int, int] = {}
+    participants = []
+    for pk, mode, limit in event.participants.values_list("pk", "attendance", "max_meetings"):
+        attendance[pk] = mode
+        max_meetings[pk] = limit if limit is not None else event.max_meetings
+        participants.append(
+            engine.Participant(
+                id=f"p{pk}",
+                unavailable=tuple(f"s{s}" for s in sorted(unavailable.get(pk, ()))),
+                max_meetings=max_meetings[pk],
+            )
+        )
+    meetings = []
+    previous = []
+    sides: dict[int, tuple[int, int]] = {}
+    rows = event.meetings.exclude(status=MeetingStatus.CANCELLED).values_list(
+        "pk", "first_id", "second_id", "weight", "pinned", "slot_id", "table", "status"
+    )
+    for pk, first, second, weight, pinned, slot_id, table, status in rows:
+        sides[pk] = (first, second)
+        fixed = f"s{slot_id}" if pinned and slot_id else None
+        meetings.append(
+            engine.Meeting(
+                id=f"m{pk}",
+                participants=(f"p{first}", f"p{second}"),
+                weight=float(weight),
+                mode=_mode(event, attendance[first], attendance[second]),
+                fixed=fixed,
+            )
+        )
+        if event.schedule_published_at and slot_id and status in LIVE_STATUSES:
+            previous.append(engine.Assignment(meeting=f"m{pk}", slot=f"s{slot_id}", table=table))
+    instance = engine.Instance(
+        name=event.slug,
+        slots=engine_slots,
+        tables=tables,
+        participants=tuple(participants),
+        meetings=tuple(meetings),
+        break_rule="idle",
+    )
+    return Compiled(
+        instance=instance,
+        previous=engine.Solution(instance=event.slug, assignments=previous) if previous else None,
+        slot_pk={f"s{pk}": pk for pk, *_rest in slots},
+        meeting_pk={f"m{pk}": pk for pk in sides},
+        unavailable=unavailable,
+        meeting_sides=sides,
+        max_meetings=max_meetings,
+    )
+
+
+# --- runs -----------------------------------------------------------------------------------------------
+
+
+def _close_stale_runs(event: Event, now: dt.datetime) -> None:
+    for run in ScheduleRun.objects.select_for_update().filter(event=event, status__in=ACTIVE_RUN_STATUSES):
+        last_sign = run.heartbeat_at or run.started_at
+        stale = (run.status == RunStatus.RUNNING and (last_sign is None or now - last_sign > STALE_AFTER)) or (
+            run.status == RunStatus.QUEUED and now - run.created_at > QUEUED_STALE_AFTER
+        )
+        if stale:
+            run.status, run.finished_at = RunStatus.FAILED, now
+            run.error = _("The worker stopped answering; the published schedule was not changed.")
+            run.save(update_fields=["status", "finished_at", "error"])
+
+
+def start_solve(*, event: Event, by: User, time_limit: float = 20.0, objective: str = "weight") -> ScheduleRun:
+    """Queue a solve. A second solve is refused while one is queued or running (a database constraint backs
+    this check up, so two managers clicking at once still get one run)."""
+    from bridgehead.partnering import tasks
+
+    if objective not in ("weight", "fair"):
+        raise PartneringError(_("Unknown objective."))
+    if not 1 <= time_limit <= 600:
+        raise PartneringError(_("The time limit must be between 1 and 600 seconds."))
+    now = timezone.now()
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)
+        _close_stale_runs(event, now)
+        if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
+            raise PartneringError(_("A schedule is already being computed for this event; wait for it or cancel it."))
+        if not event.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
+            raise PartneringError(_("There is no accepted meeting to schedule yet."))
+        run = ScheduleRun.objects.create(event=event, started_by=by, time_limit=time_limit, objective=objective)
+        transaction.on_commit(lambda: tasks.solve_schedule.enqueue(run.pk))
+    return run
+
+
+def cancel_run(*, run: ScheduleRun, by: User) -> None:
+    ScheduleRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True)
+    ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED, finished_at=timezone.now()
+    )
+
+
+def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
+    """The worker's side: solve and store the result on the run (never on the meetings)."""
+    claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
+    if not claimed:
+        return run  # cancelled before it started, or already taken by another worker
+    last_write = [0.0]
+    last_poll = [0.0, False]
+
+    def progress(p: engine.Progress) -> None:
+        now = time.monotonic()
+        if now - last_write[0] < PROGRESS_EVERY:
+            return
+        last_write[0] = now
+        ScheduleRun.objects.filter(pk=run_id).update(
+            heartbeat_at=timezone.now(),
+            progress={
+                "phase": p.phase,
+                "scheduled": p.scheduled,
+                "upper_bound": p.upper_bound,
+                "breaks": p.breaks,
+                "seconds": round(p.seconds, 1),
+                "fraction": min(1.0, p.seconds / max(run.time_limit, 1e-6)),
+            },
+        )
+
+    def stop() -> bool:
+        now = time.monotonic()
+        if now - last_poll[0] >= 1.0:
+            last_poll[0] = now
+            last_poll[1] = ScheduleRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+        return bool(last_poll[1])
+
+    try:
+        compiled = compile_event(run.event)
+        solution = engine.solve(
+            compiled.instance,
+            time_limit=run.time_limit,
+            threads=threads,
+            seed=seed,
+            previous=compiled.previous,
+            objective=run.objective,
+            progress=progress,
+            stop=stop,
+        )
+        violations = engine.check(compiled.instance, solution)
+        if violations:
+            raise RuntimeError("the solver returned an invalid schedule: " + "; ".join(map(str, violations[:5])))
+        stats = engine.solution_to_dict(solution)["stats"]
+        cancelled = bool(last_poll[1])
+        ScheduleRun.objects.filter(pk=run_id).update(
+            status=RunStatus.CANCELLED if cancelled else RunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            stats={**stats, "requested": len(compiled.instance.meetings)},
+            solution={a.meeting: [a.slot, a.table] for a in solution.assignments},
+            diagnostics=diagnose(compiled, solution),
+            progress={
+                "phase": "done",
+                "fraction": 1.0,
+                "scheduled": stats["scheduled"],
+                "upper_bound": stats["upper_bound"],
+                "breaks": stats["breaks"],
+            },
+        )
+    except Exception as exc:
+        ScheduleRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"
+        )
+    run.refresh_from_db()
+    return run
+
+
+def diagnose(compiled: Compiled, solution: engine.Solution) -> dict:
+    """Why each accepted meeting did not get a slot, and each participant's breaks, for the manager."""
+    placed = {a.meeting: compiled.slot_pk[a.slot] for a in solution.assignments}
+    count: dict[int, int] = defaultdict(int)
+    busy: dict[int, list[int]] = defaultdict(list)
+    for meeting_id, slot_pk in placed.items():
+        for side in compiled.meeting_sides[compiled.meeting_pk[meeting_id]]:
+            count[side] += 1
+            busy[side].append(slot_pk)
+    all_slots = set(compiled.slot_pk.values())
+    unscheduled = {}
+    for meeting_id, pk in compiled.meeting_pk.items():
+        if meeting_id in placed:
+            continue
+        a, b = compiled.meeting_sides[pk]
+        common = all_slots - compiled.unavailable.get(a, set()) - compiled.unavailable.get(b, set())
+        if not common:
+            reason = "no_common_slot"
+        elif count[a] >= compiled.max_meetings[a] or count[b] >= compiled.max_meetings[b]:
+            reason = "meeting_limit"
+        else:
+            reason = "no_free_common_slot"
+        unscheduled[str(pk)] = reason
+    return {"unscheduled": unscheduled, "breaks": _breaks(compiled, busy)}
+
+
+def _breaks(compiled: Compiled, busy: dict[int, list[int]]) -> dict[str, int]:
+    """Breaks per participant under the "idle" rule: a gap of available, empty slots between two meetings of
+    one session (matches the engine's definition, counted here from the rows the manager sees)."""
+    order = {pk: i for i, pk in enumerate(compiled.slot_pk.values())}
+    session_of = {compiled.slot_pk[s.id]: s.session for s in compiled.instance.slots}
+    ordered = sorted(compiled.slot_pk.values(), key=order.get)
+    result = {}
+    for participant, slot_pks in busy.items():
+        mine = sorted(slot_pks, key=order.get)
+        breaks = 0
+        for left, right in itertools.pairwise(mine):
+            if session_of[left] != session_of[right]:
+                continue
+            between = ordered[order[left] + 1 : order[right]]
+            if any(s not in compiled.unavailable.get(participant, set()) for s in between):
+                breaks += 1
+        if breaks:
+            result[str(participant)] = breaks
+    return result
+
+
+def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
+    """Apply a finished run to the meetings in one transaction and notify both sides of every change."""
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
+        event = Event.objects.select_for_update().get(pk=run.event_id)
+        if run.status != RunStatus.SUCCEEDED:
+            raise PartneringError(_("Only a finished run can be published."))
+        if run.published_at:
+            raise PartneringError(_("This run is already published."))
+        newer = ScheduleRun.objects.filter(event=event, published_at__gt=run.created_at).exists()
+        if newer:
+            raise PartneringError(_("A newer schedule has been published since this run started; solve again."))
+        placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
+        meetings = list(event.meetings.exclude(status=MeetingStatus.CANCELLED).select_related("first", "second"))
+        _keep_pinned_tables(placed, meetings)
+        changed: list[Meeting] = []
+        moved: list[Meeting] = []
+        for meeting in meetings:
+            target = placed.get(meeting.pk)
+            new_slot, new_table = target if target else (None, None)
+            if (meeting.slot_id, meeting.table) == (new_slot, new_table):
+                if target and meeting.status == MeetingStatus.UNSCHEDULED:
+                    meeting.status = MeetingStatus.SCHEDULED
+                    changed.append(meeting)
+                continue
+            was_published = meeting.slot_id is not None and event.schedule_published_at is not None
+            meeting.slot_id, meeting.table = new_slot, new_table
+            meeting.mode = (MeetingMode.IN_PERSON if new_table else MeetingMode.VIRTUAL) if target else ""
+            meeting.video_link = _video_link(event, meeting) if target and not new_table else ""
+            if meeting.status in (MeetingStatus.UNSCHEDULED, MeetingStatus.SCHEDULED):
+                meeting.status = MeetingStatus.SCHEDULED if target else MeetingStatus.UNSCHEDULED
+            meeting.sequence += 1
+            changed.append(meeting)
+            if was_published:
+                moved.append(meeting)
+        # Free the tables first: a swap of two tables would otherwise trip the one-meeting-per-table rule.
+        Meeting.objects.filter(pk__in=[m.pk for m in changed]).update(table=None)
+        Meeting.objects.bulk_update(
+            changed, ["slot", "table", "mode", "video_link", "status", "sequence"], batch_size=2000
+        )
+        now = timezone.now()
+        event.schedule_published_at = now
+        event.save(update_fields=["schedule_published_at"])
+        run.published_at = now
+        run.save(update_fields=["published_at"])
+        for meeting in moved:
+            for participant in (meeting.first, meeting.second):
+                notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
+    return {"changed": len(changed), "moved": len(moved)}
+
+
+def _keep_pinned_tables(placed: dict[int, tuple[int, int | None]], meetings: list[Meeting]) -> None:
+    """The engine fixes a pinned meeting's slot; its table is ours to keep: swap tables within the slot."""
+    at = {(slot, table): pk for pk, (slot, table) in placed.items() if table is not None}
+    for meeting in meetings:
+        target = placed.get(meeting.pk)
+        if not (meeting.pinned and meeting.table and target and target[0] == meeting.slot_id):
+            continue
+        slot, given = target
+        if given == meeting.table or given is None:
+            continue
+        holder = at.get((slot, meeting.table))
+        if holder is not None:
+            placed[holder] = (slot, given)
+            at[(slot, given)] = holder
+        placed[meeting.pk] = (slot, meeting.table)
+        at[(slot, meeting.table)] = meeting.pk
+
+
+def _video_link(event: Event, meeting: Meeting) -> str:
+    base = event.video_link_base.rstrip("/") if event.video_link_base else ""
+    return f"{base}/{meeting.uid.hex[:12]}" if base else ""
+
+
+def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) -> Meeting:
+    """A manual edit by staff: the meeting goes to this slot (and table) now and stays there in later solves."""
+    from bridgehead.partnering.services import is_event_staff
+
+    if not is_event_staff(by, meeting.event):
+        raise PartneringError(_("Only the event staff can move meetings by hand."))
+    if slot.event_id != meeting.event_id:
+        raise PartneringError(_("That slot belongs to another event."))
+    if table is not None and not 1 <= table <= slot.tables:
+        raise PartneringError(
+            _("Table %(table)s does not exist in that slot (1–%(tables)s).") % {"table": table, "tables": slot.tables}
+        )
+    sides = [meeting.first_id, meeting.second_id]
+    if slot.unavailable_participants.filter(pk__in=sides).exists():
+        raise PartneringError(_("One of the two participants is not available in that slot."))
+    with transaction.atomic():
+        clash = Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).exclude(status=MeetingStatus.CANCELLED)
+        if clash.filter(first_id__in=sides).exists() or clash.filter(second_id__in=sides).exists():
+            raise PartneringError(_("One of the two participants already has a meeting in that slot."))
+        if table is not None and clash.filter(table=table).exists():
+            raise PartneringError(_("Table %(table)s is taken in that slot.") % {"table": table})
+        moved = meeting.slot_id is not None and (meeting.slot_id, meeting.table) != (slot.pk, table)
+        meeting.slot, meeting.table, meeting.pinned = slot, table, True
+        meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
+        meeting.video_link = "" if table else _video_link(meeting.event, meeting)
+        if meeting.status == MeetingStatus.UNSCHEDULED:
+            meeting.status = MeetingStatus.SCHEDULED
+        meeting.sequence += 1
+        meeting.save()
+        if moved or meeting.event.schedule_published_at:
+            for participant in (meeting.first, meeting.second):
+                notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
+    return meeting

@@ -1,0 +1,488 @@
+"""Partnering pages. Thin: parse, check permission, call a service, render. Every refusal is server-side."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bridgehead.core.http import download, require
+from bridgehead.partnering import calendar, recommending, scheduling, services
+from bridgehead.partnering.enums import MeetingStatus, RequestStatus, RunStatus
+from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering.forms import (
+    EventForm,
+    FeedbackForm,
+    PinForm,
+    ProfileForm,
+    RequestForm,
+    SessionFormSet,
+    SolveForm,
+)
+from bridgehead.partnering.models import Event, Meeting, MeetingRequest, Participant, Recommendation, ScheduleRun, Slot
+from bridgehead.programs.models import Program
+from bridgehead.registry.models import Person
+
+
+def _event(request: HttpRequest, slug: str, *, manage: bool = False) -> Event:
+    event = get_object_or_404(Event.objects.select_related("program"), slug=slug)
+    require(request.user, "partnering.view_event", event, hide=True)
+    if manage:
+        require(request.user, "partnering.manage_event", event)
+    return event
+
+
+def _me(request: HttpRequest, event: Event) -> Participant:
+    participant = services.participant_for(request.user, event)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _fail(request: HttpRequest, error: PartneringError) -> None:
+    messages.error(request, str(error))
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = [
+        e
+        for e in Event.objects.select_related("program").order_by("-pk")
+        if request.user.has_perm("partnering.view_event", e)
+    ]
+    programs = [p for p in Program.objects.all() if request.user.has_perm("programs.change_program", p)]
+    return render(request, "partnering/event_list.html", {"events": events, "can_create": bool(programs)})
+
+
+@login_required
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = services.participant_for(request.user, event)
+    staff = request.user.has_perm("partnering.manage_event", event)
+    context = {
+        "event": event,
+        "me": me,
+        "staff": staff,
+        "sessions": event.sessions.annotate(slot_count=Count("slots")),
+        "counts": {
+            "participants": event.participants.count(),
+            "pending": event.requests.filter(status=RequestStatus.PENDING).count(),
+            "meetings": event.meetings.exclude(status=MeetingStatus.CANCELLED).count(),
+            "scheduled": event.meetings.filter(slot__isnull=False).exclude(status=MeetingStatus.CANCELLED).count(),
+        },
+    }
+    return render(request, "partnering/event_detail.html", context)
+
+
+@login_required
+def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    event = _event(request, slug, manage=True) if slug else None
+    program = None
+    if event is None:
+        program = get_object_or_404(Program, slug=request.GET.get("program") or request.POST.get("program"))
+        require(request.user, "programs.change_program", program)
+    form = EventForm(request.POST or None, instance=event)
+    sessions = SessionFormSet(request.POST or None, instance=event or Event())
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                if program is not None:
+                    saved.program = program
+                saved.save()
+                sessions.instance = saved
+                sessions.save()
+                services.build_slots(event=saved)
+        except PartneringError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("The event was saved."))
+            return redirect("event-detail", slug=saved.slug)
+    return render(
+        request, "partnering/event_form.html", {"form": form, "sessions": sessions, "event": event, "program": program}
+    )
+
+
+@login_required
+@require_POST
+def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug, manage=True)
+    try:
+        services.publish_event(event=event, by=request.user)
+        messages.success(request, _("The event is open for registration and requests."))
+    except PartneringError as error:
+        _fail(request, error)
+    return redirect("event-detail", slug=slug)
+
+
+@login_required
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug, manage=True)
+    if request.method == "POST":
+        person = get_object_or_404(Person.objects.select_related("organisation", "user"), pk=request.POST.get("person"))
+        try:
+            services.register_participant(event=event, person=person, by=request.user)
+            messages.success(request, _("%(name)s is registered.") % {"name": person.name})
+        except PartneringError as error:
+            _fail(request, error)
+        return redirect("event-participants", slug=slug)
+    query = request.GET.get("q", "")
+    candidates = Person.objects.none()
+    if query:
+        from bridgehead.registry.search import search
+
+        candidates = search(Person.objects.select_related("organisation"), query).exclude(participations__event=event)[
+            :20
+        ]
+    rows = event.participants.select_related("person", "organisation").annotate(
+        meeting_count=Count("meetings_first", filter=Q(meetings_first__slot__isnull=False), distinct=True)
+        + Count("meetings_second", filter=Q(meetings_second__slot__isnull=False), distinct=True)
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnering/participants.html",
+        {"event": event, "page": page, "query": query, "candidates": candidates},
+    )
+
+
+@login_required
+def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = services.participant_for(request.user, event)
+    if me is None:
+        person = Person.objects.filter(user=request.user).select_related("organisation").first()
+        if request.method == "POST" and person is not None:
+            try:
+                services.register_participant(
+                    event=event, person=person, by=request.user, language=request.user.language
+                )
+                messages.success(request, _("You are registered. Tell partners what you seek and offer."))
+            except PartneringError as error:
+                _fail(request, error)
+            return redirect("event-me", slug=slug)
+        return render(request, "partnering/register.html", {"event": event, "person": person})
+    form = ProfileForm(request.POST or None, instance=me, event=event)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile for this event was saved."))
+        return redirect("event-me", slug=slug)
+    return render(request, "partnering/profile.html", {"event": event, "me": me, "form": form})
+
+
+@login_required
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = _me(request, event)
+    if request.method == "POST":
+        try:
+            available = {int(v) for v in request.POST.getlist("available")}
+            all_slots = set(event.slots.values_list("pk", flat=True))
+            extra = available - all_slots
+            if extra:
+                raise PartneringError(
+                    _("These slots are not part of this event: %(ids)s.") % {"ids": ", ".join(map(str, sorted(extra)))}
+                )
+            services.set_availability(participant=me, unavailable=all_slots - available, by=request.user)
+            messages.success(request, _("Your availability was saved."))
+            return redirect("event-availability", slug=slug)
+        except ValueError:
+            _fail(request, PartneringError(_("The form was not understood; reload the page and try again.")))
+        except PartneringError as error:
+            _fail(request, error)
+    unavailable = set(me.unavailable.values_list("pk", flat=True))
+    sessions = []
+    for session in event.sessions.prefetch_related("slots"):
+        sessions.append((session, [(slot, slot.pk not in unavailable) for slot in session.slots.all()]))
+    return render(request, "partnering/availability.html", {"event": event, "me": me, "sessions": sessions})
+
+
+@login_required
+def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = _me(request, event)
+    if not Recommendation.objects.filter(event=event).exists() and event.participants.count() <= 500:
+        recommending.refresh(event=event)  # small events: compute on first visit; large ones use the task
+    kind, sector, country = request.GET.get("kind", ""), request.GET.get("sector", ""), request.GET.get("country", "")
+    recs = me.recommendations.select_related("partner__organisation", "partner__person").prefetch_related(
+        "partner__organisation__sectors"
+    )
+    if kind:
+        recs = recs.filter(partner__kind=kind)
+    if sector:
+        recs = recs.filter(
+            Q(partner__organisation__sectors__code=sector)
+            | Q(partner__organisation__sectors__code__startswith=sector + ".")
+        ).distinct()
+    if country:
+        recs = recs.filter(partner__organisation__country=country.upper())
+    language = (get_language() or "en")[:2]
+    open_with = set(
+        event.requests.filter(Q(sender=me) | Q(recipient=me), status__in=services.OPEN_REQUEST).values_list(
+            "sender_id", "recipient_id"
+        )
+    )
+    busy = {pk for pair in open_with for pk in pair} - {me.pk}
+    rows = [(rec, recommending.render_reasons(rec.reasons, language), rec.partner_id in busy) for rec in recs]
+    others = event.participants.exclude(pk=me.pk).select_related("organisation", "person")
+    if kind:
+        others = others.filter(kind=kind)
+    if country:
+        others = others.filter(organisation__country=country.upper())
+    return render(
+        request,
+        "partnering/recommendations.html",
+        {
+            "event": event,
+            "me": me,
+            "rows": rows,
+            "others": others[:200],
+            "busy": busy,
+            "filters": {"kind": kind, "sector": sector, "country": country},
+            "form": RequestForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def send_request(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    event = _event(request, slug)
+    me = _me(request, event)
+    recipient = get_object_or_404(Participant, pk=participant_id, event=event)
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_request(sender=me, recipient=recipient, message=form.cleaned_data["message"], by=request.user)
+            messages.success(request, _("Your request was sent to %(name)s.") % {"name": recipient.organisation.name})
+        except PartneringError as error:
+            _fail(request, error)
+    else:
+        messages.error(request, _("The message is too long (2,000 characters at most)."))
+    return redirect("event-requests", slug=slug)
+
+
+@login_required
+def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = _me(request, event)
+    related = ("sender__organisation", "recipient__organisation", "sender__person", "recipient__person")
+    return render(
+        request,
+        "partnering/requests.html",
+        {
+            "event": event,
+            "me": me,
+            "incoming": me.requests_received.select_related(*related).order_by("status", "-created_at"),
+            "outgoing": me.requests_sent.select_related(*related).order_by("status", "-created_at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    meeting_request = get_object_or_404(MeetingRequest.objects.select_related("event"), pk=pk)
+    event = _event(request, meeting_request.event.slug)
+    try:
+        if action == "accept":
+            services.accept_request(request=meeting_request, by=request.user)
+            messages.success(request, _("Accepted. The meeting will get a time when the schedule is published."))
+        elif action in ("decline", "no-thanks"):
+            services.decline_request(request=meeting_request, by=request.user, no_thanks=action == "no-thanks")
+            messages.success(request, _("Declined."))
+        elif action == "withdraw":
+            services.withdraw_request(request=meeting_request, by=request.user)
+            messages.success(request, _("Withdrawn."))
+        else:
+            raise Http404
+    except PartneringError as error:
+        _fail(request, error)
+    return redirect("event-requests", slug=event.slug)
+
+
+@login_required
+def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -> HttpResponse:
+    event = _event(request, slug)
+    if participant_id is not None:
+        require(request.user, "partnering.manage_event", event)
+        participant = get_object_or_404(
+            Participant.objects.select_related("person", "organisation"), pk=participant_id, event=event
+        )
+    else:
+        participant = _me(request, event)
+    meetings = [m for m in calendar.agenda_meetings(participant) if m.status != MeetingStatus.CANCELLED]
+    rows = [(m, m.partner_of(participant)) for m in meetings]
+    return render(
+        request,
+        "partnering/agenda.html",
+        {
+            "event": event,
+            "participant": participant,
+            "rows": rows,
+            "staff": request.user.has_perm("partnering.manage_event", event),
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+@login_required
+def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    me = _me(request, event)
+    return download(
+        calendar.ical(me, language=get_language()), f"{event.slug}-agenda.ics", "text/calendar; charset=utf-8"
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar app subscribes to this secret address; it shows only this participant's meetings."""
+    participant = get_object_or_404(Participant.objects.select_related("event", "organisation"), calendar_token=token)
+    response = HttpResponse(calendar.ical(participant), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug, manage=True)
+    form = SolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.start_solve(
+                event=event,
+                by=request.user,
+                time_limit=form.cleaned_data["time_limit"],
+                objective=form.cleaned_data["objective"],
+            )
+            messages.success(request, _("The schedule is being computed."))
+        except PartneringError as error:
+            _fail(request, error)
+        return redirect("event-schedule", slug=slug)
+    runs = event.runs.all()[:10]
+    return render(
+        request,
+        "partnering/schedule.html",
+        {
+            "event": event,
+            "form": form,
+            "runs": runs,
+            "latest": runs[0] if runs else None,
+        },
+    )
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live status fragment (htmx polls it while the run is active)."""
+    run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=pk)
+    require(request.user, "partnering.manage_event", run.event, hide=True)
+    return render(request, "partnering/_run_status.html", {"run": run, **run_report(run)})
+
+
+def run_report(run: ScheduleRun) -> dict:
+    """What the manager reads about a finished run: totals, who got no meeting and why, breaks per person."""
+    if run.status != RunStatus.SUCCEEDED:
+        return {}
+    unscheduled = run.diagnostics.get("unscheduled", {})
+    breaks = run.diagnostics.get("breaks", {})
+    meetings = Meeting.objects.filter(pk__in=[int(k) for k in unscheduled]).select_related(
+        "first__organisation", "second__organisation"
+    )
+    participants = {
+        p.pk: p for p in Participant.objects.filter(pk__in=[int(k) for k in breaks]).select_related("organisation")
+    }
+    gap = 0.0
+    if run.stats.get("upper_bound"):
+        gap = 100.0 * (run.stats["upper_bound"] - run.stats["scheduled"]) / run.stats["upper_bound"]
+    return {
+        "unscheduled": [(m, unscheduled[str(m.pk)]) for m in meetings],
+        "breaks": sorted(
+            ((participants[int(k)], v) for k, v in breaks.items() if int(k) in participants), key=lambda item: -item[1]
+        )[:50],
+        "gap": gap,
+    }
+
+
+@login_required
+@require_POST
+def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=pk)
+    require(request.user, "partnering.manage_event", run.event, hide=True)
+    try:
+        if action == "publish":
+            result = scheduling.publish_run(run=run, by=request.user)
+            messages.success(
+                request,
+                _("The schedule is published: %(changed)s meetings updated, %(moved)s moved (both sides were told).")
+                % result,
+            )
+        elif action == "cancel":
+            scheduling.cancel_run(run=run, by=request.user)
+            messages.success(request, _("The run will stop; the published schedule is unchanged."))
+        else:
+            raise Http404
+    except PartneringError as error:
+        _fail(request, error)
+    return redirect("event-schedule", slug=run.event.slug)
+
+
+@login_required
+def table_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug, manage=True)
+    meetings = (
+        event.meetings.filter(slot__isnull=False, table__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("slot", "first__organisation", "second__organisation")
+        .order_by("slot__starts_at", "table")
+    )
+    by_slot: dict[Slot, list[Meeting]] = {}
+    for meeting in meetings:
+        by_slot.setdefault(meeting.slot, []).append(meeting)
+    return render(request, "partnering/table_plan.html", {"event": event, "by_slot": by_slot.items()})
+
+
+@login_required
+@require_POST
+def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("event", "first__person", "second__person"), pk=pk)
+    event = _event(request, meeting.event.slug)
+    try:
+        if action == "check-in":
+            services.check_in(meeting=meeting, by=request.user)
+            messages.success(request, _("Checked in."))
+        elif action == "no-show":
+            services.mark_no_show(meeting=meeting, by=request.user)
+            messages.success(request, _("Recorded as a no-show."))
+        elif action == "cancel":
+            services.cancel_meeting(meeting=meeting, by=request.user)
+            messages.success(request, _("The meeting was cancelled."))
+        elif action == "feedback":
+            form = FeedbackForm(request.POST)
+            if not form.is_valid():
+                raise PartneringError(_("Answer both questions."))
+            services.give_feedback(meeting=meeting, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Thank you for your feedback."))
+        elif action == "pin":
+            form = PinForm(request.POST)
+            if not form.is_valid():
+                raise PartneringError(_("Choose a slot (and a table)."))
+            slot = get_object_or_404(Slot, pk=form.cleaned_data["slot"], event=event)
+            scheduling.pin_meeting(meeting=meeting, slot=slot, table=form.cleaned_data["table"], by=request.user)
+            messages.success(request, _("The meeting was moved and pinned."))
+        else:
+            raise Http404
+    except PartneringError as error:
+        _fail(request, error)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)
+    return redirect("event-agenda", slug=event.slug)
