@@ -7,8 +7,9 @@ applicant's e-mail domain (a colleague whose organisation record is incomplete).
 * the person acts for the applicant organisation (their registry person record or a member role);
 * one of the person's organisations has a recorded investment or partnership with the applicant, in either
   direction;
-* the person's e-mail domain is the applicant organisation's domain or its applicant's (public mail
-  providers excluded, they say nothing about affiliation);
+* the person's e-mail domain is the applicant organisation's (its recorded e-mail domain, or its website's
+  host): a colleague whose registry record is incomplete. Public mail providers say nothing about
+  affiliation and are ignored;
 * the person declared a conflict with that application.
 
 A conflicted pair is never assigned, and the person cannot open the application.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.db.models import Q
 
@@ -37,6 +39,14 @@ def domain_of(email: str) -> str:
     """The lower-case domain of an address, or "" when it says nothing about affiliation."""
     domain = email.rpartition("@")[2].strip().lower() if "@" in (email or "") else ""
     return "" if domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+def organisation_domains(organisation) -> set[str]:
+    domains = {domain_of("x@" + organisation.email_domain)} if organisation.email_domain else set()
+    host = urlsplit(organisation.website or "").hostname or ""
+    if host:
+        domains.add(domain_of("x@" + host.removeprefix("www.")))
+    return {d for d in domains if d}
 
 
 def _people_organisations(user_ids: Iterable[int]) -> tuple[dict[int, set[int]], dict[int, set[str]]]:
@@ -80,8 +90,7 @@ def conflict_map(applications: Iterable[Application], user_ids: Iterable[int]) -
     out: dict[tuple[int, int], list[str]] = {}
     for application in applications:
         org = application.organisation
-        app_domains = {d for d in (domain_of("x@" + org.email_domain) if org.email_domain else "",
-                                   domain_of(application.created_by.email)) if d}
+        app_domains = organisation_domains(org)
         for user_id in user_ids:
             reasons = []
             orgs = person_orgs.get(user_id, set())
