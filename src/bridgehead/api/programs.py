@@ -1,0 +1,262 @@
+"""Programs endpoints: calls, the caller's own applications and reviews, cohorts.
+
+Same forms, services and permission rules as the pages: another startup's application or an unassigned
+(or conflicted) review answers 404, refused changes answer 422 with the reason.
+"""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.core import roles
+from bridgehead.core.enums import Role
+from bridgehead.core.http import require
+from bridgehead.programs import services
+from bridgehead.programs.enums import ApplicationStatus
+from bridgehead.programs.forms import ApplicationForm
+from bridgehead.programs.models import Application, Call, Cohort, ReviewAssignment
+from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_programs
+
+router = Router(tags=["programs"])
+
+
+class FieldOut(Schema):
+    key: str
+    kind: str
+    label_ko: str
+    label_en: str
+    required: bool
+    choices: list[dict]
+    file_types: list[str]
+    max_bytes: int
+
+
+class CriterionOut(Schema):
+    id: int
+    name_ko: str
+    name_en: str
+    weight: float
+    scale_min: int
+    scale_max: int
+
+
+class CallOut(Schema):
+    id: int
+    program: str = Field(..., alias="program.slug")
+    slug: str
+    title_ko: str
+    title_en: str
+    opens_at: datetime
+    closes_at: datetime
+    time_zone: str = Field(..., alias="program.time_zone")
+    is_open: bool
+
+    @staticmethod
+    def resolve_is_open(obj: Call) -> bool:
+        return obj.is_open()
+
+
+class CallDetailOut(CallOut):
+    eligibility_ko: str
+    eligibility_en: str
+    fields: list[FieldOut]
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def resolve_fields(obj: Call):
+        return obj.fields.all()
+
+    @staticmethod
+    def resolve_criteria(obj: Call):
+        return obj.criteria.all()
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int = Field(..., alias="call_id")
+    organisation: str = Field(..., alias="organisation.slug")
+    status: str
+    answers: dict
+    submitted_at: datetime | None
+    decision: str | None = None
+
+    @staticmethod
+    def resolve_decision(obj: Application) -> str | None:
+        decision = getattr(obj, "decision", None)
+        return decision.outcome if decision else None
+
+
+class ApplicationIn(Schema):
+    organisation: str = Field(..., max_length=120, description="slug of your startup")
+    answers: dict = Field(default_factory=dict)
+
+
+class AnswersIn(Schema):
+    answers: dict
+
+
+class ScoreIn(Schema):
+    criterion: int
+    value: int | None
+    comment: str = Field("", max_length=5000)
+
+
+class ReviewIn(Schema):
+    scores: list[ScoreIn]
+    comment: str = Field("", max_length=10000)
+    submit: bool = False
+
+
+class ReviewOut(Schema):
+    application: int
+    organisation: str
+    status: str
+    weighted: float | None
+    scores: dict[int, int]
+    comment: str
+
+
+class CohortMemberOut(Schema):
+    organisation: str
+    name_ko: str
+    name_en: str
+
+
+class CohortOut(Schema):
+    id: int
+    program: str
+    year: int
+    name_ko: str
+    name_en: str
+    members: list[CohortMemberOut]
+
+
+def _refused(exc: services.ProgramsError) -> FormErrors:
+    return FormErrors([{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message,
+                        "type": "refused"}])
+
+
+def _own_application(request, application_id: int) -> Application:
+    application = get_object_or_404(Application.objects.select_related("call__program", "organisation"),
+                                     pk=application_id)
+    require(request.user, "programs.change_application", application, hide=True)
+    return application
+
+
+def _save_answers(request, application: Application, answers: dict) -> Application:
+    form = ApplicationForm(data=answers, call=application.call)
+    raise_for_form(form, field_map={k: f"answers.{k}" for k in form.fields})
+    given = {k: v for k, v in form.answers().items() if k in answers}
+    try:
+        return services.save_application(application=application, answers=given, uploads={}, by=request.user)
+    except services.ProgramsError as exc:
+        raise _refused(exc) from exc
+
+
+@router.get("/calls", response=list[CallOut])
+def list_calls(request):
+    return visible_calls(request.user, Call.objects.select_related("program"))
+
+
+@router.get("/calls/{call_id}", response=CallDetailOut)
+def get_call(request, call_id: int):
+    call = get_object_or_404(Call.objects.select_related("program"), pk=call_id)
+    require(request.user, "programs.view_call", call, hide=True)
+    return call
+
+
+@router.post("/calls/{call_id}/applications", response={201: ApplicationOut})
+def create_application(request, call_id: int, payload: ApplicationIn):
+    call = get_object_or_404(Call.objects.select_related("program"), pk=call_id)
+    require(request.user, "programs.view_call", call, hide=True)
+    organisation = services.startups_of(request.user).filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise FormErrors([{"loc": ["body", "payload", "organisation"], "type": "invalid",
+                           "msg": "You can only apply for a startup you are a member of."}])
+    try:
+        application = services.start_application(call=call, organisation=organisation, by=request.user)
+    except services.ProgramsError as exc:
+        raise _refused(exc) from exc
+    if payload.answers:
+        application = _save_answers(request, application, payload.answers)
+    return Status(201, application)
+
+
+@router.get("/applications", response=list[ApplicationOut])
+def list_applications(request):
+    return Application.objects.filter(organisation_id__in=member_organisation_ids(request.user)).select_related(
+        "organisation", "decision")
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut)
+def get_application(request, application_id: int):
+    return _own_application(request, application_id)
+
+
+@router.patch("/applications/{application_id}", response=ApplicationOut)
+def update_application(request, application_id: int, payload: AnswersIn):
+    return _save_answers(request, _own_application(request, application_id), payload.answers)
+
+
+@router.post("/applications/{application_id}/submit", response=ApplicationOut)
+def submit_application(request, application_id: int):
+    try:
+        return services.submit_application(application=_own_application(request, application_id), by=request.user)
+    except services.ProgramsError as exc:
+        raise _refused(exc) from exc
+
+
+@router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
+def withdraw_application(request, application_id: int):
+    try:
+        return services.withdraw_application(application=_own_application(request, application_id),
+                                             by=request.user)
+    except services.ProgramsError as exc:
+        raise _refused(exc) from exc
+
+
+def _review_out(assignment: ReviewAssignment) -> dict:
+    review = getattr(assignment, "review", None)
+    return {"application": assignment.application_id, "organisation": assignment.application.organisation.slug,
+            "status": review.status if review else "not_started", "weighted": review.weighted if review else None,
+            "scores": {s.criterion_id: s.value for s in review.scores.all()} if review else {},
+            "comment": review.comment if review else ""}
+
+
+@router.get("/reviews", response=list[ReviewOut])
+def list_reviews(request):
+    assignments = ReviewAssignment.objects.filter(
+        reviewer=request.user, application__call__program_id__in=roles.program_ids(request.user, Role.REVIEWER),
+        application__status=ApplicationStatus.SUBMITTED,
+    ).select_related("application__organisation", "review")
+    return [_review_out(a) for a in assignments if request.user.has_perm("programs.review_application",
+                                                                           a.application)]
+
+
+@router.put("/reviews/{application_id}", response=ReviewOut)
+def save_review(request, application_id: int, payload: ReviewIn):
+    application = get_object_or_404(Application.objects.select_related("call"), pk=application_id)
+    require(request.user, "programs.review_application", application, hide=True)
+    assignment = get_object_or_404(ReviewAssignment, application=application, reviewer=request.user)
+    try:
+        services.save_review(assignment=assignment, scores={s.criterion: (s.value, s.comment) for s in payload.scores},
+                             comment=payload.comment, submit=payload.submit, by=request.user)
+    except services.ProgramsError as exc:
+        raise _refused(exc) from exc
+    return _review_out(ReviewAssignment.objects.select_related("application__organisation", "review").get(
+        pk=assignment.pk))
+
+
+@router.get("/cohorts", response=list[CohortOut])
+def list_cohorts(request):
+    programs = visible_programs(request.user, Cohort.program.field.related_model.objects.all())
+    cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(
+        members__organisation_id__in=member_organisation_ids(request.user))
+    return [
+        {"id": c.pk, "program": c.program.slug, "year": c.year, "name_ko": c.name_ko, "name_en": c.name_en,
+         "members": [{"organisation": m.organisation.slug, "name_ko": m.organisation.name_ko,
+                      "name_en": m.organisation.name_en} for m in c.members.select_related("organisation")]}
+        for c in cohorts.distinct().select_related("program")
+    ]
