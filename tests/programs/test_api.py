@@ -50,7 +50,8 @@ def test_late_submission_through_the_api_is_refused(world, login, call):
     call.closes_at = timezone.now() - dt.timedelta(seconds=1)
     call.save()
 
-    status, body = _json(login(world["users"]["startup"]), "post", f"/api/programs/applications/{application.pk}/submit")
+    client = login(world["users"]["startup"])
+    status, body = _json(client, "post", f"/api/programs/applications/{application.pk}/submit")
 
     assert status == 422
     assert body["detail"][0]["msg"].startswith("The deadline has passed: the call closed on ")

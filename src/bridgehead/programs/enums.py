@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FieldKind(models.TextChoices):
@@ -25,18 +26,18 @@ class FileType(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    ACCEPTED = "accepted", _("Accepted")
-    WAITLISTED = "waitlisted", _("Waitlisted")
-    REJECTED = "rejected", _("Rejected")
+    DRAFT = "draft", pgettext_lazy("application status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
+    ACCEPTED = "accepted", pgettext_lazy("application status", "Accepted")
+    WAITLISTED = "waitlisted", pgettext_lazy("application status", "Waitlisted")
+    REJECTED = "rejected", pgettext_lazy("application status", "Rejected")
 
 
 class Outcome(models.TextChoices):
-    ACCEPT = "accepted", _("Accept")
-    WAITLIST = "waitlisted", _("Waitlist")
-    REJECT = "rejected", _("Reject")
+    ACCEPT = "accepted", pgettext_lazy("decision", "Accepted")
+    WAITLIST = "waitlisted", pgettext_lazy("decision", "Waitlisted")
+    REJECT = "rejected", pgettext_lazy("decision", "Rejected")
 
 
 class RelationshipKind(models.TextChoices):
@@ -69,8 +70,8 @@ class RunKind(models.TextChoices):
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    DRAFT = "draft", pgettext_lazy("review status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("review status", "Submitted")
 
 
 class HistoryAction(models.TextChoices):
