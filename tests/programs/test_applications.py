@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,16 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 def _start(world, call, client):
     response = client.post(reverse("call-apply", args=[call.pk]), {"organisation": world["startup"].pk})
     return Application.objects.get(call=call, organisation=world["startup"]), response
+
+
+def _close(response) -> None:
+    """Close a file response (its open file) without the request_finished signal closing the test's
+    database connection, as the test client itself does while it handles a request."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def _answers(**extra):
@@ -155,13 +167,13 @@ def test_files_are_served_only_to_people_allowed(world, login, call):
     other_startup = grant(UserFactory(username="other"), "startup_member",
                           organisation=OrganisationFactory(slug="other-co", kind="startup"))
     content = b"".join(mine.streaming_content)
-    mine.close()
+    _close(mine)
     statuses = {}
     for name, user in [("other", other_startup), ("reviewer", world["users"]["reviewer"]),
                        ("guest", world["users"]["guest"]), ("manager", world["users"]["manager"])]:
         response = login(user).get(url)
         statuses[name] = response.status_code
-        response.close()
+        _close(response)
 
     assert mine.status_code == 200
     assert content == PDF
