@@ -162,10 +162,6 @@ def solve_exact(
     solver.parameters.num_workers = max(1, threads)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = False
-    if threads == 2:
-        # With two workers the default portfolio has no core-based worker; on break minimisation (a sum of
-        # Booleans with a small optimum, MaxSAT-like) the core worker is what proves the lower bound.
-        solver.parameters.subsolvers.extend(["core", "default_lp"])
     stop_flag = threading.Event()
 
     def watch() -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import heuristic as hz
+from . import maxsat
 from .bound import bound as compute_bound
 from .check import metrics
 from .exact import solve_exact
@@ -113,7 +114,28 @@ def solve(
     n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
     run_exact = exact if exact is not None else n_vars <= EXACT_MAX_VARS
     remaining = deadline - time.perf_counter()
-    if run_exact and status != "optimal" and remaining > 0.05 and not should_stop():
+    all_held = all(best[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m])
+    use_maxsat = (
+        run_exact
+        and status != "optimal"
+        and not fair
+        and prev_slot is None
+        and maxsat.available()
+        and maxsat.applicable(pb, all_held or bnd.upper_bound >= sum(1 for m in pb.allowed if m))
+    )
+    if use_maxsat and remaining > 0.05 and not should_stop():
+        report("maxsat", best)
+        ms = maxsat.solve_breaks_maxsat(pb, time_limit=remaining, should_stop=should_stop)
+        if ms is not None and ms.slot_of is not None:
+            if _better(pb, ms.slot_of, best, fair, prev_slot):
+                best = ms.slot_of
+                solver_name = "maxsat"
+            if ms.proven:
+                status = "optimal"
+                solver_name = "maxsat"
+        use_maxsat = ms is not None and ms.slot_of is not None
+        remaining = deadline - time.perf_counter()
+    if not use_maxsat and run_exact and status != "optimal" and remaining > 0.05 and not should_stop():
         result = solve_exact(
             pb,
             time_limit=remaining,

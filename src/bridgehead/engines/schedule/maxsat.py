@@ -1,0 +1,257 @@
+"""Break minimisation as weighted MaxSAT (UWrMaxSAT through ``hermax``), for instances where every meeting is held.
+
+This is the formulation that proved the B2B benchmark fastest in Bofill et al. (JAIR 2022): hard clauses for
+the schedule, one soft clause per possible *break start*. It applies once the weight stage is settled with
+every usable meeting held (the case of the B2B events, where all meetings are required) — then the only
+question left is where, and SAT solvers with core-guided MaxSAT are very good at proving "no fewer breaks".
+
+Encoding (``x[m,s]``: meeting m in slot s; ``busy[p,s]`` ⇔ OR of p's x in s):
+
+* each meeting in exactly one usable slot (a fixed meeting in its slot); at most one meeting per participant
+  and slot; in-person meetings per slot at most the tables; ``max_meetings``;
+* implied (the paper's "imp" constraints): busy slots of p = meetings of p; busy participants of a slot where
+  only in-person pairs can meet at most 2·tables;
+* ``pre[p,s]`` ⇐ a meeting of p at or before s, ``suf[p,s]`` ⇐ one at or after s (one direction suffices: they
+  only appear negatively in the break clauses);
+* ``brk[p,s]`` ⇐ s empty ∧ s-1 not empty ∧ pre[p,s-1] ∧ suf[p,s+1] — a break starts at s (the definition of
+  :meth:`Problem.breaks_of`); soft ``¬brk`` with weight W;
+* second criterion, the worst participant's breaks: ``lvl[k]`` ⇐ someone has ≥ k breaks, soft ``¬lvl[k]``
+  with weight 1, k = 1..K, and W > K so that total breaks always dominate;
+* ``max_break_spread`` d, when some participant can have at most one meeting (so the least-broken has 0): at
+  most d break starts per participant.
+
+The optimum is exact for the worst-participant criterion when the worst found is below K (or K is the
+spread bound d); otherwise the schedule is still optimal for total breaks and reported as such.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .model import Problem, bits
+
+LEVELS = 3
+
+
+@dataclass
+class MaxSatResult:
+    slot_of: list[int] | None  # None: proven that not every usable meeting can be held
+    proven: bool
+
+
+def available() -> bool:
+    """Whether the MaxSAT back end (``hermax``, with ``python-sat`` for cardinality encodings) imports."""
+    try:
+        import hermax.incremental  # noqa: F401
+        import pysat.card  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def applicable(pb: Problem, all_held_possible: bool) -> bool:
+    """MaxSAT is used when holding every usable meeting is possible (found, or not excluded by the bound)
+    and the spread rule (if any) reduces to a cap."""
+    if not all_held_possible:
+        return False
+    if pb.instance.max_break_spread is None:
+        return True
+    return any(sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) <= 1 for p in range(pb.n_parts))
+
+
+class _Cnf:
+    def __init__(self) -> None:
+        from pysat.formula import IDPool
+
+        self.pool = IDPool()
+        self.clauses: list[list[int]] = []
+
+    def var(self, *key: object) -> int:
+        return self.pool.id(key)
+
+    def add(self, clause: list[int]) -> None:
+        self.clauses.append(clause)
+
+    def at_most(self, lits: list[int], k: int, guard: int | None = None) -> None:
+        from pysat.card import CardEnc, EncType
+
+        if k >= len(lits):
+            return
+        if k == 0:
+            for lit in lits:
+                self.add([-lit] if guard is None else [-lit, guard])
+            return
+        if k == 1 and len(lits) <= 6:
+            for i in range(len(lits)):
+                for j in range(i + 1, len(lits)):
+                    self.add([-lits[i], -lits[j]] if guard is None else [-lits[i], -lits[j], guard])
+            return
+        enc = CardEnc.atmost(lits=lits, bound=k, vpool=self.pool, encoding=EncType.seqcounter)
+        for clause in enc.clauses:
+            self.add(clause if guard is None else [*clause, guard])
+
+    def at_least(self, lits: list[int], k: int) -> None:
+        from pysat.card import CardEnc, EncType
+
+        if k <= 0:
+            return
+        if k == 1:
+            self.add(list(lits))
+            return
+        enc = CardEnc.atleast(lits=lits, bound=k, vpool=self.pool, encoding=EncType.seqcounter)
+        self.clauses.extend(enc.clauses)
+
+
+def solve_breaks_maxsat(
+    pb: Problem,
+    *,
+    time_limit: float,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> MaxSatResult | None:
+    """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found."""
+    from hermax.core.ipamir_solver_interface import SolveStatus
+    from hermax.incremental import UWrMaxSAT
+
+    t0 = time.perf_counter()
+    cnf = _Cnf()
+    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+    x: dict[tuple[int, int], int] = {}
+    by_ps: dict[tuple[int, int], list[int]] = {}
+    in_person_at: list[list[int]] = [[] for _ in range(pb.n_slots)]
+    pair_only = [True] * pb.n_slots
+    for m in usable:
+        lits = []
+        for s in bits(pb.allowed[m]):
+            v = cnf.var("x", m, s)
+            x[m, s] = v
+            lits.append(v)
+            for p in pb.parts[m]:
+                by_ps.setdefault((p, s), []).append(v)
+            if pb.in_person[m]:
+                in_person_at[s].append(v)
+            if not pb.in_person[m] or len(pb.parts[m]) != 2:
+                pair_only[s] = False
+        cnf.add(lits)
+        cnf.at_most(lits, 1)
+    busy: dict[tuple[int, int], int] = {}
+    for (p, s), lits in by_ps.items():
+        b = cnf.var("busy", p, s)
+        busy[p, s] = b
+        cnf.add([-b, *lits])
+        for lit in lits:
+            cnf.add([-lit, b])
+        cnf.at_most(lits, 1)
+    for s in range(pb.n_slots):
+        cnf.at_most(in_person_at[s], pb.tables[s])
+        if pair_only[s]:
+            here = [busy[p, s] for p in range(pb.n_parts) if (p, s) in busy]
+            cnf.at_most(here, 2 * pb.tables[s])
+    for p in range(pb.n_parts):
+        mine = sum(1 for m in pb.meetings_of[p] if pb.allowed[m])
+        slots_p = [busy[p, s] for s in range(pb.n_slots) if (p, s) in busy]
+        if slots_p:
+            cnf.at_most(slots_p, mine)
+            cnf.at_least(slots_p, mine)
+
+    spread = pb.instance.max_break_spread
+    levels = spread if spread is not None else LEVELS
+    brk_of: list[list[int]] = [[] for _ in range(pb.n_parts)]
+    for p in range(pb.n_parts):
+        brk_of[p] = _break_starts(cnf, pb, p, busy)
+    all_brk = [v for lits in brk_of for v in lits]
+    heavy = levels + 1
+    softs: list[tuple[int, int]] = [(-v, heavy) for v in all_brk]
+    lvl = [cnf.var("lvl", k) for k in range(1, levels + 1)]
+    for p in range(pb.n_parts):
+        for k in range(1, levels + 1):
+            if len(brk_of[p]) >= k:
+                # Unless lvl[k] holds, p has at most k-1 break starts.
+                cnf.at_most(brk_of[p], k - 1, guard=lvl[k - 1])
+        if spread is not None:
+            cnf.at_most(brk_of[p], spread)
+    softs.extend((-v, 1) for v in lvl)
+
+    solver = UWrMaxSAT()
+    stopped = threading.Event()
+    try:
+        for clause in cnf.clauses:
+            solver.add_clause(clause)
+        for lit, weight in softs:
+            solver.set_soft(lit, weight)
+        deadline = t0 + time_limit
+        solver.set_terminate(
+            lambda: 1 if stopped.is_set() or should_stop() or time.perf_counter() > deadline else 0
+        )
+        solver.solve()
+        status = solver.get_status()
+        if status == SolveStatus.UNSAT:
+            return MaxSatResult(None, True)
+        if status not in (SolveStatus.OPTIMUM, SolveStatus.INTERRUPTED_SAT):
+            return None
+        slot_of = [-1] * pb.n_meetings
+        for (m, s), v in x.items():
+            if solver.val(v) > 0:
+                slot_of[m] = s
+    finally:
+        stopped.set()
+        solver.close()
+    worst = max((pb.breaks_of(p, _busy_mask(pb, slot_of, p)) for p in range(pb.n_parts)), default=0)
+    exact_worst = spread is not None or worst < levels
+    return MaxSatResult(slot_of, status == SolveStatus.OPTIMUM and exact_worst)
+
+
+def _busy_mask(pb: Problem, slot_of: list[int], p: int) -> int:
+    mask = 0
+    for m in pb.meetings_of[p]:
+        if slot_of[m] >= 0:
+            mask |= 1 << slot_of[m]
+    return mask
+
+
+def _break_starts(cnf: _Cnf, pb: Problem, p: int, busy: dict[tuple[int, int], int]) -> list[int]:
+    """Variables forced true at every slot where a break of ``p`` starts (see module docstring)."""
+    out: list[int] = []
+    blocked = pb.all_mask & ~pb.avail[p]
+    for lo, hi, _ in pb.sessions:
+        cand = [s for s in range(lo, hi) if (p, s) in busy]
+        if len(cand) < 2:
+            continue
+        first, last = cand[0], cand[-1]
+        pre: dict[int, int] = {}
+        prev = 0
+        for s in range(first, last + 1):
+            b = busy.get((p, s))
+            if b is not None:
+                v = cnf.var("pre", p, s)
+                cnf.add([-b, v])
+                if prev:
+                    cnf.add([-prev, v])
+                prev = v
+            pre[s] = prev
+        suf: dict[int, int] = {}
+        nxt = 0
+        for s in range(last, first - 1, -1):
+            b = busy.get((p, s))
+            if b is not None:
+                v = cnf.var("suf", p, s)
+                cnf.add([-b, v])
+                if nxt:
+                    cnf.add([-nxt, v])
+                nxt = v
+            suf[s] = nxt
+        for s in range(first + 1, last):
+            if pb.idle_rule and blocked >> s & 1:
+                continue
+            prev_blocked = pb.idle_rule and blocked >> (s - 1) & 1
+            b_prev = busy.get((p, s - 1))
+            if (not prev_blocked and b_prev is None) or not suf[s + 1] or not pre[s - 1]:
+                continue
+            body = [suf[s + 1], pre[s - 1] if prev_blocked else b_prev]
+            b = busy.get((p, s))
+            v = cnf.var("brk", p, s)
+            cnf.add([-lit for lit in body] + ([b] if b is not None else []) + [v])
+            out.append(v)
+    return out
