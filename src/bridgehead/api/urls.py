@@ -39,3 +39,4 @@ def not_found(request, exc):
 api.add_router("/", registry.router)
 api.add_router("/agreements", agreements.router)
 api.add_router("/programs", "bridgehead.api.programs.router")
+api.add_router("/partnering", "bridgehead.api.partnering.router")

@@ -18,6 +18,7 @@ from bridgehead.agreements.models import Agreement, Commitment, Signatory
 from bridgehead.core.enums import Role
 from bridgehead.core.models import RoleAssignment, User
 from bridgehead.demo.organisations import REAL, SYNTHETIC, Row
+from bridgehead.demo.programs import load_programs
 from bridgehead.demo.taxonomy import SECTORS
 from bridgehead.programs.models import Program
 from bridgehead.registry.models import Cluster, ClusterFact, Organisation, Person, Sector
@@ -195,4 +196,10 @@ def load_demo(*, password: str = DEMO_PASSWORD, progress: Callable[[str], None] 
         program = _program(agreement, commitments, organisations)
         step("users")
         logins = _users(program, agreement, organisations, password)
+        step("calls, reviews and cohorts")
+        load_programs(program=program, organisations=organisations, password=password)
+    step("partnering event (matching and scheduling engines)")
+    from bridgehead.demo.partnering import load_partnering
+
+    load_partnering(program=program, admin=User.objects.get(username="admin"))
     return logins

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
+from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.partnering.enums import (
     ACTIVE_RUN_STATUSES,
@@ -62,7 +63,7 @@ class Event(models.Model):
     slot_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), default=30)
     tables = models.PositiveIntegerField(_("tables per slot"), default=20)
     virtual_allowed = models.BooleanField(_("virtual meetings allowed"), default=True)
-    video_link_base = models.URLField(
+    video_link_base = WebAddressField(
         _("video link base"), blank=True, help_text=_("Each virtual meeting gets this address plus its own code.")
     )
     allowed_pairs = models.JSONField(_("who may meet whom"), default=list, blank=True)
@@ -260,7 +261,7 @@ class Meeting(models.Model):
     )
     table = models.PositiveIntegerField(_("table"), null=True, blank=True)
     mode = models.CharField(_("where"), max_length=20, choices=MeetingMode.choices, blank=True)
-    video_link = models.URLField(_("video link"), blank=True)
+    video_link = WebAddressField(_("video link"), blank=True)
     pinned = models.BooleanField(
         _("pinned by staff"),
         default=False,

@@ -145,7 +145,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     rows = event.participants.select_related("person", "organisation").annotate(
         meeting_count=Count("meetings_first", filter=Q(meetings_first__slot__isnull=False), distinct=True)
         + Count("meetings_second", filter=Q(meetings_second__slot__isnull=False), distinct=True)
-    )
+    ).order_by("organisation__name_en", "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,

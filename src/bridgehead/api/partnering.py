@@ -1,0 +1,218 @@
+"""Partnering endpoints: events, participants, requests, meetings, agenda (JSON and iCal), schedule runs.
+
+Every endpoint applies the same permission checks and the same services as the pages; a rule the event
+refuses (quota, deadline, block …) comes back as HTTP 409 with the reason in ``detail``.
+"""
+
+from datetime import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from bridgehead.core.http import require
+from bridgehead.partnering import calendar, scheduling, services
+from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering.models import Event, Meeting, MeetingRequest, Participant, ScheduleRun
+
+router = Router(tags=["partnering"])
+
+
+class EventOut(Schema):
+    slug: str
+    title_ko: str
+    title_en: str
+    time_zone: str
+    status: str
+    slot_minutes: int
+    tables: int
+    virtual_allowed: bool
+    request_deadline: datetime | None
+    acceptance_deadline: datetime | None
+    schedule_published_at: datetime | None
+
+
+class ParticipantOut(Schema):
+    id: int
+    organisation: str = Field(..., alias="organisation.slug")
+    organisation_name: str = Field(..., alias="organisation.name")
+    kind: str
+    language: str
+    attendance: str
+    seeks: str
+    offers: str
+
+
+class RequestIn(Schema):
+    recipient: int
+    message: str = Field("", max_length=2000)
+
+
+class RequestOut(Schema):
+    id: int
+    sender: int = Field(..., alias="sender_id")
+    recipient: int = Field(..., alias="recipient_id")
+    message: str
+    status: str
+    created_at: datetime
+
+
+class MeetingOut(Schema):
+    id: int
+    uid: str
+    first: int = Field(..., alias="first_id")
+    second: int = Field(..., alias="second_id")
+    status: str
+    starts_at: datetime | None = Field(None, alias="slot.starts_at")
+    ends_at: datetime | None = Field(None, alias="slot.ends_at")
+    table: int | None
+    mode: str
+    video_link: str
+    pinned: bool
+
+    @staticmethod
+    def resolve_uid(obj: Meeting) -> str:
+        return str(obj.uid)
+
+
+class SolveIn(Schema):
+    time_limit: float = Field(20, ge=1, le=600)
+    objective: str = Field("weight", pattern="^(weight|fair)$")
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    progress: dict
+    stats: dict
+    error: str
+    published_at: datetime | None
+
+
+def _event(request, slug: str) -> Event:
+    event = get_object_or_404(Event, slug=slug)
+    require(request.user, "partnering.view_event", event, hide=True)
+    return event
+
+
+def _me(request, event: Event) -> Participant:
+    me = services.participant_for(request.user, event)
+    if me is None:
+        raise HttpError(403, "You are not a participant of this event.")
+    return me
+
+
+def _refused(error: PartneringError) -> HttpError:
+    return HttpError(409, str(error))
+
+
+@router.get("/events", response=list[EventOut])
+def list_events(request):
+    return [e for e in Event.objects.order_by("slug") if request.user.has_perm("partnering.view_event", e)]
+
+
+@router.get("/events/{slug}", response=EventOut)
+def get_event(request, slug: str):
+    return _event(request, slug)
+
+
+@router.get("/events/{slug}/participants", response=list[ParticipantOut])
+def list_participants(request, slug: str):
+    event = _event(request, slug)
+    if not request.user.has_perm("partnering.manage_event", event):
+        _me(request, event)  # participants see each other, to choose whom to meet
+    return event.participants.select_related("organisation").order_by("pk")
+
+
+@router.get("/events/{slug}/requests", response=list[RequestOut])
+def my_requests(request, slug: str):
+    me = _me(request, _event(request, slug))
+    return MeetingRequest.objects.filter(event=me.event).filter(sender=me) | MeetingRequest.objects.filter(
+        event=me.event, recipient=me
+    )
+
+
+@router.post("/events/{slug}/requests", response={201: RequestOut})
+def create_request(request, slug: str, payload: RequestIn):
+    event = _event(request, slug)
+    me = _me(request, event)
+    recipient = get_object_or_404(Participant, pk=payload.recipient, event=event)
+    try:
+        return Status(
+            201, services.send_request(sender=me, recipient=recipient, message=payload.message, by=request.user)
+        )
+    except PartneringError as error:
+        raise _refused(error) from error
+
+
+@router.post("/requests/{request_id}/{action}", response=RequestOut)
+def answer_request(request, request_id: int, action: str):
+    meeting_request = get_object_or_404(MeetingRequest.objects.select_related("event"), pk=request_id)
+    _event(request, meeting_request.event.slug)
+    actions = {
+        "accept": lambda: services.accept_request(request=meeting_request, by=request.user).request,
+        "decline": lambda: services.decline_request(request=meeting_request, by=request.user),
+        "no-thanks": lambda: services.decline_request(request=meeting_request, by=request.user, no_thanks=True),
+        "withdraw": lambda: services.withdraw_request(request=meeting_request, by=request.user),
+    }
+    if action not in actions:
+        raise HttpError(404, "Not found.")
+    try:
+        return actions[action]()
+    except PartneringError as error:
+        raise _refused(error) from error
+
+
+@router.get("/events/{slug}/meetings", response=list[MeetingOut])
+def list_meetings(request, slug: str):
+    event = _event(request, slug)
+    meetings = event.meetings.select_related("slot").order_by("slot__starts_at", "pk")
+    if request.user.has_perm("partnering.manage_event", event):
+        return meetings
+    me = _me(request, event)
+    return meetings.filter(first=me) | meetings.filter(second=me)
+
+
+@router.get("/events/{slug}/agenda", response=list[MeetingOut])
+def my_agenda(request, slug: str):
+    me = _me(request, _event(request, slug))
+    return [m for m in calendar.agenda_meetings(me) if m.slot_id]
+
+
+@router.get("/events/{slug}/agenda.ics")
+def my_agenda_ics(request, slug: str):
+    me = _me(request, _event(request, slug))
+    return HttpResponse(calendar.ical(me), content_type="text/calendar; charset=utf-8")
+
+
+@router.post("/events/{slug}/solve", response={202: RunOut})
+def solve(request, slug: str, payload: SolveIn):
+    event = _event(request, slug)
+    require(request.user, "partnering.manage_event", event)
+    try:
+        run = scheduling.start_solve(
+            event=event, by=request.user, time_limit=payload.time_limit, objective=payload.objective
+        )
+    except PartneringError as error:
+        raise _refused(error) from error
+    return Status(202, run)
+
+
+@router.get("/runs/{run_id}", response=RunOut)
+def get_run(request, run_id: int):
+    run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=run_id)
+    require(request.user, "partnering.manage_event", run.event, hide=True)
+    return run
+
+
+@router.post("/runs/{run_id}/publish", response=RunOut)
+def publish(request, run_id: int):
+    run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=run_id)
+    require(request.user, "partnering.manage_event", run.event, hide=True)
+    try:
+        scheduling.publish_run(run=run, by=request.user)
+    except PartneringError as error:
+        raise _refused(error) from error
+    run.refresh_from_db()
+    return run

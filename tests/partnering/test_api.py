@@ -1,0 +1,92 @@
+"""Partnering API: same permissions and services as the pages; refusals are 409 with the reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from icalendar import Calendar
+
+from bridgehead.core.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user) -> dict[str, str]:
+    _token, raw = ApiToken.issue(user=user, name="t")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def post(client, url, payload, headers):
+    return client.post(url, json.dumps(payload), content_type="application/json", headers=headers)
+
+
+def test_request_accept_solve_publish_agenda(client, fair, django_capture_on_commit_callbacks):
+    startup, investor, manager = fair["startup"], fair["investor"], fair["manager"]
+    extra = fair["event"].participants.create(
+        person=investor.person.__class__.objects.create(name_en="Dana", organisation=investor.organisation, user=None),
+        organisation=investor.organisation,
+        kind="investor",
+    )
+    response = post(
+        client,
+        "/api/partnering/events/sd-day/requests",
+        {"recipient": extra.pk, "message": "hi"},
+        bearer(startup.person.user),
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+    refused = post(
+        client, "/api/partnering/events/sd-day/requests", {"recipient": startup.pk}, bearer(startup.person.user)
+    )
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "You cannot send a meeting request to yourself."}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = post(client, "/api/partnering/events/sd-day/solve", {"time_limit": 2}, bearer(manager))
+    assert run.status_code == 202
+    run_id = run.json()["id"]
+    assert client.get(f"/api/partnering/runs/{run_id}", headers=bearer(manager)).json()["status"] == "succeeded"
+    published = post(client, f"/api/partnering/runs/{run_id}/publish", {}, bearer(manager))
+    assert published.status_code == 200 and published.json()["published_at"]
+
+    agenda = client.get("/api/partnering/events/sd-day/agenda", headers=bearer(investor.person.user)).json()
+    assert [m["id"] for m in agenda] == [fair["meeting"].pk]
+    assert agenda[0]["starts_at"].endswith("Z")
+    ics = client.get("/api/partnering/events/sd-day/agenda.ics", headers=bearer(investor.person.user))
+    events = [c for c in Calendar.from_ical(ics.content).walk() if c.name == "VEVENT"]
+    assert str(events[0]["uid"]) == f"{agenda[0]['uid']}@bridgehead"
+
+
+def test_solve_refused_to_participants_and_other_programs(client, fair):
+    assert (
+        post(client, "/api/partnering/events/sd-day/solve", {}, bearer(fair["startup"].person.user)).status_code == 403
+    )
+    assert post(client, "/api/partnering/events/sd-day/solve", {}, bearer(fair["other_manager"])).status_code == 403
+
+
+def test_outsider_sees_no_participants_or_meetings(client, fair):
+    headers = bearer(fair["outsider"])
+    assert client.get("/api/partnering/events/sd-day/participants", headers=headers).status_code == 403
+    assert client.get("/api/partnering/events/sd-day/meetings", headers=headers).status_code == 403
+
+
+def test_participant_sees_only_own_meetings(client, fair):
+    mine = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["startup"].person.user)).json()
+    assert [m["id"] for m in mine] == [fair["meeting"].pk]
+
+
+def test_bad_payloads(client, fair):
+    headers = bearer(fair["startup"].person.user)
+    too_long = post(
+        client,
+        "/api/partnering/events/sd-day/requests",
+        {"recipient": fair["investor"].pk, "message": "x" * 2001},
+        headers,
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["loc"] == ["body", "payload", "message"]
+    unknown = post(client, "/api/partnering/events/sd-day/requests", {"recipient": 999999}, headers)
+    assert unknown.status_code == 404
+    bad_limit = post(client, "/api/partnering/events/sd-day/solve", {"time_limit": 0}, bearer(fair["manager"]))
+    assert bad_limit.status_code == 422
