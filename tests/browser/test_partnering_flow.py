@@ -1,0 +1,88 @@
+"""The partnering flow in a browser, as three people: a Korean startup requests a meeting (in Korean), a US
+investor accepts (in English), the program manager computes and publishes the schedule, and each sees the
+meeting in their own time zone and downloads it as iCal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from bridgehead.partnering.models import Meeting
+from tests.factories import UserFactory, grant
+from tests.partnering.factories import EventFactory, add_session, participant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pw-for-tests-1"
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_path: Path):
+    event = EventFactory(slug="sd-day", tables=4, title_ko="샌디에이고 파트너링 데이")
+    add_session(event, dt.date(2026, 6, 2), "09:00", "11:00", name_en="Morning", name_ko="오전")
+    grant(UserFactory(username="pm", language="en", time_zone="America/Los_Angeles"), "program_manager",
+          program=event.program)
+    startup = participant(event, "startup", "haeum", language="ko", zone="Asia/Seoul",
+                          seeks="미국 디지털 헬스 투자 유치", offers="갑상선 질환 진단 앱")
+    investor = participant(event, "investor", "pacific", seeks="Korean digital-health startups",
+                           offers="Seed investment and US market access")
+    base = live_server.url
+
+    log_in(page, base, "haeum")
+    page.goto(f"{base}/events/sd-day/recommendations/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    screenshot("partnering-01-recommendations-ko")
+    page.click(f"[data-testid=request-{investor.pk}]")
+    page.wait_for_selector("text=미팅 요청을 보냈습니다")
+
+    log_in(page, base, "pacific")
+    page.goto(f"{base}/events/sd-day/requests/")
+    screenshot("partnering-02-requests-en")
+    page.click("[data-testid^=accept-]")
+    page.wait_for_selector("text=Accepted. The meeting will get a time")
+
+    log_in(page, base, "pm")
+    page.goto(f"{base}/events/sd-day/schedule/")
+    page.fill("input[name=time_limit]", "3")
+    page.click("[data-testid=solve]")
+    page.wait_for_selector("[data-testid=run-summary]")
+    assert "Scheduled 1 of 1 accepted meetings (bound 1)" in page.inner_text("[data-testid=run-summary]")
+    screenshot("partnering-03-schedule-result")
+    page.click("[data-testid=publish]")
+    page.wait_for_selector("text=The schedule is published")
+    meeting = Meeting.objects.get()
+    assert meeting.slot is not None and meeting.table is not None
+
+    seoul = meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d")
+    la = meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-7))).strftime("%Y-%m-%d")
+    log_in(page, base, "haeum")
+    page.goto(f"{base}/events/sd-day/agenda/")
+    local = page.inner_text("[data-testid=agenda-local]")
+    venue = page.inner_text("[data-testid=agenda-venue]")
+    assert local.startswith(seoul) and venue.startswith(la)
+    assert local[-5:] == meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%H:%M")
+    screenshot("partnering-04-agenda-seoul-ko")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=ical-download]")
+    path = tmp_path / "agenda.ics"
+    download_info.value.save_as(path)
+    events = [c for c in Calendar.from_ical(path.read_bytes()).walk() if c.name == "VEVENT"]
+    assert len(events) == 1
+    assert str(events[0]["uid"]) == f"{meeting.uid}@bridgehead"
+    assert events[0].decoded("dtstart") == meeting.slot.starts_at
+
+    log_in(page, base, "pacific")
+    page.goto(f"{base}/events/sd-day/agenda/")
+    local = page.inner_text("[data-testid=agenda-local]")
+    assert local[-5:] == meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-7))).strftime("%H:%M")
+    screenshot("partnering-05-agenda-san-diego-en")
