@@ -76,3 +76,14 @@ def test_render_in_korean_and_english() -> None:
     )
     assert render(stage, "en") == "Their stage (Series A) is within your focus (seed and Series A)."
     assert render({"code": "future_reason"}, "en") == "future_reason"
+
+
+def test_long_unpunctuated_korean_is_split_by_kiwi() -> None:
+    text = (
+        "저희는 스마트폰 사진으로 갑상선 안질환을 진단하는 인공지능 소프트웨어를 개발했습니다 "
+        "미국 시장 진출을 위해 FDA 인허가 경험이 있는 파트너를 찾고 있습니다"
+    )
+    assert phrases(text, "ko") == [
+        "저희는 스마트폰 사진으로 갑상선 안질환을 진단하는 인공지능 소프트웨어를 개발했습니다",
+        "미국 시장 진출을 위해 FDA 인허가 경험이 있는 파트너를 찾고 있습니다",
+    ]

@@ -37,7 +37,7 @@ class Prepared:
     profiles: list[Profile]
     seeks: np.ndarray  # (n, d) float32, L2-normalised
     offers: np.ndarray  # (n, d)
-    sectors: sparse.csr_matrix  # (n, V)
+    sectors: sparse.csr_matrix | np.ndarray  # (n, V); dense when the code vocabulary is small
     markets: np.ndarray  # (n, m) float32 one-hot
     has_markets: np.ndarray  # (n,) bool
     stage_own: np.ndarray  # (n, 6) one-hot of the profile's stage
@@ -105,7 +105,7 @@ def prepare(
         profiles=profiles,
         seeks=np.ascontiguousarray(seeks, dtype=np.float32),
         offers=np.ascontiguousarray(offers, dtype=np.float32),
-        sectors=sector_matrix([tuple(p.sectors) for p in profiles]),
+        sectors=_densify(sector_matrix([tuple(p.sectors) for p in profiles])),
         markets=markets,
         has_markets=markets.sum(axis=1) > 0,
         stage_own=stage_own,
@@ -115,6 +115,15 @@ def prepare(
         kinds=kinds,
         kind_names=kind_names,
     )
+
+
+#: Sector vocabularies up to this size are kept dense: a (block × V) @ (V × n) product is far cheaper
+#: than a sparse product whose result is nearly dense (many profiles share a sector).
+DENSE_SECTORS_MAX = 4096
+
+
+def _densify(z: sparse.csr_matrix) -> sparse.csr_matrix | np.ndarray:
+    return z.toarray().astype(np.float32) if z.shape[1] <= DENSE_SECTORS_MAX else z
 
 
 @dataclass
@@ -138,7 +147,10 @@ def components(prep: Prepared, rows: np.ndarray, cols: np.ndarray, weights: Weig
     b_to_a = prep.offers[rows] @ prep.seeks[cols].T
     text = (1.0 - mu) * 0.5 * (a_to_b + b_to_a) + mu * np.minimum(a_to_b, b_to_a)
     np.clip(text, 0.0, 1.0, out=text)
-    sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
+    if isinstance(prep.sectors, np.ndarray):
+        sec = prep.sectors[rows] @ prep.sectors[cols].T
+    else:
+        sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
     np.clip(sec, 0.0, 1.0, out=sec)
     shared = prep.markets[rows] @ prep.markets[cols].T
     mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
