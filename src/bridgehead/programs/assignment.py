@@ -172,7 +172,7 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
                                      source=AssignmentSource.ENGINE, run=run) for i, p, s in (result.pairs
                                                                                                 if result else [])]
             ReviewAssignment.objects.bulk_create(made)
-        run.status, run.stage, run.assigned = RunStatus.DONE, _("Done"), len(made)
+        run.status, run.stage, run.assigned = RunStatus.DONE, "", len(made)
         run.objective = result.objective if result else 0.0
         run.bound = result.bound if result else 0.0
     run.finished_at = timezone.now()
