@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bridgehead.programs import assignment as assigning
 from bridgehead.programs.enums import AssignmentSource, ReviewStatus, RunKind, RunStatus
-from bridgehead.programs.models import AssignmentRun, Exclusion, Review, ReviewAssignment
+from bridgehead.programs.models import AssignmentRun, CallReviewer, Exclusion, Review, ReviewAssignment
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, grant
 from tests.programs.factories import ApplicationFactory, CallReviewerFactory, RelationshipFactory
 
@@ -187,3 +187,29 @@ def test_only_the_programs_managers_can_open_the_assignment_page(world, login, c
                 for name in ("admin", "manager", "observer", "reviewer", "mentor", "startup", "investor", "guest")}
     assert statuses == {"admin": 200, "manager": 200, "observer": 404, "reviewer": 404, "mentor": 404,
                         "startup": 404, "investor": 404, "guest": 404}
+
+
+def test_rerunning_an_unchanged_call_keeps_every_assignment(world, call):
+    _panel(call, world)
+    _applications(call)
+    manager = world["users"]["manager"]
+    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    before = set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id"))
+
+    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+
+    assert (run.status, run.assigned) == (RunStatus.DONE, 12)
+    assert set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id")) == before
+
+
+def test_an_infeasible_rerun_removes_nothing(world, call):
+    members = _panel(call, world, n=3)
+    _applications(call, n=3)
+    manager = world["users"]["manager"]
+    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    CallReviewer.objects.filter(pk__in=[m.pk for m in members[1:]]).update(is_active=False)
+
+    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+
+    assert run.status == RunStatus.FAILED
+    assert ReviewAssignment.objects.count() == 6

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgehead.core.models import User
-from bridgehead.engines.match import Infeasible, assign, get_encoder
+from bridgehead.engines.match import CachedEncoder, Infeasible, assign, get_encoder
 from bridgehead.programs.conflicts import conflict_map
 from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind, RunStatus
 from bridgehead.programs.models import (
@@ -38,6 +38,7 @@ from bridgehead.programs.models import (
     CallReviewer,
     Cohort,
     Exclusion,
+    FormField,
     Mentorship,
     ReviewAssignment,
 )
@@ -51,13 +52,14 @@ def encoder():
     """One encoder per process (loading the model once); ``PROGRAMS_ENCODER`` picks it (default "use")."""
     name = getattr(settings, "PROGRAMS_ENCODER", "use")
     if name not in _ENCODERS:
-        _ENCODERS[name] = get_encoder(name)
+        # Cached by text: a re-run or a fill after a drop-out encodes only texts it has not seen.
+        _ENCODERS[name] = CachedEncoder(get_encoder(name))
     return _ENCODERS[name]
 
 
-def application_text(application: Application) -> str:
+def application_text(application: Application, fields: Sequence[FormField] | None = None) -> str:
     parts = []
-    for field in application.call.fields.all():
+    for field in application.call.fields.all() if fields is None else fields:
         if not field.used_for_matching:
             continue
         value = application.answers.get(field.key)
@@ -122,15 +124,19 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     panel = list(CallReviewer.objects.filter(call=call, is_active=True).select_related("user", "call"))
     applications = list(call.applications.filter(status=ApplicationStatus.SUBMITTED)
                          .select_related("organisation", "created_by", "call").order_by("pk"))
+    # A full run re-optimises every engine assignment whose review has not started; manual choices and
+    # started reviews are fixed. Replaceable pairs are only replaced if the new optimum differs (diff below),
+    # so re-running an unchanged call touches nothing.
+    replaceable: dict[tuple[int, int], int] = {}
     if run.kind == RunKind.ASSIGN:
-        # A full run re-optimises everything not fixed: manual choices and started reviews stay.
-        ReviewAssignment.objects.filter(application__call=call, source=AssignmentSource.ENGINE,
-                                        review__isnull=True).delete()
-    existing = list(ReviewAssignment.objects.filter(application__in=applications).values_list(
-        "application_id", "reviewer_id"))
+        replaceable = {(a, r): pk for pk, a, r in ReviewAssignment.objects.filter(
+            application__call=call, source=AssignmentSource.ENGINE, review__isnull=True
+        ).values_list("pk", "application_id", "reviewer_id")}
+    existing = [pair for pair in ReviewAssignment.objects.filter(application__in=applications).values_list(
+        "application_id", "reviewer_id") if pair not in replaceable]
     have = Counter(a for a, _r in existing)
-    load = Counter(r for _a, r in ReviewAssignment.objects.filter(
-        application__call=call).values_list("application_id", "reviewer_id"))
+    load = Counter(r for a, r in ReviewAssignment.objects.filter(
+        application__call=call).values_list("application_id", "reviewer_id") if (a, r) not in replaceable)
     taken = set(existing)
     demand = {a.pk: max(0, call.reviews_per_application - have[a.pk]) for a in applications}
     capacity = {m.user_id: max(0, m.load_limit - load[m.user_id]) for m in panel}
@@ -140,8 +146,10 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     excluded = set(Exclusion.objects.filter(application__call=call).values_list("application_id", "reviewer_id"))
     needed = [a for a in applications if demand[a.pk] > 0]
     _stage(run, RunStatus.RUNNING, _("Computing affinities"))
-    scores = affinities([application_text(a) for a in needed], [person_text(m.user, m.expertise) for m in panel]) \
-        if needed and panel else np.zeros((len(needed), len(panel)))
+    fields = list(call.fields.all())
+    scores = affinities([application_text(a, fields) for a in needed],
+                        [person_text(m.user, m.expertise) for m in panel]) if needed and panel \
+        else np.zeros((len(needed), len(panel)))
     item_key = {a.pk: str(a) for a in needed}
     person_key = {m.user_id: f"{m.user} (#{m.user_id})" for m in panel}
     triples, eligible = [], Counter()
@@ -167,12 +175,18 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     else:
         by_item = {v: k for k, v in item_key.items()}
         by_person = {v: k for k, v in person_key.items()}
+        chosen = {(by_item[i], by_person[p]): s for i, p, s in (result.pairs if result else [])}
         with transaction.atomic():
-            made = [ReviewAssignment(application_id=by_item[i], reviewer_id=by_person[p], affinity=round(s, 4),
-                                     source=AssignmentSource.ENGINE, run=run) for i, p, s in (result.pairs
-                                                                                                if result else [])]
-            ReviewAssignment.objects.bulk_create(made)
-        run.status, run.stage, run.assigned = RunStatus.DONE, "", len(made)
+            # Deleted one by one so each gets its audit entry; created in bulk, each row naming its run.
+            for stale in ReviewAssignment.objects.filter(
+                pk__in=[pk for pair, pk in replaceable.items() if pair not in chosen]
+            ).select_related("reviewer", "application__organisation"):
+                stale.delete()
+            ReviewAssignment.objects.bulk_create([
+                ReviewAssignment(application_id=a, reviewer_id=r, affinity=round(s, 4),
+                                 source=AssignmentSource.ENGINE, run=run)
+                for (a, r), s in chosen.items() if (a, r) not in replaceable])
+        run.status, run.stage, run.assigned = RunStatus.DONE, "", len(chosen)
         run.objective = result.objective if result else 0.0
         run.bound = result.bound if result else 0.0
     run.finished_at = timezone.now()
