@@ -41,7 +41,8 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     log_in(page, base, "startup")
     page.goto(f"{base}/programs/calls/{call.pk}/")
     page.click("[data-testid=apply]")
-    page.fill("textarea[name=summary]", "직업성 폐질환 흉부 X선을 판독하는 인공지능으로 조선소 근로자의 건강을 지킵니다.")
+    page.fill("textarea[name=summary]",
+              "직업성 폐질환 흉부 X선을 판독하는 인공지능으로 조선소 근로자의 건강을 지킵니다.")
     page.fill("textarea[name=us_plan]", "샌디에이고 병원과 실증한 뒤 FDA 510(k) 인허가를 받겠습니다.")
     page.select_option("select[name=track]", "digital")
     page.set_input_files("input[name=deck]", files=[{"name": "고래AI 소개.pdf", "mimeType": "application/pdf",
