@@ -28,7 +28,6 @@ from collections.abc import Callable
 
 from .model import Problem, bits
 
-
 KEMPE_LIMIT = 40
 
 

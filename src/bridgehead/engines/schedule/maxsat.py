@@ -182,9 +182,7 @@ def solve_breaks_maxsat(
         for lit, weight in softs:
             solver.set_soft(lit, weight)
         deadline = t0 + time_limit
-        solver.set_terminate(
-            lambda: 1 if stopped.is_set() or should_stop() or time.perf_counter() > deadline else 0
-        )
+        solver.set_terminate(lambda: 1 if stopped.is_set() or should_stop() or time.perf_counter() > deadline else 0)
         solver.solve()
         status = solver.get_status()
         if status == SolveStatus.UNSAT:
