@@ -97,3 +97,18 @@ def test_manager_builds_the_form_and_rubric(world, login, call):
     assert field.choices == [{"value": "seed", "ko": "시드", "en": "Seed"},
                              {"value": "series-a", "ko": "시리즈 A", "en": "Series A"}]
     assert call.criteria.get(name_en="Scalability").scale_max == 7
+
+
+def test_program_page_lists_calls_cohorts_and_managers(world, login, call):
+    CohortFactory(program=world["our_program"], name_en="Cohort 2024")
+    html = login(world["users"]["observer"]).get(reverse("program-detail", args=["our-program"])).content.decode()
+    assert "Global support 2024" in html and "Cohort 2024" in html and "manager" in html
+
+
+def test_running_assignment_status_fragment_polls_until_done(world, login, call):
+    from bridgehead.programs.models import AssignmentRun
+
+    run = AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"])
+    html = login(world["users"]["manager"]).get(reverse("call-run-status", args=[call.pk, run.pk])).content.decode()
+    assert f'hx-get="/programs/calls/{call.pk}/assignment/runs/{run.pk}/"' in html
+    assert 'data-status="queued"' in html

@@ -77,6 +77,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             submitted=Count("applications", filter=~Q(applications__status__in=[
                 ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]))),
         "cohorts": program.cohorts.annotate(size=Count("members")),
+        "managers": User.objects.filter(roles__role=Role.PROGRAM_MANAGER, roles__program=program).distinct(),
         "manages": manages,
     })
 
