@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := bridgehead.site.settings
 
 .PHONY: help venv install install-dev lock demo serve worker test test-fast test-browser lint format \
-        messages compile-messages browser-deps fonts bench-schedule bench-match clean
+        messages compile-messages browser-deps fonts bench-schedule bench-match bench-partnering clean
 
 help:
 	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, run the engines, serve on http://$(HOST):$(PORT)/"
@@ -101,6 +101,10 @@ bench-schedule: install-dev
 
 bench-match: install-dev
 	$(BIN)/python bench/match/run.py $(BENCH_ARGS)
+
+# Needs the local PostgreSQL (database bridgehead_bench is re-created; override with BENCH_DATABASE_URL).
+bench-partnering: install-dev
+	$(BIN)/python bench/partnering/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

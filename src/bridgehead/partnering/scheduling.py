@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,9 +334,7 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
                 moved.append(meeting)
         # Free the tables first: a swap of two tables would otherwise trip the one-meeting-per-table rule.
         Meeting.objects.filter(pk__in=[m.pk for m in changed]).update(table=None)
-        Meeting.objects.bulk_update(
-            changed, ["slot", "table", "mode", "video_link", "status", "sequence"], batch_size=2000
-        )
+        write_placements(changed)
         now = timezone.now()
         event.schedule_published_at = now
         event.save(update_fields=["schedule_published_at"])
@@ -346,6 +344,31 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
             for participant in (meeting.first, meeting.second):
                 notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
     return {"changed": len(changed), "moved": len(moved)}
+
+
+WRITE_BATCH = 2000
+
+
+def write_placements(meetings: list[Meeting]) -> None:
+    """Write slot, table, mode, link, status and sequence of many meetings with one UPDATE … FROM (VALUES …)
+    per batch. Django's bulk_update builds a CASE per column and row, which takes minutes at 60,000 meetings;
+    this takes seconds, on PostgreSQL and SQLite (3.33+) alike. Runs inside the caller's transaction."""
+    table = connection.ops.quote_name(Meeting._meta.db_table)
+    now = timezone.now()
+    for start in range(0, len(meetings), WRITE_BATCH):
+        batch = meetings[start : start + WRITE_BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+        params: list[object] = [now]
+        for m in batch:
+            params += [m.pk, m.slot_id, m.table, m.mode, m.video_link, m.status, m.sequence]
+        # Only the table name (from the model) and placeholders are interpolated; every value is a parameter.
+        sql = (
+            f"UPDATE {table} SET slot_id = CAST(v.column2 AS bigint), \"table\" = CAST(v.column3 AS integer), "  # noqa: S608
+            "mode = v.column4, video_link = v.column5, status = v.column6, sequence = CAST(v.column7 AS integer), "
+            f"updated_at = %s FROM (VALUES {values}) AS v WHERE {table}.id = CAST(v.column1 AS bigint)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _keep_pinned_tables(placed: dict[int, tuple[int, int | None]], meetings: list[Meeting]) -> None:
