@@ -10,7 +10,7 @@ from django.urls import reverse
 from bridgehead.programs import assignment as assigning
 from bridgehead.programs.models import MentoringSession, Mentorship
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, grant
-from tests.programs.factories import CohortFactory, CohortMemberFactory, MentorshipFactory
+from tests.programs.factories import CohortFactory, CohortMemberFactory, MentorshipFactory, RelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,19 @@ def test_cohort_page_visibility(world, login):
     url = reverse("cohort-detail", args=[cohort.pk])
     assert login(world["users"]["manager"]).get(url).status_code == 404
     assert login(world["users"]["admin"]).get(url).status_code == 200
+
+
+def test_a_mentor_from_an_investor_in_the_startup_is_not_matched(world):
+    cohort = CohortFactory(program=world["our_program"])
+    startup = OrganisationFactory(slug="funded", description_en="thyroid imaging")
+    CohortMemberFactory(cohort=cohort, organisation=startup)
+    fund = OrganisationFactory(slug="fund", kind="investor")
+    conflicted = grant(UserFactory(username="m-fund"), "mentor", program=world["our_program"])
+    PersonFactory(user=conflicted, organisation=fund, bio_en="thyroid imaging")
+    RelationshipFactory(source=fund, target=startup)
+    other = grant(UserFactory(username="m-other"), "mentor", program=world["our_program"])
+
+    assigning.match_mentors(cohort=cohort, mentors=[conflicted, other], per_startup=1, max_mentees=1,
+                            by=world["users"]["manager"])
+
+    assert list(Mentorship.objects.values_list("mentor__username", flat=True)) == ["m-other"]

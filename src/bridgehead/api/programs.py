@@ -16,7 +16,7 @@ from bridgehead.core.http import require
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus
 from bridgehead.programs.forms import ApplicationForm
-from bridgehead.programs.models import Application, Call, Cohort, ReviewAssignment
+from bridgehead.programs.models import Application, Call, Cohort, Program, ReviewAssignment
 from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_programs
 
 router = Router(tags=["programs"])
@@ -251,7 +251,7 @@ def save_review(request, application_id: int, payload: ReviewIn):
 
 @router.get("/cohorts", response=list[CohortOut])
 def list_cohorts(request):
-    programs = visible_programs(request.user, Cohort.program.field.related_model.objects.all())
+    programs = visible_programs(request.user, Program.objects.all())
     cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(
         members__organisation_id__in=member_organisation_ids(request.user))
     return [

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 from django.conf import settings
@@ -242,8 +243,10 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     have = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", flat=True))
     load = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("mentor_id", flat=True))
     taken = set(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", "mentor_id"))
-    applications = [m.application for m in members if m.application]
-    conflicts = conflict_map(applications, [u.pk for u in mentors])
+    # Conflicts are checked against the startup itself (members of a cohort without a call have no application).
+    startups = [SimpleNamespace(pk=m.pk, organisation=m.organisation, organisation_id=m.organisation_id,
+                                created_by_id=None) for m in members]
+    conflicts = conflict_map(startups, [u.pk for u in mentors], declared=False)
     texts = [application_text(m.application) if m.application else
              "\n".join(p for p in (m.organisation.description_en, m.organisation.description_ko) if p)
              or m.organisation.name for m in members]
@@ -251,7 +254,7 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     triples = []
     for i, member in enumerate(members):
         for j, mentor in enumerate(mentors):
-            if (member.pk, mentor.pk) in taken or (member.application_id, mentor.pk) in conflicts:
+            if (member.pk, mentor.pk) in taken or (member.pk, mentor.pk) in conflicts:
                 continue
             triples.append((str(member.pk), str(mentor.pk), float(scores[i, j])))
     demand = {str(m.pk): max(0, per_startup - have[m.pk]) for m in members}

@@ -70,8 +70,13 @@ def _people_organisations(user_ids: Iterable[int]) -> tuple[dict[int, set[int]],
     return organisations, domains
 
 
-def conflict_map(applications: Iterable[Application], user_ids: Iterable[int]) -> dict[tuple[int, int], list[str]]:
-    """(application id, user id) → the reasons (ConflictReason values) for every conflicted pair."""
+def conflict_map(applications: Iterable[Application], user_ids: Iterable[int], *,
+                 declared: bool = True) -> dict[tuple[int, int], list[str]]:
+    """(application id, user id) → the reasons (ConflictReason values) for every conflicted pair.
+
+    ``applications`` only need ``pk``, ``organisation``, ``organisation_id`` and ``created_by_id`` (mentor
+    matching passes cohort members that way, with ``declared=False``: declarations belong to applications).
+    """
     applications = list(applications)
     user_ids = list(user_ids)
     if not applications or not user_ids:
@@ -84,9 +89,9 @@ def conflict_map(applications: Iterable[Application], user_ids: Iterable[int]) -
     ).values_list("source_id", "target_id"):
         related[source].add(target)
         related[target].add(source)
-    declared = set(ConflictDeclaration.objects.filter(
+    declarations = set(ConflictDeclaration.objects.filter(
         application__in=[a.pk for a in applications], reviewer_id__in=user_ids
-    ).values_list("application_id", "reviewer_id"))
+    ).values_list("application_id", "reviewer_id")) if declared else set()
     out: dict[tuple[int, int], list[str]] = {}
     for application in applications:
         org = application.organisation
@@ -100,7 +105,7 @@ def conflict_map(applications: Iterable[Application], user_ids: Iterable[int]) -
                 reasons.append(ConflictReason.RELATIONSHIP)
             if person_domains.get(user_id, set()) & app_domains:
                 reasons.append(ConflictReason.EMAIL_DOMAIN)
-            if (application.pk, user_id) in declared:
+            if (application.pk, user_id) in declarations:
                 reasons.append(ConflictReason.DECLARED)
             if reasons:
                 out[(application.pk, user_id)] = [str(r) for r in reasons]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django import forms
@@ -284,12 +283,3 @@ class SessionForm(forms.ModelForm):
         fields = ["held_on", "topic", "notes", "next_steps"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
                    "notes": forms.Textarea(attrs={"rows": 3}), "next_steps": forms.Textarea(attrs={"rows": 3})}
-
-
-def answers_to_form_data(answers: dict) -> dict:
-    """Stored answers as form data (sector lists become lists of codes)."""
-    return {k: v for k, v in answers.items() if v is not None}
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
