@@ -98,6 +98,41 @@ def _export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     return 0
 
 
+def _partnering_import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.engines.schedule import InstanceError, load_instance
+    from bridgehead.partnering import bulk
+    from bridgehead.partnering.models import Event
+
+    event = Event.objects.filter(slug=ns.event).first()
+    if event is None:
+        err_console.print(f"[red]no event with slug {ns.event!r}[/]")
+        return 2
+    try:
+        instance = load_instance(ns.instance)
+        counts = bulk.import_instance(event=event, instance=instance)
+    except (InstanceError, ValueError, OSError) as exc:
+        err_console.print(f"[red]{ns.instance}: {exc}[/]; nothing was imported", highlight=False)
+        return 2
+    console.print(f"{ns.event}: {counts['participants']} participants, {counts['meetings']} accepted meetings, "
+                  f"{counts['slots']} slots imported")
+    return 0
+
+
+def _partnering_housekeeping(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    """Expire pending requests past their deadline and remind people of requests waiting for them."""
+    setup()
+    from bridgehead.partnering import services
+    from bridgehead.partnering.enums import EventStatus
+    from bridgehead.partnering.models import Event
+
+    for event in Event.objects.filter(status=EventStatus.PUBLISHED):
+        expired = services.expire_requests(event=event)
+        reminded = services.remind_pending(event=event)
+        console.print(f"{event.slug}: {expired} requests expired, {reminded} people reminded")
+    return 0
+
+
 def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], None]) -> None:
     demo = subparsers.add_parser("demo", help="load (or refresh) the Ulsan–San Diego demo scenario")
     demo.add_argument("--password", help="password for the demo logins")
@@ -119,6 +154,17 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     imp.set_defaults(handler=lambda ns: _import(ns, setup))
+
+    partnering = subparsers.add_parser("partnering", help="partnering events: import an instance, housekeeping")
+    partnering_commands = partnering.add_subparsers(dest="partnering_command", required=True)
+    imp_instance = partnering_commands.add_parser(
+        "import-instance", help="load a scheduler instance (JSON) into an event as participants and meetings")
+    imp_instance.add_argument("instance")
+    imp_instance.add_argument("--event", required=True, help="slug of an existing event")
+    imp_instance.set_defaults(handler=lambda ns: _partnering_import(ns, setup))
+    housekeeping = partnering_commands.add_parser(
+        "housekeeping", help="expire overdue requests and send reminders (run hourly from cron)")
+    housekeeping.set_defaults(handler=lambda ns: _partnering_housekeeping(ns, setup))
 
     exp = subparsers.add_parser("export", help="export organisations or people to .xlsx or .csv")
     exp.add_argument("kind", choices=["organisations", "people"])

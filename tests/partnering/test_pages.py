@@ -118,3 +118,16 @@ def test_event_setup_form_builds_slots(client, fair):
     created = Event.objects.get(slug="new-day")
     assert created.slots.count() == 3
     assert created.allowed_pairs == ["startup:investor"]
+
+
+def test_staff_recompute_recommendations(client, fair, django_capture_on_commit_callbacks):
+    from bridgehead.partnering.models import Recommendation
+
+    client.force_login(fair["startup"].person.user)
+    assert client.post(reverse("event-refresh-recommendations", args=["sd-day"])).status_code == 403
+    client.force_login(fair["manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("event-refresh-recommendations", args=["sd-day"]))
+    pairs = set(Recommendation.objects.values_list("participant__person__user__username",
+                                                   "partner__person__user__username"))
+    assert pairs == {("haeum", "pacific"), ("pacific", "haeum")}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.event_edit, name="event-edit"),
     path("<slug:slug>/publish/", views.event_publish, name="event-publish"),
     path("<slug:slug>/participants/", views.participants, name="event-participants"),
+    path("<slug:slug>/recommendations/refresh/", views.refresh_recommendations, name="event-refresh-recommendations"),
     path("<slug:slug>/me/", views.my_profile, name="event-me"),
     path("<slug:slug>/me/availability/", views.availability, name="event-availability"),
     path("<slug:slug>/recommendations/", views.recommendations, name="event-recommendations"),

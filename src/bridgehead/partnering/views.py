@@ -155,6 +155,18 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def refresh_recommendations(request: HttpRequest, slug: str) -> HttpResponse:
+    """Recompute every participant's recommendations in the background (after profiles changed)."""
+    from bridgehead.partnering import tasks
+
+    event = _event(request, slug, manage=True)
+    transaction.on_commit(lambda: tasks.refresh_recommendations.enqueue(event.pk))
+    messages.success(request, _("Recommendations are being recomputed for every participant."))
+    return redirect("event-participants", slug=slug)
+
+
+@login_required
 def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     me = services.participant_for(request.user, event)
