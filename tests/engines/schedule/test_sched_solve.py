@@ -172,3 +172,22 @@ def test_max_break_spread_is_respected_by_the_heuristic():
     sol = solve(inst, time_limit=10, threads=1, exact=False)
     assert check(inst, sol) == []
     assert Problem(inst).n_meetings > 0
+
+
+def test_maxsat_stage_minimises_breaks_when_all_meetings_fit():
+    # A hub meets four people; two of them can only come early or late, so a perfect block needs care.
+    ms = [
+        meeting("a", "hub", "p1", slots=("t0",)),
+        meeting("b", "hub", "p2"),
+        meeting("c", "hub", "p3"),
+        meeting("d", "hub", "p4", slots=("t3",)),
+        meeting("e", "p2", "p3", slots=("t4",)),
+    ]
+    people = [Participant(x) for x in ("hub", "p1", "p2", "p3", "p4")]
+    inst = instance(6, people, ms, tables=2, spread=2)
+    sol = solve(inst, time_limit=10, threads=1)
+    assert sol.stats.solver == "maxsat"
+    assert check(inst, sol) == []
+    key = (round(sol.stats.scheduled_weight, 9), -sol.stats.breaks, -sol.stats.max_breaks)
+    assert key == brute_force(inst)
+    assert sol.stats.status == "optimal"

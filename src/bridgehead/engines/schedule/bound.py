@@ -11,18 +11,22 @@ Take any valid schedule and let ``y[m, s] = 1`` when meeting ``m`` is held in sl
 4. ``sum_{m in person} y[m, s] <= tables(s)`` for every slot;
 5. ``sum_{m ∋ p, s} y[m, s] <= max_meetings(p)``.
 
-Relaxing integrality gives a linear programme whose optimum is >= the value of every valid schedule — this is
-the **time-indexed LP bound**, solved with HiGHS when it is small enough. Summing (3) over slots and writing
-``x[m] = sum_s y[m, s]`` gives the **aggregated LP**: ``0 <= x[m] <= 1``, ``sum_{m ∋ p} x[m] <=
-cap(p)`` where ``cap(p) = min(max_meetings(p), |slots p can use for at least one of her meetings|)``, and
-``sum_{m in person} x[m] <= sum of tables over the slots any in-person meeting can use``. Every valid
-schedule's ``x`` is feasible for it, so its optimum is also a bound (weaker, but it has one variable per
-meeting and solves in well under a second at 60,000 meetings; for two-person meetings it is the fractional
-b-matching bound of the request graph). The count bound is the LP with unit weights, rounded down (a count
-is an integer); the weight bound is the LP with the meeting weights. Both are taken after a small relative
+Relaxing integrality gives a linear programme whose optimum is >= the value of every valid schedule — the
+**time-indexed LP bound**. Summing the rows of (3)-(4) over a *group* of slots keeps every valid schedule
+feasible: with ``y[m, g] = sum_{s in g} y[m, s]``, participant p holds at most as many meetings in g as g has
+slots she could use for one of her meetings, and the in-person meetings of g need at most the tables of the
+slots of g. So the LP over groups is a bound too, weaker but smaller. The engine uses the finest grouping that
+stays small: one group per slot (time-indexed) on small instances, one per session (session-indexed) on
+medium ones, one group for the whole event (**aggregated LP**: ``0 <= x[m] <= 1``, ``sum_{m ∋ p} x[m] <=
+cap(p)`` with ``cap(p) = min(max_meetings(p), |slots p can use for at least one of her meetings|)``, total
+in-person meetings at most the tables of the slots they can use) at 60,000 requests, where it is the
+fractional b-matching bound of the request graph and solves in well under a second.
+
+The count bound is the LP with unit weights, rounded down (a count is an integer); the weight bound is the
+LP with the meeting weights. Both are taken after a small relative
 tolerance is added to the solver's optimum so floating-point error cannot push them below the truth. When
 HiGHS does not report an optimum (time limit), only the trivial bounds are used: the number/weight of the
-meetings that have a usable slot, and per participant capacity sums. The minimum of valid bounds is valid.
+meetings that have a usable slot. The minimum of valid bounds is valid.
 """
 
 from __future__ import annotations
