@@ -32,8 +32,8 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     add_session(event, dt.date(2026, 6, 2), "09:00", "11:00", name_en="Morning", name_ko="오전")
     grant(UserFactory(username="pm", language="en", time_zone="America/Los_Angeles"), "program_manager",
           program=event.program)
-    startup = participant(event, "startup", "haeum", language="ko", zone="Asia/Seoul",
-                          seeks="미국 디지털 헬스 투자 유치", offers="갑상선 질환 진단 앱")
+    participant(event, "startup", "haeum", language="ko", zone="Asia/Seoul",
+                seeks="미국 디지털 헬스 투자 유치", offers="갑상선 질환 진단 앱")
     investor = participant(event, "investor", "pacific", seeks="Korean digital-health startups",
                            offers="Seed investment and US market access")
     base = live_server.url
