@@ -112,3 +112,22 @@ def test_running_assignment_status_fragment_polls_until_done(world, login, call)
     html = login(world["users"]["manager"]).get(reverse("call-run-status", args=[call.pk, run.pk])).content.decode()
     assert f'hx-get="/programs/calls/{call.pk}/assignment/runs/{run.pk}/"' in html
     assert 'data-status="queued"' in html
+
+
+def test_manager_edits_the_program_and_others_cannot(world, login):
+    url = reverse("program-edit", args=["our-program"])
+    response = login(world["users"]["manager"]).post(url, {
+        "title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "description_ko": "설명",
+        "description_en": "About", "starts_on": "2023-01-01", "ends_on": "2022-12-31", "time_zone": "Asia/Seoul"})
+    assert response.context["form"].errors == {"ends_on": ["The program must end after it starts."]}
+
+    response = login(world["users"]["manager"]).post(url, {
+        "title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "starts_on": "2023-01-01",
+        "time_zone": "America/Los_Angeles"})
+
+    assert response.status_code == 302
+    world["our_program"].refresh_from_db()
+    assert (world["our_program"].title_en, world["our_program"].time_zone) == ("Digital health support",
+                                                                               "America/Los_Angeles")
+    assert {name: login(world["users"][name]).get(url).status_code for name in ("observer", "reviewer", "startup")} \
+        == {"observer": 404, "reviewer": 404, "startup": 404}

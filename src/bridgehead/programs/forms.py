@@ -19,6 +19,7 @@ from bridgehead.programs.models import (
     DecisionTemplate,
     FormField,
     MentoringSession,
+    Program,
 )
 from bridgehead.programs.uploads import is_executable, sniff
 from bridgehead.registry.models import Sector
@@ -283,3 +284,28 @@ class SessionForm(forms.ModelForm):
         fields = ["held_on", "topic", "notes", "next_steps"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
                    "notes": forms.Textarea(attrs={"rows": 3}), "next_steps": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProgramForm(forms.ModelForm):
+    """What a program manager keeps up to date; the agreement and slug are fixed by the site admin."""
+
+    class Meta:
+        model = Program
+        fields = ["title_ko", "title_en", "description_ko", "description_en", "starts_on", "ends_on", "time_zone",
+                  "commitments", "operators"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}),
+                   "ends_on": forms.DateInput(attrs={"type": "date"}),
+                   "commitments": forms.CheckboxSelectMultiple,
+                   "operators": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commitments"].queryset = self.instance.agreement.commitments.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The program must end after it starts."))
+        if not data.get("title_ko") and not data.get("title_en"):
+            self.add_error("title_en", _("Give a title in Korean or English."))
+        return data

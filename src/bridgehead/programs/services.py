@@ -60,7 +60,13 @@ class ProgramsError(Exception):
         self.field = field
 
 
-# ---------------------------------------------------------------- calls
+# ---------------------------------------------------------------- programs and calls
+
+
+def save_program(*, form, by: User):
+    with transaction.atomic():
+        program = form.save()
+    return program
 
 
 def save_call(*, form, by: User) -> Call:

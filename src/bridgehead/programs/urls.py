@@ -25,6 +25,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship-detail"),
     path("<slug:slug>/", views.program_detail, name="program-detail"),
+    path("<slug:slug>/edit/", views.program_edit, name="program-edit"),
     path("<slug:slug>/calls/new/", views.call_edit, name="call-create"),
     path("<slug:slug>/emails/", views.decision_templates, name="decision-templates-default"),
     path("<slug:slug>/emails/<str:outcome>/", views.decision_templates, name="decision-templates"),

@@ -34,6 +34,7 @@ from bridgehead.programs.forms import (
     FormFieldForm,
     MentorMatchingForm,
     PanelForm,
+    ProgramForm,
     ReviewForm,
     SessionForm,
 )
@@ -80,6 +81,19 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "managers": User.objects.filter(roles__role=Role.PROGRAM_MANAGER, roles__program=program).distinct(),
         "manages": manages,
     })
+
+
+@login_required
+def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("agreement"), slug=slug)
+    require(request.user, "programs.view_program", program, hide=True)
+    require(request.user, "programs.change_program", program, hide=True)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        services.save_program(form=form, by=request.user)
+        messages.success(request, _("The program is saved."))
+        return redirect("program-detail", slug=program.slug)
+    return render(request, "programs/program_form.html", {"program": program, "form": form})
 
 
 @login_required
