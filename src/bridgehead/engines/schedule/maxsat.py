@@ -26,14 +26,20 @@ spread bound d); otherwise the schedule is still optimal for total breaks and re
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 
 from .model import Problem, bits
 
 LEVELS = 3
+# Encodings tried, one per thread: (at-most-one over at most this many literals as pairwise clauses,
+# cardinality encoding). Which one proves an instance first varies a lot on the 12-table B2B variants
+# (the benchmark's README warns about it), so with two threads both run and the first proof wins.
+CONFIGS = (("totalizer", 30), ("seqcounter", 6))
 
 
 @dataclass
@@ -63,11 +69,13 @@ def applicable(pb: Problem, all_held_possible: bool) -> bool:
 
 
 class _Cnf:
-    def __init__(self) -> None:
+    def __init__(self, encoding: str, pairwise_max: int) -> None:
         from pysat.formula import IDPool
 
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
+        self.encoding = encoding
+        self.pairwise_max = pairwise_max
 
     def var(self, *key: object) -> int:
         return self.pool.id(key)
@@ -84,12 +92,12 @@ class _Cnf:
             for lit in lits:
                 self.add([-lit] if guard is None else [-lit, guard])
             return
-        if k == 1 and len(lits) <= 6:
+        if k == 1 and len(lits) <= self.pairwise_max:
             for i in range(len(lits)):
                 for j in range(i + 1, len(lits)):
                     self.add([-lits[i], -lits[j]] if guard is None else [-lits[i], -lits[j], guard])
             return
-        enc = CardEnc.atmost(lits=lits, bound=k, vpool=self.pool, encoding=EncType.seqcounter)
+        enc = CardEnc.atmost(lits=lits, bound=k, vpool=self.pool, encoding=getattr(EncType, self.encoding))
         for clause in enc.clauses:
             self.add(clause if guard is None else [*clause, guard])
 
@@ -109,14 +117,78 @@ def solve_breaks_maxsat(
     pb: Problem,
     *,
     time_limit: float,
+    threads: int = 1,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> MaxSatResult | None:
-    """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found."""
+    """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found.
+
+    With one thread the first encoding of :data:`CONFIGS` runs here (deterministic); with more, each
+    encoding runs in a forked process and the first proof of optimality wins (else the best schedule).
+    """
+    if threads <= 1:
+        encoding, pairwise = CONFIGS[0]
+        return _solve_one(pb, time_limit, should_stop, encoding, pairwise)
+    t0 = time.perf_counter()
+    ctx = multiprocessing.get_context("fork")
+    runs = []
+    for encoding, pairwise in CONFIGS[:threads]:
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(send, pb, time_limit, encoding, pairwise), daemon=True)
+        proc.start()
+        send.close()
+        runs.append((proc, receive))
+    results: list[MaxSatResult] = []
+    pending = [r for _, r in runs]
+    try:
+        while pending:
+            if should_stop() or time.perf_counter() > t0 + time_limit + 2.0:
+                break
+            for conn in wait(pending, timeout=0.05):
+                pending.remove(conn)
+                try:
+                    result = conn.recv()
+                except EOFError:
+                    continue
+                if isinstance(result, MaxSatResult):
+                    results.append(result)
+                    if result.proven:
+                        pending = []
+                        break
+    finally:
+        for proc, conn in runs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+            conn.close()
+    proven = [r for r in results if r.proven]
+    if proven:
+        return proven[0]
+    found = [r for r in results if r.slot_of is not None]
+    if not found:
+        return None
+    return min(found, key=lambda r: _objective(pb, r.slot_of))
+
+
+def _objective(pb: Problem, slot_of: list[int]) -> tuple[int, int]:
+    per = [pb.breaks_of(p, _busy_mask(pb, slot_of, p)) for p in range(pb.n_parts)]
+    return sum(per), max(per, default=0)
+
+
+def _child(conn: Connection, pb: Problem, time_limit: float, encoding: str, pairwise: int) -> None:
+    try:
+        conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise))
+    finally:
+        conn.close()
+
+
+def _solve_one(
+    pb: Problem, time_limit: float, should_stop: Callable[[], bool], encoding: str, pairwise: int
+) -> MaxSatResult | None:
     from hermax.core.ipamir_solver_interface import SolveStatus
     from hermax.incremental import UWrMaxSAT
 
     t0 = time.perf_counter()
-    cnf = _Cnf()
+    cnf = _Cnf(encoding, pairwise)
     usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
     x: dict[tuple[int, int], int] = {}
     by_ps: dict[tuple[int, int], list[int]] = {}

@@ -132,7 +132,7 @@ def solve(
     )
     if use_maxsat and remaining > 0.05 and not should_stop():
         report("maxsat", best)
-        ms = maxsat.solve_breaks_maxsat(pb, time_limit=remaining, should_stop=should_stop)
+        ms = maxsat.solve_breaks_maxsat(pb, time_limit=remaining, threads=threads, should_stop=should_stop)
         if ms is not None and ms.slot_of is not None:
             if _better(pb, ms.slot_of, best, fair, prev_slot):
                 best = ms.slot_of
