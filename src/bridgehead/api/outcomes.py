@@ -1,0 +1,298 @@
+"""Outcomes endpoints: outcome records, confirmations, change proposals, FX rates and KPI values.
+
+Same forms, services and rules as the pages: signatory observers read only (and never a confidential
+record by name), startups see and report their own, another program's data answers 404. Money travels as
+decimal *strings* ("12500000.00") so no float ever touches an amount.
+"""
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from bridgehead.agreements.models import Agreement
+from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.core.http import require
+from bridgehead.outcomes import dashboards, kpis, services
+from bridgehead.outcomes.forms import FxRateForm, OutcomeForm, ProposalForm
+from bridgehead.outcomes.models import FxRate, Outcome
+from bridgehead.outcomes.rules import visible_outcomes
+from bridgehead.partnering.models import Event
+from bridgehead.programs.models import Cohort, Program
+from bridgehead.registry.models import Organisation
+
+router = Router(tags=["outcomes"])
+
+
+class OutcomeOut(Schema):
+    id: int
+    organisation: str
+    program: str
+    kind: str
+    status: str
+    confirmed: bool
+    confirmed_at: datetime | None
+    title_ko: str
+    title_en: str
+    amount: str | None
+    currency: str
+    quantity: str | None
+    unit: str
+    period: str
+    counterparty: str | None
+    counterparty_name: str
+    country: str
+    occurred_on: date
+    is_confidential: bool
+    cohort: int | None
+    event: str | None
+    meeting: int | None
+
+
+class OutcomeIn(Schema):
+    organisation: str = Field(..., max_length=120, description="slug of the startup")
+    program: str = Field(..., max_length=120, description="slug of the program")
+    kind: str
+    status: str = "lead"
+    status_on: date | None = None
+    title_ko: str = Field("", max_length=300)
+    title_en: str = Field("", max_length=300)
+    description_ko: str = ""
+    description_en: str = ""
+    amount: str | None = Field(None, description="decimal string, e.g. \"12500000\"")
+    currency: str = Field("", max_length=3)
+    quantity: str | None = None
+    unit: str = Field("", max_length=40)
+    period: str = ""
+    counterparty: str | None = Field(None, description="slug of a registered organisation")
+    counterparty_name: str = Field("", max_length=200)
+    country: str = Field("", max_length=2)
+    occurred_on: date
+    cohort: int | None = None
+    event: str | None = Field(None, description="slug of the partnering event")
+    meeting: int | None = None
+    evidence_url: str = ""
+    is_confidential: bool = False
+
+
+class ProposalIn(Schema):
+    changes: dict = Field(..., description="field → new value, with the names of OutcomeIn")
+    reason: str = Field(..., max_length=2000)
+
+
+class ProposalOut(Schema):
+    id: int
+    outcome: int = Field(..., alias="outcome_id")
+    changes: dict
+    reason: str
+    status: str
+
+
+class RateIn(Schema):
+    on: date
+    currency: str = Field(..., max_length=3)
+    base: str = Field(..., max_length=3)
+    rate: str
+    source: str = Field("", max_length=200)
+
+
+class RateOut(Schema):
+    id: int
+    on: date
+    currency: str
+    base: str
+    rate: str
+    source: str
+
+    @staticmethod
+    def resolve_rate(obj: FxRate) -> str:
+        return str(obj.rate.normalize())
+
+
+class ExcludedOut(Schema):
+    currency: str
+    amount: str
+    count: int
+
+
+class KpiOut(Schema):
+    id: int
+    program: str
+    commitment: int
+    name_ko: str
+    name_en: str
+    metric: str
+    kind: str
+    country: str
+    target: str
+    unit: str
+    starts_on: date
+    ends_on: date
+    confirmed: str
+    unconfirmed: str
+    progress: int | None
+    rate_dates: list[date]
+    excluded: list[ExcludedOut]
+
+
+def _out(outcome: Outcome) -> dict:
+    return {
+        "id": outcome.pk, "organisation": outcome.organisation.slug, "program": outcome.program.slug,
+        "kind": outcome.kind, "status": outcome.status, "confirmed": outcome.is_confirmed,
+        "confirmed_at": outcome.confirmed_at, "title_ko": outcome.title_ko, "title_en": outcome.title_en,
+        "amount": None if outcome.amount is None else str(outcome.amount), "currency": outcome.currency,
+        "quantity": None if outcome.quantity is None else str(outcome.quantity), "unit": outcome.unit,
+        "period": outcome.period, "counterparty": outcome.counterparty.slug if outcome.counterparty else None,
+        "counterparty_name": outcome.counterparty_name, "country": outcome.country,
+        "occurred_on": outcome.occurred_on, "is_confidential": outcome.is_confidential,
+        "cohort": outcome.cohort_id, "event": outcome.event.slug if outcome.event else None,
+        "meeting": outcome.meeting_id,
+    }
+
+
+def _refused(exc: services.OutcomesError) -> FormErrors:
+    return FormErrors([{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message,
+                        "type": "refused"}])
+
+
+def _pk(model, value, field: str = "slug") -> str:
+    """Slugs in the API, primary keys in the form; an unknown slug becomes a value the form refuses."""
+    if value in (None, ""):
+        return ""
+    found = model.objects.filter(**{field: value}).values_list("pk", flat=True).first()
+    return str(found) if found is not None else "0"
+
+
+def _form_data(values: dict) -> dict:
+    data = {}
+    for key, value in values.items():
+        if key == "organisation" or key == "counterparty":
+            data[key] = _pk(Organisation, value)
+        elif key == "program":
+            data[key] = _pk(Program, value)
+        elif key == "event":
+            data[key] = _pk(Event, value)
+        elif key == "cohort":
+            data[key] = _pk(Cohort, value, "pk")
+        elif isinstance(value, bool):
+            data[key] = "on" if value else ""
+        elif value is not None:
+            data[key] = str(value)
+    return data
+
+
+def _outcome(request, outcome_id: int) -> Outcome:
+    outcome = get_object_or_404(Outcome.objects.select_related("organisation", "program", "counterparty", "event"),
+                                pk=outcome_id)
+    require(request.user, "outcomes.view_outcome", outcome, hide=True)
+    return outcome
+
+
+@router.get("/", response=list[OutcomeOut])
+def list_outcomes(request, program: str | None = None, status: str | None = None, confirmed: bool | None = None):
+    outcomes = visible_outcomes(request.user, Outcome.objects.select_related(
+        "organisation", "program", "counterparty", "event"))
+    if program:
+        outcomes = outcomes.filter(program__slug=program)
+    if status:
+        outcomes = outcomes.filter(status=status)
+    if confirmed is not None:
+        outcomes = outcomes.filter(confirmed_at__isnull=not confirmed)
+    return [_out(o) for o in outcomes]
+
+
+@router.get("/kpis", response=list[KpiOut])
+def list_kpis(request, agreement: str | None = None, program: str | None = None):
+    if program:
+        found = get_object_or_404(Program, slug=program)
+        require(request.user, "outcomes.view_program_dashboard", found, hide=True)
+        scope = dashboards.for_program(request.user, found)
+    elif agreement:
+        found = get_object_or_404(Agreement, slug=agreement)
+        require(request.user, "outcomes.view_agreement_dashboard", found, hide=True)
+        scope = dashboards.for_agreement(request.user, found)
+    else:
+        raise FormErrors([{"loc": ["query", "agreement"], "msg": "Give an agreement or a program.",
+                           "type": "missing"}])
+    values = kpis.compute_all(scope.kpis())
+    return [{
+        "id": v.kpi.pk, "program": v.kpi.program.slug, "commitment": v.kpi.commitment_id, "name_ko": v.kpi.name_ko,
+        "name_en": v.kpi.name_en, "metric": v.kpi.metric, "kind": v.kpi.kind, "country": v.kpi.country,
+        "target": str(v.kpi.target), "unit": v.unit, "starts_on": v.kpi.starts_on, "ends_on": v.kpi.ends_on,
+        "confirmed": str(v.confirmed), "unconfirmed": str(v.unconfirmed), "progress": v.progress,
+        "rate_dates": v.total.rate_dates if v.total else [],
+        "excluded": [{"currency": c, "amount": str(a), "count": n} for c, a, n in v.total.excluded_by_currency]
+        if v.total else [],
+    } for v in values]
+
+
+@router.get("/programs/{slug}/rates", response=list[RateOut])
+def list_rates(request, slug: str):
+    program = get_object_or_404(Program, slug=slug)
+    require(request.user, "outcomes.manage_program", program, hide=True)
+    return FxRate.objects.filter(program=program)
+
+
+@router.post("/programs/{slug}/rates", response={201: RateOut})
+def create_rate(request, slug: str, payload: RateIn):
+    program = get_object_or_404(Program, slug=slug)
+    require(request.user, "outcomes.manage_program", program, hide=True)
+    form = FxRateForm(data=_form_data(payload.dict()), program=program)
+    raise_for_form(form)
+    return Status(201, services.save_fx_rate(form=form, by=request.user))
+
+
+@router.get("/{outcome_id}", response=OutcomeOut)
+def get_outcome(request, outcome_id: int):
+    return _out(_outcome(request, outcome_id))
+
+
+@router.post("/", response={201: OutcomeOut})
+def report_outcome(request, payload: OutcomeIn):
+    require(request.user, "outcomes.report_outcome")
+    form = OutcomeForm(data=_form_data(payload.dict()), user=request.user)
+    raise_for_form(form)
+    try:
+        outcome = services.report_outcome(form=form, by=request.user)
+    except services.OutcomesError as exc:
+        raise _refused(exc) from exc
+    return Status(201, _out(outcome))
+
+
+@router.patch("/{outcome_id}", response=OutcomeOut)
+def update_outcome(request, outcome_id: int, payload: dict):
+    outcome = _outcome(request, outcome_id)
+    require(request.user, "outcomes.change_outcome", outcome)
+    form = OutcomeForm(data={**services.form_data(outcome), **_form_data(payload)}, instance=outcome,
+                       user=request.user)
+    raise_for_form(form)
+    try:
+        services.update_outcome(form=form, by=request.user)
+    except services.OutcomesError as exc:
+        raise _refused(exc) from exc
+    return _out(_outcome(request, outcome_id))
+
+
+@router.post("/{outcome_id}/confirm", response=OutcomeOut)
+def confirm_outcome(request, outcome_id: int):
+    outcome = _outcome(request, outcome_id)
+    require(request.user, "outcomes.confirm_outcome", outcome)
+    try:
+        services.confirm_outcome(outcome=outcome, by=request.user)
+    except services.OutcomesError as exc:
+        raise _refused(exc) from exc
+    return _out(_outcome(request, outcome_id))
+
+
+@router.post("/{outcome_id}/proposals", response={201: ProposalOut})
+def propose_change(request, outcome_id: int, payload: ProposalIn):
+    outcome = _outcome(request, outcome_id)
+    require(request.user, "outcomes.propose_change", outcome)
+    data = {**services.form_data(outcome), **_form_data(payload.changes), "reason": payload.reason}
+    form = ProposalForm(data=data, instance=outcome, user=request.user)
+    raise_for_form(form)
+    try:
+        proposal = services.propose_change(form=form, reason=payload.reason, by=request.user)
+    except services.OutcomesError as exc:
+        raise _refused(exc) from exc
+    return Status(201, proposal)

@@ -1,0 +1,168 @@
+"""What a dashboard shows, for any scope (agreement, program, cohort, startup) and any viewer.
+
+A scope is the set of programs (and, for cohorts and startups, organisations) whose records it covers,
+already cut down to what the viewer may count — a program manager's agreement dashboard holds only the
+programs they manage, never another program's data. Confidential outcomes count in every figure, but rows
+name them only for the people they belong to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from bridgehead.agreements.models import Agreement
+from bridgehead.outcomes import charts, fx, kpis
+from bridgehead.outcomes.enums import PIPELINE, OutcomeStatus
+from bridgehead.outcomes.models import Kpi, Outcome
+from bridgehead.outcomes.rules import counted_outcomes, dashboard_program_ids, managed_program_ids, may_name
+from bridgehead.partnering.enums import MeetingStatus
+from bridgehead.partnering.models import Meeting, MeetingRequest
+from bridgehead.programs.models import Cohort, Program
+from bridgehead.registry.enums import OrganisationKind
+from bridgehead.registry.models import Organisation
+
+
+@dataclass
+class Scope:
+    kind: str
+    title: str
+    agreement: Agreement | None
+    program_ids: set[int]
+    organisation_ids: set[int] | None = None
+    url_name: str = ""
+    url_arg: str | int = ""
+
+    def outcomes(self, user) -> QuerySet:
+        outcomes = counted_outcomes(user, Outcome.objects.filter(program_id__in=self.program_ids))
+        if self.organisation_ids is not None:
+            outcomes = outcomes.filter(organisation_id__in=self.organisation_ids)
+        return outcomes.select_related("organisation", "counterparty", "program__agreement", "cohort", "event",
+                                       "meeting")
+
+    def kpis(self) -> QuerySet:
+        if self.kind not in ("agreement", "program"):
+            return Kpi.objects.none()
+        return Kpi.objects.filter(program_id__in=self.program_ids).select_related("commitment", "program")
+
+
+def for_agreement(user, agreement: Agreement) -> Scope:
+    return Scope("agreement", agreement.title, agreement, dashboard_program_ids(user, agreement),
+                 url_name="outcomes-agreement", url_arg=agreement.slug)
+
+
+def for_program(user, program: Program) -> Scope:
+    return Scope("program", program.title, program.agreement, {program.pk}, url_name="outcomes-program",
+                 url_arg=program.slug)
+
+
+def for_cohort(user, cohort: Cohort) -> Scope:
+    members = set(cohort.members.values_list("organisation_id", flat=True))
+    return Scope("cohort", cohort.name, cohort.program.agreement, {cohort.program_id}, members,
+                 url_name="outcomes-cohort", url_arg=cohort.pk)
+
+
+def for_startup(user, organisation: Organisation) -> Scope:
+    from bridgehead.core import roles
+    from bridgehead.outcomes.rules import observed_agreement_ids, startup_organisation_ids
+
+    programs = Program.objects.all()
+    if not (roles.is_site_admin(user) or organisation.pk in startup_organisation_ids(user)):
+        programs = programs.filter(Q(pk__in=managed_program_ids(user))
+                                   | Q(agreement_id__in=observed_agreement_ids(user)))
+    return Scope("startup", organisation.name, None, set(programs.values_list("pk", flat=True)), {organisation.pk},
+                 url_name="outcomes-startup", url_arg=organisation.slug)
+
+
+@dataclass
+class Row:
+    outcome: Outcome
+    named: bool
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    currency: str
+    rows: list[Row]
+    kpi_values: list[kpis.KpiValue]
+    confirmed_total: fx.Total
+    unconfirmed_total: fx.Total
+    counts: dict[str, int]
+    funnel: list[tuple[str, int]]
+    charts: dict[str, str] = field(default_factory=dict)
+
+
+def quarter_label(day) -> str:
+    return _("%(year)s Q%(quarter)s") % {"year": day.year, "quarter": (day.month - 1) // 3 + 1}
+
+
+def funnel_rows(scope: Scope, outcomes: list[Outcome]) -> list[tuple[str, int]]:
+    """Requests → meetings → follow-ups → outcomes by status, for the scope's events and startups."""
+    requests = MeetingRequest.objects.filter(event__program_id__in=scope.program_ids)
+    meetings = Meeting.objects.filter(event__program_id__in=scope.program_ids).exclude(status=MeetingStatus.CANCELLED)
+    if scope.organisation_ids is not None:
+        requests = requests.filter(Q(sender__organisation_id__in=scope.organisation_ids)
+                                   | Q(recipient__organisation_id__in=scope.organisation_ids))
+        meetings = meetings.filter(Q(first__organisation_id__in=scope.organisation_ids)
+                                   | Q(second__organisation_id__in=scope.organisation_ids))
+    by_status = Counter(o.status for o in outcomes)
+    rows = [
+        (_("Meeting requests"), requests.count()),
+        (_("Meetings"), meetings.count()),
+        (_("Follow-ups planned"), meetings.filter(feedback__follow_up=True).distinct().count()),
+    ]
+    rows += [(_("Outcomes: %(status)s") % {"status": OutcomeStatus(s).label}, by_status[s]) for s in PIPELINE]
+    return rows
+
+
+def _split(outcomes: list[Outcome], key) -> list[tuple[str, int, int]]:
+    done: Counter = Counter()
+    pending: Counter = Counter()
+    for outcome in outcomes:
+        (done if outcome.is_confirmed else pending)[key(outcome)] += 1
+    labels = sorted(set(done) | set(pending), key=lambda label: (-(done[label] + pending[label]), label))
+    return [(label, done[label], pending[label]) for label in labels]
+
+
+def build(scope: Scope, user, *, currency: str = "USD", with_charts: bool = True) -> Dashboard:
+    outcomes = list(scope.outcomes(user))
+    counted = [o for o in outcomes if o.status != OutcomeStatus.LOST]
+    book = fx.RateBook(scope.program_ids)
+    dashboard = Dashboard(
+        scope=scope,
+        currency=currency,
+        rows=[Row(o, may_name(user, o)) for o in outcomes],
+        kpi_values=kpis.compute_all(scope.kpis()),
+        confirmed_total=fx.total([o for o in counted if o.is_confirmed], currency=currency, book=book),
+        unconfirmed_total=fx.total([o for o in counted if not o.is_confirmed], currency=currency, book=book),
+        counts={
+            "all": len(counted),
+            "confirmed": sum(1 for o in counted if o.is_confirmed),
+            "unconfirmed": sum(1 for o in counted if not o.is_confirmed),
+            "startups": len({o.organisation_id for o in counted}),
+            "confidential": sum(1 for o in counted if o.is_confidential),
+            "lost": len(outcomes) - len(counted),
+        },
+        funnel=funnel_rows(scope, outcomes),
+    )
+    if with_charts:
+        not_given, unregistered = _("Not given"), _("Not in the registry")
+        by_time = sorted(counted, key=lambda o: o.occurred_on)
+        periods = _split(by_time, lambda o: quarter_label(o.occurred_on))
+        order = list(dict.fromkeys(quarter_label(o.occurred_on) for o in by_time))
+        periods.sort(key=lambda row: order.index(row[0]))
+        dashboard.charts = {
+            "funnel": charts.funnel(dashboard.funnel, title=_("From meeting requests to outcomes")),
+            "over_time": charts.over_time(periods, title=_("Outcomes per quarter")),
+            "by_country": charts.bars(_split(counted, lambda o: o.country or not_given),
+                                      title=_("Outcomes by country")),
+            "by_kind": charts.bars(
+                _split(counted, lambda o: str(OrganisationKind(o.counterparty.kind).label)
+                       if o.counterparty else unregistered),
+                title=_("Outcomes by counterparty kind")),
+        }
+    return dashboard

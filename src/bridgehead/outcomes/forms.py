@@ -1,0 +1,169 @@
+"""Forms shared by the pages and the API (the API fills them from JSON, so validation is identical)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bridgehead.core import roles
+from bridgehead.outcomes import services
+from bridgehead.outcomes.currencies import ISO_4217
+from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
+from bridgehead.outcomes.models import FxRate, Kpi, Outcome
+from bridgehead.outcomes.rules import managed_program_ids, startup_organisation_ids
+from bridgehead.partnering.models import Event, Meeting
+from bridgehead.programs.models import Cohort
+from bridgehead.registry.models import Organisation
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{obj.event.title} · {obj.first.organisation.name} × {obj.second.organisation.name}"
+
+
+class OutcomeForm(forms.ModelForm):
+    status_on = forms.DateField(
+        label=_("Status since"), required=False, widget=DATE_INPUT,
+        help_text=_("When the outcome reached this status (today if empty)."),
+    )
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3,
+                               help_text=_("ISO 4217 code: USD, KRW, CNY, EUR…"),
+                               widget=forms.TextInput(attrs={"list": "currency-codes", "size": 5}))
+    meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Partnering meeting"))
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "organisation", "program", "kind", "status", "status_on", "title_ko", "title_en", "description_ko",
+            "description_en", "amount", "currency", "quantity", "unit", "period", "counterparty",
+            "counterparty_name", "country", "occurred_on", "cohort", "event", "meeting", "evidence",
+            "evidence_url", "is_confidential",
+        ]
+        widgets = {
+            "occurred_on": DATE_INPUT,
+            "description_ko": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        programs = services.reporting_programs(user)
+        self.fields["program"].queryset = programs
+        self.fields["organisation"].queryset = services.reporting_organisations(user)
+        self.fields["counterparty"].queryset = Organisation.objects.all()
+        self.fields["cohort"].queryset = Cohort.objects.filter(program__in=programs)
+        self.fields["event"].queryset = Event.objects.filter(program__in=programs)
+        meetings = Meeting.objects.filter(event__program__in=programs).select_related(
+            "event", "first__organisation", "second__organisation")
+        if not (roles.is_site_admin(user) or managed_program_ids(user)):
+            own = startup_organisation_ids(user)
+            meetings = meetings.filter(Q(first__organisation_id__in=own) | Q(second__organisation_id__in=own))
+        self.fields["meeting"].queryset = meetings
+        self.fields["amount"].widget.attrs.update({"min": "0", "step": "any"})
+        self.fields["quantity"].widget.attrs.update({"min": "0", "step": "any"})
+        if self.instance.pk:
+            # The record's startup and program are fixed once reported: moving it would move it out of sight.
+            for name in ("organisation", "program"):
+                self.fields[name].disabled = True
+
+    def clean_currency(self) -> str:
+        code = (self.cleaned_data.get("currency") or "").strip().upper()
+        if code and code not in ISO_4217:
+            raise forms.ValidationError(
+                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."), code="currency",
+                params={"code": code},
+            )
+        return code
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title_ko") and not data.get("title_en"):
+            self.add_error("title_en", _("Give a title in Korean, English or both."))
+        status_on = data.get("status_on")
+        if status_on and status_on > timezone.localdate():
+            self.add_error("status_on", _("A status cannot start in the future."))
+        if data.get("meeting") and not data.get("event"):
+            data["event"] = data["meeting"].event  # the attribution chain follows from the meeting
+        if data.get("status") == OutcomeStatus.CLOSED and status_on is None and data.get("occurred_on"):
+            data["status_on"] = data["occurred_on"]
+        return data
+
+
+class ProposalForm(OutcomeForm):
+    """The outcome form plus the reason; files cannot be proposed (the manager re-uploads evidence)."""
+
+    reason = forms.CharField(label=_("Why should it change?"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+    class Meta(OutcomeForm.Meta):
+        fields = [f for f in OutcomeForm.Meta.fields if f != "evidence"]
+
+
+class FxRateForm(forms.ModelForm):
+    currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code, e.g. KRW or CNY."))
+
+    class Meta:
+        model = FxRate
+        fields = ["on", "currency", "base", "rate", "source"]
+        widgets = {"on": DATE_INPUT}
+
+    def __init__(self, *args, program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if code not in ISO_4217:
+            raise forms.ValidationError(
+                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."), code="currency",
+                params={"code": code},
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("currency") and data.get("currency") == data.get("base"):
+            self.add_error("currency", _("A rate converts between two different currencies."))
+        if data.get("rate") is not None and data["rate"] <= 0:
+            self.add_error("rate", _("A rate must be greater than zero."))
+        return data
+
+
+class FxImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"),
+                           help_text=_("Columns: date, currency, in (USD or KRW), rate, source."))
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        fields = ["commitment", "name_ko", "name_en", "metric", "kind", "country", "counting", "target", "currency",
+                  "starts_on", "ends_on", "order"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+
+    def __init__(self, *args, program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.program = program
+        self.fields["commitment"].queryset = program.agreement.commitments.all()
+        self.fields["currency"].choices = ReportingCurrency.choices
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+
+class ReminderForm(forms.Form):
+    every_days = forms.IntegerField(label=_("Remind startups every (days)"), min_value=7, max_value=366)
+    is_active = forms.BooleanField(label=_("Reminders on"), required=False)
+
+
+class BriefForm(forms.Form):
+    text_ko = forms.CharField(label=_("Korean brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
+    text_en = forms.CharField(label=_("English brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)

@@ -1,0 +1,18 @@
+"""Queue the outcome reminders that are due; run it daily from cron or a systemd timer."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from bridgehead.outcomes import services, tasks
+
+
+class Command(BaseCommand):
+    help = "Queue an outcome-report reminder for every program whose reminder is due."
+
+    def handle(self, *args, **options) -> None:
+        due = services.due_reminders()
+        for program_id in due:
+            transaction.on_commit(lambda pk=program_id: tasks.send_outcome_reminders.enqueue(pk))
+        self.stdout.write(f"{len(due)} program(s) due")

@@ -1,0 +1,267 @@
+"""Outcomes domain logic: reporting, editing, confirming, proposals, FX rates, KPIs and reminders.
+
+Every function takes keyword-only arguments, makes its whole change in one transaction (django-auditlog
+records the field changes) and queues mail only after commit. Pages and the API call these same functions;
+forms validate the input first, and the model's ``clean`` is run again here so no path skips the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bridgehead.core import roles
+from bridgehead.core.enums import Role
+from bridgehead.core.models import User
+from bridgehead.outcomes import notify
+from bridgehead.outcomes.enums import ProposalStatus
+from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule, StatusChange
+from bridgehead.outcomes.rules import managed_program_ids, startup_organisation_ids
+from bridgehead.partnering.models import Participant
+from bridgehead.programs.models import Application, CohortMember, Program
+from bridgehead.registry.models import Organisation
+
+# Fields a startup may propose to change on a confirmed outcome (files are re-uploaded by the manager).
+PROPOSABLE = (
+    "kind", "status", "title_ko", "title_en", "description_ko", "description_en", "amount", "currency",
+    "quantity", "unit", "period", "counterparty", "counterparty_name", "country", "occurred_on", "evidence_url",
+    "is_confidential",
+)
+
+
+class OutcomesError(Exception):
+    """A refused change; the message is for the person who asked, in their language."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def startup_program_ids(organisation_ids: set[int]) -> set[int]:
+    """Programs a startup took part in: cohorts, applications or partnering events."""
+    if not organisation_ids:
+        return set()
+    cohorts = CohortMember.objects.filter(organisation_id__in=organisation_ids)
+    applications = Application.objects.filter(organisation_id__in=organisation_ids)
+    return (
+        set(cohorts.values_list("cohort__program_id", flat=True))
+        | set(applications.values_list("call__program_id", flat=True))
+        | set(
+            Participant.objects.filter(organisation_id__in=organisation_ids, event__program__isnull=False)
+            .values_list("event__program_id", flat=True)
+        )
+    )
+
+
+def reporting_programs(user: User) -> QuerySet:
+    """The programs this user may report an outcome to."""
+    if roles.is_site_admin(user):
+        return Program.objects.all()
+    ids = managed_program_ids(user) | startup_program_ids(startup_organisation_ids(user))
+    return Program.objects.filter(pk__in=ids)
+
+
+def reporting_organisations(user: User) -> QuerySet:
+    """The startups this user may report for: their own, or — for managers — any startup."""
+    if roles.is_site_admin(user) or managed_program_ids(user):
+        return Organisation.objects.filter(kind="startup")
+    return Organisation.objects.filter(pk__in=startup_organisation_ids(user))
+
+
+def _record_status(outcome: Outcome, *, on: dt.date, by: User | None, note: str = "") -> None:
+    StatusChange.objects.create(outcome=outcome, status=outcome.status, on=on, by=by, note=note)
+
+
+def _notify_reported(outcome: Outcome) -> None:
+    people = notify.managers_of(outcome.program)
+    if outcome.counterparty_id:
+        people += notify.members_of(outcome.counterparty, Role.PARTNER_MEMBER)
+    notify.send(people, "outcomes/email/reported.txt", {"outcome": outcome})
+
+
+@transaction.atomic
+def report_outcome(*, form, by: User) -> Outcome:
+    """Save a newly reported outcome with its first status entry. It stays unconfirmed (and is shown so) until
+    the counterparty or the program manager confirms it; a startup's report tells them it is waiting."""
+    outcome: Outcome = form.save(commit=False)
+    if not by.has_perm("outcomes.report_outcome"):
+        raise PermissionDenied
+    if not (roles.is_site_admin(by) or outcome.program_id in managed_program_ids(by)
+            or outcome.organisation_id in startup_organisation_ids(by)):
+        raise OutcomesError(_("You may only report outcomes of your own startup."), field="organisation")
+    outcome.reported_by = by
+    outcome.full_clean()
+    outcome.save()
+    form.save_m2m()
+    _record_status(outcome, on=form.cleaned_data.get("status_on") or outcome.occurred_on, by=by)
+    if outcome.program_id not in managed_program_ids(by) and not roles.is_site_admin(by):
+        _notify_reported(outcome)
+    return outcome
+
+
+@transaction.atomic
+def update_outcome(*, form, by: User) -> Outcome:
+    """Apply an edit; a status change is added to the dated history. Startups cannot edit confirmed records."""
+    outcome: Outcome = form.instance
+    if not by.has_perm("outcomes.change_outcome", Outcome.objects.get(pk=outcome.pk)):
+        raise OutcomesError(_("This outcome is confirmed: propose a change instead."))
+    status_changed = "status" in form.changed_data
+    outcome = form.save(commit=False)
+    outcome.full_clean()
+    outcome.save()
+    if status_changed:
+        _record_status(outcome, on=form.cleaned_data.get("status_on") or timezone.localdate(), by=by)
+    return outcome
+
+
+@transaction.atomic
+def confirm_outcome(*, outcome: Outcome, by: User, now: dt.datetime | None = None) -> Outcome:
+    outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    if outcome.confirmed_at is not None:
+        raise OutcomesError(_("This outcome is already confirmed."))
+    if not by.has_perm("outcomes.confirm_outcome", outcome):
+        raise PermissionDenied
+    outcome.confirmed_by, outcome.confirmed_at = by, now or timezone.now()
+    outcome.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    if outcome.reported_by_id and outcome.reported_by_id != by.pk:
+        notify.send([outcome.reported_by], "outcomes/email/confirmed.txt", {"outcome": outcome, "by": by})
+    return outcome
+
+
+def form_data(outcome: Outcome) -> dict[str, str]:
+    """The outcome's current values as form input, so a proposal can be replayed through the same form."""
+    values = model_to_dict(outcome, fields=[*PROPOSABLE, "organisation", "program", "cohort", "event", "meeting"])
+    return {key: "" if value is None else ("on" if value is True else ("" if value is False else str(value)))
+            for key, value in values.items()}
+
+
+def _as_text(value) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "on"
+    if isinstance(value, dt.date | Decimal | int):
+        return str(value)
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+@transaction.atomic
+def propose_change(*, form, reason: str, by: User) -> ChangeProposal:
+    """Record what a startup wants changed on a confirmed outcome; the record itself is not touched."""
+    outcome = Outcome.objects.get(pk=form.instance.pk)
+    if not by.has_perm("outcomes.propose_change", outcome):
+        raise PermissionDenied
+    changes = {name: _as_text(form.cleaned_data[name]) for name in form.changed_data if name in PROPOSABLE}
+    if not changes:
+        raise OutcomesError(_("Nothing was changed."))
+    if not reason.strip():
+        raise OutcomesError(_("Say why the record should change."), field="reason")
+    proposal = ChangeProposal.objects.create(outcome=outcome, changes=changes, reason=reason.strip(), proposed_by=by)
+    notify.send(notify.managers_of(outcome.program), "outcomes/email/proposal.txt",
+                {"outcome": outcome, "proposal": proposal})
+    return proposal
+
+
+@transaction.atomic
+def decide_proposal(*, proposal: ChangeProposal, accept: bool, by: User) -> ChangeProposal:
+    """Accept (the changes go through the same form and rules as any edit) or reject a proposal."""
+    from bridgehead.outcomes.forms import OutcomeForm
+
+    proposal = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        raise OutcomesError(_("This proposal has already been decided."))
+    if not by.has_perm("outcomes.decide_proposal", proposal.outcome):
+        raise PermissionDenied
+    if accept:
+        outcome = proposal.outcome
+        form = OutcomeForm({**form_data(outcome), **proposal.changes}, instance=outcome, user=by)
+        if not form.is_valid():
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            raise OutcomesError(_("The proposed values are not valid: %(problems)s") % {"problems": problems})
+        update_outcome(form=form, by=by)
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    return proposal
+
+
+@transaction.atomic
+def delete_outcome(*, outcome: Outcome, by: User) -> None:
+    """Delete a record (managers only); django-auditlog keeps its values, so KPI history can be traced."""
+    if not by.has_perm("outcomes.decide_proposal", outcome):
+        raise PermissionDenied
+    outcome.delete()
+
+
+@transaction.atomic
+def save_fx_rate(*, form, by: User) -> FxRate:
+    rate: FxRate = form.save(commit=False)
+    if not by.has_perm("outcomes.manage_program", rate.program):
+        raise PermissionDenied
+    rate.entered_by = by
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def save_kpi(*, form, by: User) -> Kpi:
+    kpi: Kpi = form.save(commit=False)
+    if not by.has_perm("outcomes.manage_program", kpi.program):
+        raise PermissionDenied
+    kpi.full_clean()
+    kpi.save()
+    return kpi
+
+
+def startups_of_program(program: Program) -> QuerySet:
+    """The startups a program reminds: its cohorts' members and its events' startup participants."""
+    return Organisation.objects.filter(
+        Q(cohort_memberships__cohort__program=program)
+        | Q(participations__event__program=program, participations__kind="startup")
+    ).distinct()
+
+
+@transaction.atomic
+def save_reminder_schedule(*, program: Program, every_days: int, is_active: bool, by: User) -> ReminderSchedule:
+    if not by.has_perm("outcomes.manage_program", program):
+        raise PermissionDenied
+    schedule, _created = ReminderSchedule.objects.get_or_create(program=program)
+    schedule.every_days, schedule.is_active = every_days, is_active
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def send_reminders(*, program: Program, now: dt.datetime | None = None) -> int:
+    """E-mail every startup member of the program asking for new outcomes; returns how many were queued."""
+    now = now or timezone.now()
+    schedule, _created = ReminderSchedule.objects.select_for_update().get_or_create(program=program)
+    people = User.objects.filter(
+        roles__role=Role.STARTUP_MEMBER, roles__organisation__in=startups_of_program(program)
+    ).distinct()
+    count = notify.send(people, "outcomes/email/reminder.txt", {"program": program})
+    schedule.last_sent_at = now
+    schedule.save(update_fields=["last_sent_at"])
+    return count
+
+
+def due_reminders(*, now: dt.datetime | None = None) -> list[int]:
+    """Ids of the programs whose reminder is due (never sent, or sent ``every_days`` ago or more)."""
+    now = now or timezone.now()
+    due = []
+    for schedule in ReminderSchedule.objects.filter(is_active=True):
+        if schedule.last_sent_at is None or now - schedule.last_sent_at >= dt.timedelta(days=schedule.every_days):
+            due.append(schedule.program_id)
+    return due

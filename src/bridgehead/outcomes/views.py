@@ -1,0 +1,349 @@
+"""Outcome pages (thin: parse, check permissions, call a service, render)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bridgehead.agreements.models import Agreement
+from bridgehead.core.http import XLSX_TYPE, download, require
+from bridgehead.outcomes import brief, dashboards, fximport, reports, services
+from bridgehead.outcomes.currencies import COMMON
+from bridgehead.outcomes.enums import ProposalStatus, ReportingCurrency
+from bridgehead.outcomes.forms import (
+    BriefForm,
+    FxImportForm,
+    FxRateForm,
+    KpiForm,
+    OutcomeForm,
+    ProposalForm,
+    ReminderForm,
+)
+from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule
+from bridgehead.outcomes.rules import (
+    managed_program_ids,
+    observed_agreement_ids,
+    party_organisation_ids,
+    startup_organisation_ids,
+    visible_outcomes,
+)
+from bridgehead.programs.models import Cohort, Program
+from bridgehead.registry.models import Organisation
+
+
+def _error(request: HttpRequest, exc: services.OutcomesError) -> None:
+    messages.error(request, exc.message)
+
+
+@login_required
+def outcome_list(request: HttpRequest) -> HttpResponse:
+    """My outcomes: my startup's, those waiting for my confirmation, my programs', and my dashboards."""
+    user = request.user
+    outcomes = visible_outcomes(user, Outcome.objects.select_related("organisation", "program", "counterparty"))
+    to_confirm = [o for o in outcomes.filter(confirmed_at__isnull=True) if user.has_perm("outcomes.confirm_outcome", o)]
+    return render(request, "outcomes/outcome_list.html", {
+        "outcomes": outcomes[:200],
+        "to_confirm": to_confirm,
+        "programs": Program.objects.filter(Q(pk__in=managed_program_ids(user))
+                                           | Q(agreement_id__in=observed_agreement_ids(user))).distinct(),
+        "agreements": Agreement.objects.filter(Q(pk__in=observed_agreement_ids(user))
+                                               | Q(programs__pk__in=managed_program_ids(user))).distinct(),
+        "startups": Organisation.objects.filter(pk__in=startup_organisation_ids(user)),
+        "proposals": ChangeProposal.objects.filter(status=ProposalStatus.PENDING,
+                                                   outcome__program_id__in=managed_program_ids(user)),
+        "can_report": user.has_perm("outcomes.report_outcome"),
+        "parties": Organisation.objects.filter(pk__in=party_organisation_ids(user)),
+    })
+
+
+def _outcome(request: HttpRequest, pk: int) -> Outcome:
+    outcome = get_object_or_404(
+        Outcome.objects.select_related("organisation", "program__agreement", "cohort", "event", "meeting__slot",
+                                       "counterparty", "reported_by", "confirmed_by"), pk=pk)
+    require(request.user, "outcomes.view_outcome", outcome, hide=True)
+    return outcome
+
+
+def _form_context(form) -> dict:
+    return {"form": form, "currencies": COMMON}
+
+
+@login_required
+def outcome_report(request: HttpRequest) -> HttpResponse:
+    require(request.user, "outcomes.report_outcome")
+    initial = {"occurred_on": timezone.localdate()}
+    for name in ("program", "organisation", "meeting"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    form = OutcomeForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.report_outcome(form=form, by=request.user)
+        except services.OutcomesError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("The outcome is recorded. It is shown as unconfirmed until it is confirmed."))
+            return redirect("outcome-detail", pk=outcome.pk)
+    return render(request, "outcomes/outcome_form.html", {**_form_context(form), "outcome": None})
+
+
+@login_required
+def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    user = request.user
+    from bridgehead.outcomes.rules import may_name
+
+    if not may_name(user, outcome):
+        raise Http404
+    commitments = list(outcome.program.commitments.all())
+    return render(request, "outcomes/outcome_detail.html", {
+        "outcome": outcome,
+        "commitments": commitments,
+        "history": outcome.history.select_related("by"),
+        "proposals": outcome.proposals.select_related("proposed_by", "decided_by"),
+        "can_change": user.has_perm("outcomes.change_outcome", outcome),
+        "can_propose": user.has_perm("outcomes.propose_change", outcome),
+        "can_confirm": user.has_perm("outcomes.confirm_outcome", outcome),
+        "can_decide": user.has_perm("outcomes.decide_proposal", outcome),
+    })
+
+
+@login_required
+def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    if request.user.has_perm("outcomes.propose_change", outcome) and not request.user.has_perm(
+            "outcomes.change_outcome", outcome):
+        messages.info(request, _("This outcome is confirmed: propose a change and the program manager will decide."))
+        return redirect("outcome-propose", pk=outcome.pk)
+    require(request.user, "outcomes.change_outcome", outcome)
+    form = OutcomeForm(request.POST or None, request.FILES or None, instance=outcome, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_outcome(form=form, by=request.user)
+        except services.OutcomesError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("The outcome is saved."))
+            return redirect("outcome-detail", pk=outcome.pk)
+    return render(request, "outcomes/outcome_form.html", {**_form_context(form), "outcome": outcome})
+
+
+@login_required
+def outcome_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    require(request.user, "outcomes.propose_change", outcome)
+    form = ProposalForm(request.POST or None, instance=Outcome.objects.get(pk=outcome.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.propose_change(form=form, reason=form.cleaned_data["reason"], by=request.user)
+        except services.OutcomesError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Your proposal was sent to the program manager."))
+            return redirect("outcome-detail", pk=outcome.pk)
+    return render(request, "outcomes/outcome_form.html", {**_form_context(form), "outcome": outcome,
+                                                          "proposing": True})
+
+
+@require_POST
+@login_required
+def outcome_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    require(request.user, "outcomes.confirm_outcome", outcome)
+    try:
+        services.confirm_outcome(outcome=outcome, by=request.user)
+    except services.OutcomesError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The outcome is confirmed."))
+    return redirect("outcome-detail", pk=outcome.pk)
+
+
+@require_POST
+@login_required
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(ChangeProposal.objects.select_related("outcome"), pk=pk)
+    require(request.user, "outcomes.view_outcome", proposal.outcome, hide=True)
+    require(request.user, "outcomes.decide_proposal", proposal.outcome)
+    try:
+        services.decide_proposal(proposal=proposal, accept=request.POST.get("decision") == "accept", by=request.user)
+    except services.OutcomesError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The proposal is decided."))
+    return redirect("outcome-detail", pk=proposal.outcome_id)
+
+
+# ---------------------------------------------------------------- dashboards
+
+
+def _currency(request: HttpRequest) -> str:
+    currency = request.GET.get("currency", "USD")
+    return currency if currency in ReportingCurrency.values else "USD"
+
+
+def _scope(request: HttpRequest, kind: str, key: str) -> dashboards.Scope:
+    user = request.user
+    if kind not in ("agreement", "program", "cohort", "startup") or (kind == "cohort" and not key.isdigit()):
+        raise Http404
+    if kind == "agreement":
+        agreement = get_object_or_404(Agreement, slug=key)
+        require(user, "outcomes.view_agreement_dashboard", agreement, hide=True)
+        return dashboards.for_agreement(user, agreement)
+    if kind == "program":
+        program = get_object_or_404(Program.objects.select_related("agreement"), slug=key)
+        require(user, "outcomes.view_program_dashboard", program, hide=True)
+        return dashboards.for_program(user, program)
+    if kind == "cohort":
+        cohort = get_object_or_404(Cohort.objects.select_related("program__agreement"), pk=int(key))
+        require(user, "outcomes.view_cohort_dashboard", cohort, hide=True)
+        return dashboards.for_cohort(user, cohort)
+    organisation = get_object_or_404(Organisation, slug=key)
+    require(user, "outcomes.view_startup_dashboard", organisation, hide=True)
+    return dashboards.for_startup(user, organisation)
+
+
+def _kpi_groups(dashboard: dashboards.Dashboard) -> list[tuple[object, list]]:
+    groups: dict[int, tuple[object, list]] = {}
+    for value in dashboard.kpi_values:
+        groups.setdefault(value.kpi.commitment_id, (value.kpi.commitment, []))[1].append(value)
+    return list(groups.values())
+
+
+@login_required
+def dashboard(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    scope = _scope(request, kind, key)
+    board = dashboards.build(scope, request.user, currency=_currency(request))
+    program = Program.objects.filter(pk__in=scope.program_ids).first() if kind == "program" else None
+    return render(request, "outcomes/dashboard.html", {
+        "d": board, "scope": scope, "kpi_groups": _kpi_groups(board), "currencies": ReportingCurrency.choices,
+        "exports": kind in ("agreement", "program"),
+        "manages": program is not None and request.user.has_perm("outcomes.manage_program", program),
+        "program": program,
+    })
+
+
+@login_required
+def export_xlsx(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    scope = _scope(request, kind, key)
+    board = dashboards.build(scope, request.user, currency=_currency(request), with_charts=False)
+    content = reports.xlsx(board, public=request.GET.get("public") == "1")
+    return download(content, f"outcomes-{scope.url_arg}-{timezone.localdate():%Y%m%d}.xlsx", XLSX_TYPE)
+
+
+@login_required
+def export_pdf(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    scope = _scope(request, kind, key)
+    board = dashboards.build(scope, request.user, currency=_currency(request))
+    content = reports.pdf(board, public=request.GET.get("public") == "1")
+    return download(content, f"outcomes-{scope.url_arg}-{timezone.localdate():%Y%m%d}.pdf", "application/pdf")
+
+
+def _period(request: HttpRequest, scope: dashboards.Scope) -> tuple[dt.date, dt.date]:
+    def parse(name: str, default: dt.date) -> dt.date:
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return default
+
+    start_default = (scope.agreement.signed_at.astimezone(zoneinfo.ZoneInfo(scope.agreement.time_zone)).date()
+                     if scope.agreement else dt.date(2000, 1, 1))
+    start, end = parse("from", start_default), parse("to", timezone.localdate())
+    return (start, end) if start <= end else (end, start)
+
+
+@login_required
+def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    """Generated Korean and English briefs, editable; the download carries the edited text."""
+    scope = _scope(request, kind, key)
+    start, end = _period(request, scope)
+    if request.method == "POST":
+        form = BriefForm(request.POST)
+        if form.is_valid():
+            language = request.POST.get("language", "ko")
+            text = form.cleaned_data["text_en" if language == "en" else "text_ko"]
+            return download(text.replace("\r\n", "\n").encode("utf-8"),
+                            f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.txt", "text/plain; charset=utf-8")
+    else:
+        korean, english = brief.generate(scope, request.user, start=start, end=end)
+        form = BriefForm(initial={"text_ko": korean, "text_en": english})
+    return render(request, "outcomes/brief.html", {"form": form, "scope": scope, "start": start, "end": end})
+
+
+# ---------------------------------------------------------------- program administration
+
+
+def _managed_program(request: HttpRequest, slug: str) -> Program:
+    program = get_object_or_404(Program.objects.select_related("agreement"), slug=slug)
+    require(request.user, "outcomes.manage_program", program, hide=True)
+    return program
+
+
+@login_required
+def fx_rates(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed_program(request, slug)
+    form = FxRateForm(None, program=program)
+    import_form = FxImportForm()
+    problems = []
+    if request.method == "POST" and request.POST.get("action") == "import":
+        import_form = FxImportForm(request.POST, request.FILES)
+        if import_form.is_valid():
+            upload = import_form.cleaned_data["file"]
+            result = fximport.import_rates(program=program, filename=upload.name, content=upload.read(),
+                                           by=request.user)
+            if result.ok:
+                messages.success(request, _("%(created)s rates added, %(updated)s replaced.") % {
+                    "created": result.created, "updated": result.updated})
+                return redirect("outcomes-fx", slug=program.slug)
+            problems = result.problems
+            messages.error(request, _("Nothing was imported: correct the rows below and upload the file again."))
+    elif request.method == "POST":
+        form = FxRateForm(request.POST, program=program)
+        if form.is_valid():
+            services.save_fx_rate(form=form, by=request.user)
+            messages.success(request, _("The rate is saved."))
+            return redirect("outcomes-fx", slug=program.slug)
+    return render(request, "outcomes/fx_rates.html", {
+        "program": program, "form": form, "import_form": import_form, "problems": problems,
+        "rates": FxRate.objects.filter(program=program),
+    })
+
+
+@login_required
+def kpi_list(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    program = _managed_program(request, slug)
+    kpi = get_object_or_404(Kpi, pk=pk, program=program) if pk else None
+    form = KpiForm(request.POST or None, instance=kpi, program=program)
+    if request.method == "POST" and form.is_valid():
+        services.save_kpi(form=form, by=request.user)
+        messages.success(request, _("The KPI is saved."))
+        return redirect("outcomes-kpis", slug=program.slug)
+    return render(request, "outcomes/kpis.html", {"program": program, "form": form, "kpi": kpi,
+                                                  "kpis": Kpi.objects.filter(program=program)})
+
+
+@login_required
+def reminders(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed_program(request, slug)
+    schedule = ReminderSchedule.objects.filter(program=program).first()
+    form = ReminderForm(request.POST or None, initial={
+        "every_days": schedule.every_days if schedule else 90, "is_active": schedule.is_active if schedule else True})
+    if request.method == "POST":
+        if request.POST.get("action") == "send":
+            count = services.send_reminders(program=program)
+            messages.success(request, _("%(count)s reminders are on their way.") % {"count": count})
+            return redirect("outcomes-reminders", slug=program.slug)
+        if form.is_valid():
+            services.save_reminder_schedule(program=program, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The reminder schedule is saved."))
+            return redirect("outcomes-reminders", slug=program.slug)
+    return render(request, "outcomes/reminders.html", {"program": program, "form": form, "schedule": schedule})
