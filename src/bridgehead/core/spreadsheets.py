@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -130,8 +130,15 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
-    """One sheet per (title, headers, rows); bold frozen header, widths fitted to content."""
+def write_xlsx(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+    *,
+    number_formats: Mapping[str, Mapping[int, str]] | None = None,
+) -> bytes:
+    """One sheet per (title, headers, rows); bold frozen header, widths fitted to content.
+
+    ``number_formats`` maps a sheet title to {column index: Excel number format} (e.g. ``"#,##0.00"`` for
+    money, ``"yyyy-mm-dd"`` for dates), so numbers and dates stay numbers and dates in Excel."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -144,9 +151,14 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[obje
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         widths = [len(str(h)) for h in headers]
+        formats = (number_formats or {}).get(title, {})
         for row in rows:
             values = [neutralise(v) for v in row]
             sheet.append(values)
+            for index, number_format in formats.items():
+                cell = sheet.cell(row=sheet.max_row, column=index + 1)
+                if cell.value is not None:
+                    cell.number_format = number_format
             widths = [max(w, min(60, len(str(v or "")))) for w, v in zip(widths, values, strict=False)]
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width + 2

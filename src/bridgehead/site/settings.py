@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bridgehead.agreements",
     "bridgehead.programs",
     "bridgehead.partnering",
+    "bridgehead.outcomes",
     "bridgehead.api",
 ]
 

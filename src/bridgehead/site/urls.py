@@ -12,6 +12,7 @@ urlpatterns = [
     path("agreements/", include("bridgehead.agreements.urls")),
     path("programs/", include("bridgehead.programs.urls")),
     path("events/", include("bridgehead.partnering.urls")),
+    path("outcomes/", include("bridgehead.outcomes.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
