@@ -151,3 +151,15 @@ def test_assign_rejects_bad_files(tmp_path, capsys, scores, conflicts, message) 
     assert main(args) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert message in err and "Traceback" not in err
+
+
+def test_recommend_reuses_the_encoding_cache(tmp_path, capsys) -> None:
+    src = _write(tmp_path / "p.jsonl", "\n".join(json.dumps(p, ensure_ascii=False) for p in PROFILES) + "\n")
+    cache = tmp_path / "cache.npz"
+    args = ["match", "recommend", str(src), "--encoder", "hash", "--cache", str(cache), "-o", str(tmp_path / "m.jsonl")]
+    assert main(args) == 0
+    first = " ".join(capsys.readouterr().err.split())
+    assert main(args) == 0
+    second = " ".join(capsys.readouterr().err.split())
+    assert "(cache hits 0)" in first
+    assert "(cache hits 6)" in second  # 3 profiles × (seeks, offers), nothing re-encoded

@@ -90,7 +90,6 @@ def _recommend(ns: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     with _progress() as progress:
         prep = prepare(profiles, encoder, progress=_tracker(progress, "encoding", 2 * len(profiles)))
-        encoder.save()
         hits = encoder.hits
         t1 = time.perf_counter()
         recs = recommend(profiles, k=ns.top, rules=rules, weights=weights, prepared=prep,
@@ -99,6 +98,7 @@ def _recommend(ns: argparse.Namespace) -> int:
         explainer = None if ns.no_reasons else Explainer(encoder)
         rows = recommendation_rows(recs, profiles, explainer, _tracker(progress, "explaining", len(profiles)))
         write_matches(ns.output, rows)
+    encoder.save()  # after the reasons, so their phrase vectors are cached too
     t3 = time.perf_counter()
     _err.print(
         f"{len(profiles)} profiles → top {ns.top} in {ns.output}: encoding {t1 - t0:.1f}s "

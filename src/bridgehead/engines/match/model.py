@@ -101,15 +101,6 @@ class Rules:
         return Rules(self.allowed | {frozenset(p) for p in pairs}, self.blocks)
 
 
-@dataclass(frozen=True)
-class Match:
-    """One recommended partner: its id, the score in [0, 1], and structured reasons."""
-
-    id: str
-    score: float
-    reasons: tuple[dict[str, Any], ...] = ()
-
-
 @dataclass
 class Recommendations:
     """Top-k partners of every profile, stored sparsely: ``index[i, :]`` are the column positions
