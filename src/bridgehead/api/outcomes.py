@@ -8,7 +8,7 @@ decimal *strings* ("12500000.00") so no float ever touches an amount.
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.api.errors import FormErrors, raise_for_form
@@ -256,11 +256,12 @@ def report_outcome(request, payload: OutcomeIn):
         outcome = services.report_outcome(form=form, by=request.user)
     except services.OutcomesError as exc:
         raise _refused(exc) from exc
+    outcome.refresh_from_db()
     return Status(201, _out(outcome))
 
 
 @router.patch("/{outcome_id}", response=OutcomeOut)
-def update_outcome(request, outcome_id: int, payload: dict):
+def update_outcome(request, outcome_id: int, payload: dict = Body(...)):
     outcome = _outcome(request, outcome_id)
     require(request.user, "outcomes.change_outcome", outcome)
     form = OutcomeForm(data={**services.form_data(outcome), **_form_data(payload)}, instance=outcome,

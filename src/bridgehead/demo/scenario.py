@@ -202,4 +202,8 @@ def load_demo(*, password: str = DEMO_PASSWORD, progress: Callable[[str], None] 
     from bridgehead.demo.partnering import load_partnering
 
     load_partnering(program=program, admin=User.objects.get(username="admin"))
+    step("outcomes, FX rates and KPIs")
+    from bridgehead.demo.outcomes import load_outcomes
+
+    load_outcomes(program=program, manager=User.objects.get(username="manager"))
     return logins

@@ -71,6 +71,15 @@ class OutcomeForm(forms.ModelForm):
             for name in ("organisation", "program"):
                 self.fields[name].disabled = True
 
+    def _update_errors(self, errors) -> None:
+        """Model rules re-checked after a field already failed would only repeat it ("no currency" after an
+        unknown currency): keep the first, precise message per field."""
+        if hasattr(errors, "error_dict"):
+            errors.error_dict = {k: v for k, v in errors.error_dict.items() if k not in self._errors}
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def clean_currency(self) -> str:
         code = (self.cleaned_data.get("currency") or "").strip().upper()
         if code and code not in ISO_4217:

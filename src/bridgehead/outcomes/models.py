@@ -87,7 +87,7 @@ class Outcome(models.Model):
         help_text=_("Counted in totals, never named in public briefs or public exports."),
     )
     reported_by = models.ForeignKey(
-        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reported by")
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reported by")
     )
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
     confirmed_by = models.ForeignKey(
