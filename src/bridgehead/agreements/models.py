@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.bilingual import pick
+from bridgehead.core.bilingual import bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.models import Organisation, Sector
@@ -43,17 +43,11 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = bilingual("title")
 
-    @property
-    def place(self) -> str:
-        return pick(self, "place")
+    place = bilingual("place")
 
-    @property
-    def summary(self) -> str:
-        return pick(self, "summary")
+    summary = bilingual("summary")
 
 
 class Signatory(models.Model):
@@ -78,9 +72,7 @@ class Signatory(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} — {self.agreement}"
 
-    @property
-    def signed_by(self) -> str:
-        return pick(self, "signed_by")
+    signed_by = bilingual("signed_by")
 
 
 class Commitment(models.Model):
@@ -100,6 +92,4 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    @property
-    def text(self) -> str:
-        return pick(self, "text")
+    text = bilingual("text")

@@ -15,13 +15,16 @@ def pick(obj: object, field: str, language: str | None = None) -> str:
     return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or ""
 
 
+def bilingual(field: str) -> property:
+    """A read-only property for ``<field>_ko``/``<field>_en`` in the active language (see :func:`pick`).
+
+    Declared on a model as ``title = bilingual("title")``, so every bilingual pair reads the same way.
+    """
+    return property(lambda self: pick(self, field), doc=f"{field} in the viewer's language, else the other one")
+
+
 class BilingualMixin:
-    """Adds ``name``/``title``/``description`` properties that follow the active language."""
+    """Adds ``name`` and ``description`` that follow the active language."""
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
-
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    name = bilingual("name")
+    description = bilingual("description")

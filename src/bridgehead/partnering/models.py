@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.bilingual import pick
+from bridgehead.core.bilingual import bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.partnering.enums import (
@@ -87,17 +87,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = bilingual("title")
 
-    @property
-    def venue(self) -> str:
-        return pick(self, "venue")
+    venue = bilingual("venue")
 
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    description = bilingual("description")
 
     def may_meet(self, kind_a: str, kind_b: str) -> bool:
         pairs = set(self.allowed_pairs or DEFAULT_ALLOWED_PAIRS)
@@ -128,9 +122,7 @@ class EventSession(models.Model):
     def __str__(self) -> str:
         return f"{self.name or self.date} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
+    name = bilingual("name")
 
 
 class Slot(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.agreements.models import Agreement, Commitment
-from bridgehead.core.bilingual import pick
+from bridgehead.core.bilingual import bilingual
 from bridgehead.core.models import validate_time_zone
 from bridgehead.programs.enums import (
     ApplicationStatus,
@@ -73,13 +73,9 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = bilingual("title")
 
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    description = bilingual("description")
 
 
 class Call(models.Model):
@@ -124,17 +120,11 @@ class Call(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = bilingual("title")
 
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    description = bilingual("description")
 
-    @property
-    def eligibility(self) -> str:
-        return pick(self, "eligibility")
+    eligibility = bilingual("eligibility")
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -178,13 +168,9 @@ class FormField(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def label(self) -> str:
-        return pick(self, "label")
+    label = bilingual("label")
 
-    @property
-    def help(self) -> str:
-        return pick(self, "help")
+    help = bilingual("help")
 
 
 class Criterion(models.Model):
@@ -214,13 +200,9 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
+    name = bilingual("name")
 
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    description = bilingual("description")
 
 
 class Application(models.Model):
@@ -538,9 +520,7 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
+    name = bilingual("name")
 
 
 class CohortMember(models.Model):

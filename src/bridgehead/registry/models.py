@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.bilingual import BilingualMixin
+from bridgehead.core.bilingual import BilingualMixin, bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.enums import OrganisationKind, Stage
@@ -91,17 +91,9 @@ class ClusterFact(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster}: {self.metric_en} {self.value} {self.unit} ({self.year})"
 
-    @property
-    def metric(self) -> str:
-        from bridgehead.core.bilingual import pick
+    metric = bilingual("metric")
 
-        return pick(self, "metric")
-
-    @property
-    def note(self) -> str:
-        from bridgehead.core.bilingual import pick
-
-        return pick(self, "note")
+    note = bilingual("note")
 
 
 class Organisation(BilingualMixin, models.Model):
@@ -188,17 +180,9 @@ class Person(BilingualMixin, models.Model):
         self.search_text = index_text(self.name_ko, self.name_en, self.title_ko, self.title_en, self.email)
         super().save(*args, **kwargs)
 
-    @property
-    def title(self) -> str:
-        from bridgehead.core.bilingual import pick
+    title = bilingual("title")
 
-        return pick(self, "title")
-
-    @property
-    def bio(self) -> str:
-        from bridgehead.core.bilingual import pick
-
-        return pick(self, "bio")
+    bio = bilingual("bio")
 
 
 class ImportBatch(models.Model):
