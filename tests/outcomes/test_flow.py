@@ -83,7 +83,8 @@ def test_manager_edits_the_status_and_the_history_keeps_each_date(ow, login):
 def test_manager_enters_and_imports_rates_and_defines_a_kpi(ow, login):
     client = login(ow["users"]["manager"])
     url = "/outcomes/programs/our-program/rates/"
-    assert client.post(url, {"on": "2024-01-02", "currency": "krw", "base": "USD", "rate": "0.00075"}).status_code == 302
+    added = client.post(url, {"on": "2024-01-02", "currency": "krw", "base": "USD", "rate": "0.00075"})
+    assert added.status_code == 302
     refused = client.post(url, {"on": "2024-01-03", "currency": "USD", "base": "USD", "rate": "1"})
     assert refused.context["form"].errors == {"currency": ["A rate converts between two different currencies."]}
     from django.core.files.uploadedfile import SimpleUploadedFile

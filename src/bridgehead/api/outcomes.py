@@ -8,7 +8,7 @@ decimal *strings* ("12500000.00") so no float ever touches an amount.
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.api.errors import FormErrors, raise_for_form
@@ -73,6 +73,32 @@ class OutcomeIn(Schema):
     meeting: int | None = None
     evidence_url: str = ""
     is_confidential: bool = False
+
+
+class OutcomePatch(Schema):
+    """Only the fields sent are changed; the startup and program of a record are fixed once reported."""
+
+    kind: str | None = None
+    status: str | None = None
+    status_on: date | None = None
+    title_ko: str | None = Field(None, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    description_ko: str | None = None
+    description_en: str | None = None
+    amount: str | None = None
+    currency: str | None = Field(None, max_length=3)
+    quantity: str | None = None
+    unit: str | None = Field(None, max_length=40)
+    period: str | None = None
+    counterparty: str | None = None
+    counterparty_name: str | None = Field(None, max_length=200)
+    country: str | None = Field(None, max_length=2)
+    occurred_on: date | None = None
+    cohort: int | None = None
+    event: str | None = None
+    meeting: int | None = None
+    evidence_url: str | None = None
+    is_confidential: bool | None = None
 
 
 class ProposalIn(Schema):
@@ -261,10 +287,11 @@ def report_outcome(request, payload: OutcomeIn):
 
 
 @router.patch("/{outcome_id}", response=OutcomeOut)
-def update_outcome(request, outcome_id: int, payload: dict = Body(...)):
+def update_outcome(request, outcome_id: int, payload: OutcomePatch):
     outcome = _outcome(request, outcome_id)
     require(request.user, "outcomes.change_outcome", outcome)
-    form = OutcomeForm(data={**services.form_data(outcome), **_form_data(payload)}, instance=outcome,
+    form = OutcomeForm(data={**services.form_data(outcome), **_form_data(payload.dict(exclude_unset=True))},
+                       instance=outcome,
                        user=request.user)
     raise_for_form(form)
     try:

@@ -3,7 +3,8 @@ as reported), synthetic outcomes that grew out of the demo partnering day's meet
 for the agreement's commitments and a reminder schedule — so the dashboards and the brief have content.
 
 Idempotent: a record is created only when its startup has none with the same English title, rates and KPIs
-are updated in place with the same values; a second run changes nothing. Real records say which public reporting they come from; every invented one is marked synthetic.
+are updated in place with the same values; a second run changes nothing. Real records say which public
+reporting they come from; every invented one is marked synthetic.
 """
 
 from __future__ import annotations
