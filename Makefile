@@ -73,12 +73,12 @@ serve: install
 worker: install
 	$(BIN)/bridgehead worker
 
-# What the tests need from Debian: chromium (browser tests; never a downloaded browser) and gettext
-# (the check that the Korean catalogue matches the source).
+# What the tests need from Debian: chromium (browser tests; never a downloaded browser), gettext
+# (the check that the Korean catalogue matches the source) and poppler-utils (PDF reports checked for Korean text).
 browser-deps:
-	@(test -x /usr/bin/chromium && command -v xgettext >/dev/null) || \
-	  (echo "Installing Debian's chromium and gettext for the tests" && apt-get update -qq && \
-	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null)
+	@(test -x /usr/bin/chromium && command -v xgettext >/dev/null && command -v pdftotext >/dev/null) || \
+	  (echo "Installing Debian's chromium, gettext and poppler-utils for the tests" && apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext poppler-utils >/dev/null)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
