@@ -131,3 +131,20 @@ def test_staff_recompute_recommendations(client, fair, django_capture_on_commit_
     pairs = set(Recommendation.objects.values_list("participant__person__user__username",
                                                    "partner__person__user__username"))
     assert pairs == {("haeum", "pacific"), ("pacific", "haeum")}
+
+
+def test_staff_pin_from_a_participants_agenda(client, fair, django_capture_on_commit_callbacks):
+    slot = fair["event"].slots.order_by("-starts_at").first()
+    client.force_login(fair["manager"])
+    agenda = client.get(reverse("event-agenda-of", args=["sd-day", fair["startup"].pk])).content.decode()
+    assert f'data-testid="pin-{fair["meeting"].pk}"' in agenda
+    client.post(reverse("meeting-action", args=[fair["meeting"].pk, "pin"]), {"slot": slot.pk, "table": 2})
+    fair["meeting"].refresh_from_db()
+    assert (fair["meeting"].slot_id, fair["meeting"].table, fair["meeting"].pinned) == (slot.pk, 2, True)
+    own = client.get(reverse("event-agenda-of", args=["sd-day", fair["startup"].pk]))
+    assert own.status_code == 200
+    client.force_login(fair["startup"].person.user)
+    mine = client.get(reverse("event-agenda", args=["sd-day"])).content.decode()
+    assert "data-testid=\"pin-" not in mine
+    response = client.post(reverse("meeting-action", args=[fair["meeting"].pk, "pin"]), {"slot": slot.pk}, follow=True)
+    assert "미팅을 직접 옮기는 것은 행사 운영진만 할 수 있습니다." in response.content.decode()

@@ -333,6 +333,7 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
         participant = _me(request, event)
     meetings = [m for m in calendar.agenda_meetings(participant) if m.status != MeetingStatus.CANCELLED]
     rows = [(m, m.partner_of(participant)) for m in meetings]
+    staff = request.user.has_perm("partnering.manage_event", event)
     return render(
         request,
         "partnering/agenda.html",
@@ -340,8 +341,10 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
             "event": event,
             "participant": participant,
             "rows": rows,
-            "staff": request.user.has_perm("partnering.manage_event", event),
+            "staff": staff,
             "feedback_form": FeedbackForm(),
+            # Staff looking at someone's agenda can move a meeting by hand (it is then pinned).
+            "slots": event.slots.order_by("starts_at") if staff and participant_id is not None else (),
         },
     )
 
