@@ -75,5 +75,5 @@ def over_time(rows: list[tuple[str, int, int]], *, title: str) -> str:
         color=alt.Color("state:N", scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
                         legend=alt.Legend(title=None, orient="bottom")),
         order=alt.Order("order:Q"),
-    ).properties(width=max(200, 60 * len(rows)), height=180, title=title)
+    ).properties(width=max(240, 84 * len(rows)), height=180, title=title)
     return _render(chart)
