@@ -48,6 +48,7 @@ class State:
         self.full = 0  # slots whose tables are all taken by in-person meetings
         self.pinned = [False] * problem.n_meetings
         self.by_slot: list[set[int]] = [set() for _ in range(problem.n_slots)]
+        self._breaks: list[int] = [0] * problem.n_parts  # cached breaks; -1 = recompute
         for s in range(problem.n_slots):
             if problem.tables[s] == 0:
                 self.full |= 1 << s
@@ -61,6 +62,7 @@ class State:
             self.busy[p] |= bit
             self.count[p] += 1
             self.at[p][s] = m
+            self._breaks[p] = -1
         if pb.in_person[m]:
             self.in_person_used[s] += 1
             if self.in_person_used[s] >= pb.tables[s]:
@@ -76,6 +78,7 @@ class State:
             self.busy[p] &= ~bit
             self.count[p] -= 1
             del self.at[p][s]
+            self._breaks[p] = -1
         if pb.in_person[m]:
             self.in_person_used[s] -= 1
             self.full &= ~bit
@@ -131,7 +134,10 @@ class State:
 
     # -- objective ----------------------------------------------------------------------------------
     def breaks(self, p: int) -> int:
-        return self.pb.breaks_of(p, self.busy[p])
+        value = self._breaks[p]
+        if value < 0:
+            value = self._breaks[p] = self.pb.breaks_of(p, self.busy[p])
+        return value
 
 
 def greedy(state: State, order: list[int]) -> None:
@@ -354,7 +360,7 @@ def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideway
     if state.in_person_used[s] + d_s > pb.tables[s] or state.in_person_used[t] - d_s > pb.tables[t]:
         return 0
     people = {q for a in comp_s | comp_t for q in pb.parts[a]}
-    before = [pb.breaks_of(q, state.busy[q]) for q in people]
+    before = [state.breaks(q) for q in people]
     after = []
     for q in people:
         b = state.busy[q]

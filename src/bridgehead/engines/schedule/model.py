@@ -264,6 +264,18 @@ class Problem:
                 start = i
         for k, (lo, hi, _) in enumerate(self.sessions):
             self.session_of.extend([k] * (hi - lo))
+        # Masks for segmented shifts: bit s of ``down`` (``up``) is set when slot s+k (s-k) is in s's session.
+        self._smear: list[tuple[int, int, int]] = []
+        longest = max((hi - lo for lo, hi, _ in self.sessions), default=1)
+        k = 1
+        while k < longest:
+            down = sum(1 << s for s in range(self.n_slots - k) if self.session_of[s] == self.session_of[s + k])
+            up = sum(1 << s for s in range(k, self.n_slots) if self.session_of[s] == self.session_of[s - k])
+            self._smear.append((k, down, up))
+            k *= 2
+        same = [s for s in range(1, self.n_slots) if self.session_of[s] == self.session_of[s - 1]]
+        self._same_prev = sum(1 << s for s in same)  # slot s-1 is in the session of s
+        self._same_next = sum(1 << (s - 1) for s in same)  # slot s+1 is in the session of s
         self.session_first_mask = sum(1 << lo for lo, _, _ in self.sessions)
         self.session_last_mask = sum(1 << (hi - 1) for _, hi, _ in self.sessions)
 
@@ -314,22 +326,19 @@ class Problem:
 
         A break is a maximal run of empty slots strictly between two meetings of one session; under the
         "idle" rule an unavailable slot is not empty, so it ends a run (time spent elsewhere is not idle).
-        A run starts at every empty slot whose predecessor is not empty, which is what is counted.
+        A run starts at every empty slot whose predecessor is not empty and that has a meeting before and
+        after it in its session — which is what is counted, with segmented prefix/suffix ORs on bitmasks
+        (no loop over slots or sessions: this is the innermost function of the local search).
         """
         if busy & (busy - 1) == 0:
             return 0
         occ = busy | (self.all_mask & ~self.avail[p]) if self.idle_rule else busy
-        empty = self.all_mask & ~occ
-        total = 0
-        for _, _, smask in self.sessions:
-            b = busy & smask
-            if b & (b - 1) == 0:
-                continue
-            first = b & -b
-            last = 1 << (b.bit_length() - 1)
-            span = (last - 1) ^ ((first << 1) - 1)
-            total += (empty & (occ << 1) & span).bit_count()
-        return total
+        pre = suf = busy
+        for k, down, up in self._smear:
+            suf |= (suf >> k) & down
+            pre |= (pre << k) & up
+        inside = (pre << 1) & self._same_prev & (suf >> 1) & self._same_next
+        return (inside & (occ << 1) & ~occ).bit_count()
 
     def slot_mask(self, slot_ids: list[str] | tuple[str, ...]) -> int:
         mask = 0
