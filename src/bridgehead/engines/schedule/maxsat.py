@@ -133,7 +133,8 @@ def solve_breaks_maxsat(
     runs = []
     for encoding, pairwise in CONFIGS[:threads]:
         receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(send, pb, time_limit, encoding, pairwise), daemon=True)
+        child_limit = max(0.05, 0.95 * time_limit - 0.1)
+        proc = ctx.Process(target=_child, args=(send, pb, child_limit, encoding, pairwise), daemon=True)
         proc.start()
         send.close()
         runs.append((proc, receive))
@@ -141,7 +142,7 @@ def solve_breaks_maxsat(
     pending = [r for _, r in runs]
     try:
         while pending:
-            if should_stop() or time.perf_counter() > t0 + time_limit + 2.0:
+            if should_stop() or time.perf_counter() > t0 + time_limit + 0.5:
                 break
             for conn in wait(pending, timeout=0.05):
                 pending.remove(conn)
