@@ -1,15 +1,17 @@
-"""``solve``: the entry point that combines the bound, the heuristic and (on small instances) CP-SAT.
+"""``solve``: the entry point that combines the bound, the heuristic and, on small instances, an exact stage.
 
 Flow: compute the proven bound; build a schedule with the heuristic (greedy, repair, Kempe local search);
-if the instance is small enough for the exact model, hand the heuristic's schedule to CP-SAT as a hint and
-let it improve and prove it within the remaining time. The returned schedule is always the best valid one
-found so far, whether the time limit, a stop request or a proof ended the search. A heuristic schedule whose
-weight reaches the bound with zero breaks is optimal by definition, and is reported so.
+then, if the instance is small enough for an exact model, improve and prove it within the remaining time —
+with weighted MaxSAT (:mod:`.maxsat`) when every usable meeting can be held and only breaks are left to
+optimise (the B2B benchmark's case), otherwise with CP-SAT (:mod:`.exact`) hinted with the heuristic's
+schedule. The returned schedule is always the best valid one found, whether the time limit, a stop request or
+a proof ended the search. A heuristic schedule whose weight reaches the bound with zero breaks is optimal by
+definition, and is reported so.
 
 Determinism: the heuristic draws its tie-breaking from ``random.Random(seed)`` and runs until no move helps,
-so its result depends only on the instance and the seed unless the time limit cuts it short. CP-SAT is
-deterministic for a seed with one thread; with more threads its workers race, so two runs may return
-different schedules of equal (proven) value.
+so its result depends only on the instance and the seed unless the time limit cuts it short. CP-SAT and
+MaxSAT are deterministic with one thread; with two, CP-SAT's workers race and the two MaxSAT encodings race,
+so two runs may return different schedules of equal (proven) value.
 """
 
 from __future__ import annotations
