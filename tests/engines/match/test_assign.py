@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -144,13 +143,11 @@ def test_infeasible_group_is_named_from_the_min_cut() -> None:
 
 def test_infeasible_total_capacity() -> None:
     scores = [(f"i{i}", f"p{p}", 1.0) for i in range(4) for p in range(2)]
-    started = time.perf_counter()
     with pytest.raises(Infeasible) as err:
         assign(scores, demand=2, max_load=3)
     assert err.value.reasons == [
         "total demand 8 exceeds what the eligible people can take (6 at most, total max load 6)"
     ]
-    assert time.perf_counter() - started >= 0  # no timing target in tests; see bench for speed
 
 
 @pytest.mark.parametrize(
