@@ -15,6 +15,16 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """Every test starts in the default language, whatever an earlier test in this worker activated."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -92,3 +92,14 @@ def test_api_token_is_shown_once_and_can_be_revoked(client):
     assert ApiToken.objects.authenticate(raw) == token
     client.post(reverse("api-token-revoke", args=[token.pk]))
     assert ApiToken.objects.authenticate(raw) is None
+
+
+def test_a_korean_page_does_not_leave_korean_active_for_the_next_work(client):
+    from django.utils import translation
+
+    user = UserFactory(username="kim", language="ko")
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response["Content-Language"] == "ko"
+    assert 'lang="ko"' in response.content.decode()
+    assert translation.get_language() == "en"

@@ -33,10 +33,19 @@ class UserPreferencesMiddleware:
         request.viewer_time_zone = zone
         timezone.activate(zoneinfo.ZoneInfo(zone))
         user = request.user
+        previous = translation.get_language()
+        language = None
         if user.is_authenticated and user.language and not request.path.startswith("/api/"):
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+            language = user.language
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
+            # Nothing of this viewer may leak into whatever this thread runs next (tasks, another request).
             timezone.deactivate()
+            if language is not None:
+                translation.activate(previous)
+        if language is not None:
+            response.headers.setdefault("Content-Language", language)
+        return response
