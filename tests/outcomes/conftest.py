@@ -4,11 +4,20 @@ a second startup, and one outcome in the other program (for "never data from ano
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from bridgehead.programs.models import Cohort, CohortMember
 from tests.factories import CommitmentFactory, OrganisationFactory, UserFactory, grant
 from tests.outcomes.factories import OutcomeFactory, meeting_between, participant
 from tests.partnering.factories import EventFactory
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """The preferences middleware activates a Korean viewer's language for the thread and leaves it active;
+    reset it so a later test in the same worker does not run in Korean."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -139,3 +139,23 @@ def test_reminders_are_sent_per_program_in_each_startups_language(ow, login, dja
         call_command("outcome_reminders", stdout=__import__("io").StringIO())
     assert len(mail.outbox) == 2
     assert services.due_reminders() == []
+
+
+def test_evidence_is_checked_by_its_bytes_and_served_only_to_people_who_may_see_the_outcome(ow, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(ow["users"]["startup"])
+    fields = {**REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk}
+    program = SimpleUploadedFile("term-sheet.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    refused = client.post("/outcomes/report/", {**fields, "evidence": program})
+    assert refused.context["form"].errors == {"evidence": [
+        "Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."]}
+    pdf = SimpleUploadedFile("term-sheet.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    assert client.post("/outcomes/report/", {**fields, "evidence": pdf}).status_code == 302
+    outcome = Outcome.objects.get(program=ow["our_program"])
+
+    response = client.get(f"/outcomes/{outcome.pk}/evidence/")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n%%EOF\n"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert login(ow["other_user"]).get(f"/outcomes/{outcome.pk}/evidence/").status_code == 404
+    assert login(ow["users"]["reviewer"]).get(f"/outcomes/{outcome.pk}/evidence/").status_code == 404

@@ -15,8 +15,10 @@ from bridgehead.outcomes.models import FxRate, Kpi, Outcome
 from bridgehead.outcomes.rules import managed_program_ids, startup_organisation_ids
 from bridgehead.partnering.models import Event, Meeting
 from bridgehead.programs.models import Cohort
+from bridgehead.programs.uploads import is_executable, sniff
 from bridgehead.registry.models import Organisation
 
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -88,6 +90,22 @@ class OutcomeForm(forms.ModelForm):
                 params={"code": code},
             )
         return code
+
+    def clean_evidence(self):
+        """Evidence is a document or an image, recognised by its bytes (never by its name), at most 10 MB."""
+        upload = self.cleaned_data.get("evidence")
+        if not upload or not hasattr(upload, "content_type"):  # nothing new uploaded
+            return upload
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large; the limit is 10 MB."), code="too_large")
+        upload.seek(0)
+        head = upload.read()
+        upload.seek(0)
+        if is_executable(head[:8]) or sniff(head) is None:
+            raise forms.ValidationError(
+                _("Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."),
+                code="file_type")
+        return upload
 
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").strip().upper()

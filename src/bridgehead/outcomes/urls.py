@@ -7,6 +7,7 @@ urlpatterns = [
     path("report/", views.outcome_report, name="outcome-report"),
     path("<int:pk>/", views.outcome_detail, name="outcome-detail"),
     path("<int:pk>/edit/", views.outcome_edit, name="outcome-edit"),
+    path("<int:pk>/evidence/", views.outcome_evidence, name="outcome-evidence"),
     path("<int:pk>/propose/", views.outcome_propose, name="outcome-propose"),
     path("<int:pk>/confirm/", views.outcome_confirm, name="outcome-confirm"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="outcome-proposal-decide"),

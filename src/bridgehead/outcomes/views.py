@@ -8,7 +8,7 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from bridgehead.outcomes.forms import (
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule
 from bridgehead.outcomes.rules import (
     managed_program_ids,
+    may_name,
     observed_agreement_ids,
     party_organisation_ids,
     startup_organisation_ids,
@@ -100,8 +101,6 @@ def outcome_report(request: HttpRequest) -> HttpResponse:
 def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
     user = request.user
-    from bridgehead.outcomes.rules import may_name
-
     if not may_name(user, outcome):
         raise Http404
     commitments = list(outcome.program.commitments.all())
@@ -115,6 +114,18 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_confirm": user.has_perm("outcomes.confirm_outcome", outcome),
         "can_decide": user.has_perm("outcomes.decide_proposal", outcome),
     })
+
+
+@login_required
+def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is served only through this permission check, never from a public media URL."""
+    outcome = _outcome(request, pk)
+    if not outcome.evidence or not may_name(request.user, outcome):
+        raise Http404
+    response = FileResponse(outcome.evidence.open("rb"), as_attachment=True,
+                            filename=outcome.evidence.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
