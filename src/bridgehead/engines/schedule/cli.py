@@ -98,6 +98,8 @@ def _solve(ns: argparse.Namespace) -> int:
     line = summary_line(solution, len(instance.meetings))
     if solution.stats.moved is not None:
         line += f", moved {solution.stats.moved:,}"
+    if solution.stats.min_meetings is not None:
+        line += f", fewest meetings of anyone with requests {solution.stats.min_meetings}"
     print(line + f" [{solution.stats.status}]")
     return EXIT_OK
 
