@@ -146,3 +146,19 @@ def test_dashboard_charts_are_svg_with_korean_labels_when_the_ui_is_korean(repor
     assert "미팅 요청" in page and "분기별 성과" in page and "국가별 성과" in page
     assert charts.FONT.split(",")[0] in page  # the Korean-capable font family is named in the SVG
     assert "<script" not in page.split("<main>")[1]
+
+
+def test_pages_and_pdfs_list_the_latest_rows_but_count_them_all(ow, login):
+    from bridgehead.outcomes.dashboards import ROW_LIMIT
+    from bridgehead.outcomes.models import Outcome
+
+    Outcome.objects.bulk_create([
+        Outcome(organisation=ow["startup"], program=ow["our_program"], kind="pilot", title_en=f"Pilot {i}",
+                occurred_on=dt.date(2024, 1, 1) + dt.timedelta(days=i)) for i in range(ROW_LIMIT + 5)])
+    page = login(ow["users"]["manager"]).get("/outcomes/programs/our-program/")
+    assert page.context["d"].counts["all"] == ROW_LIMIT + 5
+    assert page.content.decode().count('data-testid="outcome-row"') == ROW_LIMIT
+    assert "Showing the latest 200 of 205 outcomes" in page.content.decode()
+    sheet = load_workbook(io.BytesIO(login(ow["users"]["manager"]).get(
+        "/outcomes/program/our-program/report.xlsx").content))["Outcomes"]
+    assert sheet.max_row == ROW_LIMIT + 5 + 1

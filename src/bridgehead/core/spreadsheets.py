@@ -152,11 +152,11 @@ def write_xlsx(
         sheet.freeze_panes = "A2"
         widths = [len(str(h)) for h in headers]
         formats = (number_formats or {}).get(title, {})
-        for row in rows:
+        for row_number, row in enumerate(rows, start=2):
             values = [neutralise(v) for v in row]
             sheet.append(values)
             for index, number_format in formats.items():
-                cell = sheet.cell(row=sheet.max_row, column=index + 1)
+                cell = sheet.cell(row=row_number, column=index + 1)  # not max_row: it scans every cell
                 if cell.value is not None:
                     cell.number_format = number_format
             widths = [max(w, min(60, len(str(v or "")))) for w, v in zip(widths, values, strict=False)]

@@ -77,6 +77,11 @@ def for_startup(user, organisation: Organisation) -> Scope:
                  url_name="outcomes-startup", url_arg=organisation.slug)
 
 
+# Pages and PDFs list the latest outcomes only (a 5,000-row table takes seconds to render and tens of seconds
+# to lay out as PDF); the figures always cover every record and the XLSX lists them all.
+ROW_LIMIT = 200
+
+
 @dataclass
 class Row:
     outcome: Outcome

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bridgehead.core.spreadsheets import write_xlsx
 from bridgehead.outcomes import fx
-from bridgehead.outcomes.dashboards import Dashboard
+from bridgehead.outcomes.dashboards import ROW_LIMIT, Dashboard
 from bridgehead.outcomes.models import FxRate, StatusChange
 
 MONEY = "#,##0.00"
@@ -109,9 +109,11 @@ def _svg_uri(svg: str) -> str:
 def pdf(dashboard: Dashboard, *, public: bool = False) -> bytes:
     from weasyprint import HTML
 
+    rows = rows_for(dashboard, public=public)
     html = render_to_string("outcomes/report_pdf.html", {
         "d": dashboard,
-        "rows": rows_for(dashboard, public=public),
+        "rows": rows[:ROW_LIMIT],
+        "row_limit": ROW_LIMIT,
         "charts": {name: _svg_uri(svg) for name, svg in dashboard.charts.items()},
         "generated": timezone.localtime(),
         "public": public,

@@ -236,7 +236,8 @@ def dashboard(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     board = dashboards.build(scope, request.user, currency=_currency(request))
     program = Program.objects.filter(pk__in=scope.program_ids).first() if kind == "program" else None
     return render(request, "outcomes/dashboard.html", {
-        "d": board, "scope": scope, "kpi_groups": _kpi_groups(board), "currencies": ReportingCurrency.choices,
+        "d": board, "scope": scope, "rows": board.rows[:dashboards.ROW_LIMIT], "row_limit": dashboards.ROW_LIMIT,
+        "kpi_groups": _kpi_groups(board), "currencies": ReportingCurrency.choices,
         "exports": kind in ("agreement", "program"),
         "manages": program is not None and request.user.has_perm("outcomes.manage_program", program),
         "program": program,
