@@ -41,6 +41,7 @@ class OutcomeOut(Schema):
     period: str
     counterparty: str | None
     counterparty_name: str
+    counterparty_name_ko: str
     country: str
     occurred_on: date
     is_confidential: bool
@@ -66,6 +67,7 @@ class OutcomeIn(Schema):
     period: str = ""
     counterparty: str | None = Field(None, description="slug of a registered organisation")
     counterparty_name: str = Field("", max_length=200)
+    counterparty_name_ko: str = Field("", max_length=200)
     country: str = Field("", max_length=2)
     occurred_on: date
     cohort: int | None = None
@@ -92,6 +94,7 @@ class OutcomePatch(Schema):
     period: str | None = None
     counterparty: str | None = None
     counterparty_name: str | None = Field(None, max_length=200)
+    counterparty_name_ko: str | None = Field(None, max_length=200)
     country: str | None = Field(None, max_length=2)
     occurred_on: date | None = None
     cohort: int | None = None
@@ -169,7 +172,8 @@ def _out(outcome: Outcome) -> dict:
         "amount": None if outcome.amount is None else str(outcome.amount), "currency": outcome.currency,
         "quantity": None if outcome.quantity is None else str(outcome.quantity), "unit": outcome.unit,
         "period": outcome.period, "counterparty": outcome.counterparty.slug if outcome.counterparty else None,
-        "counterparty_name": outcome.counterparty_name, "country": outcome.country,
+        "counterparty_name": outcome.counterparty_name, "counterparty_name_ko": outcome.counterparty_name_ko,
+        "country": outcome.country,
         "occurred_on": outcome.occurred_on, "is_confidential": outcome.is_confidential,
         "cohort": outcome.cohort_id, "event": outcome.event.slug if outcome.event else None,
         "meeting": outcome.meeting_id,

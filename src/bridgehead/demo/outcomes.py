@@ -38,12 +38,13 @@ RATES = [
     (dt.date(2025, 1, 2), "CNY", "USD", Decimal("0.1370")),
 ]
 
-# slug, kind, status, title_ko, title_en, amount, currency, quantity, unit, period, counterparty slug or name,
-# country, date, description_en
+# slug, kind, status, title_ko, title_en, amount, currency, quantity, unit, period, counterparty slug or
+# (English, Korean) description, country, date, description_en
 REAL = [
     ("thyroscope", OutcomeKind.INVESTMENT, OutcomeStatus.UNDER_REVIEW,
      "미국 벤처캐피털 1,000만 달러 투자 검토", "US$10M VC investment under review",
-     Decimal("10000000"), "USD", None, "", Period.NONE, "US venture capital (not named in the reports)", "US",
+     Decimal("10000000"), "USD", None, "", Period.NONE,
+     ("US venture capital (not named in the reports)", "미국 벤처캐피털(보도에 사명 미공개)"), "US",
      dt.date(2024, 1, 17), "As reported in January 2024: a US$10M venture-capital investment under review."),
     ("sb-solution", OutcomeKind.CONTRACT, OutcomeStatus.PROVISIONAL,
      "중국 항저우 기업과 연 20만 개 공급 가계약 — 아시아 진출 교두보",
@@ -53,7 +54,8 @@ REAL = [
      "here is a synthetic stand-in."),
     ("dna-corporation", OutcomeKind.PARTNERSHIP, OutcomeStatus.CLOSED,
      "글로벌 의료기기 기업들과 파트너십", "Partnerships with global medical-device companies",
-     None, "", None, "", Period.NONE, "Global medical-device companies (not named in the reports)", "",
+     None, "", None, "", Period.NONE,
+     ("Global medical-device companies (not named in the reports)", "글로벌 의료기기 기업들(보도에 사명 미공개)"), "",
      dt.date(2024, 1, 17), "As reported in January 2024: partnerships with global medical-device companies."),
 ]
 
@@ -114,12 +116,13 @@ def _real(program: Program, cohort: Cohort | None, manager: User) -> None:
         organisation = Organisation.objects.get(slug=slug)
         if Outcome.objects.filter(organisation=organisation, title_en=title_en).exists():
             continue
-        counterparty = Organisation.objects.filter(slug=party).first()
+        counterparty = Organisation.objects.filter(slug=party).first() if isinstance(party, str) else None
         outcome = Outcome(organisation=organisation, title_en=title_en, reported_by=manager)
         for name, value in {
             "program": program, "cohort": cohort, "kind": kind, "status": status, "title_ko": title_ko,
             "amount": amount, "currency": currency, "quantity": quantity, "unit": unit, "period": period,
-            "counterparty": counterparty, "counterparty_name": "" if counterparty else party, "country": country,
+            "counterparty": counterparty, "counterparty_name": "" if counterparty else party[0],
+            "counterparty_name_ko": "" if counterparty else party[1], "country": country,
             "occurred_on": on, "description_en": f"{note} Source: {PRESS}.", "is_synthetic": False,
         }.items():
             setattr(outcome, name, value)

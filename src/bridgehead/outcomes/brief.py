@@ -116,8 +116,10 @@ def facts(outcomes) -> list[Fact]:
             amount_ko=korean_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
             amount_en=english_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
             quantity=quantity,
-            counterparty_ko=(party.name_ko or party.name_en) if party else outcome.counterparty_name,
-            counterparty_en=(party.name_en or party.name_ko) if party else outcome.counterparty_name,
+            counterparty_ko=(party.name_ko or party.name_en) if party else (
+                outcome.counterparty_name_ko or outcome.counterparty_name),
+            counterparty_en=(party.name_en or party.name_ko) if party else (
+                outcome.counterparty_name or outcome.counterparty_name_ko),
         ))
     return found
 

@@ -42,8 +42,8 @@ class OutcomeForm(forms.ModelForm):
         fields = [
             "organisation", "program", "kind", "status", "status_on", "title_ko", "title_en", "description_ko",
             "description_en", "amount", "currency", "quantity", "unit", "period", "counterparty",
-            "counterparty_name", "country", "occurred_on", "cohort", "event", "meeting", "evidence",
-            "evidence_url", "is_confidential",
+            "counterparty_name", "counterparty_name_ko", "country", "occurred_on", "cohort", "event", "meeting",
+            "evidence", "evidence_url", "is_confidential",
         ]
         widgets = {
             "occurred_on": DATE_INPUT,

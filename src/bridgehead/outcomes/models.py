@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
@@ -77,6 +77,10 @@ class Outcome(models.Model):
     counterparty_name = models.CharField(
         _("counterparty (if not in the registry)"), max_length=200, blank=True,
         help_text=_("For example “a Hangzhou medical-device company” when the name cannot be given."),
+    )
+    counterparty_name_ko = models.CharField(
+        _("counterparty in Korean (if not in the registry)"), max_length=200, blank=True,
+        help_text=_("Used in the Korean brief, e.g. “항저우 소재 의료기기 기업”."),
     )
     country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_validator])
     occurred_on = models.DateField(_("date"))
@@ -178,7 +182,10 @@ class Outcome(models.Model):
 
     @property
     def counterparty_label(self) -> str:
-        return self.counterparty.name if self.counterparty else self.counterparty_name
+        if self.counterparty:
+            return self.counterparty.name
+        korean = (translation.get_language() or "en").startswith("ko")
+        return (self.counterparty_name_ko if korean else "") or self.counterparty_name or self.counterparty_name_ko
 
 
 class StatusChange(models.Model):

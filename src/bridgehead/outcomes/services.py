@@ -31,7 +31,8 @@ from bridgehead.registry.models import Organisation
 # Fields a startup may propose to change on a confirmed outcome (files are re-uploaded by the manager).
 PROPOSABLE = (
     "kind", "status", "title_ko", "title_en", "description_ko", "description_en", "amount", "currency",
-    "quantity", "unit", "period", "counterparty", "counterparty_name", "country", "occurred_on", "evidence_url",
+    "quantity", "unit", "period", "counterparty", "counterparty_name", "counterparty_name_ko",
+    "country", "occurred_on", "evidence_url",
     "is_confidential",
 )
 

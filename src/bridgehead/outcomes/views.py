@@ -241,6 +241,8 @@ def dashboard(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         "exports": kind in ("agreement", "program"),
         "manages": program is not None and request.user.has_perm("outcomes.manage_program", program),
         "program": program,
+        "cohorts": program.cohorts.all() if program else [],
+        "parent": Program.objects.filter(pk__in=scope.program_ids).first() if kind == "cohort" else None,
     })
 
 
