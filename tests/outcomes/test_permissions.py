@@ -204,3 +204,21 @@ def test_api_manager_patch_records_the_status_history(records, login):
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "provisional"
     assert list(records["own"].history.values_list("status", "on")) == [("provisional", dt.date(2024, 7, 1))]
+
+
+def test_cohort_and_startup_dashboards(records, login):
+    from tests.factories import OrganisationFactory
+
+    outsider = OrganisationFactory(slug="not-in-cohort", kind="startup")
+    OutcomeFactory(program=records["our_program"], organisation=outsider, title_en="Outside the cohort")
+    cohort_url = f"/outcomes/cohorts/{records['cohort'].pk}/"
+    page = login(records["users"]["observer"]).get(cohort_url)
+    assert page.status_code == 200
+    assert page.context["d"].counts["all"] == 2  # the cohort's two startups, not the outsider
+    assert login(records["users"]["startup"]).get(cohort_url).status_code == 404
+    assert login(records["users"]["manager"]).get("/outcomes/cohorts/999999/").status_code == 404
+    assert login(records["users"]["manager"]).get("/outcomes/cohorts/x/report.pdf").status_code == 404
+    program_page = login(records["users"]["manager"]).get("/outcomes/programs/our-program/").content.decode()
+    assert cohort_url in program_page and "/outcomes/startups/startup-co/" in program_page
+    startup_page = login(records["users"]["observer"]).get("/outcomes/startups/startup-co/")
+    assert [row.outcome.title_en for row in startup_page.context["d"].rows] == ["Seed round from Investor Co"]
