@@ -10,8 +10,8 @@ definition, and is reported so.
 
 Determinism: the heuristic draws its tie-breaking from ``random.Random(seed)`` and runs until no move helps,
 so its result depends only on the instance and the seed unless the time limit cuts it short. CP-SAT and
-MaxSAT are deterministic with one thread; with two, CP-SAT's workers race and the two MaxSAT encodings race,
-so two runs may return different schedules of equal (proven) value.
+MaxSAT are deterministic with one thread; with more, CP-SAT's workers race (and from three threads on, two
+MaxSAT encodings race), so two runs may return different schedules of equal (proven) value.
 """
 
 from __future__ import annotations
