@@ -159,3 +159,24 @@ def test_evidence_is_checked_by_its_bytes_and_served_only_to_people_who_may_see_
     assert response["Content-Disposition"].startswith("attachment;")
     assert login(ow["other_user"]).get(f"/outcomes/{outcome.pk}/evidence/").status_code == 404
     assert login(ow["users"]["reviewer"]).get(f"/outcomes/{outcome.pk}/evidence/").status_code == 404
+
+
+def test_manager_deletes_a_wrong_rate_and_a_record_but_a_startup_cannot(ow, login):
+    from tests.outcomes.factories import FxRateFactory
+
+    rate = FxRateFactory(program=ow["our_program"])
+    other_rate = FxRateFactory(program=ow["their_program"])
+    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"])
+    startup = login(ow["users"]["startup"])
+    assert startup.post(f"/outcomes/{outcome.pk}/delete/").status_code == 403
+    assert startup.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}
+                        ).status_code == 404
+    manager = login(ow["users"]["manager"])
+    assert manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": other_rate.pk}
+                        ).status_code == 404
+    assert manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}
+                        ).status_code == 302
+    response = manager.post(f"/outcomes/{outcome.pk}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/outcomes/programs/our-program/"
+    assert list(FxRate.objects.values_list("pk", flat=True)) == [other_rate.pk]
+    assert not Outcome.objects.filter(pk=outcome.pk).exists()

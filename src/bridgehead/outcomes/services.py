@@ -216,6 +216,14 @@ def save_fx_rate(*, form, by: User) -> FxRate:
 
 
 @transaction.atomic
+def delete_fx_rate(*, rate: FxRate, by: User) -> None:
+    """Remove a wrong rate; amounts it converted fall back to an earlier rate or are listed as excluded."""
+    if not by.has_perm("outcomes.manage_program", rate.program):
+        raise PermissionDenied
+    rate.delete()
+
+
+@transaction.atomic
 def save_kpi(*, form, by: User) -> Kpi:
     kpi: Kpi = form.save(commit=False)
     if not by.has_perm("outcomes.manage_program", kpi.program):

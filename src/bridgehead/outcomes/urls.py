@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.outcome_evidence, name="outcome-evidence"),
     path("<int:pk>/propose/", views.outcome_propose, name="outcome-propose"),
     path("<int:pk>/confirm/", views.outcome_confirm, name="outcome-confirm"),
+    path("<int:pk>/delete/", views.outcome_delete, name="outcome-delete"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="outcome-proposal-decide"),
     path("agreements/<slug:key>/", views.dashboard, {"kind": "agreement"}, name="outcomes-agreement"),
     path("programs/<slug:key>/", views.dashboard, {"kind": "program"}, name="outcomes-program"),

@@ -128,6 +128,17 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@require_POST
+@login_required
+def outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = _outcome(request, pk)
+    require(request.user, "outcomes.decide_proposal", outcome)
+    program = outcome.program
+    services.delete_outcome(outcome=outcome, by=request.user)
+    messages.success(request, _("The outcome is deleted; its values stay in the audit log."))
+    return redirect("outcomes-program", key=program.slug)
+
+
 @login_required
 def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
@@ -308,6 +319,11 @@ def fx_rates(request: HttpRequest, slug: str) -> HttpResponse:
     form = FxRateForm(None, program=program)
     import_form = FxImportForm()
     problems = []
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        rate = get_object_or_404(FxRate, pk=request.POST.get("rate") or 0, program=program)
+        services.delete_fx_rate(rate=rate, by=request.user)
+        messages.success(request, _("The rate is deleted."))
+        return redirect("outcomes-fx", slug=program.slug)
     if request.method == "POST" and request.POST.get("action") == "import":
         import_form = FxImportForm(request.POST, request.FILES)
         if import_form.is_valid():
