@@ -191,3 +191,13 @@ def test_maxsat_stage_minimises_breaks_when_all_meetings_fit():
     key = (round(sol.stats.scheduled_weight, 9), -sol.stats.breaks, -sol.stats.max_breaks)
     assert key == brute_force(inst)
     assert sol.stats.status == "optimal"
+
+
+def test_zero_weight_meeting_is_dropped_when_it_would_cost_a_break():
+    # Holding z adds nothing to the weight but gives p0 a break (t0, then t2): the optimum leaves it out.
+    ms = [meeting("a", "p0", "p1", slots=("t0",)), meeting("z", "p0", "p2", weight=0.0, slots=("t2",))]
+    inst = instance(3, 3, ms)
+    assert brute_force(inst) == (1.0, 0, 0)
+    sol = solve(inst, time_limit=10, threads=1)
+    assert [a.meeting for a in sol.assignments] == ["a"]
+    assert (sol.stats.breaks, sol.stats.status) == (0, "optimal")

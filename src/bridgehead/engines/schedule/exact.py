@@ -147,10 +147,12 @@ def solve_exact(
     if weight_floor is not None:
         # The caller already holds a schedule whose weight meets the proven bound: weight is settled.
         floor = sum(weights[m] for m in range(pb.n_meetings) if weight_floor[m] >= 0)
-        if all(weight_floor[m] >= 0 for m in range(pb.n_meetings) if per_meeting[m]):
-            for m in range(pb.n_meetings):
-                if per_meeting[m]:
-                    model.add(held[m] == 1)
+        positive = [m for m in range(pb.n_meetings) if per_meeting[m] and weights[m] > 0]
+        if all(weight_floor[m] >= 0 for m in positive):
+            # Every meeting that carries weight is held, so every optimum holds them all (zero-weight
+            # meetings stay optional: dropping one may save a break).
+            for m in positive:
+                model.add(held[m] == 1)
         else:
             model.add(weight_expr >= floor)
         stages = [st for st in stages if st[0] != "weight"]

@@ -123,12 +123,15 @@ def solve(
     n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
     run_exact = exact if exact is not None else n_vars <= EXACT_MAX_VARS
     remaining = deadline - time.perf_counter()
+    # MaxSAT holds every usable meeting, which is what every optimum does only if each carries weight.
+    all_positive = all(pb.weight[m] > 0 for m in range(pb.n_meetings) if pb.allowed[m])
     all_held = all(best[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m])
     use_maxsat = (
         run_exact
         and status != "optimal"
         and not fair
         and prev_slot is None
+        and all_positive
         and maxsat.available()
         and maxsat.applicable(pb, all_held or bnd.upper_bound >= sum(1 for m in pb.allowed if m))
     )
