@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
 from bridgehead.core.enums import Role
+from bridgehead.core.mail import render_message, send_after_commit
 from bridgehead.core.models import User
 
 
 def render_for(user: User, template: str, context: dict) -> tuple[str, str]:
     """(subject, body) in the user's language; the template's first line is the subject."""
-    with translation.override(user.language or "en"), timezone.override(zoneinfo.ZoneInfo(user.time_zone or "UTC")):
-        text = render_to_string(template, {**context, "recipient": user})
-    subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    return render_message(template, {**context, "recipient": user}, language=user.language or "en",
+                          zone=user.time_zone or "UTC")
 
 
 def send(users, template: str, context: dict) -> int:
@@ -29,9 +20,7 @@ def send(users, template: str, context: dict) -> int:
         if not user.email or not user.is_active:
             continue
         subject, body = render_for(user, template, context)
-        transaction.on_commit(
-            lambda s=subject, b=body, e=user.email: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, [e])
-        )
+        send_after_commit(user.email, subject, body)
         count += 1
     return count
 

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
+from bridgehead.core.mail import render_message, send_after_commit
 from bridgehead.partnering.models import Participant
 
 
@@ -27,16 +20,13 @@ def render_for(participant: Participant, template: str, context: dict) -> tuple[
     email, language, zone = _recipient(participant)
     if not email:
         return None
-    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
-        text = render_to_string(template, {**context, "participant": participant, "time_zone": zone})
-    subject, _sep, body = text.strip().partition("\n")
-    return email, subject.strip(), body.strip() + "\n"
+    subject, body = render_message(template, {**context, "participant": participant, "time_zone": zone},
+                                   language=language, zone=zone)
+    return email, subject, body
 
 
 def send(participant: Participant, template: str, context: dict) -> None:
     """Queue one e-mail for after the current transaction commits (nothing is sent for a rolled-back change)."""
     rendered = render_for(participant, template, context)
-    if rendered is None:
-        return
-    email, subject, body = rendered
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    if rendered is not None:
+        send_after_commit(*rendered)
