@@ -26,7 +26,10 @@ from bridgehead.engines.schedule.generate import generate
 from bridgehead.engines.schedule.model import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
-B2B_DIR = ROOT.parent / "shared" / "bench" / "b2b"
+B2B_DIR = next(
+    (d for d in (ROOT.parent / "shared" / "bench" / "b2b", ROOT.parents[1] / "shared" / "bench" / "b2b") if d.exists()),
+    ROOT.parent / "shared" / "bench" / "b2b",
+)
 RESULTS = ROOT / "bench" / "results"
 PUBLISHED = {  # optimum total breaks with fairness d = 2 (Bofill et al. 2022, Table 3)
     "forum-13": 0, "forum-13crafb": 6, "forum-13crafc": 1, "forum-14": 2, "forumt-14": 5, "forumt-14crafc": 5,

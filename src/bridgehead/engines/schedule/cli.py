@@ -1,7 +1,9 @@
 """``bridgehead schedule solve|check|bound|generate|import-dzn`` (exact forms of DESIGN §4.1).
 
 Bad input (unreadable file, invalid JSON, invalid instance) prints one clear message to stderr and exits 2;
-``check`` exits 1 when the solution breaks a rule and lists every violation; success exits 0.
+``check`` exits 1 when the solution breaks a rule and lists every violation; ``solve`` exits 3 when the hard
+rules cannot all hold (or no schedule meeting them was found), naming the rule, the participants and meetings,
+and the ``--relax`` option that lifts it; success exits 0.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import dzn
 from .bound import bound
 from .check import check
+from .feasibility import RELAXABLE, HardRulesError
 from .generate import VARIANTS, generate
 from .io import dump_instance, dump_solution, load_instance, load_solution
 from .model import InstanceError, Solution
 from .solve import OBJECTIVES, solve
 
-EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_CONFLICT = 0, 1, 2, 3
 
 
 def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -33,6 +36,9 @@ def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namesp
     def run(ns: argparse.Namespace) -> int:
         try:
             return fn(ns)
+        except HardRulesError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_CONFLICT
         except (InstanceError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -55,7 +61,7 @@ def summary_line(solution: Solution, requested: int) -> str:
 
 
 def _solve(ns: argparse.Namespace) -> int:
-    instance = load_instance(ns.instance)
+    instance = load_instance(ns.instance, check=False)
     previous = load_solution(ns.previous) if ns.previous else None
     console = Console(stderr=True)
     stop = threading.Event()
@@ -89,6 +95,7 @@ def _solve(ns: argparse.Namespace) -> int:
                 objective=ns.objective,
                 progress=on_progress,
                 stop=stop.is_set,
+                relax=ns.relax or (),
             )
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
@@ -100,6 +107,8 @@ def _solve(ns: argparse.Namespace) -> int:
         line += f", moved {solution.stats.moved:,}"
     if solution.stats.min_meetings is not None:
         line += f", fewest meetings of anyone with requests {solution.stats.min_meetings}"
+    if solution.stats.relaxed:
+        line += f", relaxed: {'; '.join(solution.stats.relaxed)}"
     print(line + f" [{solution.stats.status}]")
     return EXIT_OK
 
@@ -161,6 +170,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--previous", metavar="OLD.json", help="re-solve moving as few of these meetings as possible")
     p.add_argument("--objective", choices=OBJECTIVES, default="weight")
+    p.add_argument(
+        "--relax",
+        action="append",
+        choices=RELAXABLE,
+        help="relax a hard rule that cannot hold (repeatable); the result states what was relaxed",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.set_defaults(handler=_guard(_solve))
 

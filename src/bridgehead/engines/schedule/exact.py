@@ -29,9 +29,10 @@ WEIGHT_SCALE_DIGITS = 6
 
 @dataclass
 class ExactResult:
-    slot_of: list[int]
+    slot_of: list[int] | None  # None only when ``infeasible``
     proven: bool  # every stage finished with a proof of optimality
     stages: list[str]
+    infeasible: bool = False  # proven: no schedule satisfies the hard rules (e.g. fixed meetings + spread)
 
 
 def _int_weights(weights: list[float]) -> list[int]:
@@ -191,6 +192,8 @@ def solve_exact(
                 model.minimize(expr)
             callback = _Callback(None if on_progress is None else (lambda v, n=name: on_progress(n, v)))
             status = solver.solve(model, callback)
+            if status == cp_model.INFEASIBLE and not done:
+                return ExactResult(None, True, [], infeasible=True)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 proven = False
                 break

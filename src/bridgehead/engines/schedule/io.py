@@ -182,6 +182,8 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         stats["moved"] = st.moved
     if st.min_meetings is not None:
         stats["min_meetings"] = st.min_meetings
+    if st.relaxed:
+        stats["relaxed"] = list(st.relaxed)
     return {
         "format": SOLUTION_FORMAT,
         "instance": solution.instance,
@@ -201,11 +203,12 @@ def _read_json(path: str | Path) -> Any:
         raise InstanceError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-def load_instance(path: str | Path) -> Instance:
-    """Read and validate an instance file; raises :class:`InstanceError` with a readable message."""
+def load_instance(path: str | Path, *, check: bool = True) -> Instance:
+    """Read (and, unless ``check`` is false, validate) an instance file; raises :class:`InstanceError` with
+    a readable message. The CLI reads unchecked so that ``solve`` can explain conflicting fixed meetings."""
     data = _read_json(path)
     try:
-        return instance_from_dict(data)
+        return instance_from_dict(data, check=check)
     except InstanceError as exc:
         raise InstanceError(f"{path}: {exc}") from None
 

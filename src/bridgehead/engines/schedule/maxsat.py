@@ -36,13 +36,12 @@ from multiprocessing.connection import Connection, wait
 from .model import Problem, bits
 
 LEVELS = 3
-# Encodings: (cardinality encoding, at-most-one over at most this many literals as pairwise clauses).
-# Which one proves an instance first varies a lot on the 12-table B2B variants (the benchmark's README warns
-# about it). The first is the default; with PORTFOLIO_MIN_THREADS or more threads both run in forked
-# processes and the first proof wins. Not with two threads: measured on the 2-core benchmark machine, the
-# second process took the CPU that the first needed (forum-14 and ticf-14crafa were proven in 23 s and 18 s
-# alone, not at all in the portfolio), so two threads run the default encoding alone.
-CONFIGS = (("seqcounter", 6), ("totalizer", 30))
+# Encodings: (cardinality encoding, at-most-one over at most this many literals as pairwise clauses, share of
+# the time). Which one proves an instance first varies a lot on the 12-table B2B variants (the benchmark's
+# README warns about it). Below PORTFOLIO_MIN_THREADS they run one after another, each with its share of the
+# time left (measured on the 2-core benchmark machine: side by side, the second process took the CPU the
+# first needed); from PORTFOLIO_MIN_THREADS on, side by side in forked processes, the first proof winning.
+CONFIGS = (("seqcounter", 6, 0.5), ("totalizer", 30, 1.0))
 PORTFOLIO_MIN_THREADS = 3
 
 
@@ -126,17 +125,27 @@ def solve_breaks_maxsat(
 ) -> MaxSatResult | None:
     """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found.
 
-    Below :data:`PORTFOLIO_MIN_THREADS` the first encoding of :data:`CONFIGS` runs here (deterministic);
-    with more threads each encoding runs in a forked process and the first proof of optimality wins (else
-    the best schedule found).
+    Below :data:`PORTFOLIO_MIN_THREADS` the encodings of :data:`CONFIGS` run here one after another, each
+    with its share of the time left, until one proves its schedule optimal (deterministic but for the
+    clock); with more threads each runs in a forked process and the first proof wins (else the best
+    schedule found).
     """
-    if threads < PORTFOLIO_MIN_THREADS:
-        encoding, pairwise = CONFIGS[0]
-        return _solve_one(pb, time_limit, should_stop, encoding, pairwise)
     t0 = time.perf_counter()
+    if threads < PORTFOLIO_MIN_THREADS:
+        found: list[MaxSatResult] = []
+        for encoding, pairwise, share in CONFIGS:
+            left = t0 + time_limit - time.perf_counter()
+            if left <= 0.05 or should_stop():
+                break
+            result = _solve_one(pb, share * left, should_stop, encoding, pairwise)
+            if result is not None and result.proven:
+                return result
+            if result is not None:
+                found.append(result)
+        return min(found, key=lambda r: _objective(pb, r.slot_of)) if found else None
     ctx = multiprocessing.get_context("fork")
     runs = []
-    for encoding, pairwise in CONFIGS[:threads]:
+    for encoding, pairwise, _share in CONFIGS[:threads]:
         receive, send = ctx.Pipe(duplex=False)
         child_limit = max(0.05, 0.95 * time_limit - 0.1)
         proc = ctx.Process(target=_child, args=(send, pb, child_limit, encoding, pairwise), daemon=True)
@@ -195,7 +204,13 @@ def _solve_one(
 
     t0 = time.perf_counter()
     cnf = _Cnf(encoding, pairwise)
-    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+    # Meetings of the busiest participants first: the SAT solver's first decisions then place the
+    # hardest-to-fit blocks (variable order matters on the 12-table B2B variants).
+    degree = [sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) for p in range(pb.n_parts)]
+    usable = sorted(
+        (m for m in range(pb.n_meetings) if pb.allowed[m]),
+        key=lambda m: (-max(degree[p] for p in pb.parts[m]), -min(degree[p] for p in pb.parts[m]), m),
+    )
     x: dict[tuple[int, int], int] = {}
     by_ps: dict[tuple[int, int], list[int]] = {}
     in_person_at: list[list[int]] = [[] for _ in range(pb.n_slots)]
@@ -251,6 +266,8 @@ def _solve_one(
         if spread is not None:
             cnf.at_most(brk_of[p], spread)
     softs.extend((-v, 1) for v in lvl)
+    if time.perf_counter() > t0 + time_limit or should_stop():
+        return None
 
     solver = UWrMaxSAT()
     stopped = threading.Event()

@@ -87,6 +87,7 @@ class Stats:
     solver: str = ""
     moved: int | None = None
     min_meetings: int | None = None
+    relaxed: list[str] | None = None  # hard rules relaxed on request, e.g. ["break-spread (...)"]
 
 
 @dataclass

@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import feasibility, maxsat
 from . import heuristic as hz
-from . import maxsat
 from .bound import bound as compute_bound
 from .check import metrics
 from .exact import solve_exact
@@ -30,6 +30,10 @@ from .model import Assignment, Instance, Problem, Solution, Stats, validate
 
 EXACT_MAX_VARS = 40_000
 OBJECTIVES = ("weight", "fair")
+# Time kept back from the search for building the result (tables, stats): a fixed part plus a part per
+# meeting, measured at 60,000 meetings (~0.3 s on a quiet machine; the margin covers a loaded one).
+RESERVE_FIXED = 0.05
+RESERVE_PER_MEETING = 5e-6
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,73 @@ class Progress:
 ProgressFn = Callable[[Progress], None]
 
 
+class _Run:
+    """One call of :func:`solve`: the clock, the stop request, progress reports, and the best schedule.
+
+    Every stage reads and improves ``best``; ``status``/``solver`` say how it was obtained. One deadline
+    (the time limit minus what building the result needs) bounds every stage, proofs included.
+    """
+
+    def __init__(
+        self,
+        pb: Problem,
+        t0: float,
+        time_limit: float,
+        stop: Callable[[], bool] | None,
+        progress: ProgressFn | None,
+        fair: bool,
+        prev_slot: list[int] | None,
+    ) -> None:
+        self.pb = pb
+        self.t0 = t0
+        reserve = min(0.2 * time_limit, RESERVE_FIXED + RESERVE_PER_MEETING * pb.n_meetings)
+        self.deadline = t0 + max(0.0, time_limit - reserve)
+        self._stop = stop or (lambda: False)
+        self._progress = progress
+        self._last_report = 0.0
+        self.fair = fair
+        self.prev_slot = prev_slot
+        self.best: list[int] = [-1] * pb.n_meetings
+        self.status = "feasible"
+        self.solver = "heuristic"
+        self.upper_bound = 0
+        self.weight_upper_bound = 0.0
+
+    def remaining(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def should_stop(self) -> bool:
+        """The caller asked to stop, or the time is up (polled by every stage and by the solvers)."""
+        return self._stop() or time.perf_counter() > self.deadline
+
+    def check_stop(self) -> None:
+        if self.should_stop():
+            raise hz.Stopped
+
+    def report(self, phase: str, slot_of: list[int] | None = None) -> None:
+        # Recomputing the figures costs ~0.1 s at 60,000 meetings: at most a few reports per second.
+        if self._progress is None:
+            return
+        now = time.perf_counter()
+        if phase != "done" and now - self._last_report < 0.25:
+            return
+        self._last_report = now
+        met = metrics(self.pb, self.best if slot_of is None else slot_of)
+        self._progress(
+            Progress(phase, met.scheduled, met.scheduled_weight, met.breaks, self.upper_bound, now - self.t0)
+        )
+
+    def offer(self, slot_of: list[int], solver: str) -> bool:
+        """Keep ``slot_of`` if it is valid and at least as good as the best so far."""
+        if not _valid(self.pb, slot_of):
+            return False
+        if _valid(self.pb, self.best) and not _better(self.pb, slot_of, self.best, self.fair, self.prev_slot):
+            return False
+        self.best = list(slot_of)
+        self.solver = solver
+        return True
+
+
 def solve(
     instance: Instance,
     time_limit: float = 10.0,
@@ -58,118 +129,183 @@ def solve(
     progress: ProgressFn | None = None,
     stop: Callable[[], bool] | None = None,
     exact: bool | None = None,
+    relax: list[str] | tuple[str, ...] = (),
 ) -> Solution:
-    """Best schedule found within ``time_limit`` seconds (see the module docstring).
+    """Best valid schedule found within ``time_limit`` seconds, as a sequence of stages:
 
-    ``stop`` is polled during the search; when it returns True the best schedule so far is returned.
-    ``exact`` forces (True) or forbids (False) the CP-SAT stage; by default it runs on small instances.
+    1. **rules**: relax what ``relax`` names (``"break-spread"``, ``"fixed"``), then refuse — with
+       :class:`~.feasibility.HardRulesError` naming the rule, participants and meetings — an instance whose
+       hard rules provably contradict each other;
+    2. **bound**: the proven upper bound;
+    3. **heuristic**: greedy, repair, Kempe local search (always);
+    4. **proof** (``exact``; by default on small instances): MaxSAT when every usable meeting is held and
+       only breaks are left, else CP-SAT; both improve the incumbent and may prove it optimal;
+    5. **hard rules**: the best schedule must satisfy every rule (the spread rule is the only one a stage
+       may miss); if it does not, the exact model looks for one, and otherwise ``HardRulesError`` is raised —
+       a schedule breaking a rule is never returned.
+
+    ``stop`` is polled; when it returns True the best valid schedule so far is returned.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     t0 = time.perf_counter()
+    relaxed: list[str] = []
+    if relax:
+        instance, relaxed = feasibility.relax(instance, tuple(relax))
+    conflicts = feasibility.fixed_conflicts(instance)
+    if conflicts:
+        raise feasibility.HardRulesError(conflicts, proven=True)
     validate(instance)
     pb = Problem(instance)
-    should_stop = stop or (lambda: False)
-    fair = objective == "fair"
-    deadline = t0 + max(0.0, time_limit)
+    conflicts = feasibility.explain(pb)
+    if conflicts:
+        raise feasibility.HardRulesError(conflicts, proven=True)
+    prev_slot = _previous_slots(pb, previous)
+    run = _Run(pb, t0, time_limit, stop, progress, objective == "fair", prev_slot)
 
     bnd = compute_bound(pb, time_limit=max(0.2, 0.25 * time_limit))
+    run.upper_bound = bnd.upper_bound
+    run.weight_upper_bound = bnd.weight_upper_bound
+    _stage_heuristic(run, seed)
+    n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
+    prove = exact if exact is not None else n_vars <= EXACT_MAX_VARS
+    if prove and run.status != "optimal" and not _stage_maxsat(run, bnd, threads):
+        _stage_cpsat(run, bnd, threads, seed)
+    _stage_hard_rules(run, threads, seed)
+    run.report("done")
+    return _solution(
+        pb, run.best, bnd, run.status, time.perf_counter() - t0, run.solver, prev_slot,
+        _previous_tables(pb, previous), run.fair, relaxed,
+    )  # fmt: skip
 
-    last_report = [0.0]
 
-    def report(phase: str, slot_of: list[int]) -> None:
-        # Recomputing the figures costs ~0.1 s at 60,000 meetings: at most a few reports per second.
-        if progress is None:
-            return
-        now = time.perf_counter()
-        if phase != "done" and now - last_report[0] < 0.25:
-            return
-        last_report[0] = now
-        met = metrics(pb, slot_of)
-        progress(
-            Progress(phase, met.scheduled, met.scheduled_weight, met.breaks, bnd.upper_bound, time.perf_counter() - t0)
-        )
-
-    def check_stop() -> None:
-        if should_stop() or time.perf_counter() > deadline:
-            raise hz.Stopped
-
+def _stage_heuristic(run: _Run, seed: int) -> None:
+    """Greedy, repair, local search; the schedule is optimal outright if it holds every usable meeting
+    (or meets the weight bound) with zero breaks."""
+    pb = run.pb
     rng = random.Random(seed)
     state = hz.State(pb)
-    prev_slot = _previous_slots(pb, previous)
-    prev_tables = _previous_tables(pb, previous)
-    if prev_slot is not None:
-        _seed_previous(state, prev_slot)
+    if run.prev_slot is not None:
+        _seed_previous(state, run.prev_slot)
     try:
-        order = hz.meeting_order(pb, rng, fair=fair)
+        order = hz.meeting_order(pb, rng, fair=run.fair)
         hz.greedy(state, order)
-        report("greedy", state.slot_of)
+        run.report("greedy", state.slot_of)
         left = [m for m in order if state.slot_of[m] < 0 and pb.allowed[m]]
         if left:
-            hz.repair(state, left, check_stop)
-            report("repair", state.slot_of)
-        hz.local_search(state, rng, check_stop, report=lambda _n: report("local search", state.slot_of))
+            hz.repair(state, left, run.check_stop)
+            run.report("repair", state.slot_of)
+        hz.local_search(state, rng, run.check_stop, report=lambda _n: run.report("local search", state.slot_of))
     except hz.Stopped:
         pass
     hz.enforce_spread(state)
-    best = list(state.slot_of)
-    solver_name = "heuristic"
-    status = "feasible"
-    met = metrics(pb, best)
-    settled = not fair and _weight_settled(pb, best, met.scheduled_weight, bnd.weight_upper_bound)
-    if settled and met.breaks == 0 and prev_slot is None:
-        status = "optimal"
+    run.best = list(state.slot_of)
+    met = metrics(pb, run.best)
+    if (
+        _valid(pb, run.best)
+        and not run.fair
+        and run.prev_slot is None
+        and met.breaks == 0
+        and _weight_settled(pb, run.best, met.scheduled_weight, run.weight_upper_bound)
+    ):
+        run.status = "optimal"
 
-    n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
-    run_exact = exact if exact is not None else n_vars <= EXACT_MAX_VARS
-    remaining = deadline - time.perf_counter()
-    # MaxSAT holds every usable meeting, which is what every optimum does only if each carries weight.
-    all_positive = all(pb.weight[m] > 0 for m in range(pb.n_meetings) if pb.allowed[m])
-    all_held = all(best[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m])
-    use_maxsat = (
-        run_exact
-        and status != "optimal"
-        and not fair
-        and prev_slot is None
-        and all_positive
-        and maxsat.available()
-        and maxsat.applicable(pb, all_held or bnd.upper_bound >= sum(1 for m in pb.allowed if m))
+
+def _stage_maxsat(run: _Run, bnd, threads: int) -> bool:
+    """Breaks by MaxSAT when every usable meeting is (or may be) held; True when it settled the question
+    (a schedule or a proof that not every meeting fits is not needed from CP-SAT then)."""
+    pb = run.pb
+    if run.fair or run.prev_slot is not None or not maxsat.available():
+        return False
+    if not all(pb.weight[m] > 0 for m in range(pb.n_meetings) if pb.allowed[m]):
+        return False  # zero-weight meetings may be left out to save a break: MaxSAT holds every one
+    usable = sum(1 for m in pb.allowed if m)
+    all_held = all(run.best[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m])
+    if not maxsat.applicable(pb, all_held or bnd.upper_bound >= usable):
+        return False
+    if run.remaining() <= 0.05 or run.should_stop():
+        return True
+    run.report("maxsat")
+    result = maxsat.solve_breaks_maxsat(
+        pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop
     )
-    if use_maxsat and remaining > 0.05 and not should_stop():
-        report("maxsat", best)
-        ms = maxsat.solve_breaks_maxsat(pb, time_limit=remaining, threads=threads, should_stop=should_stop)
-        if ms is not None and ms.slot_of is not None:
-            if _better(pb, ms.slot_of, best, fair, prev_slot):
-                best = ms.slot_of
-                solver_name = "maxsat"
-            if ms.proven:
-                status = "optimal"
-                solver_name = "maxsat"
-        use_maxsat = ms is not None and ms.slot_of is not None
-        remaining = deadline - time.perf_counter()
-    if not use_maxsat and run_exact and status != "optimal" and remaining > 0.05 and not should_stop():
+    if result is None or result.slot_of is None:
+        return False
+    run.offer(result.slot_of, "maxsat")
+    if result.proven and _key(pb, run.best, False, None) == _key(pb, result.slot_of, False, None):
+        run.status = "optimal"
+        run.solver = "maxsat"
+    return True
+
+
+def _stage_cpsat(run: _Run, bnd, threads: int, seed: int) -> None:
+    """Lexicographic CP-SAT, hinted with the incumbent; may prove it optimal."""
+    pb = run.pb
+    if run.remaining() <= 0.05 or run.should_stop():
+        return
+    met = metrics(pb, run.best)
+    settled = (
+        not run.fair
+        and _valid(pb, run.best)
+        and _weight_settled(pb, run.best, met.scheduled_weight, bnd.weight_upper_bound)
+    )
+    result = solve_exact(
+        pb,
+        time_limit=run.remaining(),
+        threads=threads,
+        seed=seed,
+        hint=run.best,
+        previous=run.prev_slot,
+        fair=run.fair,
+        weight_floor=run.best if settled else None,
+        should_stop=run.should_stop,
+        on_progress=lambda stage, _v: run.report(f"cp-sat {stage}"),
+    )
+    if result is None or result.slot_of is None:
+        return
+    kept = run.offer(result.slot_of, "cp-sat")
+    if result.proven and (kept or _key(pb, run.best, run.fair, run.prev_slot)
+                          == _key(pb, result.slot_of, run.fair, run.prev_slot)):
+        run.status = "optimal"
+        run.solver = "cp-sat"
+    elif not kept:
+        run.solver = "heuristic+cp-sat"
+
+
+def _stage_hard_rules(run: _Run, threads: int, seed: int) -> None:
+    """Make sure the result satisfies every hard rule, or raise :class:`HardRulesError`."""
+    pb = run.pb
+    if _valid(pb, run.best):
+        return
+    per = metrics(pb, run.best).breaks_of
+    n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
+    if n_vars <= EXACT_MAX_VARS:
+        # The search could not meet the spread rule; the exact model either finds a schedule or proves
+        # there is none. It gets at least a few seconds even past the deadline: an explanation is owed.
         result = solve_exact(
             pb,
-            time_limit=remaining,
+            time_limit=max(run.remaining(), 2.0),
             threads=threads,
             seed=seed,
-            hint=best,
-            previous=prev_slot,
-            fair=fair,
-            weight_floor=best if settled else None,
-            should_stop=should_stop,
-            on_progress=(None if progress is None else lambda stage, _v: report(f"cp-sat {stage}", best)),
+            fair=run.fair,
+            previous=run.prev_slot,
+            should_stop=lambda: run._stop(),
         )
-        if result is not None and _better(pb, result.slot_of, best, fair, prev_slot):
-            best = result.slot_of
-            solver_name = "cp-sat"
-        if result is not None and result.proven:
-            status = "optimal"
-            solver_name = "cp-sat"
-        elif result is not None:
-            solver_name = "heuristic+cp-sat"
-    report("done", best)
-    return _solution(pb, best, bnd, status, time.perf_counter() - t0, solver_name, prev_slot, prev_tables, fair)
+        if result is not None and result.infeasible:
+            raise feasibility.HardRulesError([feasibility.spread_conflict(pb, per, proven=True)], proven=True)
+        if result is not None and result.slot_of is not None and _valid(pb, result.slot_of):
+            run.best = result.slot_of
+            run.solver = "cp-sat"
+            run.status = "optimal" if result.proven else "feasible"
+            return
+    raise feasibility.HardRulesError([feasibility.spread_conflict(pb, per, proven=False)], proven=False)
+
+
+def _valid(pb: Problem, slot_of: list[int]) -> bool:
+    """The one hard rule a stage can miss is the break spread (the rest hold by construction)."""
+    if pb.instance.max_break_spread is None:
+        return True
+    return feasibility.spread_violation(pb, metrics(pb, slot_of).breaks_of) is None
 
 
 def _weight_settled(pb: Problem, slot_of: list[int], weight: float, weight_bound: float) -> bool:
@@ -252,6 +388,7 @@ def _solution(
     prev_slot: list[int] | None,
     prev_tables: dict[int, int],
     fair: bool,
+    relaxed: list[str] | None = None,
 ) -> Solution:
     tables = hz.assign_tables(pb, slot_of, prev_tables)
     met = metrics(pb, slot_of)
@@ -272,5 +409,6 @@ def _solution(
         solver=solver_name,
         moved=None if prev_slot is None else _moved(slot_of, prev_slot),
         min_meetings=_min_meetings(pb, met.meetings_of) if fair else None,
+        relaxed=relaxed or None,
     )
     return Solution(instance=pb.instance.name, assignments=assignments, stats=stats)
