@@ -7,6 +7,7 @@ the load/dump helpers of :mod:`.io`, and the dataclasses of :mod:`.model`.
 from . import dzn
 from .bound import Bound, bound
 from .check import check
+from .feasibility import Conflict, HardRulesError
 from .io import (
     dump_instance,
     dump_solution,
@@ -23,6 +24,7 @@ from .model import (
     InstanceError,
     Meeting,
     Participant,
+    PreferredHours,
     Slot,
     Solution,
     Stats,
@@ -34,10 +36,13 @@ from .solve import Progress, solve
 __all__ = [
     "Assignment",
     "Bound",
+    "Conflict",
+    "HardRulesError",
     "Instance",
     "InstanceError",
     "Meeting",
     "Participant",
+    "PreferredHours",
     "Progress",
     "Slot",
     "Solution",

@@ -134,7 +134,14 @@ def _bound(ns: argparse.Namespace) -> int:
 
 
 def _generate(ns: argparse.Namespace) -> int:
-    instance = generate(ns.participants, ns.seed, variant=ns.variant, days=ns.days)
+    instance = generate(
+        ns.participants,
+        ns.seed,
+        variant=ns.variant,
+        days=ns.days,
+        requests_per_participant=ns.requests,
+        virtual_share=ns.virtual_share,
+    )
     dump_instance(instance, ns.output)
     print(
         f"wrote {ns.output}: {len(instance.participants):,} participants, {len(instance.meetings):,} meetings, "
@@ -193,6 +200,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--variant", choices=VARIANTS, default="normal")
     p.add_argument("--days", type=int, default=4)
+    p.add_argument("--requests", type=float, default=3.0, help="accepted requests per participant (default 3)")
+    p.add_argument(
+        "--virtual-share",
+        type=float,
+        default=0.0,
+        help="hybrid event: share of participants joining online from Asia/Seoul, with preferred hours",
+    )
     p.add_argument("-o", "--output", required=True, metavar="INSTANCE.json")
     p.set_defaults(handler=_guard(_generate))
 

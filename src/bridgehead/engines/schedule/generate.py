@@ -19,12 +19,14 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from .model import Instance, Meeting, Participant, Slot, validate
+from .model import Instance, Meeting, Participant, PreferredHours, Slot, validate
 
 VARIANTS = ("normal", "dense")
+EVENT_ZONE = "America/Los_Angeles"
 EVENT_START = datetime(2024, 6, 3, 16, 0, tzinfo=UTC)  # 09:00 in San Diego
 
 
@@ -56,8 +58,15 @@ def generate(
     slots_per_session: int = 8,
     requests_per_participant: float = 3.0,
     name: str | None = None,
+    virtual_share: float = 0.0,
+    virtual_zone: str = "Asia/Seoul",
 ) -> Instance:
-    """A seeded synthetic event with about ``requests_per_participant × participants`` accepted requests."""
+    """A seeded synthetic event with about ``requests_per_participant × participants`` accepted requests.
+
+    ``virtual_share`` > 0 makes it a hybrid event: that share of participants joins online from
+    ``virtual_zone`` (their meetings are virtual), and everyone states preferred hours 08:00–20:00 in their
+    own zone (the event's, San Diego, for those on site). The rest of the event is the same as without.
+    """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
     if participants < 2:
@@ -196,5 +205,21 @@ def generate(
         break_rule="idle",
         max_break_spread=None,
     )
+    if virtual_share > 0:
+        instance = _hybrid(instance, virtual_share, virtual_zone, seed)
     validate(instance)
     return instance
+
+
+def _hybrid(instance: Instance, share: float, zone: str, seed: int) -> Instance:
+    """Make ``share`` of the participants remote in ``zone`` (own random stream: the base event is kept)."""
+    rng = random.Random(f"{seed}-hybrid-{zone}")
+    remote = {p.id for p in instance.participants if rng.random() < share}
+    people = tuple(
+        replace(p, preferred_hours=PreferredHours(zone if p.id in remote else EVENT_ZONE))
+        for p in instance.participants
+    )
+    meetings = tuple(
+        replace(m, mode="virtual", fixed=None) if remote & set(m.participants) else m for m in instance.meetings
+    )
+    return replace(instance, participants=people, meetings=meetings, name=f"{instance.name}-hybrid")

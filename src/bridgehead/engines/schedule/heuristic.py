@@ -122,15 +122,27 @@ class State:
             any_good |= good
         for tier in (all_ext, all_good & any_ext):
             if tier:
+                tier = self._preferred(m, tier)
                 return (tier & -tier).bit_length() - 1
         for tier in (all_good, candidates & any_ext, candidates & any_good, candidates):
             if tier:
+                tier = self._preferred(m, tier)
                 if not pb.in_person[m] or tier & (tier - 1) == 0:
                     return (tier & -tier).bit_length() - 1
                 # Opening a new block: any slot is as good for breaks, so spread the tables' load.
                 used = self.in_person_used
                 return max(bits(tier), key=lambda s: (pb.tables[s] - used[s], -s))
         return -1
+
+    def _preferred(self, m: int, tier: int) -> int:
+        """Among slots equally good for breaks, those inside everyone's preferred hours, else someone's.
+
+        Only a tie-break: it never picks a slot from a worse tier, so it cannot cost a meeting or a break
+        in the greedy step itself (humane hours come after the count and the breaks)."""
+        pb = self.pb
+        if not pb.has_preferences:
+            return tier
+        return (tier & pb.pref_all[m]) or (tier & pb.pref_any[m]) or tier
 
     # -- objective ----------------------------------------------------------------------------------
     def breaks(self, p: int) -> int:
@@ -328,10 +340,10 @@ def _improve_participant(state: State, p: int, rng: random.Random, sideways: flo
     return gains
 
 
-def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideways: float) -> int:
-    """Swap the Kempe chain of meeting ``m`` between slots ``s`` and ``t`` if it lowers breaks.
-
-    Returns 1 for an improving swap, -1 for a sideways one (equal total), 0 when nothing was done."""
+def _kempe_chain(state: State, m: int, s: int, t: int) -> tuple[set[int], set[int]] | None:
+    """The Kempe chain of meeting ``m`` between slots ``s`` and ``t`` — the meetings in s and in t linked
+    through shared participants — if it can be swapped (nothing fixed or pinned, every meeting allowed in
+    its new slot, tables enough in both); else None."""
     pb = state.pb
     comp_s = {m}
     comp_t: set[int] = set()
@@ -346,20 +358,26 @@ def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideway
             target = comp_t if other == t else comp_s
             if nb not in target:
                 if pb.fixed[nb] >= 0 or state.pinned[nb] or len(comp_s) + len(comp_t) > KEMPE_LIMIT:
-                    return 0
+                    return None
                 target.add(nb)
                 frontier.append((nb, other))
     bit_s, bit_t = 1 << s, 1 << t
     for a in comp_s:
         if not pb.allowed[a] & bit_t:
-            return 0
+            return None
     for a in comp_t:
         if not pb.allowed[a] & bit_s:
-            return 0
+            return None
     d_s = sum(pb.in_person[a] for a in comp_t) - sum(pb.in_person[a] for a in comp_s)
     if state.in_person_used[s] + d_s > pb.tables[s] or state.in_person_used[t] - d_s > pb.tables[t]:
-        return 0
-    people = {q for a in comp_s | comp_t for q in pb.parts[a]}
+        return None
+    return comp_s, comp_t
+
+
+def _breaks_after_swap(state: State, people: set[int], s: int, t: int) -> tuple[list[int], list[int]]:
+    """Breaks of ``people`` before and after exchanging their slots ``s`` and ``t``."""
+    pb = state.pb
+    bit_s, bit_t = 1 << s, 1 << t
     before = [state.breaks(q) for q in people]
     after = []
     for q in people:
@@ -371,17 +389,90 @@ def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideway
         if has_t:
             b |= bit_s
         after.append(pb.breaks_of(q, b))
-    delta = sum(after) - sum(before)
-    better = delta < 0 or (delta == 0 and max(after) < max(before))
-    if not better and not (delta == 0 and max(after) <= max(before) and sideways and rng.random() < sideways):
-        return 0
+    return before, after
+
+
+def _swap(state: State, comp_s: set[int], comp_t: set[int], s: int, t: int) -> None:
     for a in comp_s | comp_t:
         state.remove(a)
     for a in comp_s:
         state.place(a, t)
     for a in comp_t:
         state.place(a, s)
+
+
+def _try_kempe(state: State, m: int, s: int, t: int, rng: random.Random, sideways: float) -> int:
+    """Swap the Kempe chain of meeting ``m`` between slots ``s`` and ``t`` if it lowers breaks.
+
+    Returns 1 for an improving swap, -1 for a sideways one (equal total), 0 when nothing was done."""
+    pb = state.pb
+    chain = _kempe_chain(state, m, s, t)
+    if chain is None:
+        return 0
+    comp_s, comp_t = chain
+    people = {q for a in comp_s | comp_t for q in pb.parts[a]}
+    before, after = _breaks_after_swap(state, people, s, t)
+    delta = sum(after) - sum(before)
+    better = delta < 0 or (delta == 0 and max(after) < max(before))
+    if not better and not (delta == 0 and max(after) <= max(before) and sideways and rng.random() < sideways):
+        return 0
+    _swap(state, comp_s, comp_t, s, t)
     return 1 if better else -1
+
+
+def prefer(state: State, check_stop: Callable[[], None], max_rounds: int = 8) -> int:
+    """Move meetings into preferred slots by Kempe swaps that leave every participant's breaks as they are
+    (or lower, when no spread rule ties them), so the count and the breaks are never worse: preferences
+    come third in the objective. Returns how many swaps were made."""
+    pb = state.pb
+    if not pb.has_preferences:
+        return 0
+    strict = pb.instance.max_break_spread is not None
+    swaps = 0
+    for _ in range(max_rounds):
+        gained = 0
+        todo = [
+            m
+            for m in range(pb.n_meetings)
+            if state.slot_of[m] >= 0 and pb.fixed[m] < 0 and not state.pinned[m]
+            and pb.preferred_score(m, state.slot_of[m]) < len(pb.parts[m])
+        ]
+        for n, m in enumerate(todo):
+            if n % 64 == 0:
+                check_stop()
+            s = state.slot_of[m]
+            if s < 0:
+                continue
+            here = pb.preferred_score(m, s)
+            targets = pb.allowed[m] & ~(1 << s) & (pb.pref_any[m] if here == 0 else pb.pref_all[m])
+            for t in bits(targets):
+                chain = _kempe_chain(state, m, s, t)
+                if chain is None:
+                    continue
+                comp_s, comp_t = chain
+                gain = sum(pb.preferred_score(a, t) - pb.preferred_score(a, s) for a in comp_s) + sum(
+                    pb.preferred_score(a, s) - pb.preferred_score(a, t) for a in comp_t
+                )
+                if gain <= 0:
+                    continue
+                people = {q for a in comp_s | comp_t for q in pb.parts[a]}
+                before, after = _breaks_after_swap(state, people, s, t)
+                if any(x != y for x, y in zip(after, before, strict=True)) if strict else any(
+                    x > y for x, y in zip(after, before, strict=True)
+                ):
+                    continue
+                _swap(state, comp_s, comp_t, s, t)
+                gained += 1
+                break
+        swaps += gained
+        if gained == 0:
+            break
+    return swaps
+
+
+def preferred_pairs(pb: Problem, slot_of: list[int]) -> int:
+    """(meeting, participant) pairs whose slot is inside the participant's preferred slots."""
+    return sum(pb.preferred_score(m, s) for m, s in enumerate(slot_of) if s >= 0)
 
 
 def assign_tables(

@@ -18,6 +18,7 @@ from .model import (
     InstanceError,
     Meeting,
     Participant,
+    PreferredHours,
     Slot,
     Solution,
     Stats,
@@ -48,6 +49,29 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _hours(value: Any, where: str) -> PreferredHours | None:
+    if value is None:
+        return None
+    w = f"{where}.preferred_hours"
+    if not isinstance(value, dict):
+        raise InstanceError(f"{w}: expected an object {{\"zone\": …, \"start\": \"08:00\", \"end\": \"20:00\"}}")
+    return PreferredHours(
+        zone=_need(value, "zone", w, str),
+        start=value.get("start", "08:00"),
+        end=value.get("end", "20:00"),
+    )
+
+
+def _participant_dict(p: Participant) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "unavailable": list(p.unavailable), "max_meetings": p.max_meetings}
+    if p.preferred is not None:
+        out["preferred"] = list(p.preferred)
+    if p.preferred_hours is not None:
+        h = p.preferred_hours
+        out["preferred_hours"] = {"zone": h.zone, "start": h.start, "end": h.end}
+    return out
+
+
 def instance_from_dict(data: Any, *, check: bool = True) -> Instance:
     """Build an :class:`Instance` from parsed JSON; validates it unless ``check`` is false."""
     if not isinstance(data, dict):
@@ -75,11 +99,14 @@ def instance_from_dict(data: Any, *, check: bool = True) -> Instance:
         mm = p.get("max_meetings") if isinstance(p, dict) else None
         if mm is not None and (not isinstance(mm, int) or isinstance(mm, bool)):
             raise InstanceError(f"{w}.max_meetings: expected an integer or null")
+        preferred = p.get("preferred") if isinstance(p, dict) else None
         participants.append(
             Participant(
                 id=_need(p, "id", w, str),
                 unavailable=_str_list(p.get("unavailable") or [], f"{w}.unavailable"),
                 max_meetings=mm,
+                preferred=None if preferred is None else _str_list(preferred, f"{w}.preferred"),
+                preferred_hours=_hours(p.get("preferred_hours") if isinstance(p, dict) else None, w),
             )
         )
     meetings = []
@@ -126,10 +153,7 @@ def instance_to_dict(instance: Instance) -> dict[str, Any]:
         "tables": instance.tables if isinstance(instance.tables, int) else dict(instance.tables),
         "break_rule": instance.break_rule,
         "max_break_spread": instance.max_break_spread,
-        "participants": [
-            {"id": p.id, "unavailable": list(p.unavailable), "max_meetings": p.max_meetings}
-            for p in instance.participants
-        ],
+        "participants": [_participant_dict(p) for p in instance.participants],
         "meetings": [
             {
                 "id": m.id,
@@ -182,6 +206,8 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         stats["moved"] = st.moved
     if st.min_meetings is not None:
         stats["min_meetings"] = st.min_meetings
+    if st.preferred is not None:
+        stats["preferred"] = st.preferred
     if st.relaxed:
         stats["relaxed"] = list(st.relaxed)
     return {

@@ -9,9 +9,11 @@ integer operations instead of per-slot Python loops, which is what lets 60,000 m
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 INSTANCE_FORMAT = "bridgehead-schedule-instance/1"
 SOLUTION_FORMAT = "bridgehead-schedule-solution/1"
@@ -34,10 +36,27 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class PreferredHours:
+    """Local hours a participant prefers to meet in (``start``–``end``, "HH:MM", in ``zone``), every day.
+
+    A slot is preferred when it starts and ends inside those hours on its local date — so the same UTC slot
+    can be preferred on one day and not on the next across a daylight-saving change.
+    """
+
+    zone: str
+    start: str = "08:00"
+    end: str = "20:00"
+
+
+@dataclass(frozen=True)
 class Participant:
     id: str
     unavailable: tuple[str, ...] = ()
     max_meetings: int | None = None
+    # Soft: slots she prefers (ids), or hours in her zone; both None = every slot is fine. Preferences
+    # come after the count and the breaks in the objective, never before, and never override availability.
+    preferred: tuple[str, ...] | None = None
+    preferred_hours: PreferredHours | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,7 @@ class Stats:
     solver: str = ""
     moved: int | None = None
     min_meetings: int | None = None
+    preferred: int | None = None  # (meeting, participant) pairs inside the participant's preferred slots
     relaxed: list[str] | None = None  # hard rules relaxed on request, e.g. ["break-spread (...)"]
 
 
@@ -183,6 +203,11 @@ def validate(instance: Instance) -> None:
         mm = p.max_meetings
         if mm is not None and (isinstance(mm, bool) or not isinstance(mm, int) or mm < 0):
             errors.append(f"participant {p.id!r}: max_meetings must be null or >= 0, got {mm!r}")
+        for sid in p.preferred or ():
+            if sid not in slot_ids:
+                errors.append(f"participant {p.id!r}: unknown slot id {sid!r} in preferred")
+        if p.preferred_hours is not None:
+            errors.extend(f"participant {p.id!r}: {e}" for e in _hours_errors(p.preferred_hours))
 
     meeting_ids: set[str] = set()
     fixed_at: dict[tuple[str, str], str] = {}
@@ -241,6 +266,42 @@ def validate(instance: Instance) -> None:
         raise InstanceError("invalid instance:\n  " + "\n  ".join(shown) + more)
 
 
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
+
+
+def _hours_errors(hours: PreferredHours) -> list[str]:
+    out = []
+    try:
+        ZoneInfo(hours.zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        out.append(f"preferred_hours: unknown time zone {hours.zone!r}")
+    for name, value in (("start", hours.start), ("end", hours.end)):
+        if not isinstance(value, str) or not _HHMM.match(value):
+            out.append(f"preferred_hours: {name} must be HH:MM (00:00-24:00), got {value!r}")
+    if not out and _minutes(hours.start) >= _minutes(hours.end):
+        out.append(f"preferred_hours: start {hours.start} must be before end {hours.end}")
+    return out
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def preferred_mask(slots: tuple[Slot, ...], hours: PreferredHours) -> int:
+    """Bitmask of the slots lying inside ``hours`` in their zone, each on its own local date (DST-aware)."""
+    zone = ZoneInfo(hours.zone)
+    lo, hi = _minutes(hours.start), _minutes(hours.end)
+    mask = 0
+    for i, slot in enumerate(slots):
+        start = datetime.fromisoformat(slot.start.replace("Z", "+00:00")).astimezone(zone)
+        a = start.hour * 60 + start.minute  # wall-clock minutes of the local day
+        b = a + slot.minutes
+        if lo <= a and b <= hi:
+            mask |= 1 << i
+    return mask
+
+
 class Problem:
     """Compiled instance: integer indices and slot bitmasks (bit ``s`` = slot ``s`` in time order).
 
@@ -292,6 +353,21 @@ class Problem:
             self.avail.append(self.all_mask & ~blocked)
             self.cap.append(self.n_slots if p.max_meetings is None else min(p.max_meetings, self.n_slots))
         self.idle_rule = instance.break_rule == "idle"
+        # Preferred slots (soft); all slots when a participant states no preference.
+        self.pref: list[int] = []
+        hours_mask: dict[PreferredHours, int] = {}  # most participants share a few zones and hours
+        for p in instance.participants:
+            mask = self.all_mask
+            if p.preferred is not None:
+                mask = 0
+                for sid in p.preferred:
+                    mask |= 1 << self.slot_index[sid]
+            if p.preferred_hours is not None:
+                if p.preferred_hours not in hours_mask:
+                    hours_mask[p.preferred_hours] = preferred_mask(instance.slots, p.preferred_hours)
+                mask &= hours_mask[p.preferred_hours]
+            self.pref.append(mask)
+        self.has_preferences = any(m != self.all_mask for m in self.pref)
 
         self.meeting_ids = [m.id for m in instance.meetings]
         self.meeting_index = {mid: i for i, mid in enumerate(self.meeting_ids)}
@@ -321,6 +397,20 @@ class Problem:
             if self.fixed[-1] >= 0:
                 mask = 1 << self.fixed[-1]
             self.allowed.append(mask)
+        # Slots preferred by every participant of a meeting, and by at least one.
+        self.pref_all = [self.all_mask] * self.n_meetings
+        self.pref_any = [self.all_mask] * self.n_meetings
+        if self.has_preferences:
+            for m_i, parts in enumerate(self.parts):
+                both, one = self.all_mask, 0
+                for p in parts:
+                    both &= self.pref[p]
+                    one |= self.pref[p]
+                self.pref_all[m_i], self.pref_any[m_i] = both, one
+
+    def preferred_score(self, m: int, s: int) -> int:
+        """How many participants of meeting ``m`` prefer slot ``s``."""
+        return sum(self.pref[p] >> s & 1 for p in self.parts[m])
 
     def breaks_of(self, p: int, busy: int) -> int:
         """Breaks of participant ``p`` whose meetings occupy the slots in ``busy`` (DESIGN §4.1).

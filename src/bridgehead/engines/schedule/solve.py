@@ -16,6 +16,7 @@ MaxSAT encodings race), so two runs may return different schedules of equal (pro
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -167,10 +168,15 @@ def solve(
     run.upper_bound = bnd.upper_bound
     run.weight_upper_bound = bnd.weight_upper_bound
     _stage_heuristic(run, seed)
+    _stage_preferences(run)
     n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
     prove = exact if exact is not None else n_vars <= EXACT_MAX_VARS
-    if prove and run.status != "optimal" and not _stage_maxsat(run, bnd, threads):
-        _stage_cpsat(run, bnd, threads, seed)
+    if prove and run.status != "optimal":
+        before = run.solver
+        if not _stage_maxsat(run, bnd, threads):
+            _stage_cpsat(run, bnd, threads, seed)
+        if run.solver != before:
+            _stage_preferences(run)
     _stage_hard_rules(run, threads, seed)
     run.report("done")
     return _solution(
@@ -209,6 +215,23 @@ def _stage_heuristic(run: _Run, seed: int) -> None:
         and _weight_settled(pb, run.best, met.scheduled_weight, run.weight_upper_bound)
     ):
         run.status = "optimal"
+
+
+def _stage_preferences(run: _Run) -> None:
+    """Humane hours: move meetings into their participants' preferred slots without changing anyone's
+    breaks or the count (so it never undoes what the stages before it proved). Previous meetings stay."""
+    pb = run.pb
+    if not pb.has_preferences:
+        return
+    state = hz.State(pb)
+    for m, s in enumerate(run.best):
+        if s >= 0:
+            state.place(m, s)
+            state.pinned[m] = run.prev_slot is not None and run.prev_slot[m] == s
+    with contextlib.suppress(hz.Stopped):
+        hz.prefer(state, run.check_stop)
+    run.report("preferred hours", state.slot_of)
+    run.best = list(state.slot_of)
 
 
 def _stage_maxsat(run: _Run, bnd, threads: int) -> bool:
@@ -324,7 +347,12 @@ def _key(pb: Problem, slot_of: list[int], fair: bool, prev: list[int] | None) ->
 
 
 def _better(pb: Problem, a: list[int], b: list[int], fair: bool, prev: list[int] | None) -> bool:
-    return _key(pb, a, fair, prev) >= _key(pb, b, fair, prev)
+    """At least as good as ``b``: the objective's key, then (a tie-break, third in the objective) the
+    preferred hours."""
+    ka, kb = _key(pb, a, fair, prev), _key(pb, b, fair, prev)
+    if ka != kb or not pb.has_preferences:
+        return ka >= kb
+    return hz.preferred_pairs(pb, a) >= hz.preferred_pairs(pb, b)
 
 
 def _min_meetings(pb: Problem, counts: tuple[int, ...]) -> int:
@@ -409,6 +437,7 @@ def _solution(
         solver=solver_name,
         moved=None if prev_slot is None else _moved(slot_of, prev_slot),
         min_meetings=_min_meetings(pb, met.meetings_of) if fair else None,
+        preferred=hz.preferred_pairs(pb, slot_of) if pb.has_preferences else None,
         relaxed=relaxed or None,
     )
     return Solution(instance=pb.instance.name, assignments=assignments, stats=stats)
