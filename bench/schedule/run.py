@@ -1,14 +1,17 @@
-"""Meeting-scheduler benchmarks: the 20 real B2B instances, the synthetic scale series, and rescheduling.
+"""Meeting-scheduler benchmarks: the 20 real B2B instances, time limits, humane hours on a hybrid event,
+a 3-day event, the synthetic scale series, and rescheduling.
 
 Run with ``make bench-schedule`` (``BENCH_ARGS="--suite b2b"`` etc. to run one part). Every run is done in a
 child process so that its peak memory (``ru_maxrss``) is its own; every schedule is verified with ``check``.
-Prints rich tables and writes ``bench/results/schedule-<suite>.json``.
+Prints a calibration line (a fixed CPU workload, to compare machines and moments) and the load average
+before and after, rich tables, and writes ``bench/results/schedule-<suite>.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -37,6 +40,23 @@ PUBLISHED = {  # optimum total breaks with fairness d = 2 (Bofill et al. 2022, T
     "tic-13crafc": 4, "tic-14crafa": 0, "tic-14crafc": 0, "tic-14crafd": 0, "ticf-13crafa": 0, "ticf-13crafb": 3,
     "ticf-13crafc": 1, "ticf-14crafa": 0,
 }  # fmt: skip
+
+
+def calibration() -> float:
+    """Milliseconds for a fixed pure-Python workload (~0.2 s on a quiet 2024 laptop core)."""
+    t = time.perf_counter()
+    acc = 0
+    for i in range(3_000_000):
+        acc ^= (i * 2654435761) & 0xFFFF
+    return 1000 * (time.perf_counter() - t) + 0 * acc
+
+
+def machine_line(label: str) -> str:
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"{label}: load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores, "
+        f"calibration {calibration():.0f} ms, nice {os.nice(0)}"
+    )
 
 
 def _peak_mib() -> float:
@@ -141,6 +161,8 @@ def one_b2b(name: str, time_limit: float, threads: int) -> dict:
     sol = solve(inst, time_limit=time_limit, threads=threads, seed=0)
     seconds = time.perf_counter() - t
     return {
+        "limit": time_limit,
+        "over_limit": round(seconds - time_limit, 2),
         "instance": name,
         "meetings": len(inst.meetings),
         "scheduled": sol.stats.scheduled,
@@ -153,6 +175,55 @@ def one_b2b(name: str, time_limit: float, threads: int) -> dict:
     }
 
 
+def one_humane(n: int, time_limit: float, threads: int) -> list[dict]:
+    """Hybrid event, a third online from Seoul, everyone with preferred hours 08:00-20:00 in their zone."""
+    from dataclasses import replace as dc_replace
+
+    inst = generate(n, seed=1, virtual_share=1 / 3)
+    plain = dc_replace(inst, participants=tuple(dc_replace(p, preferred_hours=None) for p in inst.participants))
+    pb = Problem(inst)
+    virtual = {pb.meeting_ids[m]: m for m in range(pb.n_meetings) if pb.mode[m] == "virtual"}
+    b = bound(inst)
+
+    def row(kind: str, sol, seconds: float) -> dict:
+        held = [(virtual[a.meeting], pb.slot_index[a.slot]) for a in sol.assignments if a.meeting in virtual]
+        inside = sum(1 for m, s in held if pb.pref_all[m] >> s & 1)
+        return {
+            "participants": n,
+            "kind": kind,
+            "scheduled": sol.stats.scheduled,
+            "upper_bound": b.upper_bound,
+            "breaks": sol.stats.breaks,
+            "virtual_held": len(held),
+            "virtual_inside": inside,
+            "inside_pct": 100.0 * inside / max(1, len(held)),
+            "seconds": round(seconds, 2),
+            "valid": not check(inst, sol),
+        }
+
+    t = time.perf_counter()
+    base = first_come_first_served(inst, b)
+    rows = [row("fcfs", base, time.perf_counter() - t)]
+    t = time.perf_counter()
+    rows.append(row("bridgehead, no preferences", solve(plain, time_limit=time_limit, threads=threads), 0.0))
+    rows[-1]["seconds"] = round(time.perf_counter() - t, 2)
+    t = time.perf_counter()
+    rows.append(row("bridgehead, preferred hours", solve(inst, time_limit=time_limit, threads=threads), 0.0))
+    rows[-1]["seconds"] = round(time.perf_counter() - t, 2)
+    return rows
+
+
+def one_multiday(n: int, days: int, per: float, time_limit: float, threads: int) -> dict:
+    inst = generate(n, seed=1, days=days, requests_per_participant=per)
+    b = bound(inst)
+    t = time.perf_counter()
+    sol = solve(inst, time_limit=time_limit, threads=threads, seed=0)
+    seconds = time.perf_counter() - t
+    r = _row("bridgehead", inst, sol, b, seconds, _peak_mib())
+    r.update(participants=n, days=days, limit=time_limit, over_limit=round(seconds - time_limit, 2))
+    return r
+
+
 def _child(args: list[str]) -> object:
     """Run one measurement in a fresh interpreter (own peak memory, no warm caches)."""
     out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True)
@@ -161,12 +232,15 @@ def _child(args: list[str]) -> object:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--suite", choices=["all", "b2b", "scale", "reschedule"], default="all")
+    ap.add_argument(
+        "--suite", choices=["all", "b2b", "humane", "multiday", "scale", "reschedule", "default"], default="default"
+    )
+    ap.add_argument("--humane-sizes", default="2000,20000")
     ap.add_argument("--sizes", default="200,2000,5000,20000")
     ap.add_argument("--variants", default="normal,dense")
     ap.add_argument("--instances", default="", help="comma-separated B2B names (default: all 20)")
     ap.add_argument("--time-limit", type=float, default=10.0, help="scale series (default 10 s)")
-    ap.add_argument("--b2b-time-limit", type=float, default=30.0)
+    ap.add_argument("--b2b-time-limit", type=float, default=10.0)
     ap.add_argument("--reschedule-time-limit", type=float, default=5.0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -177,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             result: object = one_scale(int(rest[0]), rest[1], float(rest[2]), int(rest[3]))
         elif kind == "reschedule":
             result = one_reschedule(int(rest[0]), rest[1], float(rest[2]), int(rest[3]))
+        elif kind == "humane":
+            result = one_humane(int(rest[0]), float(rest[1]), int(rest[2]))
+        elif kind == "multiday":
+            result = one_multiday(int(rest[0]), int(rest[1]), float(rest[2]), float(rest[3]), int(rest[4]))
         else:
             result = one_b2b(rest[0], float(rest[1]), int(rest[2]))
         print(json.dumps(result))
@@ -184,9 +262,15 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console(width=220)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    console.print(machine_line("start"), highlight=False)
+    # "default" (make bench-schedule): B2B, humane hours, the 3-day event; "all" adds scale and reschedule.
+    wanted = {
+        "default": {"b2b", "humane", "multiday"},
+        "all": {"b2b", "humane", "multiday", "scale", "reschedule"},
+    }.get(ns.suite, {ns.suite})
     sizes = [int(s) for s in ns.sizes.split(",") if s]
     variants = [v for v in ns.variants.split(",") if v]
-    if ns.suite in ("all", "b2b"):
+    if "b2b" in wanted:
         if not B2B_DIR.exists():
             console.print(f"[yellow]skipping B2B: {B2B_DIR} not found")
         else:
@@ -215,11 +299,53 @@ def main(argv: list[str] | None = None) -> int:
                 )
             found = sum(r["breaks"] == r["published"] and r["scheduled"] == r["meetings"] for r in rows)
             proven = sum(r["proven"] and r["breaks"] == r["published"] for r in rows)
-            within = sum(r["proven"] and r["breaks"] == r["published"] and r["seconds"] <= 30 for r in rows)
-            table.caption = f"optimum found {found}/{len(rows)}, proven {proven}/{len(rows)}, proven ≤30 s {within}"
+            within = sum(r["proven"] and r["breaks"] == r["published"] and r["seconds"] <= 10 for r in rows)
+            worst = max((r["over_limit"] for r in rows), default=0.0)
+            table.caption = (
+                f"optimum found {found}/{len(rows)}, proven {proven}/{len(rows)}, proven ≤10 s {within}; "
+                f"wall − limit at most {worst:+.2f} s (target ≤ +1 s)"
+            )
             console.print(table)
             (RESULTS / "schedule-b2b.json").write_text(json.dumps(rows, indent=1))
-    if ns.suite in ("all", "scale"):
+    if "humane" in wanted:
+        rows = []
+        table = Table(title="Humane hours: hybrid event, a third online from Asia/Seoul, preferred 08:00-20:00 local")
+        for col in ("participants", "solver", "scheduled / bound", "breaks", "virtual held", "inside both's hours",
+                    "s", "valid"):
+            table.add_column(col, justify="left" if col == "solver" else "right")
+        for n in [int(x) for x in ns.humane_sizes.split(",") if x]:
+            got = _child(["humane", str(n), str(ns.time_limit), str(ns.threads)])
+            for r in got:
+                rows.append(r)
+                table.add_row(
+                    f"{n:,}", r["kind"], f"{r['scheduled']:,} / {r['upper_bound']:,}", f"{r['breaks']:,}",
+                    f"{r['virtual_held']:,}", f"{r['virtual_inside']:,} ({r['inside_pct']:.1f}%)",
+                    f"{r['seconds']:.1f}", "yes" if r["valid"] else "NO",
+                )
+            plain, pref = got[1], got[2]
+            d_count = 100.0 * abs(pref["scheduled"] - plain["scheduled"]) / max(1, plain["scheduled"])
+            d_breaks = 100.0 * abs(pref["breaks"] - plain["breaks"]) / max(1, plain["scheduled"])
+            console.print(
+                f"  {n}: inside {pref['inside_pct']:.1f}% vs fcfs {got[0]['inside_pct']:.1f}% "
+                f"(no preferences {plain['inside_pct']:.1f}%); count changed {d_count:.3f}%, "
+                f"breaks changed {d_breaks:.3f}% of meetings",
+                highlight=False,
+            )
+        console.print(table)
+        (RESULTS / "schedule-humane.json").write_text(json.dumps(rows, indent=1))
+    if "multiday" in wanted:
+        r = _child(["multiday", "20000", "3", "6", "30", str(ns.threads)])
+        table = Table(title=f"3-day event, 20,000 participants ({ns.threads} threads, limit 30 s)")
+        for col in ("requests", "scheduled / bound", "weight / bound", "breaks", "worst", "s", "peak MiB", "valid"):
+            table.add_column(col, justify="right")
+        table.add_row(
+            f"{r['requests']:,}", f"{r['scheduled']:,} / {r['upper_bound']:,} ({r['scheduled_pct']:.2f}%)",
+            f"{r['weight']:,.0f} / {r['weight_bound']:,.0f} ({r['weight_pct']:.2f}%)", f"{r['breaks']:,}",
+            str(r["max_breaks"]), f"{r['seconds']:.1f}", str(r["peak_mib"]), "yes" if r["valid"] else "NO",
+        )
+        console.print(table)
+        (RESULTS / "schedule-multiday.json").write_text(json.dumps(r, indent=1))
+    if "scale" in wanted:
         rows = []
         table = Table(title=f"Scale series ({ns.threads} threads, limit {ns.time_limit:g} s)")
         cols = (
@@ -265,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         console.print(table)
         (RESULTS / "schedule-scale.json").write_text(json.dumps(rows, indent=1))
-    if ns.suite in ("all", "reschedule"):
+    if "reschedule" in wanted:
         rows = []
         table = Table(title=f"Reschedule: cancel 5%, add 5% new requests (limit {ns.reschedule_time_limit:g} s)")
         cols = (
@@ -304,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         console.print(table)
         (RESULTS / "schedule-reschedule.json").write_text(json.dumps(rows, indent=1))
+    console.print(machine_line("end"), highlight=False)
     return 0
 
 

@@ -36,12 +36,12 @@ from multiprocessing.connection import Connection, wait
 from .model import Problem, bits
 
 LEVELS = 3
-# Encodings: (cardinality encoding, at-most-one over at most this many literals as pairwise clauses, share of
-# the time). Which one proves an instance first varies a lot on the 12-table B2B variants (the benchmark's
-# README warns about it). Below PORTFOLIO_MIN_THREADS they run one after another, each with its share of the
-# time left (measured on the 2-core benchmark machine: side by side, the second process took the CPU the
-# first needed); from PORTFOLIO_MIN_THREADS on, side by side in forked processes, the first proof winning.
-CONFIGS = (("seqcounter", 6, 0.5), ("totalizer", 30, 1.0))
+# Encodings: (cardinality encoding, at-most-one over at most this many literals as pairwise clauses, share
+# of the time left, variable order). Which one proves an instance first varies a lot on the 12-table B2B
+# variants (the benchmark's README warns about it). Below PORTFOLIO_MIN_THREADS they run one after another,
+# each with its share of the time left (measured on the 2-core benchmark machine: side by side, the second
+# process took the CPU the first needed); from PORTFOLIO_MIN_THREADS on, side by side, first proof wins.
+CONFIGS = (("seqcounter", 6, 0.5, "index"), ("totalizer", 30, 1.0, "busiest"))
 PORTFOLIO_MIN_THREADS = 3
 
 
@@ -125,30 +125,42 @@ def solve_breaks_maxsat(
 ) -> MaxSatResult | None:
     """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found.
 
-    Below :data:`PORTFOLIO_MIN_THREADS` the encodings of :data:`CONFIGS` run here one after another, each
-    with its share of the time left, until one proves its schedule optimal (deterministic but for the
-    clock); with more threads each runs in a forked process and the first proof wins (else the best
-    schedule found).
+    Each encoding of :data:`CONFIGS` runs in a forked process that is killed when its time is up: the
+    solver only polls its stop callback between SAT calls, which on a loaded machine can be seconds late,
+    and the time limit must hold. Below :data:`PORTFOLIO_MIN_THREADS` the encodings run one after another,
+    each with its share of the time left, until one proves its schedule optimal; with more threads they
+    run side by side and the first proof wins. Otherwise the best schedule found is returned.
     """
+    end = time.perf_counter() + time_limit
+    groups = [list(CONFIGS)] if threads >= PORTFOLIO_MIN_THREADS else [[c] for c in CONFIGS]
+    found: list[MaxSatResult] = []
+    for group in groups:
+        left = end - time.perf_counter()
+        if left <= 0.1 or should_stop():
+            break
+        budget = left * (group[0][2] if len(group) == 1 else 1.0)
+        results = _run_children(pb, group, budget, should_stop)
+        proven = [r for r in results if r.proven]
+        if proven:
+            return proven[0]
+        found.extend(r for r in results if r.slot_of is not None)
+    if not found:
+        return None
+    return min(found, key=lambda r: _objective(pb, r.slot_of))
+
+
+def _run_children(
+    pb: Problem, configs: list[tuple[str, int, float, str]], budget: float, should_stop: Callable[[], bool]
+) -> list[MaxSatResult]:
+    """Run each configuration in a forked process for at most ``budget`` seconds; kill what is left."""
     t0 = time.perf_counter()
-    if threads < PORTFOLIO_MIN_THREADS:
-        found: list[MaxSatResult] = []
-        for encoding, pairwise, share in CONFIGS:
-            left = t0 + time_limit - time.perf_counter()
-            if left <= 0.05 or should_stop():
-                break
-            result = _solve_one(pb, share * left, should_stop, encoding, pairwise)
-            if result is not None and result.proven:
-                return result
-            if result is not None:
-                found.append(result)
-        return min(found, key=lambda r: _objective(pb, r.slot_of)) if found else None
     ctx = multiprocessing.get_context("fork")
     runs = []
-    for encoding, pairwise, _share in CONFIGS[:threads]:
+    for encoding, pairwise, _share, order in configs:
         receive, send = ctx.Pipe(duplex=False)
-        child_limit = max(0.05, 0.95 * time_limit - 0.1)
-        proc = ctx.Process(target=_child, args=(send, pb, child_limit, encoding, pairwise), daemon=True)
+        # The child stops itself a little early so that its best schedule gets back before the kill.
+        child_limit = max(0.05, 0.9 * budget - 0.15)
+        proc = ctx.Process(target=_child, args=(send, pb, child_limit, encoding, pairwise, order), daemon=True)
         proc.start()
         send.close()
         runs.append((proc, receive))
@@ -156,7 +168,7 @@ def solve_breaks_maxsat(
     pending = [r for _, r in runs]
     try:
         while pending:
-            if should_stop() or time.perf_counter() > t0 + time_limit + 0.5:
+            if should_stop() or time.perf_counter() > t0 + budget:
                 break
             for conn in wait(pending, timeout=0.05):
                 pending.remove(conn)
@@ -172,16 +184,10 @@ def solve_breaks_maxsat(
     finally:
         for proc, conn in runs:
             if proc.is_alive():
-                proc.terminate()
+                proc.kill()
             proc.join()
             conn.close()
-    proven = [r for r in results if r.proven]
-    if proven:
-        return proven[0]
-    found = [r for r in results if r.slot_of is not None]
-    if not found:
-        return None
-    return min(found, key=lambda r: _objective(pb, r.slot_of))
+    return results
 
 
 def _objective(pb: Problem, slot_of: list[int]) -> tuple[int, int]:
@@ -189,28 +195,33 @@ def _objective(pb: Problem, slot_of: list[int]) -> tuple[int, int]:
     return sum(per), max(per, default=0)
 
 
-def _child(conn: Connection, pb: Problem, time_limit: float, encoding: str, pairwise: int) -> None:
+def _child(conn: Connection, pb: Problem, time_limit: float, encoding: str, pairwise: int, order: str) -> None:
     try:
-        conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise))
+        conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise, order))
     finally:
         conn.close()
 
 
 def _solve_one(
-    pb: Problem, time_limit: float, should_stop: Callable[[], bool], encoding: str, pairwise: int
+    pb: Problem,
+    time_limit: float,
+    should_stop: Callable[[], bool],
+    encoding: str,
+    pairwise: int,
+    order: str = "index",
 ) -> MaxSatResult | None:
     from hermax.core.ipamir_solver_interface import SolveStatus
     from hermax.incremental import UWrMaxSAT
 
     t0 = time.perf_counter()
     cnf = _Cnf(encoding, pairwise)
-    # Meetings of the busiest participants first: the SAT solver's first decisions then place the
-    # hardest-to-fit blocks (variable order matters on the 12-table B2B variants).
-    degree = [sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) for p in range(pb.n_parts)]
-    usable = sorted(
-        (m for m in range(pb.n_meetings) if pb.allowed[m]),
-        key=lambda m: (-max(degree[p] for p in pb.parts[m]), -min(degree[p] for p in pb.parts[m]), m),
-    )
+    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+    if order == "busiest":
+        # Meetings of the busiest participants first: the SAT solver's first decisions then place the
+        # hardest-to-fit blocks. Measured: it slows the default encoding on forum-13 (proof lost at 10 s),
+        # so only the second encoding uses it.
+        degree = [sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) for p in range(pb.n_parts)]
+        usable.sort(key=lambda m: (-max(degree[p] for p in pb.parts[m]), -min(degree[p] for p in pb.parts[m]), m))
     x: dict[tuple[int, int], int] = {}
     by_ps: dict[tuple[int, int], list[int]] = {}
     in_person_at: list[list[int]] = [[] for _ in range(pb.n_slots)]

@@ -431,6 +431,20 @@ class Problem:
         inside = (pre << 1) & self._same_prev & (suf >> 1) & self._same_next
         return (inside & (occ << 1) & ~occ).bit_count()
 
+    def gap_cost(self, p: int, busy: int) -> int:
+        """``3·breaks + idle slots`` of participant ``p``: zero exactly when she has no break, and it falls
+        slot by slot as a gap closes — the gradient the annealing needs (breaks alone are flat)."""
+        if busy & (busy - 1) == 0:
+            return 0
+        occ = busy | (self.all_mask & ~self.avail[p]) if self.idle_rule else busy
+        pre = suf = busy
+        for k, down, up in self._smear:
+            suf |= (suf >> k) & down
+            pre |= (pre << k) & up
+        inside = (pre << 1) & self._same_prev & (suf >> 1) & self._same_next
+        empty = inside & ~occ
+        return 3 * (empty & (occ << 1)).bit_count() + empty.bit_count()
+
     def slot_mask(self, slot_ids: list[str] | tuple[str, ...]) -> int:
         mask = 0
         for sid in slot_ids:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from . import feasibility, maxsat
 from . import heuristic as hz
+from .bound import Bound
 from .bound import bound as compute_bound
 from .check import metrics
 from .exact import solve_exact
@@ -34,6 +35,10 @@ OBJECTIVES = ("weight", "fair")
 # Time kept back from the search for building the result (tables, stats): a fixed part plus a part per
 # meeting, measured at 60,000 meetings (~0.3 s on a quiet machine; the margin covers a loaded one).
 RESERVE_FIXED = 0.05
+# Share of the time left that annealing gets before a MaxSAT/CP-SAT proof on small instances: enough to
+# bring the incumbent from ~30 to a handful of breaks on the B2B events, little enough to leave the proof
+# most of the time (measured at 10 s on the loaded 2-core machine).
+ANNEAL_SHARE_BEFORE_PROOF = 0.15
 RESERVE_PER_MEETING = 5e-6
 
 
@@ -164,13 +169,23 @@ def solve(
     prev_slot = _previous_slots(pb, previous)
     run = _Run(pb, t0, time_limit, stop, progress, objective == "fair", prev_slot)
 
-    bnd = compute_bound(pb, time_limit=max(0.2, 0.25 * time_limit))
-    run.upper_bound = bnd.upper_bound
-    run.weight_upper_bound = bnd.weight_upper_bound
-    _stage_heuristic(run, seed)
-    _stage_preferences(run)
+    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+    trivial = Bound(len(usable), sum(pb.weight[m] for m in usable), "trivial")
+    run.upper_bound, run.weight_upper_bound = trivial.upper_bound, trivial.weight_upper_bound
     n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
     prove = exact if exact is not None else n_vars <= EXACT_MAX_VARS
+    # Annealing is for small instances; before a proof it takes a small share of the time.
+    anneal_share = 0.0 if n_vars > EXACT_MAX_VARS else ANNEAL_SHARE_BEFORE_PROOF if prove else 0.5
+    _stage_heuristic(run, seed, anneal_share)
+    # The bound: when every usable meeting is already held, the trivial bound is attained and the LP
+    # (seconds on a loaded machine, for the B2B events) would only confirm it.
+    if all(run.best[m] >= 0 for m in usable):
+        bnd = trivial
+    else:
+        bnd = compute_bound(pb, time_limit=max(0.2, min(0.25 * time_limit, run.remaining())))
+        run.upper_bound, run.weight_upper_bound = bnd.upper_bound, bnd.weight_upper_bound
+        _settle(run)
+    _stage_preferences(run)
     if prove and run.status != "optimal":
         before = run.solver
         if not _stage_maxsat(run, bnd, threads):
@@ -185,9 +200,10 @@ def solve(
     )  # fmt: skip
 
 
-def _stage_heuristic(run: _Run, seed: int) -> None:
-    """Greedy, repair, local search; the schedule is optimal outright if it holds every usable meeting
-    (or meets the weight bound) with zero breaks."""
+def _stage_heuristic(run: _Run, seed: int, anneal_share: float) -> None:
+    """Greedy, repair, local search, then (small instances) annealing for ``anneal_share`` of the time left;
+    the schedule is optimal outright if it holds every usable meeting (or meets the weight bound) with
+    zero breaks."""
     pb = run.pb
     rng = random.Random(seed)
     state = hz.State(pb)
@@ -202,10 +218,20 @@ def _stage_heuristic(run: _Run, seed: int) -> None:
             hz.repair(state, left, run.check_stop)
             run.report("repair", state.slot_of)
         hz.local_search(state, rng, run.check_stop, report=lambda _n: run.report("local search", state.slot_of))
+        if anneal_share > 0 and not (run.fair or run.prev_slot is not None):
+            hz.anneal(state, rng, anneal_share * run.remaining(), run.check_stop)
+            run.report("annealing", state.slot_of)
     except hz.Stopped:
         pass
     hz.enforce_spread(state)
     run.best = list(state.slot_of)
+    _settle(run)
+
+
+def _settle(run: _Run) -> None:
+    """A valid schedule holding every usable meeting (or meeting the weight bound) with zero breaks is
+    optimal by definition."""
+    pb = run.pb
     met = metrics(pb, run.best)
     if (
         _valid(pb, run.best)
