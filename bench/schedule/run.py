@@ -224,6 +224,20 @@ def one_multiday(n: int, days: int, per: float, time_limit: float, threads: int)
     return r
 
 
+def one_limit(case: str, time_limit: float, threads: int) -> dict:
+    """Wall time of a solve whose search would go on past the limit (proof not reached)."""
+    if case.startswith("b2b:"):
+        inst = dzn.load(B2B_DIR / f"{case[4:]}.original.dzn")
+    else:
+        n, variant = case.split(":")
+        inst = generate(int(n), seed=1, variant=variant)
+    t = time.perf_counter()
+    sol = solve(inst, time_limit=time_limit, threads=threads, seed=0)
+    seconds = time.perf_counter() - t
+    return {"case": case, "limit": time_limit, "seconds": round(seconds, 2), "over": round(seconds - time_limit, 2),
+            "status": sol.stats.status, "solver": sol.stats.solver, "valid": not check(inst, sol)}
+
+
 def _child(args: list[str]) -> object:
     """Run one measurement in a fresh interpreter (own peak memory, no warm caches)."""
     out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True)
@@ -233,7 +247,9 @@ def _child(args: list[str]) -> object:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
-        "--suite", choices=["all", "b2b", "humane", "multiday", "scale", "reschedule", "default"], default="default"
+        "--suite",
+        choices=["all", "b2b", "limit", "humane", "multiday", "scale", "reschedule", "default"],
+        default="default",
     )
     ap.add_argument("--humane-sizes", default="2000,20000")
     ap.add_argument("--sizes", default="200,2000,5000,20000")
@@ -251,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             result: object = one_scale(int(rest[0]), rest[1], float(rest[2]), int(rest[3]))
         elif kind == "reschedule":
             result = one_reschedule(int(rest[0]), rest[1], float(rest[2]), int(rest[3]))
+        elif kind == "limit":
+            result = one_limit(rest[0], float(rest[1]), int(rest[2]))
         elif kind == "humane":
             result = one_humane(int(rest[0]), float(rest[1]), int(rest[2]))
         elif kind == "multiday":
@@ -265,8 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     console.print(machine_line("start"), highlight=False)
     # "default" (make bench-schedule): B2B, humane hours, the 3-day event; "all" adds scale and reschedule.
     wanted = {
-        "default": {"b2b", "humane", "multiday"},
-        "all": {"b2b", "humane", "multiday", "scale", "reschedule"},
+        "default": {"b2b", "limit", "humane", "multiday"},
+        "all": {"b2b", "limit", "humane", "multiday", "scale", "reschedule"},
     }.get(ns.suite, {ns.suite})
     sizes = [int(s) for s in ns.sizes.split(",") if s]
     variants = [v for v in ns.variants.split(",") if v]
@@ -307,6 +325,20 @@ def main(argv: list[str] | None = None) -> int:
             )
             console.print(table)
             (RESULTS / "schedule-b2b.json").write_text(json.dumps(rows, indent=1))
+    if "limit" in wanted:
+        rows = []
+        table = Table(title="Time limit is a limit: wall time of solves cut by the limit (target ≤ limit + 1 s)")
+        for col in ("case", "limit s", "wall s", "over", "solver", "valid"):
+            table.add_column(col, justify="left" if col in ("case", "solver") else "right")
+        for case, limit in (("b2b:forum-13crafc", 3.0), ("200:dense", 3.0), ("20000:dense", 5.0)):
+            if case.startswith("b2b:") and not B2B_DIR.exists():
+                continue
+            r = _child(["limit", case, str(limit), str(ns.threads)])
+            rows.append(r)
+            table.add_row(case, f"{limit:g}", f"{r['seconds']:.2f}", f"{r['over']:+.2f}", r["solver"],
+                          "yes" if r["valid"] else "NO")
+        console.print(table)
+        (RESULTS / "schedule-limit.json").write_text(json.dumps(rows, indent=1))
     if "humane" in wanted:
         rows = []
         table = Table(title="Humane hours: hybrid event, a third online from Asia/Seoul, preferred 08:00-20:00 local")

@@ -117,6 +117,9 @@ class SolveForm(forms.Form):
             ("fair", _("Nobody without a meeting first, then most meetings")),
         ],
     )
+    relax = forms.MultipleChoiceField(
+        required=False, choices=[("fixed", "fixed"), ("break-spread", "break-spread")], widget=forms.MultipleHiddenInput
+    )
 
 
 class FeedbackForm(forms.Form):

@@ -349,6 +349,8 @@ class ScheduleRun(models.Model):
     )
     time_limit = models.FloatField(_("time limit (seconds)"), default=20.0)
     objective = models.CharField(_("objective"), max_length=20, default="weight")
+    # Hard rules relaxed at the manager's request after a run explained they cannot all hold.
+    relax = models.JSONField(_("relaxed rules"), default=list, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

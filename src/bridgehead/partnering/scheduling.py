@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bridgehead.core.models import User
 from bridgehead.engines import schedule as engine
@@ -146,13 +147,19 @@ def _close_stale_runs(event: Event, now: dt.datetime) -> None:
             run.save(update_fields=["status", "finished_at", "error"])
 
 
-def start_solve(*, event: Event, by: User, time_limit: float = 20.0, objective: str = "weight") -> ScheduleRun:
+def start_solve(
+    *, event: Event, by: User, time_limit: float = 20.0, objective: str = "weight", relax: list[str] | None = None
+) -> ScheduleRun:
     """Queue a solve. A second solve is refused while one is queued or running (a database constraint backs
-    this check up, so two managers clicking at once still get one run)."""
+    this check up, so two managers clicking at once still get one run). ``relax`` names hard rules the
+    manager agreed to relax after a run explained that they cannot all hold (e.g. ``["fixed"]``)."""
     from bridgehead.partnering import tasks
 
     if objective not in ("weight", "fair"):
         raise PartneringError(_("Unknown objective."))
+    relax = sorted(set(relax or []))
+    if any(r not in RELAXATIONS for r in relax):
+        raise PartneringError(_("Unknown relaxation."))
     if not 1 <= time_limit <= 600:
         raise PartneringError(_("The time limit must be between 1 and 600 seconds."))
     now = timezone.now()
@@ -163,7 +170,9 @@ def start_solve(*, event: Event, by: User, time_limit: float = 20.0, objective: 
             raise PartneringError(_("A schedule is already being computed for this event; wait for it or cancel it."))
         if not event.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
             raise PartneringError(_("There is no accepted meeting to schedule yet."))
-        run = ScheduleRun.objects.create(event=event, started_by=by, time_limit=time_limit, objective=objective)
+        run = ScheduleRun.objects.create(
+            event=event, started_by=by, time_limit=time_limit, objective=objective, relax=relax
+        )
         transaction.on_commit(lambda: tasks.solve_schedule.enqueue(run.pk))
     return run
 
@@ -221,8 +230,10 @@ def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
             objective=run.objective,
             progress=progress,
             stop=stop,
+            relax=run.relax,
         )
-        violations = engine.check(compiled.instance, solution)
+        checked = engine.feasibility.relax(compiled.instance, run.relax)[0] if run.relax else compiled.instance
+        violations = engine.check(checked, solution)
         if violations:
             raise RuntimeError("the solver returned an invalid schedule: " + "; ".join(map(str, violations[:5])))
         stats = engine.solution_to_dict(solution)["stats"]
@@ -242,12 +253,48 @@ def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
                 "breaks": stats["breaks"],
             },
         )
+    except engine.HardRulesError as exc:
+        # Not a crash: the rules contradict each other. Keep who and what, so the manager's page can say it
+        # in her language and offer the relaxation.
+        ScheduleRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=str(exc),
+            diagnostics={"conflicts": _conflicts(compiled, exc), "proven": exc.proven},
+        )
     except Exception as exc:
         ScheduleRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"
         )
     run.refresh_from_db()
     return run
+
+
+# The hard rules a manager may relax when a run explains they cannot all hold, and the button that does it.
+RELAXATIONS = {
+    "fixed": gettext_lazy("Solve again, letting the pinned meetings in conflict move"),
+    "break-spread": gettext_lazy("Solve again without the limit on how unevenly breaks fall"),
+}
+# What a run that relaxed a rule tells the manager it did.
+RELAXED = {
+    "fixed": gettext_lazy("pinned meetings in conflict could move"),
+    "break-spread": gettext_lazy("breaks could fall unevenly"),
+}
+
+
+def _conflicts(compiled: Compiled, exc: engine.HardRulesError) -> list[dict]:
+    """The engine's conflicts with its ids turned into database keys (names are looked up when shown)."""
+    part_pk = {f"p{pk}": pk for pair in compiled.meeting_sides.values() for pk in pair}
+    return [
+        {
+            "rule": c.rule,
+            "relaxation": c.relaxation,
+            "participants": [part_pk[p] for p in c.participants if p in part_pk],
+            "meetings": [compiled.meeting_pk[m] for m in c.meetings if m in compiled.meeting_pk],
+            "slots": [compiled.slot_pk[s] for s in c.slots if s in compiled.slot_pk],
+        }
+        for c in exc.conflicts
+    ]
 
 
 def diagnose(compiled: Compiled, solution: engine.Solution) -> dict:

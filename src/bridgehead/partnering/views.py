@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -377,6 +379,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
                 time_limit=form.cleaned_data["time_limit"],
                 objective=form.cleaned_data["objective"],
+                relax=form.cleaned_data["relax"],
             )
             messages.success(request, _("The schedule is being computed."))
         except PartneringError as error:
@@ -404,7 +407,10 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def run_report(run: ScheduleRun) -> dict:
-    """What the manager reads about a finished run: totals, who got no meeting and why, breaks per person."""
+    """What the manager reads about a finished run: totals, who got no meeting and why, breaks per person;
+    for a run refused because the hard rules cannot all hold, which rule, who, and the relaxation to offer."""
+    if run.status == RunStatus.FAILED and run.diagnostics.get("conflicts"):
+        return conflict_report(run)
     if run.status != RunStatus.SUCCEEDED:
         return {}
     unscheduled = run.diagnostics.get("unscheduled", {})
@@ -424,6 +430,47 @@ def run_report(run: ScheduleRun) -> dict:
             ((participants[int(k)], v) for k, v in breaks.items() if int(k) in participants), key=lambda item: -item[1]
         )[:50],
         "gap": gap,
+        "relaxed": [scheduling.RELAXED[r] for r in run.relax if r in scheduling.RELAXED],
+    }
+
+
+def conflict_report(run: ScheduleRun) -> dict:
+    """Each conflict as a sentence naming the organisations, meetings and times, and the relaxations."""
+    found = run.diagnostics["conflicts"]
+    people = {
+        p.pk: p.organisation.name
+        for p in Participant.objects.filter(pk__in={pk for c in found for pk in c["participants"]}).select_related(
+            "organisation"
+        )
+    }
+    meetings = {
+        m.pk: f"{m.first.organisation.name} × {m.second.organisation.name}"
+        for m in Meeting.objects.filter(pk__in={pk for c in found for pk in c["meetings"]}).select_related(
+            "first__organisation", "second__organisation"
+        )
+    }
+    slots = {s.pk: s for s in Slot.objects.filter(pk__in={pk for c in found for pk in c["slots"]})}
+    conflicts = []
+    for c in found:
+        params = {
+            "meetings": ", ".join(meetings[pk] for pk in c["meetings"] if pk in meetings),
+            "people": ", ".join(people[pk] for pk in c["participants"] if pk in people),
+            "times": ", ".join(
+                date_format(timezone.localtime(slots[pk].starts_at), "DATETIME_FORMAT")
+                for pk in c["slots"]
+                if pk in slots
+            ),
+        }
+        if c["rule"] == "fixed":
+            text = _("Pinned meeting %(meetings)s cannot stay at %(times)s: %(people)s cannot be there.") % params
+        else:
+            text = _("The limit on uneven breaks cannot hold: %(people)s (pinned meetings %(meetings)s).") % params
+        conflicts.append(text)
+    offers = sorted({c["relaxation"] for c in found})
+    return {
+        "conflicts": conflicts,
+        "relaxations": [(r, scheduling.RELAXATIONS[r]) for r in offers if r in scheduling.RELAXATIONS],
+        "proven": run.diagnostics.get("proven", True),
     }
 
 
