@@ -16,14 +16,17 @@ import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bridgehead.core.models import User
 from bridgehead.engines import schedule as engine
+from bridgehead.engines.schedule import live
 from bridgehead.partnering import notify
 from bridgehead.partnering.enums import ACTIVE_RUN_STATUSES, Attendance, MeetingMode, MeetingStatus, RunStatus
 from bridgehead.partnering.errors import PartneringError
@@ -503,3 +506,100 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
             for participant in (meeting.first, meeting.second):
                 notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
     return meeting
+
+
+# --- live booking ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveBooking:
+    """What a live booking did: the meeting placed, or why not and the nearest options (slot, mode, why)."""
+
+    meeting: Meeting
+    placed: bool
+    reason: str = ""
+    options: tuple[tuple[Slot, str, str], ...] = ()
+
+
+def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
+    """Give a meeting accepted after publication a slot and table at once, moving nobody.
+
+    Both participants' rows are locked first (in key order, so two bookings sharing a person queue instead
+    of deadlocking): nobody can be booked twice into one slot. The chosen slot's row is locked next and its
+    tables re-read, so two bookings of different people cannot take the same table (the database's unique
+    (slot, table) constraint backs this up). The slot itself comes from the engine's
+    :func:`~bridgehead.engines.schedule.live.place` (fewest new breaks, then preferred hours, then earliest).
+    Both sides are told; their calendar entries carry a new SEQUENCE.
+    """
+    event = meeting.event
+    sides = sorted({meeting.first_id, meeting.second_id})
+    with transaction.atomic():
+        list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
+        meeting = Meeting.objects.select_for_update().select_related("event", "first", "second").get(pk=meeting.pk)
+        if meeting.status == MeetingStatus.CANCELLED or meeting.slot_id is not None:
+            return LiveBooking(meeting, meeting.slot_id is not None)
+        slots = list(event.slots.order_by("starts_at"))
+        used = dict(
+            Meeting.objects.filter(event=event, table__isnull=False)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by()
+            .values_list("slot_id")
+            .annotate(n=Count("pk"))
+        )
+        busy: dict[int, set[str]] = defaultdict(set)
+        for first, second, slot_id in (
+            Meeting.objects.filter(Q(first_id__in=sides) | Q(second_id__in=sides), slot__isnull=False)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .values_list("first_id", "second_id", "slot_id")
+        ):
+            for pk in (first, second):
+                if pk in sides:
+                    busy[pk].add(f"s{slot_id}")
+        unavailable: dict[int, set[str]] = defaultdict(set)
+        for pk, slot_id in Participant.unavailable.through.objects.filter(participant_id__in=sides).values_list(
+            "participant_id", "slot_id"
+        ):
+            unavailable[pk].add(f"s{slot_id}")
+        zone = ZoneInfo(event.time_zone)
+        live_slots = [
+            live.LiveSlot(
+                id=f"s{s.pk}",
+                day=s.starts_at.astimezone(zone).date().isoformat(),
+                session=str(s.session_id),
+                free_tables=max(0, s.tables - used.get(s.pk, 0)),
+            )
+            for s in slots
+        ]
+        people = [live.Person(busy=frozenset(busy[pk]), unavailable=frozenset(unavailable[pk])) for pk in sides]
+        attendance = dict(Participant.objects.filter(pk__in=sides).values_list("pk", "attendance"))
+        mode = _mode(event, attendance[meeting.first_id], attendance[meeting.second_id])
+        by_id = {f"s{s.pk}": s for s in slots}
+        placement = live.place(live_slots, people, mode=mode, day=None if day is None else day.isoformat())
+        if placement.slot is None:
+            options = tuple(
+                (by_id[o.slot], o.mode, o.reason)
+                for o in placement.options
+                if o.mode != "virtual" or event.virtual_allowed
+            )
+            return LiveBooking(meeting, False, placement.reason, options)
+        slot = Slot.objects.select_for_update().get(pk=by_id[placement.slot].pk)
+        table = None
+        if placement.mode == "in_person":
+            taken = set(
+                Meeting.objects.filter(slot=slot, table__isnull=False)
+                .exclude(status=MeetingStatus.CANCELLED)
+                .values_list("table", flat=True)
+            )
+            table = next((t for t in range(1, slot.tables + 1) if t not in taken), None)
+            if table is None and mode == "in_person":
+                return LiveBooking(meeting, False, "no table free in any common free slot",
+                                   ((slot, "virtual", "virtual"),))
+        meeting.slot, meeting.table = slot, table
+        meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
+        meeting.video_link = "" if table else _video_link(event, meeting)
+        meeting.status = MeetingStatus.SCHEDULED
+        meeting.sequence += 1
+        meeting.save()
+        for participant in (meeting.first, meeting.second):
+            notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
+    return LiveBooking(meeting, True)

@@ -1,0 +1,132 @@
+"""Live booking: after publication, an accepted meeting gets a slot and table at once, nobody moves, both
+sides are told and their calendar entries change SEQUENCE; no common slot is said plainly with options;
+concurrent bookings never double-book a person or a table (PostgreSQL, real threads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from bridgehead.partnering import calendar, scheduling, services
+from bridgehead.partnering.models import Meeting
+from tests.factories import UserFactory, grant
+from tests.partnering.factories import EventFactory, add_session, participant
+
+
+def published(tables: int = 2, virtual: bool = True):
+    """An event with one published meeting (s0 × investor) and a manager; 4 slots, ``tables`` tables."""
+    event = EventFactory(tables=tables, max_meetings=8, request_quota=20, virtual_allowed=virtual)
+    add_session(event, dt.date(2026, 6, 1), "09:00", "11:00")
+    manager = grant(UserFactory(username=f"pm-{event.slug}"), "program_manager", program=event.program)
+    investor = participant(event, "investor", f"inv-{event.slug}")
+    first = participant(event, "startup", f"s0-{event.slug}", language="ko", zone="Asia/Seoul")
+    req = services.send_request(sender=first, recipient=investor, by=first.person.user)
+    services.accept_request(request=req, by=investor.person.user)
+    return event, manager, investor
+
+
+def accept(event, investor, name: str):
+    newcomer = participant(event, "startup", name)
+    req = services.send_request(sender=newcomer, recipient=investor, by=newcomer.person.user)
+    return services.accept_request(request=req, by=investor.person.user)
+
+
+def publish(event, manager, capture) -> None:
+    with capture(execute=True):
+        run = scheduling.start_solve(event=event, by=manager, time_limit=5)
+    run.refresh_from_db()
+    scheduling.publish_run(run=run, by=manager)
+
+
+@pytest.mark.django_db
+def test_accepted_meeting_gets_a_slot_and_table_next_to_the_busy_side(django_capture_on_commit_callbacks, mailoutbox):
+    event, manager, investor = published()
+    publish(event, manager, django_capture_on_commit_callbacks)
+    before = {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.all()}
+    meeting = accept(event, investor, "late")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = scheduling.book_live(meeting=meeting)
+    meeting.refresh_from_db()
+    assert booked.placed is True
+    assert (meeting.status, meeting.mode, meeting.sequence) == ("scheduled", "in_person", 1)
+    assert meeting.table == 1
+    held = Meeting.objects.get(pk=next(iter(before)))
+    slots = list(event.slots.order_by("starts_at").values_list("pk", flat=True))
+    assert abs(slots.index(meeting.slot_id) - slots.index(held.slot_id)) == 1  # the investor's block grows
+    assert {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.exclude(pk=meeting.pk)} == before
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        [meeting.first.person.email, meeting.second.person.email]
+    )
+    assert b"SEQUENCE:1" in calendar.ical(meeting.first)
+
+
+@pytest.mark.django_db
+def test_no_common_free_slot_is_said_and_a_full_house_offers_virtual(django_capture_on_commit_callbacks):
+    event, manager, investor = published(tables=1)
+    publish(event, manager, django_capture_on_commit_callbacks)
+    nowhere = participant(event, "startup", "nowhere")
+    services.set_availability(
+        participant=nowhere, unavailable=event.slots.values_list("pk", flat=True), by=nowhere.person.user
+    )
+    req = services.send_request(sender=nowhere, recipient=investor, by=nowhere.person.user)
+    meeting = services.accept_request(request=req, by=investor.person.user)
+    booked = scheduling.book_live(meeting=meeting)
+    assert (booked.placed, booked.reason, booked.options) == (False, "no common free slot", ())
+    meeting.refresh_from_db()
+    assert (meeting.slot_id, meeting.status) == (None, "unscheduled")
+    # One table, taken in every slot by other pairs: the nearest options are virtual meetings.
+    for k, slot in enumerate(event.slots.order_by("starts_at")):
+        if Meeting.objects.filter(slot=slot, table=1).exists():
+            continue  # the published meeting's table
+        a, b = participant(event, "startup", f"a{k}"), participant(event, "investor", f"b{k}")
+        other = services.accept_request(request=services.send_request(sender=a, recipient=b, by=a.person.user),
+                                        by=b.person.user)
+        Meeting.objects.filter(pk=other.pk).update(slot=slot, table=1, status="scheduled")
+    late = accept(event, investor, "late")
+    booked = scheduling.book_live(meeting=late)
+    assert (booked.placed, booked.reason) == (False, "no table free in any common free slot")
+    assert [mode for _slot, mode, _why in booked.options] == ["virtual"] * len(booked.options)
+    assert len(booked.options) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_never_double_book_a_person_or_a_table(django_capture_on_commit_callbacks):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers by locking the whole file)")
+    event, manager, investor = published(tables=2)
+    publish(event, manager, django_capture_on_commit_callbacks)
+    meetings = [accept(event, investor, f"rush{k}") for k in range(3)]  # all want the investor
+    others = []
+    for k in range(3):  # and three unrelated pairs want tables at the same time
+        a, b = participant(event, "startup", f"x{k}"), participant(event, "investor", f"y{k}")
+        others.append(services.accept_request(request=services.send_request(sender=a, recipient=b, by=a.person.user),
+                                              by=b.person.user))
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def book(meeting) -> None:
+        try:
+            barrier.wait()
+            scheduling.book_live(meeting=meeting)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(m,)) for m in meetings + others]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    live = list(Meeting.objects.filter(event=event, slot__isnull=False).values_list("slot_id", "table", "first_id",
+                                                                                    "second_id"))
+    tables = [(slot, table) for slot, table, _a, _b in live if table is not None]
+    assert len(tables) == len(set(tables))
+    seats = [(slot, person) for slot, _t, a, b in live for person in (a, b)]
+    assert len(seats) == len(set(seats))
+    assert Meeting.objects.filter(pk__in=[m.pk for m in meetings + others], slot__isnull=False).count() == 6
