@@ -153,8 +153,12 @@ class State:
         return value
 
 
-def greedy(state: State, order: list[int]) -> None:
-    for m in order:
+def greedy(state: State, order: list[int], check_stop: Callable[[], None] | None = None) -> None:
+    """Place each meeting of ``order`` in its best free slot; ``check_stop`` may end it early (partial), but
+    never before the fixed meetings are in (a schedule without them would break a hard rule)."""
+    for n, m in enumerate(order):
+        if check_stop is not None and n % 512 == 0 and state.pb.fixed[m] < 0:
+            check_stop()
         if state.slot_of[m] >= 0:
             continue
         cand = state.free_slots(m)

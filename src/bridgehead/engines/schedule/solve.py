@@ -76,8 +76,12 @@ class _Run:
     ) -> None:
         self.pb = pb
         self.t0 = t0
-        reserve = min(0.2 * time_limit, RESERVE_FIXED + RESERVE_PER_MEETING * pb.n_meetings)
+        # Building the result costs about what compiling the instance did (both walk every meeting once or
+        # twice), so the time that took — measured, hence right on a loaded machine too — is kept back.
+        built = time.perf_counter() - t0
+        reserve = min(0.3 * time_limit, max(RESERVE_FIXED + RESERVE_PER_MEETING * pb.n_meetings, built))
         self.deadline = t0 + max(0.0, time_limit - reserve)
+        self.limit_at = t0 + time_limit
         self._stop = stop or (lambda: False)
         self._progress = progress
         self._last_report = 0.0
@@ -98,6 +102,12 @@ class _Run:
 
     def check_stop(self) -> None:
         if self.should_stop():
+            raise hz.Stopped
+
+    def check_limit(self) -> None:
+        """Stop only at the limit itself (not the earlier deadline): for the greedy construction, whose
+        partial result would be a poor schedule — it may then use the time kept for building the result."""
+        if self._stop() or time.perf_counter() > self.limit_at:
             raise hz.Stopped
 
     def report(self, phase: str, slot_of: list[int] | None = None) -> None:
@@ -181,6 +191,8 @@ def solve(
     # (seconds on a loaded machine, for the B2B events) would only confirm it.
     if all(run.best[m] >= 0 for m in usable):
         bnd = trivial
+    elif run.remaining() < 0.15 * time_limit:
+        bnd = trivial  # no time left for the LP: the trivial bound is still a proven bound
     else:
         bnd = compute_bound(pb, time_limit=max(0.2, min(0.25 * time_limit, run.remaining())))
         run.upper_bound, run.weight_upper_bound = bnd.upper_bound, bnd.weight_upper_bound
@@ -211,7 +223,7 @@ def _stage_heuristic(run: _Run, seed: int, anneal_share: float) -> None:
         _seed_previous(state, run.prev_slot)
     try:
         order = hz.meeting_order(pb, rng, fair=run.fair)
-        hz.greedy(state, order)
+        hz.greedy(state, order, run.check_limit)
         run.report("greedy", state.slot_of)
         left = [m for m in order if state.slot_of[m] < 0 and pb.allowed[m]]
         if left:
@@ -351,7 +363,10 @@ def _stage_hard_rules(run: _Run, threads: int, seed: int) -> None:
 
 
 def _valid(pb: Problem, slot_of: list[int]) -> bool:
-    """The one hard rule a stage can miss is the break spread (the rest hold by construction)."""
+    """Fixed meetings held, and the break spread — the rules a stage could miss (a stopped greedy, or a
+    heuristic that cannot meet the spread); the others hold by construction."""
+    if any(pb.fixed[m] >= 0 and slot_of[m] != pb.fixed[m] for m in range(pb.n_meetings)):
+        return False
     if pb.instance.max_break_spread is None:
         return True
     return feasibility.spread_violation(pb, metrics(pb, slot_of).breaks_of) is None
