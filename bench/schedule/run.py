@@ -248,10 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
         "--suite",
-        choices=["all", "b2b", "limit", "humane", "multiday", "scale", "reschedule", "default"],
+        choices=["all", "b2b", "limit", "humane", "multiday", "live", "scale", "reschedule", "default"],
         default="default",
     )
     ap.add_argument("--humane-sizes", default="2000,20000")
+    ap.add_argument("--live-participants", type=int, default=20_000)
     ap.add_argument("--sizes", default="200,2000,5000,20000")
     ap.add_argument("--variants", default="normal,dense")
     ap.add_argument("--instances", default="", help="comma-separated B2B names (default: all 20)")
@@ -283,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     console.print(machine_line("start"), highlight=False)
     # "default" (make bench-schedule): B2B, humane hours, the 3-day event; "all" adds scale and reschedule.
     wanted = {
-        "default": {"b2b", "limit", "humane", "multiday"},
-        "all": {"b2b", "limit", "humane", "multiday", "scale", "reschedule"},
+        "default": {"b2b", "limit", "humane", "multiday", "live"},
+        "all": {"b2b", "limit", "humane", "multiday", "live", "scale", "reschedule"},
     }.get(ns.suite, {ns.suite})
     sizes = [int(s) for s in ns.sizes.split(",") if s]
     variants = [v for v in ns.variants.split(",") if v]
@@ -377,6 +378,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         console.print(table)
         (RESULTS / "schedule-multiday.json").write_text(json.dumps(r, indent=1))
+    if "live" in wanted:
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("live.py")), "--participants", str(ns.live_participants)],
+            check=True, capture_output=True, text=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        table = Table(title=f"Live booking after publication: {r['participants']:,} participants, "
+                            f"{r['meetings']:,} meetings (PostgreSQL)")
+        for col in ("run", "bookings", "placed", "p50 ms", "p95 ms", "max ms", "target"):
+            table.add_column(col, justify="left" if col == "run" else "right")
+        for label in ("sequential", "concurrent"):
+            f = r[label]
+            table.add_row(label + (f" ({f['clients']} threads)" if label == "concurrent" else ""), str(f["n"]),
+                          str(f["placed"]), f"{f['p50_ms']}", f"{f['p95_ms']}", f"{f['max_ms']}", "p95 ≤ 200 ms")
+        table.caption = (f"double-booked people {r['double_booked_people']}, "
+                         f"tables used twice {r['double_booked_tables']}")
+        console.print(table)
+        (RESULTS / "schedule-live.json").write_text(json.dumps(r, indent=1))
     if "scale" in wanted:
         rows = []
         table = Table(title=f"Scale series ({ns.threads} threads, limit {ns.time_limit:g} s)")

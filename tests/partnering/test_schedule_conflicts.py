@@ -3,9 +3,12 @@ in her language, and offers the relaxation; the relaxed run says what it relaxed
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from bridgehead.engines import schedule as engine
 from bridgehead.partnering import scheduling
 from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Meeting, ScheduleRun
@@ -80,3 +83,28 @@ def test_other_programs_manager_cannot_see_the_conflict(client, conflict):
 def test_unknown_relaxation_is_refused(conflict):
     with pytest.raises(PartneringError, match="Unknown relaxation."):
         scheduling.start_solve(event=conflict["event"], by=conflict["manager"], time_limit=5, relax=["tables"])
+
+
+def test_preferred_hours_on_the_profile_reach_the_scheduler_in_the_participants_zone(client, fair):
+    client.force_login(fair["startup"].person.user)
+    url = reverse("event-me", args=[fair["event"].slug])
+    data = {"language": "ko", "seeks": "투자", "offers": "앱", "attendance": "in_person"}
+    bad = client.post(url, {**data, "preferred_start": "20:00", "preferred_end": "08:00"})
+    assert "선호 시간의 끝은 시작보다 늦어야 합니다." in bad.content.decode()
+    assert client.post(url, {**data, "preferred_start": "07:00", "preferred_end": "21:00"}).status_code == 302
+    compiled = scheduling.compile_event(fair["event"])
+    hours = {p.id: p.preferred_hours for p in compiled.instance.participants}
+    assert hours[f"p{fair['startup'].pk}"] == engine.PreferredHours("Asia/Seoul", "07:00", "21:00")
+    assert hours[f"p{fair['investor'].pk}"] == engine.PreferredHours("America/Los_Angeles", "08:00", "20:00")
+
+
+def test_a_seoul_participant_meets_inside_her_hours_when_the_schedule_allows(fair, django_capture_on_commit_callbacks):
+    # 1 June 2026, 09:00-11:00 in San Diego = 01:00-03:00 in Seoul: she prefers 02:30-03:00 Seoul time.
+    fair["startup"].preferred_start, fair["startup"].preferred_end = dt.time(2, 30), dt.time(3, 0)
+    fair["startup"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = scheduling.start_solve(event=fair["event"], by=fair["manager"], time_limit=5)
+    run.refresh_from_db()
+    last = fair["event"].slots.order_by("-starts_at").first()
+    assert run.solution[f"m{fair['meeting'].pk}"][0] == f"s{last.pk}"
+    assert (run.stats["scheduled"], run.stats["breaks"], run.stats["preferred"]) == (1, 0, 2)

@@ -85,8 +85,13 @@ SessionFormSet = inlineformset_factory(
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Participant
-        fields = ["language", "seeks", "offers", "attendance"]
+        fields = ["language", "seeks", "offers", "attendance", "preferred_start", "preferred_end"]
+        help_texts = {
+            "preferred_start": _("In your own time zone. Meetings go inside these hours when the schedule allows."),
+        }
         widgets = {
+            "preferred_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "preferred_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "seeks": forms.Textarea(attrs={"rows": 3}),
             "offers": forms.Textarea(attrs={"rows": 3}),
             "language": forms.Select(choices=[("ko", _("Korean")), ("en", _("English"))]),
@@ -96,6 +101,13 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not event.virtual_allowed:
             self.fields["attendance"].choices = [(Attendance.IN_PERSON, Attendance.IN_PERSON.label)]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("preferred_start"), data.get("preferred_end")
+        if start is not None and end is not None and start >= end:
+            self.add_error("preferred_end", _("The end of your preferred hours must come after their start."))
+        return data
 
 
 class RegisterForm(forms.Form):

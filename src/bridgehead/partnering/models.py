@@ -9,6 +9,7 @@ the optimiser, and a published schedule changes only through ``services.publish_
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -162,6 +163,10 @@ class Participant(models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON
     )
     max_meetings = models.PositiveSmallIntegerField(_("meetings at most"), null=True, blank=True)
+    # Soft: the scheduler prefers slots inside these hours of the participant's own time zone (after the
+    # number of meetings and the breaks), so someone joining from Seoul is not put at 03:00 when avoidable.
+    preferred_start = models.TimeField(_("preferred hours from"), default=dt.time(8, 0))
+    preferred_end = models.TimeField(_("preferred hours until"), default=dt.time(20, 0))
     unavailable = models.ManyToManyField(
         Slot, blank=True, related_name="unavailable_participants", verbose_name=_("unavailable slots")
     )

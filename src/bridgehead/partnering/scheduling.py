@@ -64,6 +64,13 @@ def _mode(event: Event, a: str, b: str) -> str:
     return "in_person"
 
 
+def _preferred_hours(start: dt.time, end: dt.time, zone: str) -> engine.PreferredHours | None:
+    """The participant's preferred local hours for the engine (None when they are the whole day)."""
+    if start >= end or (start == dt.time(0) and end == dt.time(23, 59)):
+        return None
+    return engine.PreferredHours(zone=zone, start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
+
+
 def compile_event(event: Event) -> Compiled:
     """Read the event with a handful of flat queries (it must scale to 20,000 participants)."""
     slots = list(event.slots.order_by("starts_at").values_list("pk", "starts_at", "ends_at", "session_id", "tables"))
@@ -86,7 +93,11 @@ def compile_event(event: Event) -> Compiled:
     attendance: dict[int, str] = {}
     max_meetings: dict[int, int] = {}
     participants = []
-    for pk, mode, limit in event.participants.values_list("pk", "attendance", "max_meetings"):
+    rows = event.participants.values_list(
+        "pk", "attendance", "max_meetings", "preferred_start", "preferred_end", "person__user__time_zone",
+        "person__time_zone",
+    )
+    for pk, mode, limit, start, end, user_zone, person_zone in rows:
         attendance[pk] = mode
         max_meetings[pk] = limit if limit is not None else event.max_meetings
         participants.append(
@@ -94,6 +105,7 @@ def compile_event(event: Event) -> Compiled:
                 id=f"p{pk}",
                 unavailable=tuple(f"s{s}" for s in sorted(unavailable.get(pk, ()))),
                 max_meetings=max_meetings[pk],
+                preferred_hours=_preferred_hours(start, end, user_zone or person_zone or event.time_zone),
             )
         )
     meetings = []
