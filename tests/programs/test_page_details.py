@@ -147,6 +147,39 @@ def test_every_control_on_programs_pages_is_labelled(world, login, call, reviewe
             assert unlabelled_controls(response.content.decode()) == [], url
 
 
+def test_every_control_on_the_other_programs_pages_is_labelled(world, login, call, reviewed):
+    from tests.programs.factories import CohortFactory, CohortMemberFactory, MentorshipFactory
+
+    cohort = CohortFactory(program=world["our_program"])
+    mentorship = MentorshipFactory(member=CohortMemberFactory(cohort=cohort, organisation=world["startup"]),
+                                   mentor=world["users"]["mentor"])
+    draft = ApplicationFactory(call=call, organisation=OrganisationFactory(kind="startup"),
+                               status=ApplicationStatus.DRAFT, submitted_at=None)
+    grant_startup = world["users"]["startup"]
+    pages = {
+        world["users"]["manager"]: [reverse("program-list"), reverse("program-detail", args=["our-program"]),
+                                    reverse("program-edit", args=["our-program"]),
+                                    reverse("call-edit", args=[call.pk]), reverse("cohort-detail", args=[cohort.pk]),
+                                    reverse("decision-templates", args=["our-program", "rejected"]),
+                                    reverse("mentorship-detail", args=[mentorship.pk])],
+        grant_startup: [reverse("application-edit", args=[reviewed.pk]), reverse("my-work")],
+    }
+    for user, urls in pages.items():
+        for url in urls:
+            response = login(user).get(url)
+            assert response.status_code == 200, url
+            assert unlabelled_controls(response.content.decode()) == [], url
+    assert draft.status == ApplicationStatus.DRAFT
+
+
+def test_edit_links_name_their_object(world, login, call):
+    client = login(world["users"]["manager"])
+    rubric = client.get(reverse("call-rubric", args=[call.pk])).content.decode()
+    form = client.get(reverse("call-form", args=[call.pk])).content.decode()
+    assert 'aria-label="Edit criterion Team"' in rubric and 'aria-label="Edit criterion Market"' in rubric
+    assert 'aria-label="Edit question Summary"' in form and 'aria-label="Edit question Pitch deck"' in form
+
+
 def test_label_check_finds_an_unlabelled_select():
     assert unlabelled_controls('<form><select name="outcome"></select><label>Note <input name="n"></label>'
                                '<label for="x">X</label><input id="x" name="x"></form>') == ["select name=outcome"]
