@@ -113,6 +113,10 @@ def test_applicant_learns_the_decision_only_when_it_is_sent(world, login, applic
     assert '<strong data-testid="application-status">제출 완료</strong>' in before
     assert "결정 기록" not in before  # the "decision recorded" history line stays with the managers
     assert (api_before["status"], api_before["decision"]) == ("submitted", None)
+    edit = client.get(reverse("application-edit", args=[application.pk])).content.decode()
+    assert '<strong data-testid="application-status">제출 완료</strong>' in edit
+    listing = client.get(reverse("my-work")).content.decode()
+    assert '<td data-testid="my-application-status">제출 완료</td>' in listing
 
     with django_capture_on_commit_callbacks(execute=True):
         services.send_messages(program=world["our_program"], message_ids=None, by=manager)
