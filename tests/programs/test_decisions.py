@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from bridgehead.core.models import Notification
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus, HistoryAction, MessageStatus, Outcome
 from bridgehead.programs.models import CohortMember, Decision, DecisionMessage, DecisionTemplate
@@ -86,6 +87,17 @@ def test_sending_all_emails_each_recipient_and_releases_the_decision(
     assert (decision.sent_outcome, decision.sent_note) == ("accepted", "Kick-off on 3 June.")
     assert decision.notified_at is not None
     assert application.history.filter(action=HistoryAction.NOTIFIED).count() == 1
+    assert sorted(Notification.objects.values_list("user__username", "kind", "text", "url")) == [
+        ("colleague", "decision", "Startup Co is selected for Global support 2024.",
+         f"/programs/applications/{application.pk}/"),
+        ("startup", "decision", "스타트업코이(가) 국제 지원 2024에 선정되었습니다.",
+         f"/programs/applications/{application.pk}/"),
+    ]
+
+
+def test_nobody_is_notified_in_app_before_the_outbox_is_sent(world, application):
+    services.decide(application=application, outcome=Outcome.WAITLIST, note="", by=world["users"]["manager"])
+    assert Notification.objects.count() == 0
 
 
 def test_emails_leave_only_after_commit(world, application, django_capture_on_commit_callbacks):
