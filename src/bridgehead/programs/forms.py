@@ -276,7 +276,8 @@ class DecisionForm(forms.Form):
 class OutboxMessageForm(forms.Form):
     """A waiting decision e-mail, as the manager may rewrite it before it leaves."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(label=_("Subject"), max_length=300,
+                              widget=forms.TextInput(attrs={"style": "width:100%"}))
     body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
 
 
