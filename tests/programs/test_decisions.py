@@ -311,3 +311,18 @@ def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(world, log
     assert client.get(reverse("cohort-detail", args=[cohort.pk])).status_code == 200
     assert [c["members"] for c in client.get("/api/programs/cohorts").json()] == [
         [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co"}]]
+
+
+def test_a_recipient_without_an_address_gets_the_in_app_notice_only(world, call, django_capture_on_commit_callbacks):
+    applicant = UserFactory(username="no-mail", email="", language="en")
+    application = ApplicationFactory(call=call, created_by=applicant)
+    manager = world["users"]["manager"]
+    services.decide(application=application, outcome=Outcome.ACCEPT, note="", by=manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_messages(program=world["our_program"], message_ids=None, by=manager)
+
+    assert sent == 1
+    assert mail.outbox == []
+    assert list(Notification.objects.values_list("user__username", "kind")) == [("no-mail", "decision")]
+    assert Decision.objects.get().sent_outcome == Outcome.ACCEPT

@@ -184,3 +184,15 @@ def test_drop_out_button_names_the_reviewer(world, login, call):
     html = login(world["users"]["manager"]).get(reverse("call-assignment", args=[call.pk])).content.decode()
     assert "Drop out reviewer and reassign" in html
     assert CallReviewer.objects.count() == 1
+
+
+def test_deciding_without_choosing_goes_back_with_a_message(world, login, call):
+    application = ApplicationFactory(call=call, organisation=world["startup"])
+    ranking = reverse("call-ranking", args=[call.pk])
+
+    response = login(world["users"]["manager"]).get(reverse("application-decide", args=[application.pk]),
+                                                    {"outcome": "", "next": ranking}, follow=True)
+
+    assert response.redirect_chain == [(ranking, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Choose a decision for Startup Co first."]
+    assert Decision.objects.count() == 0
