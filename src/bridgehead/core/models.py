@@ -167,3 +167,6 @@ class ApiToken(models.Model):
     def touch(self) -> None:
         self.last_used_at = timezone.now()
         self.save(update_fields=["last_used_at"])
+
+
+from bridgehead.core.workers import WorkerHeartbeat  # noqa: E402, F401 - the model lives beside its thread
