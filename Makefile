@@ -14,7 +14,7 @@ export DJANGO_SETTINGS_MODULE := bridgehead.site.settings
         messages compile-messages browser-deps fonts bench-schedule bench-match bench-partnering clean
 
 help:
-	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, run the engines, serve on http://$(HOST):$(PORT)/"
+	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, serve http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
 	@echo "make test   - install, lint (ruff, import-linter) and run the whole test suite"
 
 $(BIN)/python:
@@ -77,7 +77,7 @@ demo: install fonts
 	$(MAKE) --no-print-directory compile-messages
 	$(BIN)/bridgehead manage collectstatic --no-input -v 0
 	$(BIN)/bridgehead demo
-	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)
+	$(BIN)/bridgehead serve --with-worker --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)
