@@ -141,7 +141,9 @@ def _from_meetings(program: Program, manager: User) -> None:
     if event is None:
         return
     meetings = list(
-        Meeting.objects.filter(event=event, first__organisation__kind="startup", slot__isnull=False)
+        # Meetings between invented people only: the demo logins' meetings are left for the visitor to report on.
+        Meeting.objects.filter(event=event, first__organisation__kind="startup", slot__isnull=False,
+                               first__person__user__isnull=True, second__person__user__isnull=True)
         .exclude(status=MeetingStatus.CANCELLED).select_related("first", "second__organisation", "slot")
         .order_by("pk")
     )
