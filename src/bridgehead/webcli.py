@@ -48,12 +48,12 @@ def _serve(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 
     url = f"http://{ns.host}:{ns.port}/"
     stop_hint = "Ctrl+C stops the site and the worker" if ns.with_worker else "Ctrl+C stops it"
-    console.print(f"[bold green]Bridgehead is served at {url}[/]  ({stop_hint})")
+    console.print(f"[bold green]Bridgehead is served at {url}[/]  ({stop_hint})", soft_wrap=True)
     if os.environ.get("BRIDGEHEAD_PRINT_LOGINS", "1") == "1" and settings.DEBUG:
         from bridgehead.demo.scenario import DEMO_PASSWORD, DEMO_USERS
 
         names = ", ".join(u[0] for u in DEMO_USERS)
-        console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]")
+        console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]", soft_wrap=True)
     granian = Path(sys.executable).with_name("granian")
     args = [str(granian), "--interface", "wsgi", "--host", ns.host, "--port", str(ns.port),
             "--workers", str(ns.workers), "--blocking-threads", str(ns.threads), "bridgehead.site.wsgi:application"]
