@@ -61,3 +61,13 @@ def test_the_heartbeat_thread_beats_and_marks_the_stop():
     row = WorkerHeartbeat.objects.get()
     assert row.stopped_at is not None and row.stopped_at <= timezone.now()
     assert worker_state().alive is False
+
+
+@pytest.mark.django_db
+def test_heartbeats_stay_out_of_the_audit_log():
+    from auditlog.models import LogEntry
+
+    record_start(worker_id="w1", now=NOW)
+    record_start(worker_id="w1", now=NOW + dt.timedelta(minutes=1))  # a restart rewrites the row
+    record_stop(worker_id="w1", now=NOW + dt.timedelta(minutes=2))
+    assert LogEntry.objects.count() == 0
