@@ -24,7 +24,7 @@ import re
 import zoneinfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -379,6 +379,8 @@ def _reanchor(event: Event, today: dt.date) -> None:
         for slot in event.slots.order_by("-starts_at" if delta.days > 0 else "starts_at"):
             slot.starts_at, slot.ends_at = _shift(slot.starts_at, delta, zone), _shift(slot.ends_at, delta, zone)
             slot.save(update_fields=["starts_at", "ends_at"])
+        # Calendar apps subscribed to an agenda take the new times only from a higher SEQUENCE.
+        event.meetings.filter(slot__isnull=False).update(sequence=F("sequence") + 1)
         for field in ("request_deadline", "acceptance_deadline"):
             setattr(event, field, _shift(getattr(event, field), delta, zone))
         event.save(update_fields=["request_deadline", "acceptance_deadline"])
