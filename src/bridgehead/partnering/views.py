@@ -378,7 +378,8 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 time_limit=form.cleaned_data["time_limit"],
                 objective=form.cleaned_data["objective"],
             )
-            messages.success(request, _("The schedule is being computed."))
+            # No flash message: it would still say "being computed" after the run ended, while the run's
+            # own card (polled below) always says where the run stands.
         except PartneringError as error:
             _fail(request, error)
         return redirect("event-schedule", slug=slug)
