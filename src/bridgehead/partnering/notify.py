@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.mail import render_message, send_after_commit
-from bridgehead.partnering.enums import UnplacedReason
+from bridgehead.core.mail import absolute_url, render_message, send_after_commit
+from bridgehead.core.notifications import notify as notify_user
 from bridgehead.partnering.models import Meeting, MeetingRequest, Participant
 
 
@@ -45,9 +46,15 @@ def send(participant: Participant, template: str, context: dict) -> None:
         send_after_commit(*rendered)
 
 
-def _inbox(participant: Participant, message, params: dict, path: str, kind: str) -> None:
-    """An in-app notification for the participant's login (people without one only get e-mail)."""
-    # The in-app inbox (core.notifications) is wired in when it lands on main.
+def _inbox(participant: Participant, message, params: Callable[[], dict], path: str, kind: str) -> None:
+    """An in-app notification for the participant's login (people without one only get e-mail). ``params``
+    is evaluated in the recipient's language, so bilingual names (organisations, events) read in it too."""
+    user = participant.person.user
+    if user is None:
+        return
+    with translation.override(_recipient(participant)[1]):
+        values = params()
+    notify_user(user=user, message=message, params=values, url=path, kind=kind)
 
 
 def _links(event_slug: str) -> dict[str, str]:
@@ -56,14 +63,17 @@ def _links(event_slug: str) -> dict[str, str]:
     return {
         "requests_path": requests,
         "agenda_path": agenda,
-        "requests_url": requests,
-        "agenda_url": agenda,
+        "requests_url": absolute_url(requests),
+        "agenda_url": absolute_url(agenda),
     }
 
 
 def request_received(request: MeetingRequest) -> None:
     links = _links(request.event.slug)
-    params = {"org": request.sender.organisation.name, "event": request.event.title}
+
+    def params() -> dict:
+        return {"org": request.sender.organisation.name, "event": request.event.title}
+
     _inbox(request.recipient, _("%(org)s asked to meet you at %(event)s."), params, links["requests_path"],
            "partnering.request_received")
     send(request.recipient, "partnering/email/request_received.txt", {"request": request, **links})
@@ -72,7 +82,10 @@ def request_received(request: MeetingRequest) -> None:
 def request_answered(request: MeetingRequest) -> None:
     """The sender hears of an accept or a decline ("no thanks" is told as a plain decline)."""
     links = _links(request.event.slug)
-    params = {"org": request.recipient.organisation.name, "event": request.event.title}
+
+    def params() -> dict:
+        return {"org": request.recipient.organisation.name, "event": request.event.title}
+
     if request.status == "accepted":
         _inbox(request.sender, _("%(org)s accepted your meeting request at %(event)s."), params,
                links["agenda_path"], "partnering.request_accepted")
@@ -86,7 +99,10 @@ def request_answered(request: MeetingRequest) -> None:
 def meeting_cancelled(meeting: Meeting, participant: Participant) -> None:
     links = _links(meeting.event.slug)
     partner = meeting.partner_of(participant)
-    params = {"org": partner.organisation.name, "event": meeting.event.title}
+
+    def params() -> dict:
+        return {"org": partner.organisation.name, "event": meeting.event.title}
+
     _inbox(participant, _("Your meeting with %(org)s at %(event)s was cancelled."), params, links["agenda_path"],
            "partnering.meeting_cancelled")
     send(participant, "partnering/email/meeting_cancelled.txt", {"meeting": meeting, **links})
@@ -119,17 +135,18 @@ def schedule_changes(participant: Participant, changes: dict[str, list[Meeting]]
         return
     event = next(m for ms in changes.values() for m in ms).event
     links = _links(event.slug)
-    _email, language, zone = _recipient(participant)
+    zone = _recipient(participant)[2]
     for kind, meetings in changes.items():
         for meeting in meetings:
-            with translation.override(language):
-                reason = str(UnplacedReason(meeting.unplaced_reason).label) if meeting.unplaced_reason else ""
-            params = {
-                "org": meeting.partner_of(participant).organisation.name,
-                "event": event.title,
-                "when": _when(meeting, zone),
-                "reason": reason,
-            }
+
+            def params(meeting: Meeting = meeting) -> dict:
+                return {
+                    "org": meeting.partner_of(participant).organisation.name,
+                    "event": event.title,
+                    "when": _when(meeting, zone),
+                    "reason": str(meeting.get_unplaced_reason_display()),
+                }
+
             _inbox(participant, CHANGE_MESSAGES[kind], params, links["agenda_path"], f"partnering.meeting_{kind}")
     send(participant, "partnering/email/schedule_changed.txt", {"event": event, "changes": changes, **links})
 

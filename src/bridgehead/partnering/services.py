@@ -219,9 +219,11 @@ class RequestRules:
     ) -> RequestRules:
         ids = [r.pk for r in recipients]
         blocks = Block.objects.filter(Q(by=sender) | Q(blocked=sender)).values_list("by_id", "blocked_id")
-        pairs = MeetingRequest.objects.filter(
-            Q(sender=sender) | Q(recipient=sender), status__in=OPEN_REQUEST
-        ).values_list("sender_id", "recipient_id")
+        open_requests = MeetingRequest.objects.filter(status__in=OPEN_REQUEST)
+        pairs = [
+            *open_requests.filter(sender=sender).values_list("sender_id", "recipient_id"),
+            *open_requests.filter(recipient=sender).values_list("sender_id", "recipient_id"),
+        ]
         return cls(
             sender=sender,
             now=now or timezone.now(),
@@ -538,8 +540,11 @@ def upcoming_meetings(participants: Iterable[Participant], now: dt.datetime | No
     """
     now = now or timezone.now()
     ids = [p.pk for p in participants]
+    # Two index look-ups rather than one OR (which PostgreSQL answers with a scan of the event's meetings).
+    pks = list(Meeting.objects.filter(first_id__in=ids).values_list("pk", flat=True))
+    pks += Meeting.objects.filter(second_id__in=ids).values_list("pk", flat=True)
     rows = (
-        Meeting.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids))
+        Meeting.objects.filter(pk__in=pks)
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.NO_SHOW])
         .filter(Q(slot__isnull=True) | Q(slot__ends_at__gt=now))
         .select_related(
