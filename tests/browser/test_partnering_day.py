@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bridgehead.partnering import scheduling, services
+from tests.browser.axe import assert_no_serious_axe_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import UserFactory, grant
 from tests.partnering.factories import EventFactory, add_session, participant
@@ -45,8 +46,10 @@ def shot(page, name: str) -> None:
 
 
 def assert_fits_the_phone(page) -> None:
+    """No horizontal overflow at 390 px, and no serious accessibility violation (axe-core)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide on a {PHONE['width']} px phone"
+    assert_no_serious_axe_violations(page)
 
 
 def meet(sender, recipient, slot, manager):
@@ -113,3 +116,9 @@ def test_the_day_on_a_phone(live_server, phone):
         phone.goto(f"{base}/events/sd-day/{page_name}/")
         assert_fits_the_phone(phone)
         shot(phone, f"partnering-day-06-{page_name.replace('/', '-')}-390-ko")
+
+    log_in(phone, base, "pm")  # staff pages: labelled controls, no overflow either
+    for page_name in ("", "participants/", "schedule/", "table-plan/", "edit/", f"agenda/{pacific.pk}/"):
+        phone.goto(f"{base}/events/sd-day/{page_name}")
+        assert_fits_the_phone(phone)
+    shot(phone, "partnering-day-07-staff-agenda-of-390-en")
