@@ -156,3 +156,44 @@ def test_another_events_participant_cannot_answer_or_see_the_request(client, peo
     body = client.get(reverse("event-requests", args=["other-day"])).content.decode()
     assert "Haeum Org" not in body
     assert client.get(reverse("event-requests", args=["cap-day"])).status_code == 404
+
+
+def test_no_request_buttons_once_requests_have_closed(client, event, people):
+    event.request_deadline = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    event.save()
+    client.force_login(user_of(people["investor"]))
+    body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
+    assert 'data-testid="request-any-' not in body
+    closed = "Requests for this event closed on 2026-04-30 17:00 PDT."
+    assert f'data-testid="participant-refusal-{people["startup"].pk}">{closed}' in body
+
+
+def test_no_request_buttons_once_the_quota_is_used(client, event, people):
+    event.request_quota = 1
+    event.max_meetings = 5
+    event.save()
+    ask(people["investor"], people["startup"])
+    client.force_login(user_of(people["investor"]))
+    body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
+    assert f'data-testid="request-any-{people["startup2"].pk}"' not in body
+    assert "You have used all 1 requests of this event." in body
+
+
+def test_an_expired_request_is_told_to_its_sender(event, people, mailoutbox, django_capture_on_commit_callbacks):
+    from bridgehead.core.models import Notification
+
+    request = ask(people["investor"], people["startup"])
+    event.acceptance_deadline = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    event.save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_requests(event=event, now=dt.datetime(2026, 5, 2, tzinfo=dt.UTC)) == 1
+    request.refresh_from_db()
+    assert request.status == "expired"
+    notice = Notification.objects.get(user=user_of(people["investor"]))
+    assert (notice.kind, notice.text) == (
+        "partnering.request_expired",
+        f"Your meeting request to {people['startup'].organisation.name_en} at San Diego Partnering Day expired "
+        "without an answer.",
+    )
+    assert [m.to for m in mailoutbox] == [["pacific@x.org"]]

@@ -96,6 +96,17 @@ def request_answered(request: MeetingRequest) -> None:
         send(request.sender, "partnering/email/request_declined.txt", {"request": request, **links})
 
 
+def request_expired(request: MeetingRequest) -> None:
+    links = _links(request.event.slug)
+
+    def params() -> dict:
+        return {"org": request.recipient.organisation.name, "event": request.event.title}
+
+    _inbox(request.sender, _("Your meeting request to %(org)s at %(event)s expired without an answer."), params,
+           links["requests_path"], "partnering.request_expired")
+    send(request.sender, "partnering/email/request_expired.txt", {"request": request, **links})
+
+
 def meeting_cancelled(meeting: Meeting, participant: Participant) -> None:
     links = _links(meeting.event.slug)
     partner = meeting.partner_of(participant)

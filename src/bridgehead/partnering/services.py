@@ -383,15 +383,21 @@ def withdraw_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
 
 
 def expire_requests(*, event: Event, now: dt.datetime | None = None) -> int:
-    """Pending requests past the acceptance deadline expire; they never held a slot, so nothing else moves."""
+    """Pending requests past the acceptance deadline expire and their senders are told; they never held a
+    slot, so nothing else moves."""
     now = now or timezone.now()
     if not event.acceptance_deadline or now <= event.acceptance_deadline:
         return 0
     with transaction.atomic():
-        pending = list(event.requests.select_for_update().filter(status=RequestStatus.PENDING))
+        pending = list(
+            event.requests.select_for_update()
+            .filter(status=RequestStatus.PENDING)
+            .select_related("event", "sender__person__user", "recipient__organisation")
+        )
         for request in pending:
             request.status, request.responded_at = RequestStatus.EXPIRED, now
             request.save(update_fields=["status", "responded_at"])  # save() so each change is audited
+            notify.request_expired(request)  # the sender is not left waiting for an answer that never comes
     return len(pending)
 
 
