@@ -258,3 +258,19 @@ def test_request_messages_and_availability_slots_are_labelled(client, day):
     grid = client.get(reverse("event-availability", args=["today"])).content.decode()
     for pk in day["event"].slots.values_list("pk", flat=True):
         assert f'<label for="slot-{pk}"><input type="checkbox" name="available" id="slot-{pk}"' in grid
+
+
+def test_a_meeting_pinned_before_the_first_publish_is_announced_by_it(day, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    meeting = meet(day["startup"], day["investor"])
+    tomorrow = day["today"] + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.pin_meeting(meeting=meeting, slot=slot_at(day["event"], tomorrow, 9), table=1, by=day["manager"])
+    assert mailoutbox == []  # nothing is published yet
+    publish(day["event"], day["manager"], django_capture_on_commit_callbacks)
+    assert sorted(m.to[0] for m in mailoutbox) == ["haeum@x.org", "pacific@x.org"]
+    mailoutbox.clear()
+    later = slot_at(day["event"], tomorrow, 11)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.pin_meeting(meeting=meeting, slot=later, table=1, by=day["manager"])
+    assert "Moved: Haeum Org × Pacific Org is now at " in {m.to[0]: m.body for m in mailoutbox}["pacific@x.org"]

@@ -119,11 +119,6 @@ def meeting_cancelled(meeting: Meeting, participant: Participant) -> None:
     send(participant, "partnering/email/meeting_cancelled.txt", {"meeting": meeting, **links})
 
 
-def meeting_moved(meeting: Meeting, participant: Participant) -> None:
-    """A single meeting changed outside a publish (staff moved and pinned it)."""
-    schedule_changes(participant, {"moved": [meeting]})
-
-
 CHANGE_MESSAGES = {
     "scheduled": _("Your meeting with %(org)s at %(event)s is scheduled: %(when)s."),
     "moved": _("Your meeting with %(org)s at %(event)s moved to %(when)s."),

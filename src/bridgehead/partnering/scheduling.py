@@ -359,8 +359,10 @@ def _apply(event: Event, meeting: Meeting, target: tuple[int, int | None] | None
     new_slot, new_table = target if target else (None, None)
     new_reason = "" if target else (reason or UnplacedReason.NO_FREE_COMMON_SLOT)
     if (meeting.slot_id, meeting.table) == (new_slot, new_table):
-        if target and meeting.status == MeetingStatus.UNSCHEDULED:
-            meeting.status = MeetingStatus.SCHEDULED
+        # Placed as before; announced if it waited, or if staff pinned it before the first publish (unsent).
+        if target and (meeting.status == MeetingStatus.UNSCHEDULED or event.schedule_published_at is None):
+            if meeting.status == MeetingStatus.UNSCHEDULED:
+                meeting.status = MeetingStatus.SCHEDULED
             return "scheduled"
         if not target and meeting.unplaced_reason != new_reason:
             told = bool(meeting.unplaced_reason)
@@ -472,7 +474,8 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
             raise PartneringError(_("One of the two participants already has a meeting in that slot."))
         if table is not None and clash.filter(table=table).exists():
             raise PartneringError(_("Table %(table)s is taken in that slot.") % {"table": table})
-        moved = meeting.slot_id is not None and (meeting.slot_id, meeting.table) != (slot.pk, table)
+        had_slot = meeting.slot_id is not None
+        moved = had_slot and (meeting.slot_id, meeting.table) != (slot.pk, table)
         meeting.slot, meeting.table, meeting.pinned, meeting.unplaced_reason = slot, table, True, ""
         meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
         meeting.video_link = "" if table else _video_link(meeting.event, meeting)
@@ -480,7 +483,7 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
             meeting.status = MeetingStatus.SCHEDULED
         meeting.sequence += 1
         meeting.save()
-        if moved or meeting.event.schedule_published_at:
+        if moved or (meeting.event.schedule_published_at and not had_slot):
             for participant in (meeting.first, meeting.second):
-                notify.meeting_moved(meeting, participant)
+                notify.schedule_changes(participant, {"moved" if moved else "scheduled": [meeting]})
     return meeting
