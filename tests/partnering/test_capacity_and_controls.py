@@ -197,3 +197,21 @@ def test_an_expired_request_is_told_to_its_sender(event, people, mailoutbox, dja
         "without an answer.",
     )
     assert [m.to for m in mailoutbox] == [["pacific@x.org"]]
+
+
+def test_find_partners_checks_the_rules_with_a_constant_number_of_queries(client, event, people):
+    """The reasons beside 200 participants come from one load of the rules, not a query per participant."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user_of(people["investor"]))
+    url = reverse("event-recommendations", args=["cap-day"])
+    client.get(url)  # computes the recommendations on the first visit
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(12):
+        participant(event, "startup", f"extra{i}", language="ko", zone="Asia/Seoul")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)

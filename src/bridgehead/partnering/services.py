@@ -161,13 +161,12 @@ def participant_for(user: User, event: Event) -> Participant | None:
 # button that would only be refused after the click.
 
 
-def is_blocked(a: Participant, b: Participant) -> bool:
-    return Block.objects.filter(Q(by=a, blocked=b) | Q(by=b, blocked=a)).exists()
-
-
-def meeting_limit(participant: Participant) -> int:
-    """How many meetings the participant may hold: their own limit, else the event's."""
-    return participant.max_meetings if participant.max_meetings is not None else participant.event.max_meetings
+def meeting_limit(participant: Participant, event: Event | None = None) -> int:
+    """How many meetings the participant may hold: their own limit, else the event's (pass ``event`` when it
+    is at hand, to spare a query per participant on a long list)."""
+    if participant.max_meetings is not None:
+        return participant.max_meetings
+    return (event or participant.event).max_meetings
 
 
 def meetings_held(participant_ids: Iterable[int]) -> dict[int, int]:
@@ -187,8 +186,8 @@ def _fmt(when: dt.datetime) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _full_refusal(participant: Participant, held: int, *, mine: bool) -> str | None:
-    limit = meeting_limit(participant)
+def _full_refusal(participant: Participant, held: int, *, mine: bool, event: Event) -> str | None:
+    limit = meeting_limit(participant, event)
     if held < limit:
         return None
     if mine:
@@ -253,8 +252,8 @@ class RequestRules:
             return _("There is already an open request between you and this participant.")
         if self.sent >= event.request_quota:
             return _("You have used all %(quota)s requests of this event.") % {"quota": event.request_quota}
-        return _full_refusal(sender, self.held.get(sender.pk, 0), mine=True) or _full_refusal(
-            recipient, self.held.get(recipient.pk, 0), mine=False
+        return _full_refusal(sender, self.held.get(sender.pk, 0), mine=True, event=event) or _full_refusal(
+            recipient, self.held.get(recipient.pk, 0), mine=False, event=event
         )
 
 
@@ -318,8 +317,8 @@ def accept_refusal(
         }
     if held is None:
         held = meetings_held([request.recipient_id, request.sender_id])
-    return _full_refusal(request.recipient, held.get(request.recipient_id, 0), mine=True) or _full_refusal(
-        request.sender, held.get(request.sender_id, 0), mine=False
+    return _full_refusal(request.recipient, held.get(request.recipient_id, 0), mine=True, event=event) or (
+        _full_refusal(request.sender, held.get(request.sender_id, 0), mine=False, event=event)
     )
 
 
