@@ -215,3 +215,16 @@ def test_find_partners_checks_the_rules_with_a_constant_number_of_queries(client
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_existing_meeting_is_named_as_such_beside_the_partner(client, event, people):
+    event.max_meetings = 5
+    event.save()
+    services.accept_request(request=ask(people["investor"], people["startup"]), by=user_of(people["startup"]))
+    ask(people["investor"], people["startup2"])
+    client.force_login(user_of(people["investor"]))
+    body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
+    assert (f'data-testid="participant-refusal-{people["startup"].pk}">'
+            "You already have a meeting with this participant.") in body
+    assert (f'data-testid="participant-refusal-{people["startup2"].pk}">'
+            "There is already an open request between you and this participant.") in body

@@ -209,6 +209,7 @@ class RequestRules:
     now: dt.datetime
     blocked: set[int] = field(default_factory=set)
     open_with: set[int] = field(default_factory=set)
+    meeting_with: set[int] = field(default_factory=set)
     sent: int = 0
     held: dict[int, int] = field(default_factory=dict)
 
@@ -220,14 +221,16 @@ class RequestRules:
         blocks = Block.objects.filter(Q(by=sender) | Q(blocked=sender)).values_list("by_id", "blocked_id")
         open_requests = MeetingRequest.objects.filter(status__in=OPEN_REQUEST)
         pairs = [
-            *open_requests.filter(sender=sender).values_list("sender_id", "recipient_id"),
-            *open_requests.filter(recipient=sender).values_list("sender_id", "recipient_id"),
+            *open_requests.filter(sender=sender).values_list("sender_id", "recipient_id", "status"),
+            *open_requests.filter(recipient=sender).values_list("sender_id", "recipient_id", "status"),
         ]
         return cls(
             sender=sender,
             now=now or timezone.now(),
             blocked={pk for pair in blocks for pk in pair} - {sender.pk},
-            open_with={pk for pair in pairs for pk in pair} - {sender.pk},
+            open_with={pk for a, b, _status in pairs for pk in (a, b)} - {sender.pk},
+            meeting_with={pk for a, b, status in pairs if status == RequestStatus.ACCEPTED for pk in (a, b)}
+            - {sender.pk},
             sent=MeetingRequest.objects.filter(sender=sender, status__in=OPEN_REQUEST).count(),
             held=meetings_held([sender.pk, *ids]),
         )
@@ -248,6 +251,8 @@ class RequestRules:
             }
         if recipient.pk in self.blocked:
             return _("This participant is not available for a meeting with you.")
+        if recipient.pk in self.meeting_with:
+            return _("You already have a meeting with this participant.")
         if recipient.pk in self.open_with:
             return _("There is already an open request between you and this participant.")
         if self.sent >= event.request_quota:
