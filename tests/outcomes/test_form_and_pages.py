@@ -94,7 +94,8 @@ def test_counterparty_is_a_searchable_picker_not_a_select_of_every_organisation(
 
 
 def test_counterparty_search_answers_from_the_whole_registry(ow, login):
-    OrganisationFactory(slug="sierra", kind="company", name_en="Sierra Medical", name_ko="시에라메디컬", city="San Diego")
+    OrganisationFactory(slug="sierra", kind="company", name_en="Sierra Medical", name_ko="시에라메디컬",
+                        city="San Diego")
     client = login(ow["users"]["startup"])
     options = client.get("/outcomes/counterparties/", {"counterparty": "시에라"}).content.decode()
     assert options.strip() == '<option value="Sierra Medical · 시에라메디컬 — Company, San Diego"></option>'
@@ -220,3 +221,14 @@ def test_buttons_on_the_outcome_page_name_their_object(ow, login):
                 "/outcomes/programs/our-program/reminders/", "/outcomes/report/"):
         buttons = parse(login(ow["users"]["manager"]).get(url).content.decode()).buttons
         assert not generic & set(buttons), (url, buttons)
+
+
+def test_a_label_picked_in_korean_is_accepted_after_switching_to_english(ow):
+    with translation.override("ko"):
+        korean_label = organisation_label(ow["investor"])
+    assert korean_label != organisation_label(ow["investor"])  # the kind is printed in the page's language
+    form = OutcomeForm(data={"organisation": ow["startup"].pk, "program": ow["our_program"].pk,
+                             "kind": "investment", "status": "lead", "title_en": "Seed", "occurred_on": "2024-06-01",
+                             "counterparty": korean_label}, user=ow["users"]["manager"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["counterparty"] == ow["investor"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
@@ -36,6 +36,16 @@ def organisation_label(organisation: Organisation) -> str:
     return f"{name} — {where}" if where else name
 
 
+def _labels_in_both_languages(organisation: Organisation) -> set[str]:
+    """The picker's label as a Korean and an English page print it (the viewer may switch language while
+    filling in the form), case-folded for comparison."""
+    labels = set()
+    for language in ("ko", "en"):
+        with translation.override(language):
+            labels.add(organisation_label(organisation).casefold())
+    return labels
+
+
 class CounterpartyInput(forms.TextInput):
     """A text box with a list of registry entries (``<datalist>``): the browser filters the list as one
     types, htmx refreshes it from the whole registry (the page carries only the first entries), and it
@@ -64,7 +74,7 @@ class CounterpartyField(forms.ModelChoiceField):
         by_name = list(self.queryset.filter(Q(name_en__iexact=text) | Q(name_ko__iexact=text))[:2])
         if len(by_name) == 1:
             return by_name[0]
-        by_label = [o for o in (by_name or self.queryset) if organisation_label(o).casefold() == text.casefold()]
+        by_label = [o for o in (by_name or self.queryset) if text.casefold() in _labels_in_both_languages(o)]
         if len(by_label) == 1:
             return by_label[0]
         code = "ambiguous" if by_name or len(by_label) > 1 else "invalid_choice"

@@ -49,3 +49,9 @@ def day_time(value: dt.datetime | None) -> str:
         value = timezone.localtime(value)
     separator = " " if _korean() else ", "
     return f"{format_day(value.date())}{separator}{value:%H:%M}"
+
+
+@register.filter
+def days(values) -> str:
+    """Several dates in the same form, comma-separated ("rates of 2 Jan 2024, 1 Jul 2024")."""
+    return ", ".join(day(value) for value in values or ())
