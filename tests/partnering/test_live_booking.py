@@ -9,9 +9,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
+from bridgehead.core.models import Notification
 from bridgehead.partnering import calendar, scheduling, services
-from bridgehead.partnering.models import Meeting
+from bridgehead.partnering.models import Meeting, MeetingRequest
 from tests.factories import UserFactory, grant
 from tests.partnering.factories import EventFactory, add_session, participant
 
@@ -34,6 +36,12 @@ def accept(event, investor, name: str):
     return services.accept_request(request=req, by=investor.person.user)
 
 
+def unbooked(event, first, second) -> Meeting:
+    """An accepted meeting written directly (no live booking yet), as a request accepted elsewhere."""
+    req = MeetingRequest.objects.create(event=event, sender=first, recipient=second, status="accepted")
+    return Meeting.objects.create(event=event, request=req, first=first, second=second)
+
+
 def publish(event, manager, capture) -> None:
     with capture(execute=True):
         run = scheduling.start_solve(event=event, by=manager, time_limit=5)
@@ -42,26 +50,33 @@ def publish(event, manager, capture) -> None:
 
 
 @pytest.mark.django_db
-def test_accepted_meeting_gets_a_slot_and_table_next_to_the_busy_side(django_capture_on_commit_callbacks, mailoutbox):
+def test_accepting_after_publication_books_at_once_next_to_the_busy_side(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     event, manager, investor = published()
     publish(event, manager, django_capture_on_commit_callbacks)
     before = {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.all()}
-    meeting = accept(event, investor, "late")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booked = scheduling.book_live(meeting=meeting)
-    meeting.refresh_from_db()
-    assert booked.placed is True
-    assert (meeting.status, meeting.mode, meeting.sequence) == ("scheduled", "in_person", 1)
-    assert meeting.table == 1
+        meeting = accept(event, investor, "late")
+    assert meeting.booking.placed is True
+    assert (meeting.status, meeting.mode, meeting.sequence, meeting.table) == ("scheduled", "in_person", 1, 1)
     held = Meeting.objects.get(pk=next(iter(before)))
     slots = list(event.slots.order_by("starts_at").values_list("pk", flat=True))
     assert abs(slots.index(meeting.slot_id) - slots.index(held.slot_id)) == 1  # the investor's block grows
     assert {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.exclude(pk=meeting.pk)} == before
-    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
-        [meeting.first.person.email, meeting.second.person.email]
-    )
+    told = {mail.to[0] for mail in mailoutbox}
+    assert {meeting.first.person.email, meeting.second.person.email} <= told
+    for side in (meeting.first, meeting.second):
+        assert Notification.objects.filter(user=side.person.user, kind="partnering.meeting_scheduled").count() == 1
     assert b"SEQUENCE:1" in calendar.ical(meeting.first)
+
+
+@pytest.mark.django_db
+def test_before_publication_accepting_books_nothing(django_capture_on_commit_callbacks):
+    event, _manager, investor = published()
+    meeting = accept(event, investor, "early")
+    assert (meeting.booking, meeting.slot_id, meeting.status) == (None, None, "unscheduled")
 
 
 @pytest.mark.django_db
@@ -74,23 +89,32 @@ def test_no_common_free_slot_is_said_and_a_full_house_offers_virtual(django_capt
     )
     req = services.send_request(sender=nowhere, recipient=investor, by=nowhere.person.user)
     meeting = services.accept_request(request=req, by=investor.person.user)
-    booked = scheduling.book_live(meeting=meeting)
-    assert (booked.placed, booked.reason, booked.options) == (False, "no common free slot", ())
-    meeting.refresh_from_db()
-    assert (meeting.slot_id, meeting.status) == (None, "unscheduled")
-    # One table, taken in every slot by other pairs: the nearest options are virtual meetings.
-    for k, slot in enumerate(event.slots.order_by("starts_at")):
-        if Meeting.objects.filter(slot=slot, table=1).exists():
-            continue  # the published meeting's table
+    assert (meeting.booking.placed, meeting.booking.reason, meeting.booking.options) == (
+        False, "no common free slot", ()
+    )
+    assert (meeting.slot_id, meeting.status, meeting.unplaced_reason) == (None, "unscheduled", "no_common_slot")
+    # One table per slot; three other pairs book the three slots the published meeting left free.
+    for k in range(3):
         a, b = participant(event, "startup", f"a{k}"), participant(event, "investor", f"b{k}")
         other = services.accept_request(request=services.send_request(sender=a, recipient=b, by=a.person.user),
                                         by=b.person.user)
-        Meeting.objects.filter(pk=other.pk).update(slot=slot, table=1, status="scheduled")
+        assert other.booking.placed and other.table == 1
     late = accept(event, investor, "late")
-    booked = scheduling.book_live(meeting=late)
-    assert (booked.placed, booked.reason) == (False, "no table free in any common free slot")
-    assert [mode for _slot, mode, _why in booked.options] == ["virtual"] * len(booked.options)
-    assert len(booked.options) == 3
+    assert (late.booking.placed, late.booking.reason) == (False, "no table free in any common free slot")
+    assert [mode for _slot, mode, _why in late.booking.options] == ["virtual", "virtual", "virtual"]
+    assert late.unplaced_reason == "no_free_common_slot"
+
+
+@pytest.mark.django_db
+def test_the_requests_page_says_where_the_meeting_went(client, django_capture_on_commit_callbacks):
+    event, manager, investor = published()
+    publish(event, manager, django_capture_on_commit_callbacks)
+    newcomer = participant(event, "startup", "late")
+    req = services.send_request(sender=newcomer, recipient=investor, by=newcomer.person.user)
+    client.force_login(investor.person.user)
+    response = client.post(reverse("request-action", args=[req.pk, "accept"]), follow=True)
+    assert "Accepted and booked at once:" in response.content.decode()
+    assert "table 1. Nobody else&#x27;s meeting moved." in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,12 +123,11 @@ def test_concurrent_bookings_never_double_book_a_person_or_a_table(django_captur
         pytest.skip("row locks need PostgreSQL (SQLite serialises writers by locking the whole file)")
     event, manager, investor = published(tables=2)
     publish(event, manager, django_capture_on_commit_callbacks)
-    meetings = [accept(event, investor, f"rush{k}") for k in range(3)]  # all want the investor
-    others = []
-    for k in range(3):  # and three unrelated pairs want tables at the same time
-        a, b = participant(event, "startup", f"x{k}"), participant(event, "investor", f"y{k}")
-        others.append(services.accept_request(request=services.send_request(sender=a, recipient=b, by=a.person.user),
-                                              by=b.person.user))
+    meetings = [unbooked(event, participant(event, "startup", f"rush{k}"), investor) for k in range(3)]
+    others = [  # and three unrelated pairs want tables at the same time
+        unbooked(event, participant(event, "startup", f"x{k}"), participant(event, "investor", f"y{k}"))
+        for k in range(3)
+    ]
     barrier = threading.Barrier(6)
     errors: list[BaseException] = []
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnering', '0001_initial'),
+        ('partnering', '0002_unplaced_reason_and_feedback_time'),
     ]
 
     operations = [
