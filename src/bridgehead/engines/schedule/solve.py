@@ -1,17 +1,15 @@
-"""``solve``: the entry point that combines the bound, the heuristic and, on small instances, an exact stage.
+"""``solve``: a sequence of stages — rules, heuristic, bound, preferences, proof, hard rules — sharing one
+deadline and one incumbent (see :func:`solve` and ``docs/engines/schedule.md``).
 
-Flow: compute the proven bound; build a schedule with the heuristic (greedy, repair, Kempe local search);
-then, if the instance is small enough for an exact model, improve and prove it within the remaining time —
-with weighted MaxSAT (:mod:`.maxsat`) when every usable meeting can be held and only breaks are left to
-optimise (the B2B benchmark's case), otherwise with CP-SAT (:mod:`.exact`) hinted with the heuristic's
-schedule. The returned schedule is always the best valid one found, whether the time limit, a stop request or
-a proof ended the search. A heuristic schedule whose weight reaches the bound with zero breaks is optimal by
-definition, and is reported so.
+The returned schedule is always the best *valid* one found, whether the time limit, a stop request or a proof
+ended the search; when no valid schedule exists (or none was found), :class:`~.feasibility.HardRulesError`
+says which rule and who. A schedule holding every usable meeting (or meeting the weight bound) with zero
+breaks is optimal by definition, and is reported so.
 
-Determinism: the heuristic draws its tie-breaking from ``random.Random(seed)`` and runs until no move helps,
-so its result depends only on the instance and the seed unless the time limit cuts it short. CP-SAT and
-MaxSAT are deterministic with one thread; with more, CP-SAT's workers race (and from three threads on, two
-MaxSAT encodings race), so two runs may return different schedules of equal (proven) value.
+Determinism: the heuristic (annealing included: it runs a fixed number of steps) draws its tie-breaking from
+``random.Random(seed)``, so its result depends only on the instance and the seed unless the time limit cuts it
+short. CP-SAT and MaxSAT are deterministic with one thread; with more, CP-SAT's workers race (and from three
+threads on, two MaxSAT encodings race), so two runs may return different schedules of equal (proven) value.
 """
 
 from __future__ import annotations
@@ -152,13 +150,14 @@ def solve(
     1. **rules**: relax what ``relax`` names (``"break-spread"``, ``"fixed"``), then refuse — with
        :class:`~.feasibility.HardRulesError` naming the rule, participants and meetings — an instance whose
        hard rules provably contradict each other;
-    2. **bound**: the proven upper bound;
-    3. **heuristic**: greedy, repair, Kempe local search (always);
-    4. **proof** (``exact``; by default on small instances): MaxSAT when every usable meeting is held and
+    2. **heuristic**: greedy, repair, Kempe local search (always), annealing (small instances);
+    3. **bound**: the proven upper bound (the trivial one when every usable meeting is already held);
+    4. **preferences**: preferred hours, never at the cost of a meeting or a break;
+    5. **proof** (``exact``; by default on small instances): MaxSAT when every usable meeting is held and
        only breaks are left, else CP-SAT; both improve the incumbent and may prove it optimal;
-    5. **hard rules**: the best schedule must satisfy every rule (the spread rule is the only one a stage
-       may miss); if it does not, the exact model looks for one, and otherwise ``HardRulesError`` is raised —
-       a schedule breaking a rule is never returned.
+    6. **hard rules**: the best schedule must satisfy every rule (fixed meetings and the spread rule are the
+       ones a stage may miss); if it does not, the exact model looks for one, and otherwise
+       ``HardRulesError`` is raised — a schedule breaking a rule is never returned.
 
     ``stop`` is polled; when it returns True the best valid schedule so far is returned.
     """
