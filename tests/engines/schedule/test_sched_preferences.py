@@ -142,3 +142,25 @@ def test_preferences_round_trip_and_bad_values_are_named():
     late = dataclasses.replace(inst, participants=(people[0], night))
     with pytest.raises(InstanceError, match="start 20:00 must be before end 08:00"):
         validate(late)
+
+
+def test_cli_generates_a_hybrid_event_whose_remote_third_prefers_seoul_hours(tmp_path):
+    import argparse
+    import json
+
+    from bridgehead.engines.schedule.cli import add_parser
+
+    parser = argparse.ArgumentParser(prog="bridgehead")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    out = tmp_path / "hybrid.json"
+    ns = parser.parse_args(["schedule", "generate", "--participants", "300", "--days", "2", "--requests", "2",
+                            "--virtual-share", "0.33", "-o", str(out)])
+    assert ns.handler(ns) == 0
+    data = json.loads(out.read_text())
+    zones = [p["preferred_hours"]["zone"] for p in data["participants"]]
+    assert set(zones) == {"Asia/Seoul", "America/Los_Angeles"}
+    assert 0.25 <= zones.count("Asia/Seoul") / 300 <= 0.42
+    assert len(data["slots"]) == 32
+    assert 500 <= len(data["meetings"]) <= 600
+    remote = {p["id"] for p in data["participants"] if p["preferred_hours"]["zone"] == "Asia/Seoul"}
+    assert all(m["mode"] == "virtual" for m in data["meetings"] if remote & set(m["participants"]))
