@@ -554,6 +554,23 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
 # --- live booking ---------------------------------------------------------------------------------------
 
 
+LIVE_TRIES = 6  # slots tried optimistically before counting every slot's tables
+
+
+class _AllTaken(Exception):
+    """The optimistic candidates had no table (rolls their savepoint back, releasing their locks)."""
+
+
+def _free_table(slot: Slot) -> int | None:
+    """The lowest free table of a (locked) slot, or None."""
+    taken = set(
+        Meeting.objects.filter(slot=slot, table__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("table", flat=True)
+    )
+    return next((t for t in range(1, slot.tables + 1) if t not in taken), None)
+
+
 def _unplaced(meeting: Meeting, reason: str) -> None:
     """Record why a live booking found no time, and tell both sides (inside the booking's transaction)."""
     common = reason.startswith("no common free slot")
@@ -591,13 +608,6 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
         if meeting.status == MeetingStatus.CANCELLED or meeting.slot_id is not None:
             return LiveBooking(meeting, meeting.slot_id is not None)
         slots = list(event.slots.order_by("starts_at"))
-        used = dict(
-            Meeting.objects.filter(event=event, table__isnull=False)
-            .exclude(status=MeetingStatus.CANCELLED)
-            .order_by()
-            .values_list("slot_id")
-            .annotate(n=Count("pk"))
-        )
         busy: dict[int, set[str]] = defaultdict(set)
         for first, second, slot_id in (
             Meeting.objects.filter(Q(first_id__in=sides) | Q(second_id__in=sides), slot__isnull=False)
@@ -613,41 +623,68 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
         ):
             unavailable[pk].add(f"s{slot_id}")
         zone = ZoneInfo(event.time_zone)
-        live_slots = [
-            live.LiveSlot(
-                id=f"s{s.pk}",
-                day=s.starts_at.astimezone(zone).date().isoformat(),
-                session=str(s.session_id),
-                free_tables=max(0, s.tables - used.get(s.pk, 0)),
-            )
-            for s in slots
-        ]
         people = [live.Person(busy=frozenset(busy[pk]), unavailable=frozenset(unavailable[pk])) for pk in sides]
         attendance = dict(Participant.objects.filter(pk__in=sides).values_list("pk", "attendance"))
         mode = _mode(event, attendance[meeting.first_id], attendance[meeting.second_id])
         by_id = {f"s{s.pk}": s for s in slots}
-        placement = live.place(live_slots, people, mode=mode, day=None if day is None else day.isoformat())
-        if placement.slot is None:
-            options = tuple(
-                (by_id[o.slot], o.mode, o.reason)
-                for o in placement.options
-                if o.mode != "virtual" or event.virtual_allowed
-            )
-            _unplaced(meeting, placement.reason)
-            return LiveBooking(meeting, False, placement.reason, options)
-        slot = Slot.objects.select_for_update().get(pk=by_id[placement.slot].pk)
-        table = None
-        if placement.mode == "in_person":
-            taken = set(
-                Meeting.objects.filter(slot=slot, table__isnull=False)
+        on_day = None if day is None else day.isoformat()
+
+        def live_slots(free: dict[int, int] | None) -> list[live.LiveSlot]:
+            return [
+                live.LiveSlot(
+                    id=f"s{s.pk}",
+                    day=s.starts_at.astimezone(zone).date().isoformat(),
+                    session=str(s.session_id),
+                    free_tables=s.tables if free is None else free.get(s.pk, s.tables),
+                )
+                for s in slots
+            ]
+
+        # Optimistic first: rank the slots as if every table were free, then confirm a table in the best
+        # few under the slot's row lock (one small query each) instead of counting every slot's tables.
+        # The candidates' rows are locked in one statement in key order, inside a savepoint: if none has a
+        # table, rolling the savepoint back releases them before the slower path locks another slot — so
+        # concurrent bookings never hold one slot while waiting for another (no deadlock).
+        chosen: tuple[Slot, int | None] | None = None
+        best = [by_id[c.id].pk for c in live.ranked(live_slots(None), people, mode=mode, day=on_day)[:LIVE_TRIES]]
+        try:
+            with transaction.atomic():
+                locked_slots = {s.pk: s for s in Slot.objects.select_for_update().filter(pk__in=best).order_by("pk")}
+                for pk in best:
+                    slot = locked_slots[pk]
+                    table = _free_table(slot) if mode != "virtual" else None
+                    if table is not None or mode != "in_person":
+                        chosen = (slot, table)
+                        break
+                if chosen is None:
+                    raise _AllTaken
+        except _AllTaken:
+            chosen = None
+        if chosen is None:
+            used = dict(
+                Meeting.objects.filter(event=event, table__isnull=False)
                 .exclude(status=MeetingStatus.CANCELLED)
-                .values_list("table", flat=True)
+                .order_by()
+                .values_list("slot_id")
+                .annotate(n=Count("pk"))
             )
-            table = next((t for t in range(1, slot.tables + 1) if t not in taken), None)
-            if table is None and mode == "in_person":
+            free = {s.pk: max(0, s.tables - used.get(s.pk, 0)) for s in slots}
+            placement = live.place(live_slots(free), people, mode=mode, day=on_day)
+            if placement.slot is None:
+                options = tuple(
+                    (by_id[o.slot], o.mode, o.reason)
+                    for o in placement.options
+                    if o.mode != "virtual" or event.virtual_allowed
+                )
+                _unplaced(meeting, placement.reason)
+                return LiveBooking(meeting, False, placement.reason, options)
+            slot = Slot.objects.select_for_update().get(pk=by_id[placement.slot].pk)
+            chosen = (slot, _free_table(slot) if placement.mode == "in_person" else None)
+            if chosen[1] is None and mode == "in_person":
                 _unplaced(meeting, "no table free in any common free slot")
                 options = ((slot, "virtual", "virtual"),) if event.virtual_allowed else ()
                 return LiveBooking(meeting, False, "no table free in any common free slot", options)
+        slot, table = chosen
         meeting.slot, meeting.table, meeting.unplaced_reason = slot, table, ""
         meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
         meeting.video_link = "" if table else _video_link(event, meeting)

@@ -57,6 +57,28 @@ class Placement:
     options: list[Option] = field(default_factory=list)
 
 
+def ranked(
+    slots: list[LiveSlot],
+    people: list[Person],
+    *,
+    mode: str = "in_person",
+    allowed: frozenset[str] | None = None,
+    day: str | None = None,
+) -> list[LiveSlot]:
+    """Every slot that qualifies, best first (the order :func:`place` chooses by). A caller that does not
+    know the free tables yet can pass each slot's capacity and confirm the table of the first ones under a
+    lock — cheaper than counting every slot's tables at a large event."""
+    common = [
+        s
+        for s in slots
+        if (allowed is None or s.id in allowed)
+        and all(s.id not in p.busy and s.id not in p.unavailable for p in people)
+        and (day is None or s.day == day)
+        and (mode != "in_person" or s.free_tables > 0)
+    ]
+    return sorted(common, key=lambda s: _rank(s, slots, people))
+
+
 def place(
     slots: list[LiveSlot],
     people: list[Person],
