@@ -29,7 +29,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bridgehead.core.models import User
-from bridgehead.partnering import recommending, scheduling, services
+from bridgehead.partnering import notify, recommending, scheduling, services
 from bridgehead.partnering.enums import Attendance, EventStatus, RequestStatus
 from bridgehead.partnering.models import Event, EventSession, Meeting, MeetingRequest, Participant, ScheduleRun
 from bridgehead.programs.models import Program
@@ -215,9 +215,9 @@ def _participants(event: Event) -> tuple[list[Participant], list[Participant]]:
 def load_partnering(*, program: Program, admin: User, now: dt.datetime | None = None) -> Event:
     """Load both editions; returns the live one.
 
-    Mail is switched off meanwhile: the demo's people are invented and must never be written to.
+    Mail and notices are switched off meanwhile: the demo's people are invented and must never be written to.
     """
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), notify.silenced():
         _load_2024(program=program, admin=admin)
         return _load_live(program=program, admin=admin, now=now or timezone.now())
 
