@@ -339,7 +339,7 @@ def accept_request(*, request: MeetingRequest, by: User, now: dt.datetime | None
         sides = [request.sender_id, request.recipient_id]
         list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
         locked = (
-            MeetingRequest.objects.select_for_update()
+            MeetingRequest.objects.select_for_update(of=("self",))
             .select_related("event", "sender__organisation", "recipient__organisation", "recipient__person")
             .get(pk=request.pk)
         )
@@ -394,7 +394,7 @@ def expire_requests(*, event: Event, now: dt.datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         pending = list(
-            event.requests.select_for_update()
+            event.requests.select_for_update(of=("self",))  # lock the requests, not the joined rows
             .filter(status=RequestStatus.PENDING)
             .select_related("event", "sender__person__user", "recipient__organisation")
         )
