@@ -118,3 +118,12 @@ def test_a_silenced_loader_tells_nobody(fair, mailoutbox, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_meeting(meeting=meeting, by=startup.person.user)
     assert inbox(investor)[-1][0] == "partnering.meeting_cancelled"  # outside the block, people are told again
+
+
+def test_the_daily_reminder_links_to_the_requests_page(fair, mailoutbox, django_capture_on_commit_callbacks):
+    services.send_request(sender=fair["startup"], recipient=fair["investor"], by=fair["startup"].person.user)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_pending(event=fair["event"]) == 1
+    assert [m.to for m in mailoutbox] == [["pacific@x.org"]]
+    assert mailoutbox[0].body.rstrip().endswith("https://bridgehead.example/events/notify-day/requests/")

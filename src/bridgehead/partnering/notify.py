@@ -117,6 +117,13 @@ def request_answered(request: MeetingRequest) -> None:
         send(request.sender, "partnering/email/request_declined.txt", {"request": request, **links})
 
 
+def pending_reminder(recipient: Participant, requests: list[MeetingRequest]) -> None:
+    """The daily reminder of requests waiting for an answer: e-mail only (each is already in the inbox)."""
+    event = requests[0].event
+    send(recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event,
+                                                             **_links(event.slug)})
+
+
 def request_expired(request: MeetingRequest) -> None:
     links = _links(request.event.slug)
 

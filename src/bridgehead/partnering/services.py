@@ -418,9 +418,7 @@ def remind_pending(*, event: Event, now: dt.datetime | None = None, every: dt.ti
         waiting.setdefault(request.recipient_id, []).append(request)
     with transaction.atomic():
         for requests in waiting.values():
-            notify.send(
-                requests[0].recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event}
-            )
+            notify.pending_reminder(requests[0].recipient, requests)
             MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
     return len(waiting)
 
