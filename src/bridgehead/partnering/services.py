@@ -544,7 +544,7 @@ def upcoming_meetings(participants: Iterable[Participant], now: dt.datetime | No
     """The participants' meetings still to come: scheduled ones by start time, then those without a time.
 
     A meeting stays "to come" until its slot has ended; checked-in meetings in progress stay too, so the
-    home page and the agenda show the meeting someone is in.
+    home page shows the meeting someone is in. One without a time stays while its event has slots to come.
     """
     now = now or timezone.now()
     ids = [p.pk for p in participants]
@@ -554,7 +554,9 @@ def upcoming_meetings(participants: Iterable[Participant], now: dt.datetime | No
     rows = (
         Meeting.objects.filter(pk__in=pks)
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.NO_SHOW])
-        .filter(Q(slot__isnull=True) | Q(slot__ends_at__gt=now))
+        # Without a time counts only while the event still has slots to come (not an event long past).
+        .filter(Q(slot__ends_at__gt=now) | Q(slot__isnull=True, event__slots__ends_at__gt=now))
+        .distinct()
         .select_related(
             "event", "slot", "first__organisation", "second__organisation", "first__person", "second__person"
         )
