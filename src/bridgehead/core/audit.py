@@ -16,6 +16,8 @@ NOT_AUDITED = {
     ("registry", "importbatch"): "raw upload",
     # A notice repeats what an audited change already says; logging it would copy personal text twice.
     ("core", "notification"): "derived from audited changes",
+    # Machine state rewritten every few seconds by each background worker, not a change anyone made.
+    ("core", "workerheartbeat"): "worker liveness",
 }
 EXCLUDED_FIELDS = {("core", "user"): ["password", "last_login"]}
 

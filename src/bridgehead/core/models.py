@@ -195,3 +195,6 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+from bridgehead.core.workers import WorkerHeartbeat  # noqa: E402, F401 - the model lives beside its thread

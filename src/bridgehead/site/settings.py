@@ -38,6 +38,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-bridgehead"  # noqa: S105 - refused below when DEBUG=0
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG, users still see the site's own 404/500 pages; set this to get Django's technical pages instead.
+DEBUG_TECHNICAL_ERRORS = env_bool("DEBUG_TECHNICAL_ERRORS", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured(
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bridgehead.core.middleware.UserPreferencesMiddleware",
+    "bridgehead.site.errors.FriendlyErrorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
