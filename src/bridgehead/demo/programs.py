@@ -241,7 +241,7 @@ def _decide(call: Call, manager: User) -> None:
         application = row.application
         Decision.objects.update_or_create(application=application, defaults={
             "outcome": outcome, "decided_by": manager, "decided_at": dt.datetime(2024, 4, 1, 10, tzinfo=SEOUL),
-            "notified_at": dt.datetime(2024, 4, 1, 10, 5, tzinfo=SEOUL)})
+            "notified_at": dt.datetime(2024, 4, 1, 10, 5, tzinfo=SEOUL), "sent_outcome": outcome})
         Application.objects.filter(pk=application.pk).update(status=outcome)
         if outcome == Outcome.ACCEPT:
             CohortMember.objects.get_or_create(cohort=cohort, organisation=application.organisation,
