@@ -24,11 +24,11 @@ import re
 import zoneinfo
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bridgehead.core.models import User
+from bridgehead.core.models import Notification, User
 from bridgehead.partnering import recommending, scheduling, services
 from bridgehead.partnering.enums import Attendance, EventStatus, RequestStatus
 from bridgehead.partnering.models import Event, EventSession, Meeting, MeetingRequest, Participant, ScheduleRun
@@ -217,9 +217,15 @@ def load_partnering(*, program: Program, admin: User, now: dt.datetime | None = 
 
     Mail is switched off meanwhile: the demo's people are invented and must never be written to.
     """
+    before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _load_2024(program=program, admin=admin)
-        return _load_live(program=program, admin=admin, now=now or timezone.now())
+        live = _load_live(program=program, admin=admin, now=now or timezone.now())
+    # Publishing the demo's schedules told the demo logins about their meetings. That set-up is not news: the
+    # inbox starts empty, so the first notice a visitor sees comes from their own walkthrough.
+    Notification.objects.filter(pk__gt=before, user__person__participations__event__in=[live, _event(program)]
+                                ).delete()
+    return live
 
 
 def _login_participant(event: Event, username: str) -> Participant | None:
