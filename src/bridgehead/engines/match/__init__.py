@@ -6,7 +6,7 @@ calls :func:`recommend` + :class:`Explainer`, or builds score triples and calls 
 
 from .affinity import Prepared, components, prepare, recommend
 from .assign import Problem, assign, build_problem, diagnose, lp_bound
-from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, USEEncoder, get_encoder
+from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
 from .explain import Explainer, phrases, recommendation_rows, render
 from .io import InputError, read_pairs, read_profiles, read_scores
 from .model import (
@@ -36,6 +36,7 @@ __all__ = [
     "Profile",
     "Recommendations",
     "Rules",
+    "StaticUSEEncoder",
     "USEEncoder",
     "Weights",
     "assign",
