@@ -1,10 +1,12 @@
 """Affinity between profiles and sparse top-k recommendation.
 
-score(a, b) = w_text·text + w_sectors·sectors + w_markets·markets + w_stage·stage, all in [0, 1] and
-symmetric, where
+Each pair gets the features of :mod:`.scoring` (both text directions, complementary intents, both halves
+of a fit, sectors, markets, stage), all in [0, 1] and symmetric, and a :class:`~.scoring.Scorer` — the
+learned logistic model by default, hand-set weights as fallback — combines them. Components:
 
-* text mixes both directions — what A seeks against what B offers, and what B seeks against what A
-  offers — as ``(1−μ)·mean + μ·min`` so a match must make sense to both sides;
+* text compares both directions — what A seeks against what B offers, and what B seeks against what A
+  offers — as their mean and their minimum, so a match must make sense to both sides;
+* intents: A's needs (recognised in its seeks text or set as tags) against B's capabilities, and back;
 * sectors is the cosine of sector-tree vectors (a code plus its ancestors at half weight each level up);
 * markets is 1 when the two profiles share a market, 0 when both list markets and share none, and a
   neutral 0.5 when either lists none;
@@ -23,8 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from . import intents as intents_mod
 from .encoders import CachedEncoder, Encoder
 from .model import STAGES, Profile, Recommendations, Rules, Weights
+from .scoring import Scorer, load
 from .sectors import sector_matrix
 
 NEUTRAL = 0.5
@@ -46,6 +50,15 @@ class Prepared:
     has_focus: np.ndarray  # (n,) bool
     kinds: np.ndarray  # (n,) int codes into kind_names
     kind_names: list[str]
+    seek_intents: np.ndarray  # (n, I) float32 indicator of needs (tags ∪ recognised in seeks)
+    offer_intents: np.ndarray  # (n, I) capabilities (tags ∪ recognised in offers)
+
+
+def profile_intents(profile: Profile) -> tuple[set[str], set[str]]:
+    """(needs, capabilities) of a profile: its tags plus the intents recognised in its texts."""
+    seeks = set(profile.seeks_intents) | set(intents_mod.recognise(profile.seeks, "seeks"))
+    offers = set(profile.offers_intents) | set(intents_mod.recognise(profile.offers, "offers"))
+    return seeks, offers
 
 
 def encode_profiles(
@@ -101,6 +114,7 @@ def prepare(
         for s in p.stages:
             if s in spos:
                 stage_focus[i, spos[s]] = 1.0
+    both = [profile_intents(p) for p in profiles]
     return Prepared(
         profiles=profiles,
         seeks=np.ascontiguousarray(seeks, dtype=np.float32),
@@ -114,6 +128,8 @@ def prepare(
         has_focus=stage_focus.sum(axis=1) > 0,
         kinds=kinds,
         kind_names=kind_names,
+        seek_intents=intents_mod.intent_matrix([b[0] for b in both]),
+        offer_intents=intents_mod.intent_matrix([b[1] for b in both]),
     )
 
 
@@ -128,37 +144,85 @@ def _densify(z: sparse.csr_matrix) -> sparse.csr_matrix | np.ndarray:
 
 @dataclass
 class Components:
-    """Score components for a block of rows × columns (each an array of the block's shape)."""
+    """Features and scores for a block of rows × columns (each an array of the block's shape)."""
 
     a_to_b: np.ndarray  # what the row seeks vs what the column offers
     b_to_a: np.ndarray
-    text: np.ndarray
-    sectors: np.ndarray
-    markets: np.ndarray
-    stage: np.ndarray
-    total: np.ndarray
+    intent_ab: np.ndarray  # a need of the row is a capability of the column
+    intent_ba: np.ndarray
+    features: dict[str, np.ndarray]
+    raw: np.ndarray  # the scorer's ranking value (log-odds for the learned model)
+    total: np.ndarray  # score in [0, 1]
+
+    @property
+    def text(self) -> np.ndarray:
+        return self.features["text_mean"]
+
+    @property
+    def sectors(self) -> np.ndarray:
+        return self.features["sectors"]
+
+    @property
+    def markets(self) -> np.ndarray:
+        return self.features["markets"]
+
+    @property
+    def stage(self) -> np.ndarray:
+        return self.features["stage"]
 
 
-def components(prep: Prepared, rows: np.ndarray, cols: np.ndarray, weights: Weights) -> Components:
+def scorer_for(weights: Weights | None = None, scorer: Scorer | None = None) -> Scorer:
+    """Explicit v1 ``weights`` win (the exact v1 formula), then an explicit scorer, then the shipped model."""
+    if weights is not None:
+        return Scorer.from_weights(weights)
+    return scorer if scorer is not None else load()
+
+
+def components(
+    prep: Prepared, rows: np.ndarray, cols: np.ndarray, weights: Weights | None = None, scorer: Scorer | None = None
+) -> Components:
     """Score every (row, column) pair of the block; symmetric in rows and columns by construction."""
-    wt, ws, wm, wst = weights.normalised()
-    mu = weights.mutual
+    sc = scorer_for(weights, scorer)
     a_to_b = prep.seeks[rows] @ prep.offers[cols].T
     b_to_a = prep.offers[rows] @ prep.seeks[cols].T
-    text = (1.0 - mu) * 0.5 * (a_to_b + b_to_a) + mu * np.minimum(a_to_b, b_to_a)
-    np.clip(text, 0.0, 1.0, out=text)
+    np.clip(a_to_b, 0.0, 1.0, out=a_to_b)
+    np.clip(b_to_a, 0.0, 1.0, out=b_to_a)
+    feats: dict[str, np.ndarray] = {
+        "text_mean": (a_to_b + b_to_a) * np.float32(0.5),
+        "text_min": np.minimum(a_to_b, b_to_a),
+        "text_max": np.maximum(a_to_b, b_to_a),
+    }
+    st = _stage_fit(prep, rows, cols)
+    inv = intents_mod.INDEX["investment"]
+    other = np.ones(prep.seek_intents.shape[1], dtype=np.float32)
+    other[inv] = 0.0
+    s_r, o_r = prep.seek_intents[rows], prep.offer_intents[rows]
+    s_c, o_c = prep.seek_intents[cols], prep.offer_intents[cols]
+    rest_ab = np.minimum((s_r * other) @ o_c.T, 1.0)
+    rest_ba = np.minimum((o_r * other) @ s_c.T, 1.0)
+    inv_ab = s_r[:, inv][:, None] * o_c[:, inv][None, :]
+    inv_ba = o_r[:, inv][:, None] * s_c[:, inv][None, :]
+    i_ab = np.maximum(rest_ab, inv_ab)
+    i_ba = np.maximum(rest_ba, inv_ba)
+    stage_ok = (st >= 1.0).astype(np.float32)
+    feats["intent_any"] = np.maximum(i_ab, i_ba)
+    feats["intent_fit"] = np.maximum(np.maximum(rest_ab, rest_ba), np.maximum(inv_ab, inv_ba) * stage_ok)
+    feats["intent_both"] = np.minimum(i_ab, i_ba)
+    feats["halves"] = np.maximum(i_ab * b_to_a, i_ba * a_to_b)
     if isinstance(prep.sectors, np.ndarray):
         sec = prep.sectors[rows] @ prep.sectors[cols].T
     else:
         sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
     np.clip(sec, 0.0, 1.0, out=sec)
+    feats["sectors"] = sec
     shared = prep.markets[rows] @ prep.markets[cols].T
     mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
     either_empty = ~prep.has_markets[rows][:, None] | ~prep.has_markets[cols][None, :]
     mk[either_empty] = NEUTRAL
-    st = _stage_fit(prep, rows, cols)
-    total = wt * text + ws * sec + wm * mk + wst * st
-    return Components(a_to_b, b_to_a, text, sec, mk, st, total.astype(np.float32, copy=False))
+    feats["markets"] = mk
+    feats["stage"] = st
+    raw = sc.raw(feats)
+    return Components(a_to_b, b_to_a, i_ab, i_ba, feats, raw, sc.finish(raw))
 
 
 def _stage_fit(prep: Prepared, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -189,6 +253,7 @@ def recommend(
     rules: Rules | None = None,
     weights: Weights | None = None,
     *,
+    scorer: Scorer | None = None,
     prepared: Prepared | None = None,
     block_rows: int = 512,
     progress: Callable[[int], None] | None = None,
@@ -197,11 +262,13 @@ def recommend(
 
     Pairs that the rules forbid, blocked pairs and the profile itself never appear; rows with fewer than
     ``k`` allowed partners are padded with index −1. ``progress`` gets the number of rows scored so far.
+    ``weights`` (v1's hand-set formula) or ``scorer`` choose the scoring; by default the shipped learned
+    model (:func:`.scoring.load`).
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     rules = rules or Rules()
-    weights = weights or Weights()
+    sc = scorer_for(weights, scorer)
     prep = prepared if prepared is not None else prepare(profiles, encoder)
     n = len(prep.profiles)
     pos = {p.id: i for i, p in enumerate(prep.profiles)}
@@ -221,7 +288,7 @@ def recommend(
         for start in range(0, len(rows_all), block_rows):
             rows = rows_all[start : start + block_rows]
             if len(cols):
-                _top_k_block(prep, rows, cols, weights, blocked, k, index, score)
+                _top_k_block(prep, rows, cols, sc, blocked, k, index, score)
             done += len(rows)
             if progress is not None:
                 progress(done)
@@ -232,13 +299,13 @@ def _top_k_block(
     prep: Prepared,
     rows: np.ndarray,
     cols: np.ndarray,
-    weights: Weights,
+    scorer: Scorer,
     blocked: dict[int, list[int]],
     k: int,
     index: np.ndarray,
     score: np.ndarray,
 ) -> None:
-    total = components(prep, rows, cols, weights).total
+    total = components(prep, rows, cols, scorer=scorer).raw
     col_pos = {int(c): j for j, c in enumerate(cols)} if blocked else None
     # Exclude self-pairs (same-kind rules) and blocked pairs.
     self_r, self_c = np.nonzero(rows[:, None] == cols[None, :])
@@ -263,4 +330,4 @@ def _top_k_block(
     chosen[~np.isfinite(best_scores)] = -1
     best_scores[~np.isfinite(best_scores)] = 0.0
     index[rows, :kk] = chosen
-    score[rows, :kk] = best_scores
+    score[rows, :kk] = np.where(chosen >= 0, scorer.finish(best_scores), 0.0)
