@@ -26,7 +26,8 @@ def test_korean_needs_and_capabilities_are_recognised_without_full_stops() -> No
     assert set(found) == {"investment", "distribution"}
     assert found["investment"] == "시리즈 A를 이끌 투자자를 찾고 있습니다"
     assert found["distribution"] == "미국 병원 판매 채널이 필요합니다"
-    offers = "임상시험센터에서 연간 수백 건의 임상시험을 수행합니다. 신기술을 병동에서 실증할 수 있는 테스트베드를 운영합니다."
+    offers = ("임상시험센터에서 연간 수백 건의 임상시험을 수행합니다. "
+              "신기술을 병동에서 실증할 수 있는 테스트베드를 운영합니다.")
     assert set(recognise(offers, "offers")) == {"clinical_trials", "pilot"}
 
 
@@ -86,5 +87,5 @@ def test_a_broken_model_file_falls_back_to_the_hand_set_weights(tmp_path, conten
 
 def test_contributions_are_weight_times_feature() -> None:
     scorer = Scorer({"sectors": 2.0, "intent_fit": 1.5}, bias=-1.0, logistic=True)
-    feats = {f: 0.0 for f in FEATURES} | {"sectors": 0.5, "intent_fit": 1.0}
+    feats = dict.fromkeys(FEATURES, 0.0) | {"sectors": 0.5, "intent_fit": 1.0}
     assert scorer.contributions(feats) == {"intent_fit": 1.5, "sectors": 1.0}
