@@ -4,7 +4,7 @@ Pure Python (numpy, scipy, OR-Tools, HiGHS); no Django. The web app builds :clas
 calls :func:`recommend` + :class:`Explainer`, or builds score triples and calls :func:`assign`.
 """
 
-from .affinity import Prepared, components, prepare, recommend
+from .affinity import Prepared, components, prepare, recommend, refresh
 from .assign import Problem, assign, build_problem, diagnose, lp_bound
 from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
 from .explain import Explainer, phrases, recommendation_rows, render
@@ -51,6 +51,7 @@ __all__ = [
     "read_profiles",
     "read_scores",
     "recommend",
+    "refresh",
     "recommendation_rows",
     "render",
 ]

@@ -50,12 +50,12 @@ INTENTS: tuple[Intent, ...] = (
         ("투자", "investment"),
         seek=(
             r"\binvestors?\b", r"\binvestment\b", r"\bfunding\b", r"\braising\b", r"\braise\b", r"\bcapital\b",
-            r"\bseries [abc]\b", r"\b(pre-)?seed (round|funding|money|capital|investment)", r"\bfundrais",
+            r"\bseries [abc]\b", r"\bseed (round|funding|money|capital|investment)", r"\bfundrais",
             r"투자", r"펀딩", r"자금", r"시리즈 ?[ABC]", r"시드 ?(라운드|자금|투자)",
         ),
         offer=(
             r"\bwe invest", r"\binvests?\b", r"\bventure capital", r"\bvc\b", r"\bfund\b", r"\bcheques?\b",
-            r"\blead (our |the )?(seed|series)", r"\b(growth|follow-on) (capital|investment)",
+            r"\blead (our |the )?(seed|series)", r"\bgrowth (capital|investment)", r"\bfollow-on (capital|investment)",
             r"\binvestments? in\b", r"\bportfolio\b",
             r"투자(합니다|를 (주로 )?합니다|하고|하며|해 ?왔|해 ?드립|를 집행)", r"벤처캐피[탈털]", r"투자사",
             r"투자 ?기관", r"성장 자본", r"후속 투자", r"라운드를 리드", r"엔젤",
@@ -321,12 +321,53 @@ BY_CODE: dict[str, Intent] = {i.code: i for i in INTENTS}
 INDEX: dict[str, int] = {c: n for n, c in enumerate(CODES)}
 
 
+_META = set("\\()[]{}?*+|^$.")
+
+
+def _anchor(pattern: str) -> str:
+    """The literal text every match of ``pattern`` starts with (after a leading ``\\b``), or "" if none."""
+    p = pattern.lower()
+    if p.startswith("\\b"):
+        p = p[2:]
+    out = []
+    for i, ch in enumerate(p):
+        if ch in _META:
+            # "x?" makes the previous character optional, so it is not part of the anchor.
+            if ch in "?*{" and out:
+                out.pop()
+            break
+        out.append(ch)
+        if i + 1 < len(p) and p[i + 1] in "?*{":
+            out.pop()
+            break
+    return "".join(out)
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]]:
+def _anchors() -> tuple[tuple[tuple[str, ...] | None, tuple[str, ...] | None], ...]:
+    """Per intent and field, literal anchors for a fast ``in`` pre-check (None: always run the regex).
+
+    Python's ``re`` cannot skip ahead on alternations that begin with ``\\b``, so each search costs tens of
+    microseconds; a substring test per anchor rules most intents out of most texts first (C speed).
+    """
     out = []
     for intent in INTENTS:
-        out.append((re.compile("|".join(f"(?:{p})" for p in intent.seek), re.IGNORECASE),
-                    re.compile("|".join(f"(?:{p})" for p in intent.offer), re.IGNORECASE)))
+        pair = []
+        for pats in (intent.seek, intent.offer):
+            anchors = tuple(_anchor(p) for p in pats)
+            pair.append(None if any(len(a) < 2 for a in anchors) else anchors)
+        out.append((pair[0], pair[1]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]]:
+    # Texts are lower-cased once instead of matching with IGNORECASE, which is several times slower on
+    # Unicode text; so the patterns are lower-cased too (Korean has no case).
+    out = []
+    for intent in INTENTS:
+        out.append((re.compile("|".join(f"(?:{p.lower()})" for p in intent.seek)),
+                    re.compile("|".join(f"(?:{p.lower()})" for p in intent.offer))))
     return (tuple(out),)
 
 
@@ -344,8 +385,7 @@ def sentences(text: str) -> list[str]:
 #: capabilities, so they are not excluded; but these words in a *seeks* sentence describe the product the
 #: partner wants, not a need ("We are scouting data-driven diagnostics") and are ignored there.
 _SEEK_SCOUTING = re.compile(
-    r"\bscouting\b|\bkeen on\b|\binterested in\b|\bwe back\b|\bwe look for companies\b|발굴|관심이 많|관심이 있",
-    re.IGNORECASE,
+    r"\bscouting\b|\bkeen on\b|\binterested in\b|\bwe back\b|\bwe look for companies\b|발굴|관심이 많|관심이 있"
 )
 
 
@@ -359,15 +399,25 @@ def recognise(text: str, field: str) -> dict[str, str]:
     if field not in ("seeks", "offers"):
         raise ValueError(f"field must be 'seeks' or 'offers', not {field!r}")
     (pats,) = _compiled()
+    low = text.lower()
     found: dict[str, str] = {}
-    for sentence in sentences(text):
-        if field == "seeks" and _SEEK_SCOUTING.search(sentence):
+    parts: list[tuple[str, str]] | None = None
+    side = 0 if field == "seeks" else 1
+    for intent, (seek, offer), anchors in zip(INTENTS, pats, _anchors(), strict=True):
+        pattern = seek if field == "seeks" else offer
+        words = anchors[side]
+        if words is not None and not any(w in low for w in words):
             continue
-        for intent, (seek, offer) in zip(INTENTS, pats, strict=True):
-            if intent.code in found:
-                continue
-            if (seek if field == "seeks" else offer).search(sentence):
+        if not pattern.search(low):  # one search over the whole text rules most intents out
+            continue
+        if parts is None:
+            parts = [(s_, s_.lower()) for s_ in sentences(text)]
+            if field == "seeks":
+                parts = [(s_, lo) for s_, lo in parts if not _SEEK_SCOUTING.search(lo)]
+        for sentence, lowered in parts:
+            if pattern.search(lowered):
                 found[intent.code] = sentence
+                break
     return found
 
 
