@@ -51,7 +51,7 @@ __all__ = [
     "read_profiles",
     "read_scores",
     "recommend",
-    "refresh",
     "recommendation_rows",
+    "refresh",
     "render",
 ]
