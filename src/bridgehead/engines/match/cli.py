@@ -122,7 +122,7 @@ def _assign(ns: argparse.Namespace) -> int:
     with _progress() as progress:
         task = progress.add_task(f"assign ({ns.objective})", total=None)
         try:
-            result = assign(pb, objective=ns.objective, bound=not ns.no_bound,
+            result = assign(pb, objective=ns.objective, bound=not ns.no_bound, lp=True if ns.lp_bound else None,
                             progress=lambda stage: progress.update(task, description=f"assign: {stage}"))
         except Infeasible as exc:
             progress.stop()
@@ -182,7 +182,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     asg.add_argument("--min-load", type=_non_negative, default=0, metavar="A")
     asg.add_argument("--conflicts", type=Path, metavar="C.csv")
     asg.add_argument("--objective", choices=["total", "fair"], default="total")
-    asg.add_argument("--no-bound", action="store_true", help="skip the LP bound (faster)")
+    asg.add_argument("--no-bound", action="store_true", help="skip the bound (faster for fair)")
+    asg.add_argument("--lp-bound", action="store_true",
+                     help="with total: prove the bound by the LP relaxation instead of the flow (more memory)")
     asg.add_argument("-o", "--output", type=Path, required=True, metavar="ASSIGNMENT.csv")
     asg.set_defaults(handler=_assign)
 
