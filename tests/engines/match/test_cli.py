@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -63,7 +64,12 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
     assert rows[2]["matches"] == []
     reasons = rows[0]["matches"][0]["reasons"]
     market = next(r for r in reasons if r["code"] == "market_fit")
-    assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다."}
+    weights = json.loads((Path(__file__).resolve().parents[3] / "src/bridgehead/engines/match/model.json").read_text())
+    assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
+                      "weight": weights["weights"]["markets"]}  # markets fit fully: the contribution is the weight
+    assert set(rows[0]["matches"][0]["contributions"]) == set(weights["weights"]) - {
+        f for f, w in weights["weights"].items() if not w
+    }
 
 
 @pytest.mark.parametrize(

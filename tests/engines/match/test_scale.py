@@ -71,3 +71,31 @@ def test_refresh_after_changes_equals_a_full_recomputation() -> None:
     # Nothing changed: the same lists come back.
     again, _ = refresh(new, new_prep, changed, enc, rules=rules, shortlist=0)
     assert _lists(again) == _lists(new)
+
+
+def test_feedback_moves_partners_like_the_refused_one_down_for_that_viewer_only() -> None:
+    import pytest
+
+    startup = Profile("s", "startup", "en", "We need a contract manufacturer.", "Wearable ECG patch.",
+                      ("medtech.devices",), "seed", ("US",))
+    other = Profile("t", "startup", "en", "We need a contract manufacturer.", "Wearable ECG patch.",
+                    ("medtech.devices",), "seed", ("US",))
+    refused = Profile("m1", "company", "en", "Wearables.", "Contract manufacturing of plastic housings in China.",
+                      ("medtech.devices",), None, ("US",))
+    alike = Profile("m2", "company", "en", "Wearables.", "Contract manufacturing of plastic housings in Vietnam.",
+                    ("medtech.devices",), None, ("US",))
+    unlike = Profile("m3", "company", "en", "Wearables and patches.", "Contract manufacturing of ECG electrodes.",
+                     ("medtech.devices",), None, ("US",))
+    ps = [startup, other, refused, alike, unlike]
+    enc = HashEncoder(dim=256)
+    rules = Rules(blocks=frozenset({("s", "m1")}))
+    plain = recommend(ps, enc, k=3, rules=rules)
+    steered = recommend(ps, enc, k=3, rules=rules, feedback={"s": [("m1", "no_thanks")]})
+    ids = lambda recs, i: [recs.ids[j] for j, _ in recs.matches(i)]  # noqa: E731
+    assert ids(plain, 0) == ["m2", "m3"]
+    assert ids(steered, 0) == ["m3", "m2"]
+    assert ids(steered, 1) == ids(plain, 1)  # nobody else's list moves
+    more = recommend(ps, enc, k=3, rules=rules, feedback={"s": [("m3", "met_positive")]})
+    assert ids(more, 0)[0] == "m3"
+    with pytest.raises(ValueError, match="unknown feedback signal 'meh'"):
+        recommend(ps, enc, k=3, feedback={"s": [("m2", "meh")]})

@@ -19,7 +19,7 @@ matrix products per block and ``argpartition`` for the top k, so memory stays O(
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -348,6 +348,7 @@ def recommend(
     block_rows: int = 512,
     progress: Callable[[int], None] | None = None,
     shortlist: int | None = None,
+    feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None = None,
 ) -> Recommendations:
     """Top-``k`` partners of every profile, best first, as an n×k sparse structure.
 
@@ -357,7 +358,8 @@ def recommend(
     model (:func:`.scoring.load`). Every pair is scored exactly when a kind meets at most
     :data:`EXACT_MAX_COLS` profiles; above that (or with ``shortlist=m``) each row's ``m`` best by the
     bilinear :class:`Shortlist` are scored exactly (m defaults to max(10k, 200)). ``shortlist=0`` forces
-    exact scoring.
+    exact scoring. ``feedback`` maps a viewer's id to (partner id, signal) pairs — a signal name of
+    :data:`FEEDBACK_SIGNALS` or a number in [−1, 1]; those viewers' lists are re-ranked with it.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -369,7 +371,10 @@ def recommend(
         raise ValueError("profile ids must be unique")
     index = np.full((n, k), -1, dtype=np.int32)
     score = np.zeros((n, k), dtype=np.float32)
-    _rank_rows(prep, np.arange(n), rules, sc, _blocked(prep, rules), k, index, score, block_rows, progress, shortlist)
+    blocked = _blocked(prep, rules)
+    _rank_rows(prep, np.arange(n), rules, sc, blocked, k, index, score, block_rows, progress, shortlist)
+    if feedback:
+        _apply_feedback(prep, rules, sc, blocked, k, index, score, feedback)
     return Recommendations(ids=[p.id for p in prep.profiles], index=index, score=score)
 
 
@@ -408,6 +413,73 @@ def _keep_top(
     index[rows, kk:] = -1
     score[rows, :kk] = np.where(chosen >= 0, scorer.finish(best_scores), 0.0)
     score[rows, kk:] = 0.0
+
+
+#: What a participant's actions say about a partner (the web app maps its events to these).
+FEEDBACK_SIGNALS: dict[str, float] = {
+    "no_thanks": -1.0,  # "no thanks" to a recommendation (the pair is also blocked)
+    "declined": -0.5,  # the partner declined the participant's request
+    "accepted": 0.5,  # a request was accepted (either way)
+    "met_positive": 1.0,  # post-meeting feedback: worth following up
+    "met_negative": -1.0,  # post-meeting feedback: not a fit
+}
+#: Log-odds added per unit of signal × similarity (chosen on set 1, checked on set 2: docs/engines/match.md).
+FEEDBACK_WEIGHT = 0.5
+
+
+def profile_vectors(prep: Prepared, rows: np.ndarray) -> np.ndarray:
+    """Unit vectors of whole profiles (seeks, offers, sectors), for "less/more like this".
+
+    (Offers and capabilities alone were tried: worse on set 1, where the weight is chosen; see
+    docs/engines/match.md.)"""
+    sec = prep.sectors[rows] if isinstance(prep.sectors, np.ndarray) else prep.sectors[rows].toarray()
+    v = np.hstack([prep.seeks[rows], prep.offers[rows], sec]).astype(np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return v / norms
+
+
+def feedback_adjustment(prep: Prepared, signals: Sequence[tuple[int, float]], cols: np.ndarray,
+                        weight: float = FEEDBACK_WEIGHT) -> np.ndarray:
+    """Log-odds to add to one viewer's scores of ``cols``: Σ signal × similarity(col, partner) × weight,
+    over the partners the viewer gave feedback on (Rocchio-style: partners like the ones they turned
+    down sink, partners like the ones they met gladly rise)."""
+    if not signals:
+        return np.zeros(len(cols), dtype=np.float32)
+    pos = np.array([p for p, _ in signals], dtype=np.int64)
+    sig = np.array([s for _, s in signals], dtype=np.float32)
+    centre = sig @ profile_vectors(prep, pos)
+    return (weight * (profile_vectors(prep, cols) @ centre)).astype(np.float32)
+
+
+def _apply_feedback(
+    prep: Prepared, rules: Rules, sc: Scorer, blocked: dict[int, list[int]], k: int, index: np.ndarray,
+    score: np.ndarray, feedback: Mapping[str, Sequence[tuple[str, str | float]]],
+) -> None:
+    """Re-rank, exactly, the rows of viewers who gave feedback, with :func:`feedback_adjustment`."""
+    pos = {p.id: i for i, p in enumerate(prep.profiles)}
+    cols_of = allowed_columns(prep, rules)
+    for viewer, items in feedback.items():
+        row = pos.get(viewer)
+        if row is None:
+            continue
+        signals = []
+        for partner, signal in items:
+            value = FEEDBACK_SIGNALS.get(signal) if isinstance(signal, str) else float(signal)
+            if value is None:
+                raise ValueError(f"unknown feedback signal {signal!r}")
+            if partner in pos:
+                signals.append((pos[partner], value))
+        if not signals:
+            continue
+        rows = np.array([row])
+        cols = cols_of[int(prep.kinds[row])]
+        if not len(cols):
+            continue
+        raw = components(prep, rows, cols, scorer=sc).raw
+        raw += feedback_adjustment(prep, signals, cols)[None, :]
+        _mask(raw, rows, cols, blocked)
+        _keep_top(rows, np.broadcast_to(cols, raw.shape), raw, k, sc, index, score)
 
 
 def _blocked(prep: Prepared, rules: Rules) -> dict[int, list[int]]:
@@ -449,7 +521,7 @@ def _rank_rows(
 def refresh(
     recs: Recommendations, previous: Prepared, profiles: Sequence[Profile], encoder: Encoder,
     rules: Rules | None = None, weights: Weights | None = None, *, scorer: Scorer | None = None,
-    shortlist: int | None = None,
+    shortlist: int | None = None, feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None = None,
 ) -> tuple[Recommendations, Prepared]:
     """Update ``recs`` (computed on ``previous``) after some profiles changed, without re-ranking everyone.
 
@@ -457,7 +529,8 @@ def refresh(
     encoded and recognised (:func:`prepare` with ``previous``). Changed rows are ranked afresh; every other
     row keeps its list unless a changed profile was on it (then it is ranked afresh too, as its (k+1)-th
     best is unknown), and otherwise merges in the changed profiles' new scores against it — exact, because
-    unchanged pairs keep their scores. Returns the new recommendations and the new prepared arrays.
+    unchanged pairs keep their scores. Viewers with ``feedback`` are re-ranked with it, as in
+    :func:`recommend`. Returns the new recommendations and the new prepared arrays.
     """
     rules = rules or Rules()
     sc = scorer_for(weights, scorer)
@@ -496,6 +569,8 @@ def refresh(
             best[~np.isfinite(best_vals)] = -1
             index[rows] = best
             score[rows] = np.where(best >= 0, best_vals, 0.0)
+    if feedback:
+        _apply_feedback(prep, rules, sc, blocked, k, index, score, feedback)
     return Recommendations(list(recs.ids), index, score), prep
 
 

@@ -54,7 +54,8 @@ INTENTS: tuple[Intent, ...] = (
             r"투자", r"펀딩", r"자금", r"시리즈 ?[ABC]", r"시드 ?(라운드|자금|투자)",
         ),
         offer=(
-            r"\bwe invest", r"\binvests?\b", r"\bventure capital", r"\bvc\b", r"\bfund\b", r"\bcheques?\b",
+            r"\bwe invest", r"\binvests?\b", r"\bfunding\b", r"\bventure capital", r"\bvc\b", r"\bfund\b",
+            r"\bcheques?\b",
             r"\blead (our |the )?(seed|series)", r"\bgrowth (capital|investment)", r"\bfollow-on (capital|investment)",
             r"\binvestments? in\b", r"\bportfolio\b",
             r"투자(합니다|를 (주로 )?합니다|하고|하며|해 ?왔|해 ?드립|를 집행)", r"벤처캐피[탈털]", r"투자사",
