@@ -66,7 +66,7 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
     market = next(r for r in reasons if r["code"] == "market_fit")
     weights = json.loads((Path(__file__).resolve().parents[3] / "src/bridgehead/engines/match/model.json").read_text())
     assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
-                      "weight": weights["weights"]["markets"]}  # markets fit fully: the contribution is the weight
+                      "weight": round(weights["weights"]["markets"], 4)}  # full market fit: contribution = weight
     assert set(rows[0]["matches"][0]["contributions"]) == set(weights["weights"]) - {
         f for f, w in weights["weights"].items() if not w
     }

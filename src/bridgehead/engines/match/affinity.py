@@ -224,36 +224,66 @@ def components(
         "text_max": np.maximum(a_to_b, b_to_a),
     }
     st = _stage_fit(prep, rows, cols)
-    inv = intents_mod.INDEX["investment"]
-    other = np.ones(prep.seek_intents.shape[1], dtype=np.float32)
-    other[inv] = 0.0
+    shared = prep.markets[rows] @ prep.markets[cols].T
+    mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
+    either_empty = ~prep.has_markets[rows][:, None] | ~prep.has_markets[cols][None, :]
+    mk[either_empty] = NEUTRAL
+    inv, plain, local = _intent_masks(prep)
     s_r, o_r = prep.seek_intents[rows], prep.offer_intents[rows]
     s_c, o_c = prep.seek_intents[cols], prep.offer_intents[cols]
-    rest_ab = np.minimum((s_r * other) @ o_c.T, 1.0)
-    rest_ba = np.minimum((o_r * other) @ s_c.T, 1.0)
+    plain_ab = np.minimum((s_r * plain) @ o_c.T, 1.0)
+    plain_ba = np.minimum((o_r * plain) @ s_c.T, 1.0)
+    local_ab = np.minimum((s_r * local) @ o_c.T, 1.0)
+    local_ba = np.minimum((o_r * local) @ s_c.T, 1.0)
     inv_ab = s_r[:, inv][:, None] * o_c[:, inv][None, :]
     inv_ba = o_r[:, inv][:, None] * s_c[:, inv][None, :]
-    i_ab = np.maximum(rest_ab, inv_ab)
-    i_ba = np.maximum(rest_ba, inv_ba)
-    stage_ok = (st >= 1.0).astype(np.float32)
-    feats["intent_any"] = np.maximum(i_ab, i_ba)
-    feats["intent_fit"] = np.maximum(np.maximum(rest_ab, rest_ba), np.maximum(inv_ab, inv_ba) * stage_ok)
-    feats["intent_both"] = np.minimum(i_ab, i_ba)
-    feats["halves"] = np.maximum(i_ab * b_to_a, i_ba * a_to_b)
+    i_ab, i_ba = _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, mk, a_to_b,
+                                  b_to_a)
     if isinstance(prep.sectors, np.ndarray):
         sec = prep.sectors[rows] @ prep.sectors[cols].T
     else:
         sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
     np.clip(sec, 0.0, 1.0, out=sec)
     feats["sectors"] = sec
-    shared = prep.markets[rows] @ prep.markets[cols].T
-    mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
-    either_empty = ~prep.has_markets[rows][:, None] | ~prep.has_markets[cols][None, :]
-    mk[either_empty] = NEUTRAL
     feats["markets"] = mk
     feats["stage"] = st
     raw = sc.raw(feats)
     return Components(a_to_b, b_to_a, i_ab, i_ba, feats, raw, sc.finish(raw))
+
+
+#: Intents whose help is tied to a market (a US distributor does not help a startup bound for Japan).
+MARKET_INTENTS = ("distribution", "market_entry")
+
+
+def _intent_masks(prep: Prepared) -> tuple[int, np.ndarray, np.ndarray]:
+    """(investment column, mask of plain intents, mask of market-bound intents)."""
+    width = prep.seek_intents.shape[1]
+    inv = intents_mod.INDEX["investment"]
+    local = np.zeros(width, dtype=np.float32)
+    for code in MARKET_INTENTS:
+        local[intents_mod.INDEX[code]] = 1.0
+    plain = np.ones(width, dtype=np.float32) - local
+    plain[inv] = 0.0
+    return inv, plain, local
+
+
+def _intent_features(
+    feats: dict[str, np.ndarray], plain_ab: np.ndarray, plain_ba: np.ndarray, local_ab: np.ndarray,
+    local_ba: np.ndarray, inv_ab: np.ndarray, inv_ba: np.ndarray, st: np.ndarray, mk: np.ndarray,
+    a_to_b: np.ndarray, b_to_a: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The intent features from complementary-intent indicators (each direction, by intent group):
+    ``intent_fit`` counts investment only at a stage in focus and market-bound help only where the two
+    share a market (or either states none)."""
+    i_ab = np.maximum(np.maximum(plain_ab, local_ab), inv_ab)
+    i_ba = np.maximum(np.maximum(plain_ba, local_ba), inv_ba)
+    feats["intent_any"] = np.maximum(i_ab, i_ba)
+    fit = np.maximum(plain_ab, plain_ba)
+    fit = np.maximum(fit, np.maximum(local_ab, local_ba) * (mk >= NEUTRAL))
+    feats["intent_fit"] = np.maximum(fit, np.maximum(inv_ab, inv_ba) * (st >= 1.0))
+    feats["intent_both"] = np.minimum(i_ab, i_ba)
+    feats["halves"] = np.maximum(i_ab * b_to_a, i_ba * a_to_b)
+    return i_ab, i_ba
 
 
 def pair_components(
@@ -274,29 +304,24 @@ def pair_components(
         "text_min": np.minimum(a_to_b, b_to_a),
         "text_max": np.maximum(a_to_b, b_to_a),
     }
-    inv = intents_mod.INDEX["investment"]
-    other = np.ones(prep.seek_intents.shape[1], dtype=np.float32)
-    other[inv] = 0.0
+    st = _stage_pairs(prep, pi, pj)
+    shared = np.einsum("pm,pm->p", prep.markets[pi], prep.markets[pj])
+    mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
+    mk[~prep.has_markets[pi] | ~prep.has_markets[pj]] = NEUTRAL
+    inv, plain, local = _intent_masks(prep)
     s_r, o_r, s_c, o_c = prep.seek_intents[pi], prep.offer_intents[pi], prep.seek_intents[pj], prep.offer_intents[pj]
-    rest_ab = np.minimum((s_r * o_c) @ other, 1.0)
-    rest_ba = np.minimum((o_r * s_c) @ other, 1.0)
+    plain_ab = np.minimum((s_r * o_c) @ plain, 1.0)
+    plain_ba = np.minimum((o_r * s_c) @ plain, 1.0)
+    local_ab = np.minimum((s_r * o_c) @ local, 1.0)
+    local_ba = np.minimum((o_r * s_c) @ local, 1.0)
     inv_ab = s_r[:, inv] * o_c[:, inv]
     inv_ba = o_r[:, inv] * s_c[:, inv]
-    i_ab = np.maximum(rest_ab, inv_ab)
-    i_ba = np.maximum(rest_ba, inv_ba)
-    st = _stage_pairs(prep, pi, pj)
-    feats["intent_any"] = np.maximum(i_ab, i_ba)
-    feats["intent_fit"] = np.maximum(np.maximum(rest_ab, rest_ba), np.maximum(inv_ab, inv_ba) * (st >= 1.0))
-    feats["intent_both"] = np.minimum(i_ab, i_ba)
-    feats["halves"] = np.maximum(i_ab * b_to_a, i_ba * a_to_b)
+    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, mk, a_to_b, b_to_a)
     if isinstance(prep.sectors, np.ndarray):
         sec = np.einsum("pv,pv->p", prep.sectors[pi], prep.sectors[pj])
     else:
         sec = np.asarray(prep.sectors[pi].multiply(prep.sectors[pj]).sum(axis=1)).ravel()
     feats["sectors"] = np.clip(sec, 0.0, 1.0).astype(np.float32)
-    shared = np.einsum("pm,pm->p", prep.markets[pi], prep.markets[pj])
-    mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
-    mk[~prep.has_markets[pi] | ~prep.has_markets[pj]] = NEUTRAL
     feats["markets"] = mk
     feats["stage"] = st
     feats = {k: v.astype(np.float32, copy=False) for k, v in feats.items()}
