@@ -193,12 +193,44 @@ OWN_EN = {
 }
 
 
+KO_PREFIX = ["새", "한", "온", "빛", "길", "별", "숲", "봄", "물", "솔"]
+KO_SUFFIX = ["메디", "바이오", "헬스", "진단", "테크", "케어"]
+EN_PLACES = ["Encinitas", "Solana", "Poway", "Ramona", "Santee", "Lakeside", "Alpine", "Bonita", "Imperial",
+             "Pauma", "Fallbrook", "Jamul", "Descanso", "Borrego", "Tecate", "Otay", "Kearny", "Clairemont",
+             "Hillcrest", "Normal Heights"]
+EN_SUFFIX = {"investor": "Ventures", "company": "Medical", "hospital": "Health", "mentor": "Advisory",
+             "agency": "Business Office", "university": "Research Institute"}
+CAN_OFFER = {"investor": ["seed", "series-a", "series-b"], "company": ["cmo", "us_channel", "eu_channel", "fda",
+             "licensing"], "hospital": ["trial", "pilot", "data"], "mentor": ["fda", "bd", "licensing", "us_entry"],
+             "agency": ["us_entry"], "university": ["data", "trial"]}
+SECTORS_OF = {t: v[0] for t, v in TOPICS.items()}
+
+
+def _generated_partners(rng: np.random.Generator, count: int) -> list[tuple]:
+    """More English partners, so a startup has ~80 candidates with many half-fits (right topic, wrong
+    help; right help, wrong topic) as in the issue's independent set."""
+    out = []
+    kinds = list(CAN_OFFER)
+    for i in range(count):
+        kind = kinds[int(rng.integers(len(kinds)))]
+        interests = [str(t) for t in rng.choice(list(TOPICS), size=int(rng.integers(1, 3)), replace=False)]
+        offers = [str(o) for o in rng.choice(CAN_OFFER[kind], size=min(len(CAN_OFFER[kind]),
+                                                                        int(rng.integers(1, 3))), replace=False)]
+        stages = sorted({STAGE_OF[o] for o in offers if o in STAGE_OF})
+        markets = ["US"] + (["DE"] if "eu_channel" in offers else []) + (["KR"] if rng.random() < 0.3 else [])
+        name = f"{EN_PLACES[i % len(EN_PLACES)]} {EN_SUFFIX[kind]}" + (f" {i // len(EN_PLACES) + 1}" if i >= 20 else "")
+        out.append((f"p-gen-{i + 1:02d}", kind, name, interests, offers, markets, stages,
+                    SECTORS_OF[interests[0]]))
+    return out
+
+
 def build(seed: int = 2024) -> tuple[list[dict], list[tuple[str, str, str]]]:
     rng = np.random.default_rng(seed)
     topics = list(TOPICS)
     profiles: list[dict] = []
     startups = []
-    for i, name in enumerate(KO_NAMES):
+    names = KO_NAMES + [f"{KO_PREFIX[i % 10]}{KO_PREFIX[(i * 3 + 1) % 10]}{KO_SUFFIX[i % 6]}" for i in range(30)]
+    for i, name in enumerate(names):
         topic = topics[i % len(topics)]
         sectors, products, _ = TOPICS[topic]
         stage = ["seed", "series-a", "series-b"][int(rng.integers(3))]
@@ -214,7 +246,7 @@ def build(seed: int = 2024) -> tuple[list[dict], list[tuple[str, str, str]]]:
         profiles.append(rec)
         startups.append((rec, topic, needs))
     partners = []
-    for pid, kind, name, interests, offers, markets, stages, sectors in EN_PARTNERS:
+    for pid, kind, name, interests, offers, markets, stages, sectors in EN_PARTNERS + _generated_partners(rng, 40):
         interest_t = " and ".join(TOPICS[t][2] for t in interests)
         template = INTEREST_EN[int(rng.integers(len(INTEREST_EN)))]
         seeks = template.format(t=interest_t)
