@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from bridgehead.engines.match import CachedEncoder, HashEncoder, Profile, Rules, prepare, recommend, refresh
+from bridgehead.engines.match.scoring import Scorer
 
 WORDS = ["seed", "investment", "contract", "manufacturer", "clinical", "trial", "hospital", "pilot", "FDA",
          "distribution", "wearable", "ECG", "antibody", "imaging", "AI", "genomics", "data", "Japan", "US"]
@@ -89,13 +90,15 @@ def test_feedback_moves_partners_like_the_refused_one_down_for_that_viewer_only(
     ps = [startup, other, refused, alike, unlike]
     enc = HashEncoder(dim=256)
     rules = Rules(blocks=frozenset({("s", "m1")}))
-    plain = recommend(ps, enc, k=3, rules=rules)
-    steered = recommend(ps, enc, k=3, rules=rules, feedback={"s": [("m1", "no_thanks")]})
+    # A scorer on text alone keeps m2 and m3 close, so the test is about the feedback, not the model.
+    sc = Scorer({"text_mean": 1.0}, logistic=True)
+    plain = recommend(ps, enc, k=3, rules=rules, scorer=sc)
+    steered = recommend(ps, enc, k=3, rules=rules, scorer=sc, feedback={"s": [("m1", "no_thanks")]})
     ids = lambda recs, i: [recs.ids[j] for j, _ in recs.matches(i)]  # noqa: E731
     assert ids(plain, 0) == ["m2", "m3"]
     assert ids(steered, 0) == ["m3", "m2"]
     assert ids(steered, 1) == ids(plain, 1)  # nobody else's list moves
-    more = recommend(ps, enc, k=3, rules=rules, feedback={"s": [("m3", "met_positive")]})
+    more = recommend(ps, enc, k=3, rules=rules, scorer=sc, feedback={"s": [("m3", "met_positive")]})
     assert ids(more, 0)[0] == "m3"
     with pytest.raises(ValueError, match="unknown feedback signal 'meh'"):
         recommend(ps, enc, k=3, feedback={"s": [("m2", "meh")]})

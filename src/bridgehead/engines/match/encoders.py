@@ -169,7 +169,12 @@ class StaticUSEEncoder:
         return _normalise(np.tanh(y1 @ be.p3 + y2 @ be.d3))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_ids(self.tokenize(texts))
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+            return self.encode_ids(self.tokenize(texts))
+        with threadpool_limits(limits=1, user_api="blas"):  # small products; see affinity.BLAS_THREADS
+            return self.encode_ids(self.tokenize(texts))
 
 
 def _sentencepiece(model: Path) -> Any:
