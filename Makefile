@@ -14,7 +14,7 @@ export DJANGO_SETTINGS_MODULE := bridgehead.site.settings
         messages compile-messages browser-deps fonts bench-schedule bench-match bench-partnering clean
 
 help:
-	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, run the engines, serve on http://$(HOST):$(PORT)/"
+	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, serve http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
 	@echo "make test   - install, lint (ruff, import-linter) and run the whole test suite"
 
 $(BIN)/python:
@@ -25,18 +25,30 @@ $(UV): $(BIN)/python
 
 venv: $(UV)
 
-# Stamp files: reinstall only when the pins change.
+# Stamp files: reinstall only when the pins change. requirements/dev.txt pins every runtime package at the
+# same version as requirements/base.txt, plus the development tools. Once the tools are installed, `install`
+# (what `make demo` needs) keeps them: it syncs to dev.txt when a pin changed and does nothing otherwise, so
+# `make test` after `make demo` (and the reverse) reinstalls nothing (tests/core/test_makefile.py).
+# `rm .venv/.dev-installed` (or `make clean`) goes back to the runtime packages alone.
+DEV_CURRENT = [ $(VENV)/.dev-installed -nt requirements/dev.txt ] && [ $(VENV)/.dev-installed -nt requirements/base.txt ] \
+	&& [ $(VENV)/.dev-installed -nt pyproject.toml ]
+
 $(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(UV)
-	$(UV) pip sync --quiet --python $(BIN)/python requirements/base.txt
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
-	@rm -f $(VENV)/.dev-installed
+	@if [ ! -f $(VENV)/.dev-installed ]; then \
+	  $(UV) pip sync --quiet --python $(BIN)/python requirements/base.txt && \
+	  $(UV) pip install --quiet --python $(BIN)/python --no-deps -e . ; \
+	elif $(DEV_CURRENT); then \
+	  echo "Keeping the development tools (requirements/dev.txt includes every runtime pin)."; \
+	else \
+	  $(UV) pip sync --quiet --python $(BIN)/python requirements/dev.txt && \
+	  $(UV) pip install --quiet --python $(BIN)/python --no-deps -e . && touch $(VENV)/.dev-installed; \
+	fi
 	@touch $@
 
-$(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(UV)
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt pyproject.toml | $(UV)
 	$(UV) pip sync --quiet --python $(BIN)/python requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
-	@rm -f $(VENV)/.base-installed
-	@touch $@
+	@touch $@ $(VENV)/.base-installed
 
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
@@ -65,7 +77,7 @@ demo: install fonts
 	$(MAKE) --no-print-directory compile-messages
 	$(BIN)/bridgehead manage collectstatic --no-input -v 0
 	$(BIN)/bridgehead demo
-	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)
+	$(BIN)/bridgehead serve --with-worker --host $(HOST) --port $(PORT)
 
 serve: install
 	$(BIN)/bridgehead serve --host $(HOST) --port $(PORT)

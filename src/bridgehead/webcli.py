@@ -6,8 +6,12 @@ Each handler calls ``setup()`` (Django) first and then a service; nothing here h
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,29 +41,106 @@ def _demo(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 
 
 def _serve(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
-    """Serve with granian (WSGI); static files through whitenoise."""
+    """Serve with granian (WSGI); static files through whitenoise. With ``--with-worker`` a background worker
+    runs beside it under one supervisor (``make demo``), so one Ctrl-C stops both."""
     setup()
     from django.conf import settings
 
     url = f"http://{ns.host}:{ns.port}/"
-    console.print(f"[bold green]Bridgehead is served at {url}[/]  (Ctrl+C stops it)")
+    stop_hint = "Ctrl+C stops the site and the worker" if ns.with_worker else "Ctrl+C stops it"
+    console.print(f"[bold green]Bridgehead is served at {url}[/]  ({stop_hint})", soft_wrap=True)
     if os.environ.get("BRIDGEHEAD_PRINT_LOGINS", "1") == "1" and settings.DEBUG:
         from bridgehead.demo.scenario import DEMO_PASSWORD, DEMO_USERS
 
         names = ", ".join(u[0] for u in DEMO_USERS)
-        console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]")
+        console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]", soft_wrap=True)
     granian = Path(sys.executable).with_name("granian")
     args = [str(granian), "--interface", "wsgi", "--host", ns.host, "--port", str(ns.port),
             "--workers", str(ns.workers), "--blocking-threads", str(ns.threads), "bridgehead.site.wsgi:application"]
-    os.execv(args[0], args)  # noqa: S606 - replaces this process with the server, arguments are ours
-    return 0
+    if not ns.with_worker:
+        os.execv(args[0], args)  # noqa: S606 - replaces this process with the server, arguments are ours
+    bridgehead = Path(sys.executable).with_name("bridgehead")
+    worker = [str(bridgehead), "worker", "--no-reload", "--no-startup-delay", "--interval", "1"]
+    return supervise({"site": args, "worker": worker})
+
+
+def _parent_death_signal() -> Callable[[], None] | None:
+    """Linux: a function for the child (run between fork and exec) that makes it receive SIGTERM when the
+    supervisor dies without stopping it, even by SIGKILL, so no orphan keeps serving. Resolved before forking,
+    so the child only makes the system call."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def supervise(commands: dict[str, list[str]], *, grace: float = 10.0) -> int:
+    """Run the commands side by side until one ends or this process gets SIGINT/SIGTERM; then stop them all.
+
+    Each child runs in its own process group, so a terminal's Ctrl-C reaches only this supervisor, which
+    forwards exactly one SIGTERM to each (a second signal would make the worker abandon its task). Children
+    still running ``grace`` seconds later get a second SIGTERM (the worker then stops its task, which is
+    recorded as failed), then SIGKILL. If a child ends on its own, the others are stopped too: a site whose
+    worker died would leave every run waiting. Returns 0 after a requested stop, else the child's exit code.
+    """
+    stop = {"requested": False}
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stop["requested"] = True
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children: dict[str, subprocess.Popen] = {}
+    code = 0
+    die_with_parent = _parent_death_signal()
+    try:
+        for name, argv in commands.items():
+            children[name] = subprocess.Popen(argv, process_group=0, preexec_fn=die_with_parent)  # noqa: S603
+            console.print(f"{name}: pid {children[name].pid}")
+        while not stop["requested"]:
+            ended = [(name, child.returncode) for name, child in children.items() if child.poll() is not None]
+            if ended:
+                name, code = ended[0]
+                err_console.print(f"[red]The {name} stopped (exit code {code}); stopping the rest.[/]")
+                code = code or 1
+                break
+            time.sleep(0.2)
+    finally:
+        _stop_children(children, grace=grace)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    console.print("Stopped.")
+    return code
+
+
+def _stop_children(children: dict[str, subprocess.Popen], *, grace: float) -> None:
+    for attempt in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+        alive = [child for child in children.values() if child.poll() is None]
+        if not alive:
+            return
+        for child in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, attempt)  # the whole group: granian's own worker processes too
+        deadline = time.monotonic() + (grace if attempt == signal.SIGTERM else 5.0)
+        for child in alive:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
     from django.core.management import call_command
 
-    call_command("db_worker", *ns.args)
+    options = [*ns.args]
+    if ns.reload is not None:
+        options.append("--reload" if ns.reload else "--no-reload")
+    if ns.interval is not None:
+        options += ["--interval", str(ns.interval)]
+    if ns.no_startup_delay:
+        options.append("--no-startup-delay")
+    call_command("run_worker", *options)
     return 0
 
 
@@ -143,10 +224,16 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--with-worker", action="store_true",
+                       help="also run a background worker; Ctrl+C stops both (what `make demo` runs)")
     serve.set_defaults(handler=lambda ns: _serve(ns, setup))
 
     worker = subparsers.add_parser("worker", help="run background tasks (django-tasks database worker)")
-    worker.add_argument("args", nargs=argparse.REMAINDER, help="options passed to db_worker")
+    worker.add_argument("--reload", action=argparse.BooleanOptionalAction, default=None,
+                        help="restart on code changes (default: on when DEBUG)")
+    worker.add_argument("--interval", type=float, help="seconds between looks at the queue when idle (default 1)")
+    worker.add_argument("--no-startup-delay", action="store_true", help="start taking tasks at once")
+    worker.add_argument("args", nargs=argparse.REMAINDER, help="further options passed to db_worker")
     worker.set_defaults(handler=lambda ns: _worker(ns, setup))
 
     imp = subparsers.add_parser("import", help="import organisations or people from CSV/XLSX (all or nothing)")

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, PROGRAM_SLUG, load_demo
+from bridgehead.outcomes.forms import organisation_label
 from bridgehead.outcomes.models import Outcome
 from bridgehead.programs.models import Program
 from bridgehead.registry.models import Organisation
@@ -62,8 +63,9 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     page.fill("input[name=title_en]", "Gorae AI Series A")
     page.fill("input[name=amount]", "2600000000")
     page.fill("input[name=currency]", "KRW")
-    page.select_option("select[name=counterparty]",
-                       str(Organisation.objects.get(slug="pacific-bridge-ventures").pk))
+    # The counterparty is picked by typing part of its name (a searchable list, no longer an 85-item select).
+    page.fill("input[name=counterparty]", "Pacific Bridge")
+    page.fill("input[name=counterparty]", organisation_label(Organisation.objects.get(slug="pacific-bridge-ventures")))
     page.fill("input[name=country]", "US")
     page.fill("input[name=occurred_on]", "2025-06-10")
     screenshot("outcomes-01-report-ko")
@@ -92,7 +94,7 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     with page.expect_download() as xlsx_download:
         page.click("[data-testid=download-xlsx]")
     workbook = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
-    assert workbook.sheetnames == ["성과", "성과지표", "합계", "환율", "진행 단계 이력"]
+    assert workbook.sheetnames == ["성과", "성과지표", "합계", "환율", "진행 단계 이력", "참고"]
     titles = [row[7].value for row in workbook["성과"].iter_rows(min_row=2)]
     assert TITLE_KO in titles
     with page.expect_download() as pdf_download:

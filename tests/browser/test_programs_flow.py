@@ -1,6 +1,7 @@
 """A call from opening to decision, in the browser: the manager opens the call, a startup applies in Korean,
-the manager assigns reviewers optimally (the bound is shown), a reviewer scores, the manager accepts and the
-startup reads the decision in Korean."""
+the manager assigns reviewers optimally (the bound is shown), a reviewer scores, the manager accepts (after a
+confirmation that warns about the missing second review), the startup sees nothing yet, the manager reads the
+Korean e-mail in the outbox and sends it, and only then the startup reads the decision in Korean."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core import mail
 
 from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
 from bridgehead.programs.models import Application, AssignmentRun, Call
+from tests.browser.axe import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +66,7 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     assert page.locator("[data-testid=assigned-reviewer]").count() == 2
     assert AssignmentRun.objects.get(call=call).assigned == 2
     screenshot("programs-03-assignment-bound-ko")
+    assert_no_serious_axe_violations(page)
 
     # The reviewer (English UI) scores the application.
     log_in(page, base, "reviewer")
@@ -72,22 +75,70 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     for field in page.locator("input[name^=score_]").all():
         field.fill("4")
     page.fill("textarea[name=comment]", "Clear US plan; strong clinical partner.")
+    assert "샌디에이고 병원과 실증" in page.inner_text("[data-testid=review-application]")  # beside the rubric
     screenshot("programs-04-review-en")
+    assert_no_serious_axe_violations(page)
     page.click("[data-testid=submit-review]")
     page.wait_for_url(f"{base}/programs/my/")
 
-    # The manager accepts it from the ranking.
+    # The manager accepts it from the ranking: the select asks for a choice, and deciding takes a confirmation
+    # that warns that only one of the two reviews is in.
     log_in(page, base, "manager")
     page.goto(f"{base}/programs/calls/{call.pk}/ranking/")
-    page.select_option(f"[data-testid=outcome-{application.pk}]", "accepted")
+    select = page.locator(f"[data-testid=outcome-{application.pk}]")
+    assert select.input_value() == ""
+    assert select.get_attribute("aria-label") == "고래AI 결정"
+    assert page.inner_text("[data-testid=incomplete-reviews]") == "미완료 심사 1건"
+    assert_no_serious_axe_violations(page)
+    select.select_option("accepted")
     page.click(f"[data-testid=decide-{application.pk}]")
+    assert page.inner_text("[data-testid=confirm-question]") == (
+        "고래AI을(를) 선정할까요? 신청 기업에는 발송함에서 메일을 보낼 때 통보됩니다.")
+    assert page.inner_text("[data-testid=review-warning]").startswith("배정된 심사 2건 중 1건만 완료되었습니다")
+    screenshot("programs-05-decision-confirm-ko")
+    assert_no_serious_axe_violations(page)
+    page.click("[data-testid=confirm-decision]")  # without ticking the box: refused, nothing recorded
+    assert page.locator("[data-testid=decision-confirm]").is_visible()
+    assert Application.objects.get(pk=application.pk).status == "submitted"
+    page.check("input[name=despite_incomplete]")
+    page.click("[data-testid=confirm-decision]")
+    page.wait_for_url(f"{base}/programs/calls/{call.pk}/ranking/")
     assert page.inner_text(f"[data-testid=decided-{application.pk}]") == "선정"
-    screenshot("programs-05-decision-manager-ko")
+    assert page.inner_text(f"[data-testid=not-sent-{application.pk}]") == "미통보"
+    assert page.locator(f"[data-testid=outcome-{application.pk}]").input_value() == "accepted"
+    screenshot("programs-06-decision-manager-ko")
+    assert mail.outbox == []
 
-    # The startup sees the decision, in Korean, and got the e-mail in Korean.
+    # The startup sees no decision yet.
+    log_in(page, base, "startup")
+    page.goto(f"{base}/programs/applications/{application.pk}/")
+    assert page.inner_text("[data-testid=application-status]") == "제출 완료"
+    assert page.locator("[data-testid=decision]").count() == 0
+
+    # The manager reads the Korean e-mail in the outbox and sends it.
+    log_in(page, base, "manager")
+    page.goto(f"{base}/programs/calls/{call.pk}/ranking/")
+    page.click("[data-testid=outbox-link]")
+    assert page.locator("[data-testid=queued-message]").count() == 1
+    assert_no_serious_axe_violations(page)
+    page.click("[data-testid=open-message]")
+    assert page.input_value("input[name=subject]").endswith("고래AI 선정 안내")
+    body = page.input_value("textarea[name=body]")
+    assert f"/programs/applications/{application.pk}/" in body and "신청서와 결과 보기: http" in body
+    screenshot("programs-07-outbox-message-ko")
+    assert_no_serious_axe_violations(page)
+    page.click("[data-testid=send-message]")
+    assert page.locator("[data-testid=outbox-empty]").is_visible()
+    korean = [m for m in mail.outbox if m.to == ["startup@demo.bridgehead.example"]]
+    assert len(korean) == 1 and korean[0].subject.endswith("고래AI 선정 안내")
+
+    # Now the startup sees the decision, in Korean.
     log_in(page, base, "startup")
     page.goto(f"{base}/programs/applications/{application.pk}/")
     assert page.inner_text("[data-testid=decision] h2") == "결정: 선정"
-    screenshot("programs-06-decision-startup-ko")
-    korean = [m for m in mail.outbox if m.to == ["startup@demo.bridgehead.example"]]
-    assert korean and korean[0].subject.endswith("고래AI 선정 안내")
+    screenshot("programs-08-decision-startup-ko")
+    assert_no_serious_axe_violations(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("programs-08-decision-startup-ko-390")
+    page.goto(f"{base}/inbox/")
+    assert "고래AI이(가) 차기" in page.inner_text("main")  # the in-app notice, in Korean

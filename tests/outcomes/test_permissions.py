@@ -91,9 +91,10 @@ def test_a_manager_of_another_program_in_the_same_agreement_sees_only_their_prog
 def test_observer_counts_confidential_outcomes_but_never_sees_their_names(records, login):
     client = login(records["users"]["observer"])
     page = client.get("/outcomes/agreements/ours/")
-    assert page.context["d"].counts == {"all": 2, "confirmed": 1, "unconfirmed": 1, "startups": 2,
+    assert page.context["d"].counts == {"all": 2, "records_confirmed": 1, "records_unconfirmed": 1, "closed": 1,
+                                        "closed_unconfirmed": 0, "in_progress": 1, "startups": 2,
                                         "confidential": 1, "lost": 0}
-    assert page.context["d"].confirmed_total.amount == Decimal("50.00")
+    assert page.context["d"].closed_total.amount == Decimal("50.00")
     assert b"Secret licence deal" not in page.content
     assert "Confidential outcome" in page.content.decode()
     assert client.get(f"/outcomes/{records['secret'].pk}/").status_code == 404
@@ -108,7 +109,7 @@ def test_unconfirmed_outcomes_are_marked_on_every_page(records, login):
     assert dashboard.count('data-testid="unconfirmed"') == 1
     detail = client.get(f"/outcomes/{records['own'].pk}/").content.decode()
     assert 'data-testid="unconfirmed"' in detail
-    assert "not yet — shown as unconfirmed everywhere" in detail
+    assert "not yet — the record is shown as unconfirmed everywhere" in detail
 
 
 def test_startup_sees_and_reports_its_own_outcomes_only(records, login):

@@ -39,7 +39,7 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
     response = client.get("/outcomes/agreement/ours/report.xlsx")
     assert response["Content-Disposition"].startswith('attachment; filename="outcomes-ours-')
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Outcomes", "KPIs", "Totals", "FX rates", "Status history"]
+    assert workbook.sheetnames == ["Outcomes", "KPIs", "Totals", "FX rates", "Status history", "Notes"]
     sheet = workbook["Outcomes"]
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     investment = next(row for row in rows.values() if row[1].value == "Startup Co")
@@ -53,8 +53,10 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
     assert (secret[1].value, secret[8].value) == ("Other Startup", "Secret supply contract")  # the manager's
     totals = workbook["Totals"]
     assert [[c.value for c in row] for row in totals.iter_rows(min_row=2)] == [
-        ["Confirmed", 1175000, "2024-01-02", None],
-        ["Unconfirmed", 0, None, "5,000.00 CNY (1)"],
+        ["Attracted: closed deals, confirmed records", 2, 1175000, "2024-01-02", None,
+         "1,300,000,000.00 KRW of 2024-09-01 at the rate of 2024-01-02"],  # 243 days: flagged stale
+        ["Closed deals, records not yet confirmed", 0, 0, None, None, None],
+        ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "5,000.00 CNY (1)", None],
     ]
     assert [c.value for c in next(workbook["KPIs"].iter_rows(min_row=2))][1:7] == [
         "Investment attracted", "Total amount", 1000000, 975000, 0, 98]
@@ -70,7 +72,7 @@ def test_public_xlsx_counts_but_never_names_confidential_outcomes(report, login)
     observer = login(report["users"]["observer"])
     observed = load_workbook(io.BytesIO(observer.get("/outcomes/agreement/ours/report.xlsx").content))
     assert "Secret supply contract" not in [c.value for row in observed["Outcomes"].iter_rows() for c in row]
-    assert observed["Totals"]["B2"].value == 1175000  # counted in the total all the same
+    assert observed["Totals"]["C2"].value == 1175000  # counted in the total all the same
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed (make test does it)")
@@ -105,7 +107,7 @@ def test_brief_names_only_confirmed_public_facts_in_both_languages(report):
     assert "규모: 13억 원" in korean
     assert "진행 단계: 체결·완료" in korean
     assert "상대: 인베스터코" in korean
-    assert "확인한 성과 2건을 거뒀다(계약상 비공개 성과 1건 포함)" in korean
+    assert "확정 성과 2건을 거뒀다(비공개 성과 1건 포함)" in korean
     assert "비밀 공급 계약" not in korean and "Secret supply contract" not in english
     assert "검토 중인 투자" not in korean and "Investment under review" not in english  # unconfirmed
     assert "「우리 협약」을 체결하고" in korean

@@ -90,3 +90,20 @@ def test_bad_payloads(client, fair):
     assert unknown.status_code == 404
     bad_limit = post(client, "/api/partnering/events/sd-day/solve", {"time_limit": 0}, bearer(fair["manager"]))
     assert bad_limit.status_code == 422
+
+
+def test_accept_past_the_meeting_limit_is_409_with_the_reason(client, fair):
+    """Issue 11: capacity is checked at accept through the API too (the fair's investor already has one)."""
+    from tests.partnering.factories import participant
+
+    fair["event"].max_meetings = 1
+    fair["event"].save()
+    second = participant(fair["event"], "startup", "gorae", language="ko", zone="Asia/Seoul")
+    created = post(client, "/api/partnering/events/sd-day/requests", {"recipient": fair["investor"].pk},
+                   bearer(second.person.user))
+    assert created.status_code == 409
+    assert created.json()["detail"] == "Pacific Org already has the most meetings this event allows (1)."
+    meetings = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["investor"].person.user))
+    assert [m["unplaced_reason"] for m in meetings.json()] == [""]
+    other = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["outsider"]))
+    assert other.status_code == 403

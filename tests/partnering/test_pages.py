@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
 from bridgehead.partnering import scheduling
+from tests.partnering.factories import add_session
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +73,14 @@ def test_request_through_the_page_and_refusal_message(client, fair):
     assert "자기 자신에게는 미팅을 요청할 수 없습니다." in response.content.decode()
 
 
-def test_check_in_and_feedback_by_a_side(client, fair, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        run = scheduling.start_solve(event=fair["event"], by=fair["manager"], time_limit=3)
-    run.refresh_from_db()
-    scheduling.publish_run(run=run, by=fair["manager"])
-    client.force_login(fair["investor"].person.user)
+def test_check_in_and_feedback_by_a_side(client, fair):
+    """Changed by issue 11: check-in is possible only on the meeting's day, so the meeting is placed today."""
+    today = dt.datetime.now(ZoneInfo("America/Los_Angeles")).date()
+    add_session(fair["event"], today, "00:00", "23:30")
     meeting = fair["meeting"]
+    slot = fair["event"].slots.get(starts_at=dt.datetime.combine(today, dt.time(12), ZoneInfo("America/Los_Angeles")))
+    scheduling.pin_meeting(meeting=meeting, slot=slot, table=1, by=fair["manager"])
+    client.force_login(fair["investor"].person.user)
     client.post(reverse("meeting-action", args=[meeting.pk, "check-in"]))
     client.post(reverse("meeting-action", args=[meeting.pk, "feedback"]), {"valuable": "yes", "follow_up": "no"})
     meeting.refresh_from_db()

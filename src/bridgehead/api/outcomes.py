@@ -3,6 +3,10 @@
 Same forms, services and rules as the pages: signatory observers read only (and never a confidential
 record by name), startups see and report their own, another program's data answers 404. Money travels as
 decimal *strings* ("12500000.00") so no float ever touches an amount.
+
+Two answers are never merged: ``confirmed`` says the *record* was verified (by the counterparty or the
+program manager), ``closed`` says the *deal* is signed or closed. ``/totals`` counts money attracted from
+closed deals with confirmed records only, and gives closed-but-unconfirmed and in-progress apart.
 """
 
 from datetime import date, datetime
@@ -13,7 +17,8 @@ from ninja import Field, Router, Schema, Status
 from bridgehead.agreements.models import Agreement
 from bridgehead.api.errors import FormErrors, raise_for_form
 from bridgehead.core.http import require
-from bridgehead.outcomes import dashboards, kpis, services
+from bridgehead.outcomes import dashboards, fx, kpis, services
+from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
 from bridgehead.outcomes.forms import FxRateForm, OutcomeForm, ProposalForm
 from bridgehead.outcomes.models import FxRate, Outcome
 from bridgehead.outcomes.rules import visible_outcomes
@@ -30,7 +35,8 @@ class OutcomeOut(Schema):
     program: str
     kind: str
     status: str
-    confirmed: bool
+    confirmed: bool = Field(..., description="the record was verified by the counterparty or the program manager")
+    closed: bool = Field(..., description="the deal is signed or closed (status \"closed\"); not under review")
     confirmed_at: datetime | None
     title_ko: str
     title_en: str
@@ -44,7 +50,7 @@ class OutcomeOut(Schema):
     counterparty_name_ko: str
     country: str
     occurred_on: date
-    is_confidential: bool
+    is_confidential: bool = Field(..., description="never to be named outside the people it belongs to")
     cohort: int | None
     event: str | None
     meeting: int | None
@@ -144,6 +150,37 @@ class ExcludedOut(Schema):
     count: int
 
 
+class StaleOut(Schema):
+    """An amount converted at a rate more than ``stale_after_days`` days older than the amount's date."""
+
+    outcome: int
+    amount: str
+    currency: str
+    on: date
+    rate_on: date
+
+
+class TotalOut(Schema):
+    count: int
+    amount: str
+    currency: str
+    rate_dates: list[date]
+    excluded: list[ExcludedOut]
+    stale: list[StaleOut]
+
+
+class TotalsOut(Schema):
+    currency: str
+    stale_after_days: int
+    attracted: TotalOut = Field(..., description="closed deals whose record is confirmed: money attracted")
+    closed_unconfirmed: TotalOut = Field(..., description="closed deals whose record is not yet confirmed")
+    in_progress: TotalOut = Field(..., description="lead, under review, provisional: not attracted")
+    records_confirmed: int
+    records_unconfirmed: int
+    confidential: int = Field(..., description="counted in the figures, never named")
+    lost: int
+
+
 class KpiOut(Schema):
     id: int
     program: str
@@ -157,17 +194,20 @@ class KpiOut(Schema):
     unit: str
     starts_on: date
     ends_on: date
-    confirmed: str
-    unconfirmed: str
+    counting: str = Field(..., description="\"closed\": signed or closed outcomes only; \"active\": every one not lost")
+    confirmed: str = Field(..., description="from confirmed records")
+    unconfirmed: str = Field(..., description="from records not yet confirmed")
     progress: int | None
     rate_dates: list[date]
     excluded: list[ExcludedOut]
+    stale: list[StaleOut]
 
 
 def _out(outcome: Outcome) -> dict:
     return {
         "id": outcome.pk, "organisation": outcome.organisation.slug, "program": outcome.program.slug,
         "kind": outcome.kind, "status": outcome.status, "confirmed": outcome.is_confirmed,
+        "closed": outcome.status == OutcomeStatus.CLOSED,
         "confirmed_at": outcome.confirmed_at, "title_ko": outcome.title_ko, "title_en": outcome.title_en,
         "amount": None if outcome.amount is None else str(outcome.amount), "currency": outcome.currency,
         "quantity": None if outcome.quantity is None else str(outcome.quantity), "unit": outcome.unit,
@@ -231,8 +271,20 @@ def list_outcomes(request, program: str | None = None, status: str | None = None
     return [_out(o) for o in outcomes]
 
 
-@router.get("/kpis", response=list[KpiOut])
-def list_kpis(request, agreement: str | None = None, program: str | None = None):
+def _stale(total: fx.Total | None) -> list[dict]:
+    if total is None:
+        return []
+    return [{"outcome": c.outcome_id, "amount": str(c.amount), "currency": c.currency, "on": c.on,
+             "rate_on": c.rate_on} for c in total.stale]
+
+
+def _excluded(total: fx.Total | None) -> list[dict]:
+    if total is None:
+        return []
+    return [{"currency": c, "amount": str(a), "count": n} for c, a, n in total.excluded_by_currency]
+
+
+def _dashboard_scope(request, agreement: str | None, program: str | None) -> dashboards.Scope:
     if program:
         found = get_object_or_404(Program, slug=program)
         require(request.user, "outcomes.view_program_dashboard", found, hide=True)
@@ -244,15 +296,43 @@ def list_kpis(request, agreement: str | None = None, program: str | None = None)
     else:
         raise FormErrors([{"loc": ["query", "agreement"], "msg": "Give an agreement or a program.",
                            "type": "missing"}])
+    return scope
+
+
+@router.get("/totals", response=TotalsOut)
+def totals(request, agreement: str | None = None, program: str | None = None, currency: str = "USD"):
+    """Money attracted (closed deals, confirmed records) apart from what is not (yet) attracted."""
+    if currency not in ReportingCurrency.values:
+        raise FormErrors([{"loc": ["query", "currency"], "msg": "Use USD or KRW.", "type": "value_error"}])
+    board = dashboards.build(_dashboard_scope(request, agreement, program), request.user, currency=currency,
+                             with_charts=False)
+
+    def out(total: fx.Total, count: int) -> dict:
+        return {"count": count, "amount": str(total.amount), "currency": total.currency,
+                "rate_dates": total.rate_dates, "excluded": _excluded(total), "stale": _stale(total)}
+
+    counts = board.counts
+    return {
+        "currency": currency, "stale_after_days": fx.STALE_AFTER_DAYS,
+        "attracted": out(board.closed_total, counts["closed"]),
+        "closed_unconfirmed": out(board.closed_unconfirmed_total, counts["closed_unconfirmed"]),
+        "in_progress": out(board.in_progress_total, counts["in_progress"]),
+        "records_confirmed": counts["records_confirmed"], "records_unconfirmed": counts["records_unconfirmed"],
+        "confidential": counts["confidential"], "lost": counts["lost"],
+    }
+
+
+@router.get("/kpis", response=list[KpiOut])
+def list_kpis(request, agreement: str | None = None, program: str | None = None):
+    scope = _dashboard_scope(request, agreement, program)
     values = kpis.compute_all(scope.kpis())
     return [{
         "id": v.kpi.pk, "program": v.kpi.program.slug, "commitment": v.kpi.commitment_id, "name_ko": v.kpi.name_ko,
         "name_en": v.kpi.name_en, "metric": v.kpi.metric, "kind": v.kpi.kind, "country": v.kpi.country,
         "target": str(v.kpi.target), "unit": v.unit, "starts_on": v.kpi.starts_on, "ends_on": v.kpi.ends_on,
-        "confirmed": str(v.confirmed), "unconfirmed": str(v.unconfirmed), "progress": v.progress,
-        "rate_dates": v.total.rate_dates if v.total else [],
-        "excluded": [{"currency": c, "amount": str(a), "count": n} for c, a, n in v.total.excluded_by_currency]
-        if v.total else [],
+        "counting": v.kpi.counting, "confirmed": str(v.confirmed), "unconfirmed": str(v.unconfirmed),
+        "progress": v.progress, "rate_dates": v.total.rate_dates if v.total else [],
+        "excluded": _excluded(v.total), "stale": _stale(v.total),
     } for v in values]
 
 

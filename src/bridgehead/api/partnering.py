@@ -70,6 +70,10 @@ class MeetingOut(Schema):
     mode: str
     video_link: str
     pinned: bool
+    unplaced_reason: str = Field(
+        "", description="Why a published schedule holds no time for it: no_common_slot, meeting_limit, "
+        "no_free_common_slot; empty otherwise."
+    )
 
     @staticmethod
     def resolve_uid(obj: Meeting) -> str:

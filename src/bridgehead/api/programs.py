@@ -1,5 +1,7 @@
 """Programs endpoints: calls, the caller's own applications and reviews, cohorts.
 
+Decisions are not made through the API; they are read here only once released (sent from the outbox).
+
 Same forms, services and permission rules as the pages: another startup's application or an unassigned
 (or conflicted) review answers 404, refused changes answer 422 with the reason.
 """
@@ -16,8 +18,14 @@ from bridgehead.core.http import require
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus
 from bridgehead.programs.forms import ApplicationForm
-from bridgehead.programs.models import Application, Call, Cohort, Program, ReviewAssignment
-from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_programs
+from bridgehead.programs.models import Application, Call, Cohort, CohortMember, Program, ReviewAssignment
+from bridgehead.programs.rules import (
+    RELEASED_MEMBER,
+    member_organisation_ids,
+    visible_calls,
+    visible_members,
+    visible_programs,
+)
 
 router = Router(tags=["programs"])
 
@@ -74,10 +82,13 @@ class CallDetailOut(CallOut):
 
 
 class ApplicationOut(Schema):
+    """An application as its applicant may know it: a decision shows only once the program's manager has sent
+    its e-mail from the outbox (until then the status stays "submitted"), as on the pages."""
+
     id: int
     call: int = Field(..., alias="call_id")
     organisation: str = Field(..., alias="organisation.slug")
-    status: str
+    status: str = Field(..., alias="applicant_status")
     answers: dict
     submitted_at: datetime | None
     decision: str | None = None
@@ -85,7 +96,7 @@ class ApplicationOut(Schema):
     @staticmethod
     def resolve_decision(obj: Application) -> str | None:
         decision = getattr(obj, "decision", None)
-        return decision.outcome if decision else None
+        return decision.sent_outcome or None if decision else None
 
 
 class ApplicationIn(Schema):
@@ -252,11 +263,13 @@ def save_review(request, application_id: int, payload: ReviewIn):
 @router.get("/cohorts", response=list[CohortOut])
 def list_cohorts(request):
     programs = visible_programs(request.user, Program.objects.all())
+    mine = CohortMember.objects.filter(RELEASED_MEMBER, organisation_id__in=member_organisation_ids(request.user))
     cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(
-        members__organisation_id__in=member_organisation_ids(request.user))
+        pk__in=mine.values("cohort_id"))
     return [
         {"id": c.pk, "program": c.program.slug, "year": c.year, "name_ko": c.name_ko, "name_en": c.name_en,
          "members": [{"organisation": m.organisation.slug, "name_ko": m.organisation.name_ko,
-                      "name_en": m.organisation.name_en} for m in c.members.select_related("organisation")]}
+                      "name_en": m.organisation.name_en}
+                     for m in visible_members(request.user, c).select_related("organisation")]}
         for c in cohorts.distinct().select_related("program")
     ]

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.models import ApiToken, RoleAssignment, User
+from bridgehead.core.workers import WorkerHeartbeat
 
 
 class RoleInline(admin.TabularInline):
@@ -34,3 +35,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # tokens are issued by their owner, who sees the key once
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Read-only: which background workers ran and when each last reported (written by the workers only)."""
+
+    list_display = ("hostname", "pid", "started_at", "seen_at", "stopped_at")
+    readonly_fields = ("worker_id", "hostname", "pid", "started_at", "seen_at", "stopped_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

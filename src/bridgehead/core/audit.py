@@ -14,6 +14,10 @@ NOT_AUDITED = {
     # their owners and the objects an import creates, not by copying secrets into the log.
     ("core", "apitoken"): "secret hash",
     ("registry", "importbatch"): "raw upload",
+    # A notice repeats what an audited change already says; logging it would copy personal text twice.
+    ("core", "notification"): "derived from audited changes",
+    # Machine state rewritten every few seconds by each background worker, not a change anyone made.
+    ("core", "workerheartbeat"): "worker liveness",
 }
 EXCLUDED_FIELDS = {("core", "user"): ["password", "last_login"]}
 

@@ -23,5 +23,12 @@ def render_message(template: str, context: dict, *, language: str, zone: str) ->
     return subject.strip(), body.strip() + "\n"
 
 
+def absolute_url(path: str) -> str:
+    """An absolute link for e-mail (mail clients cannot resolve ``/outcomes/12/``); already absolute stays."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + ("" if path.startswith("/") else "/") + path
+
+
 def send_after_commit(address: str, subject: str, body: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))

@@ -167,3 +167,34 @@ class ApiToken(models.Model):
     def touch(self) -> None:
         self.last_used_at = timezone.now()
         self.save(update_fields=["last_used_at"])
+
+
+class Notification(models.Model):
+    """One in-app notice for one user: a request received, a meeting moved, a decision sent.
+
+    The text is rendered in the recipient's language when it is created (as e-mail is), so the inbox never
+    needs to know which app raised it; ``kind`` is a stable code for filtering and tests.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+from bridgehead.core.workers import WorkerHeartbeat  # noqa: E402, F401 - the model lives beside its thread

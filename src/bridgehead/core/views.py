@@ -5,24 +5,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.agreements.rules import visible_agreements
+from bridgehead.core import notifications
 from bridgehead.core.enums import Language
 from bridgehead.core.forms import ApiTokenForm, PreferencesForm
-from bridgehead.core.models import ApiToken
+from bridgehead.core.models import ApiToken, Notification
+from bridgehead.partnering import day
 from bridgehead.programs.models import Program
 from bridgehead.programs.rules import visible_programs
 from bridgehead.registry.models import Cluster, Organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in home page. A partnering participant opens on their next meeting (one click from the
+    check-in), then later meetings and waiting requests; staff and observers keep agreements and programs."""
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html", {"clusters": Cluster.objects.all()})
     agreements = visible_agreements(request.user, Agreement.objects.all()).prefetch_related("signatories")
@@ -31,7 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {
         "agreements": agreements, "programs": programs, "my_roles": my_roles,
         "clusters": Cluster.objects.all(), "organisation_count": Organisation.objects.count(),
+        "day": day.summary(request.user),
     })
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Resolved per request: the static manifest (DEBUG=0) only exists after collectstatic."""
+    return HttpResponsePermanentRedirect(static("bridgehead/favicon.svg"))
 
 
 @require_POST
@@ -83,3 +96,36 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api-tokens")
 
 
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The person's notices, newest first; unread ones stand out until opened or marked read."""
+    page = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page, "unread": notifications.unread_count(request.user)})
+
+
+@login_required
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The header badge alone, polled by htmx so a request that arrives while a page is open shows up."""
+    return render(request, "core/_inbox_badge.html", {"nav_unread": notifications.unread_count(request.user)})
+
+
+@login_required
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one's own notice read and follow its link (another person's notice is a 404, never a hint)."""
+    notice = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications.mark_read(notification=notice, by=request.user)
+    target = notice.url
+    if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect("inbox")
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def mark_all_notifications_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_all_read(by=request.user)
+    messages.success(request, ngettext("%(count)d notification marked as read.",
+                                       "%(count)d notifications marked as read.", count) % {"count": count})
+    return redirect("inbox")

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from bridgehead.agreements.models import Commitment
 from bridgehead.core.models import User
@@ -96,7 +97,13 @@ KPIS = [
      Decimal("20"), "USD"),
 ]
 
-PERIOD = (dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+PERIOD_STARTS = dt.date(2024, 1, 1)  # the agreement's first year; the period ends with next year (DESIGN §8)
+
+
+def reporting_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The KPIs' period: from 2024 to the end of the year after the one the demo is loaded in, so the
+    dashboards always cover the 2024 facts, the live partnering day and what a visitor reports now."""
+    return PERIOD_STARTS, dt.date(today.year + 1, 12, 31)
 
 
 def _save(outcome: Outcome, *, confirmed: bool, by: User, history: list[tuple[str, dt.date]]) -> Outcome:
@@ -134,7 +141,9 @@ def _from_meetings(program: Program, manager: User) -> None:
     if event is None:
         return
     meetings = list(
-        Meeting.objects.filter(event=event, first__organisation__kind="startup", slot__isnull=False)
+        # Meetings between invented people only: the demo logins' meetings are left for the visitor to report on.
+        Meeting.objects.filter(event=event, first__organisation__kind="startup", slot__isnull=False,
+                               first__person__user__isnull=True, second__person__user__isnull=True)
         .exclude(status=MeetingStatus.CANCELLED).select_related("first", "second__organisation", "slot")
         .order_by("pk")
     )
@@ -171,7 +180,8 @@ def _from_meetings(program: Program, manager: User) -> None:
             "valuable": True, "follow_up": True, "comment": "Synthetic demo feedback."})
 
 
-def load_outcomes(*, program: Program, manager: User) -> None:
+def load_outcomes(*, program: Program, manager: User, today: dt.date | None = None) -> None:
+    period = reporting_period(today or timezone.localdate())
     with transaction.atomic():
         cohort = Cohort.objects.filter(program=program, year=2023).first()
         _real(program, cohort, manager)
@@ -185,5 +195,5 @@ def load_outcomes(*, program: Program, manager: User) -> None:
             Kpi.objects.update_or_create(program=program, name_en=name_en, defaults={
                 "commitment": commitments[commitment_order], "name_ko": name_ko, "metric": metric, "kind": kind,
                 "country": country, "counting": counting, "target": target, "currency": currency,
-                "starts_on": PERIOD[0], "ends_on": PERIOD[1], "order": order})
+                "starts_on": period[0], "ends_on": period[1], "order": order})
         ReminderSchedule.objects.get_or_create(program=program, defaults={"every_days": 90})

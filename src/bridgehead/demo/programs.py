@@ -241,16 +241,19 @@ def _decide(call: Call, manager: User) -> None:
         application = row.application
         Decision.objects.update_or_create(application=application, defaults={
             "outcome": outcome, "decided_by": manager, "decided_at": dt.datetime(2024, 4, 1, 10, tzinfo=SEOUL),
-            "notified_at": dt.datetime(2024, 4, 1, 10, 5, tzinfo=SEOUL)})
+            "notified_at": dt.datetime(2024, 4, 1, 10, 5, tzinfo=SEOUL), "sent_outcome": outcome})
         Application.objects.filter(pk=application.pk).update(status=outcome)
         if outcome == Outcome.ACCEPT:
             CohortMember.objects.get_or_create(cohort=cohort, organisation=application.organisation,
                                                defaults={"application": application})
 
 
-def _next_call(program: Program, reviewers: list[User]) -> Call:
-    """A draft call for the next cohort, opened (published) by the manager in the browser walkthrough."""
-    now = timezone.now()
+def _next_call(program: Program, reviewers: list[User], now: dt.datetime) -> Call:
+    """The call for the next cohort, open now (DESIGN §8: dated relative to the day the demo is loaded).
+
+    Created open for a month from yesterday; loaded again once it has closed or is about to (less than a week
+    left), it is re-opened for another month. Same day, same dates: a second load changes nothing.
+    """
     call = _call(program, "next-cohort", defaults={
         "title_ko": "차기 디지털 건강관리 국제 지원사업 참여 기업 모집 (가상)",
         "title_en": "Next Digital Healthcare Global Support cohort — call for startups (synthetic)",
@@ -258,13 +261,17 @@ def _next_call(program: Program, reviewers: list[User]) -> Call:
         "eligibility_en": "Digital-health, medical-device and bio startups based in Ulsan.",
         "reviews_per_application": 2, "max_reviews_per_reviewer": 10, "is_synthetic": True,
     }, create_only={"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=30),
-                    "is_published": False})
+                    "is_published": True})
+    if call.closes_at < now + dt.timedelta(days=7):
+        call.opens_at, call.closes_at = now - dt.timedelta(days=1), now + dt.timedelta(days=30)
+        call.save(update_fields=["opens_at", "closes_at"])
     for (_u, _d, _l, _z, expertise), user in list(zip(REVIEWERS, reviewers, strict=True))[:2]:
         CallReviewer.objects.update_or_create(call=call, user=user, defaults={"expertise": expertise})
     return call
 
 
-def load_programs(*, program: Program, organisations: dict[str, Organisation], password: str) -> None:
+def load_programs(*, program: Program, organisations: dict[str, Organisation], password: str,
+                  now: dt.datetime | None = None) -> None:
     manager = User.objects.get(username="manager")
     reviewers = [_user(u, d, lang, zone, Role.REVIEWER, program, password) for u, d, lang, zone, _e in REVIEWERS]
     for (_u, _d, _l, _z, expertise), user in zip(REVIEWERS, reviewers, strict=True):
@@ -282,4 +289,4 @@ def load_programs(*, program: Program, organisations: dict[str, Organisation], p
         _bio(user, text)
     _cohort_2023(program, organisations, manager, mentors)
     _call_2024(program, organisations, manager, reviewers)
-    _next_call(program, reviewers)
+    _next_call(program, reviewers, now or timezone.now())

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from bridgehead.agreements.models import Agreement, Commitment, Signatory
 from bridgehead.core.enums import Role
@@ -179,8 +180,14 @@ def _users(program, agreement, organisations, password: str) -> list[tuple[str, 
     return logins
 
 
-def load_demo(*, password: str = DEMO_PASSWORD, progress: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
-    """Create or refresh the demo; returns (username, role) pairs for the login list."""
+def load_demo(*, password: str = DEMO_PASSWORD, progress: Callable[[str], None] | None = None,
+              now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """Create or refresh the demo; returns (username, role) pairs for the login list.
+
+    ``now`` (default: the current time) anchors what DESIGN §8 places relative to the day the demo is loaded:
+    the live partnering event, the open call and the reporting period.
+    """
+    now = now or timezone.now()
     step = progress or (lambda _label: None)
     with transaction.atomic():
         step("sectors")
@@ -197,13 +204,14 @@ def load_demo(*, password: str = DEMO_PASSWORD, progress: Callable[[str], None] 
         step("users")
         logins = _users(program, agreement, organisations, password)
         step("calls, reviews and cohorts")
-        load_programs(program=program, organisations=organisations, password=password)
-    step("partnering event (matching and scheduling engines)")
+        load_programs(program=program, organisations=organisations, password=password, now=now)
+    step("partnering events: 2024 and the live one (matching and scheduling engines)")
     from bridgehead.demo.partnering import load_partnering
 
-    load_partnering(program=program, admin=User.objects.get(username="admin"))
+    load_partnering(program=program, admin=User.objects.get(username="admin"), now=now)
     step("outcomes, FX rates and KPIs")
     from bridgehead.demo.outcomes import load_outcomes
 
-    load_outcomes(program=program, manager=User.objects.get(username="manager"))
+    load_outcomes(program=program, manager=User.objects.get(username="manager"),
+                  today=timezone.localdate(now))
     return logins

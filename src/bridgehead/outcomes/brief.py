@@ -2,6 +2,11 @@
 from confirmed, non-confidential records only (confidential outcomes are counted, never named), and
 edited by a person before it is downloaded.
 
+A confirmed record is not an achieved result: the brief counts as achieved only the outcomes whose status
+is *signed / closed*, and mentions the confirmed ones still in progress (lead, under review, provisional)
+apart, with their status, never in the achieved count — "US$10M under review" is not an investment
+attracted. Quantities carry their unit in the brief's own language ("연 20만 개" / "200,000 units a year").
+
 Both texts are generated whatever the viewer's language — the brief is content in two languages, like the
 bilingual fields — so the wording lives in ``templates/outcomes/brief_ko.txt`` and ``brief_en.txt``.
 """
@@ -17,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from bridgehead.outcomes.dashboards import Scope
-from bridgehead.outcomes.enums import OutcomeStatus
+from bridgehead.outcomes.enums import IN_PROGRESS, OutcomeStatus
 from bridgehead.outcomes.models import Outcome
 from bridgehead.programs.models import Program
 
@@ -30,9 +35,11 @@ def _number(value: Decimal) -> str:
     return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
 
 
-def korean_amount(amount: Decimal, currency: str) -> str:
-    """10,000,000 USD → "1,000만 달러"; 500,000,000 KRW → "5억 원" (the way Korean press writes money)."""
-    whole = int(amount)
+def korean_number(value: Decimal) -> str:
+    """200000 → "20만", 1300000000 → "13억", 5000 → "5,000": the number words Korean press uses."""
+    whole = int(value)
+    if value != whole:
+        return _number(value)
     parts = []
     for size, unit in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
         if whole >= size:
@@ -40,8 +47,46 @@ def korean_amount(amount: Decimal, currency: str) -> str:
             whole %= size
     if whole or not parts:
         parts.append(f"{whole:,}")
+    return " ".join(parts)
+
+
+def korean_amount(amount: Decimal, currency: str) -> str:
+    """10,000,000 USD → "1,000만 달러"; 500,000,000 KRW → "5억 원" (the way Korean press writes money)."""
     name = KOREAN_CURRENCY.get(currency, currency)
-    return " ".join(parts) + f" {name}"
+    return f"{korean_number(amount)} {name}"
+
+
+# Units as people type them in English, and the Korean counter a Korean text uses instead. A unit that is not
+# listed (or already Korean) is printed as typed.
+KOREAN_UNITS = {
+    "unit": "개", "units": "개", "piece": "개", "pieces": "개", "pcs": "개", "kit": "키트", "kits": "키트",
+    "device": "대", "devices": "대", "machine": "대", "machines": "대", "system": "대", "systems": "대",
+    "person": "명", "people": "명", "persons": "명", "employee": "명", "employees": "명", "hire": "명",
+    "hires": "명", "job": "명", "jobs": "명", "patient": "명", "patients": "명", "user": "명", "users": "명",
+    "licence": "건", "licences": "건", "license": "건", "licenses": "건", "contract": "건", "contracts": "건",
+    "order": "건", "orders": "건", "test": "건", "tests": "건",
+    "hospital": "곳", "hospitals": "곳", "site": "곳", "sites": "곳", "clinic": "곳", "clinics": "곳",
+    "dose": "회분", "doses": "회분",
+}
+
+
+def korean_quantity(quantity: Decimal, unit: str, period: str) -> str:
+    """200,000 units a year → "연 20만 개"; 4 people → "4명"; 5,000 devices → "5,000대"."""
+    number = korean_number(quantity)
+    counter = KOREAN_UNITS.get(unit.strip().lower(), unit.strip())
+    joined = f"{number} {counter}" if number[-1] in "조억만" or not _is_hangul(counter[:1]) else f"{number}{counter}"
+    prefix = {"year": "연 ", "month": "월 "}.get(period, "")
+    return prefix + joined
+
+
+def english_quantity(quantity: Decimal, unit: str, period: str) -> str:
+    """200,000 units a year; 4 people."""
+    suffix = {"year": " a year", "month": " a month"}.get(period, "")
+    return f"{_number(quantity)} {unit.strip()}{suffix}"
+
+
+def _is_hangul(char: str) -> bool:
+    return bool(char) and 0xAC00 <= ord(char) <= 0xD7A3
 
 
 def english_amount(amount: Decimal, currency: str) -> str:
@@ -89,24 +134,23 @@ class Fact:
     status_en: str
     amount_ko: str
     amount_en: str
-    quantity: str
+    quantity_ko: str
+    quantity_en: str
     counterparty_ko: str
     counterparty_en: str
 
 
-def _labels(outcome: Outcome, language: str) -> tuple[str, str, str]:
+def _labels(outcome: Outcome, language: str) -> tuple[str, str]:
     with translation.override(language):
-        period = {"month": "/월" if language == "ko" else " a month", "year": "/년" if language == "ko" else " a year"}
-        quantity = f"{_number(outcome.quantity)} {outcome.unit}{period.get(outcome.period, '')}" if (
-            outcome.quantity is not None) else ""
-        return str(outcome.get_kind_display()), str(outcome.get_status_display()), quantity
+        return str(outcome.get_kind_display()), str(outcome.get_status_display())
 
 
 def facts(outcomes) -> list[Fact]:
     found = []
     for outcome in outcomes:
-        kind_ko, status_ko, quantity = _labels(outcome, "ko")
-        kind_en, status_en, _quantity = _labels(outcome, "en")
+        kind_ko, status_ko = _labels(outcome, "ko")
+        kind_en, status_en = _labels(outcome, "en")
+        has_quantity = outcome.quantity is not None
         org, party = outcome.organisation, outcome.counterparty
         found.append(Fact(
             outcome=outcome,
@@ -115,7 +159,8 @@ def facts(outcomes) -> list[Fact]:
             kind_ko=kind_ko, kind_en=kind_en, status_ko=status_ko, status_en=status_en,
             amount_ko=korean_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
             amount_en=english_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
-            quantity=quantity,
+            quantity_ko=korean_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
+            quantity_en=english_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
             counterparty_ko=(party.name_ko or party.name_en) if party else (
                 outcome.counterparty_name_ko or outcome.counterparty_name),
             counterparty_en=(party.name_en or party.name_ko) if party else (
@@ -125,10 +170,14 @@ def facts(outcomes) -> list[Fact]:
 
 
 def generate(scope: Scope, user, *, start: dt.date, end: dt.date) -> tuple[str, str]:
-    """(Korean text, English text) for the scope's confirmed outcomes dated ``start``..``end``."""
-    period = scope.outcomes(user).filter(occurred_on__gte=start, occurred_on__lte=end).exclude(
-        status=OutcomeStatus.LOST).filter(confirmed_at__isnull=False).order_by("organisation__name_en", "occurred_on")
-    public = [o for o in period if not o.is_confidential]
+    """(Korean text, English text) for the scope's confirmed outcomes dated ``start``..``end``: the closed ones
+    counted as achieved, those in progress mentioned apart."""
+    period = list(scope.outcomes(user).filter(occurred_on__gte=start, occurred_on__lte=end).exclude(
+        status=OutcomeStatus.LOST).filter(confirmed_at__isnull=False).order_by("organisation__name_en", "occurred_on"))
+    closed = [o for o in period if o.status == OutcomeStatus.CLOSED]
+    in_progress = [o for o in period if o.status in IN_PROGRESS]
+    public = [o for o in closed if not o.is_confidential]
+    public_in_progress = [o for o in in_progress if not o.is_confidential]
     agreement = scope.agreement
     programs = list(Program.objects.filter(pk__in=scope.program_ids).order_by("pk"))
     signatories = list(agreement.signatories.select_related("organisation")) if agreement else []
@@ -145,9 +194,12 @@ def generate(scope: Scope, user, *, start: dt.date, end: dt.date) -> tuple[str, 
         "programs_obj_ko": objective(programs_ko) if programs else "",
         "programs": programs,
         "facts": facts(public),
-        "count": len(period),
-        "confidential": len(period) - len(public),
-        "startups": len({o.organisation_id for o in period}),
+        "count": len(closed),
+        "confidential": len(closed) - len(public),
+        "startups": len({o.organisation_id for o in closed}),
+        "in_progress_facts": facts(public_in_progress),
+        "in_progress": len(in_progress),
+        "in_progress_confidential": len(in_progress) - len(public_in_progress),
         "signatories_ko": topic("·".join(names_ko)) if names_ko else "",
         "signatories_en": ", ".join(names_en[:-1]) + " and " + names_en[-1] if len(names_en) > 1 else "".join(names_en),
         "signed_ko": korean_date(signed_local) if signed_local else "",

@@ -5,8 +5,11 @@ family names Korean-capable fonts first so Hangul never renders as boxes.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import vl_convert
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 FONT = "NanumGothic, Noto Sans CJK KR, Noto Sans KR, sans-serif"
@@ -14,36 +17,57 @@ BRAND = "#0b5cab"
 UNCONFIRMED = "#9fb7d3"
 
 
-def _render(chart: alt.Chart) -> str:
+def _render(chart: alt.Chart, title: str) -> str:
+    """Inline SVG named by its title for screen readers (role="img" needs an accessible name); the width
+    and height attributes stay for the PDF, the page's CSS scales it down to a phone's width."""
     spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
     svg = vl_convert.vegalite_to_svg(spec)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+
+
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def count_ticks(maximum: int, *, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 for a count axis: 0, 1, 2 — never "0, 1, 1" (Vega's default ticks for a
+    maximum of 1 or 2 are halves, which an integer format prints as repeated numbers)."""
+    maximum = max(int(maximum), 1)
+    step = next((s for s in NICE_STEPS if maximum / s <= most - 1), 10 ** math.ceil(math.log10(maximum)))
+    top = step * math.ceil(maximum / step)
+    return list(range(0, top + 1, step))
+
+
+def _count_scale(maximum: int, *, headroom: float = 0.0) -> tuple[alt.Axis, alt.Scale]:
+    ticks = count_ticks(maximum)
+    top = max(ticks[-1], maximum * (1 + headroom))
+    return alt.Axis(values=ticks, format="d"), alt.Scale(domain=[0, top], nice=False)
 
 
 def _empty(title: str) -> str:
     chart = alt.Chart(alt.Data(values=[{"x": 0}])).mark_text(text=_("No data yet"), color="#5b6675").properties(
         width=320, height=40, title=title)
-    return _render(chart)
+    return _render(chart, title)
 
 
 def bars(rows: list[tuple[str, int, int]], *, title: str, width: int = 360) -> str:
     """Horizontal bars of (label, confirmed, unconfirmed), stacked, labels in the given order."""
     if not rows:
         return _empty(title)
-    confirmed, unconfirmed = _("Confirmed"), _("Unconfirmed")
+    confirmed, unconfirmed = _("Record confirmed"), _("Record unconfirmed")
     values = []
     for label, done, pending in rows:
         values.append({"label": label, "count": done, "state": confirmed, "order": 0})
         values.append({"label": label, "count": pending, "state": unconfirmed, "order": 1})
+    axis, scale = _count_scale(max(done + pending for _label, done, pending in rows))
     chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
         y=alt.Y("label:N", sort=[label for label, _d, _p in rows], title=None),
-        x=alt.X("count:Q", title=_("Number"), axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("count:Q", title=_("Number"), axis=axis, scale=scale),
         color=alt.Color("state:N", scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
                         legend=alt.Legend(title=None, orient="bottom")),
         order=alt.Order("order:Q"),
         tooltip=["label:N", "state:N", "count:Q"],
     ).properties(width=width, height=max(40, 24 * len(rows)), title=title)
-    return _render(chart)
+    return _render(chart, title)
 
 
 def funnel(rows: list[tuple[str, int]], *, title: str) -> str:
@@ -51,29 +75,34 @@ def funnel(rows: list[tuple[str, int]], *, title: str) -> str:
     if not any(count for _label, count in rows):
         return _empty(title)
     data = alt.Data(values=[{"stage": label, "count": count, "i": i} for i, (label, count) in enumerate(rows)])
+    # Headroom on the scale keeps the count written after the longest bar inside the chart (it used to spill
+    # out of the card); labels longer than the chart's left column are cut with an ellipsis, the full label
+    # is in the figure's caption.
+    axis, scale = _count_scale(max(count for _label, count in rows), headroom=0.15)
     base = alt.Chart(data).encode(
-        y=alt.Y("stage:N", sort=[label for label, _c in rows], title=None),
-        x=alt.X("count:Q", title=_("Number"), axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("stage:N", sort=[label for label, _c in rows], title=None, axis=alt.Axis(labelLimit=170)),
+        x=alt.X("count:Q", title=_("Number"), axis=axis, scale=scale),
     )
     chart = (base.mark_bar(color=BRAND) + base.mark_text(align="left", dx=4).encode(text="count:Q")).properties(
-        width=360, height=28 * len(rows), title=title)
-    return _render(chart)
+        width=300, height=28 * len(rows), title=title)
+    return _render(chart, title)
 
 
 def over_time(rows: list[tuple[str, int, int]], *, title: str) -> str:
     """Outcomes per quarter (columns), confirmed and unconfirmed stacked."""
     if not rows:
         return _empty(title)
-    confirmed, unconfirmed = _("Confirmed"), _("Unconfirmed")
+    confirmed, unconfirmed = _("Record confirmed"), _("Record unconfirmed")
     values = []
     for label, done, pending in rows:
         values.append({"period": label, "count": done, "state": confirmed, "order": 0})
         values.append({"period": label, "count": pending, "state": unconfirmed, "order": 1})
+    axis, scale = _count_scale(max(done + pending for _label, done, pending in rows))
     chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
         x=alt.X("period:N", sort=[label for label, _d, _p in rows], title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title=_("Outcomes"), axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("count:Q", title=_("Outcomes"), axis=axis, scale=scale),
         color=alt.Color("state:N", scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
                         legend=alt.Legend(title=None, orient="bottom")),
         order=alt.Order("order:Q"),
     ).properties(width=max(240, 84 * len(rows)), height=180, title=title)
-    return _render(chart)
+    return _render(chart, title)

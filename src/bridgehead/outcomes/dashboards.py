@@ -4,6 +4,15 @@ A scope is the set of programs (and, for cohorts and startups, organisations) wh
 already cut down to what the viewer may count — a program manager's agreement dashboard holds only the
 programs they manage, never another program's data. Confidential outcomes count in every figure, but rows
 name them only for the people they belong to.
+
+Two questions are kept apart in every figure, because a reader confuses them at a cost:
+
+* is the **record confirmed** — did the counterparty or the program manager verify what was reported?
+* is the **deal closed** — is its status *signed / closed*, or still a lead, under review or provisional?
+
+A confirmed record of an investment "under review" is true, and still no money attracted. Money
+"attracted" therefore counts closed deals with confirmed records only; closed deals whose record is not yet
+confirmed, and deals still in progress, are totalled beside it, each under its own name.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.outcomes import charts, fx, kpis
-from bridgehead.outcomes.enums import PIPELINE, OutcomeStatus
+from bridgehead.outcomes.enums import IN_PROGRESS, PIPELINE, OutcomeStatus
 from bridgehead.outcomes.models import Kpi, Outcome
 from bridgehead.outcomes.rules import counted_outcomes, dashboard_program_ids, managed_program_ids, may_name
 from bridgehead.partnering.enums import MeetingStatus
@@ -87,6 +96,11 @@ class Row:
     outcome: Outcome
     named: bool
 
+    @property
+    def marked_confidential(self) -> bool:
+        """A confidential record shown by name: every such row carries the "Confidential" mark."""
+        return self.named and self.outcome.is_confidential
+
 
 @dataclass
 class Dashboard:
@@ -94,11 +108,33 @@ class Dashboard:
     currency: str
     rows: list[Row]
     kpi_values: list[kpis.KpiValue]
-    confirmed_total: fx.Total
-    unconfirmed_total: fx.Total
+    closed_total: fx.Total  # money attracted: closed deals whose record is confirmed
+    closed_unconfirmed_total: fx.Total  # closed deals whose record is not yet confirmed
+    in_progress_total: fx.Total  # lead, under review, provisional: not attracted (yet)
     counts: dict[str, int]
     funnel: list[tuple[str, int]]
     charts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names_confidential(self) -> bool:
+        """Whether any row names a confidential record (the viewer's internal version)."""
+        return any(row.marked_confidential for row in self.rows)
+
+    @property
+    def money_rows(self) -> list[tuple[str, int, fx.Total]]:
+        """(label, number of outcomes, total): attracted first, then what is not (yet) attracted."""
+        return [
+            (_("Attracted: closed deals, confirmed records"), self.counts["closed"], self.closed_total),
+            (_("Closed deals, records not yet confirmed"), self.counts["closed_unconfirmed"],
+             self.closed_unconfirmed_total),
+            (_("In progress (lead, under review, provisional): not attracted"), self.counts["in_progress"],
+             self.in_progress_total),
+        ]
+
+    @property
+    def stale(self) -> list[fx.Conversion]:
+        """Every conversion of the three totals made at a stale rate."""
+        return self.closed_total.stale + self.closed_unconfirmed_total.stale + self.in_progress_total.stale
 
 
 def quarter_label(day) -> str:
@@ -136,18 +172,24 @@ def _split(outcomes: list[Outcome], key) -> list[tuple[str, int, int]]:
 def build(scope: Scope, user, *, currency: str = "USD", with_charts: bool = True) -> Dashboard:
     outcomes = list(scope.outcomes(user))
     counted = [o for o in outcomes if o.status != OutcomeStatus.LOST]
+    closed = [o for o in counted if o.status == OutcomeStatus.CLOSED]
+    in_progress = [o for o in counted if o.status in IN_PROGRESS]
     book = fx.RateBook(scope.program_ids)
     dashboard = Dashboard(
         scope=scope,
         currency=currency,
         rows=[Row(o, may_name(user, o)) for o in outcomes],
         kpi_values=kpis.compute_all(scope.kpis()),
-        confirmed_total=fx.total([o for o in counted if o.is_confirmed], currency=currency, book=book),
-        unconfirmed_total=fx.total([o for o in counted if not o.is_confirmed], currency=currency, book=book),
+        closed_total=fx.total([o for o in closed if o.is_confirmed], currency=currency, book=book),
+        closed_unconfirmed_total=fx.total([o for o in closed if not o.is_confirmed], currency=currency, book=book),
+        in_progress_total=fx.total(in_progress, currency=currency, book=book),
         counts={
             "all": len(counted),
-            "confirmed": sum(1 for o in counted if o.is_confirmed),
-            "unconfirmed": sum(1 for o in counted if not o.is_confirmed),
+            "records_confirmed": sum(1 for o in counted if o.is_confirmed),
+            "records_unconfirmed": sum(1 for o in counted if not o.is_confirmed),
+            "closed": sum(1 for o in closed if o.is_confirmed),
+            "closed_unconfirmed": sum(1 for o in closed if not o.is_confirmed),
+            "in_progress": len(in_progress),
             "startups": len({o.organisation_id for o in counted}),
             "confidential": sum(1 for o in counted if o.is_confidential),
             "lost": len(outcomes) - len(counted),

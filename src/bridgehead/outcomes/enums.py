@@ -28,6 +28,8 @@ class OutcomeStatus(models.TextChoices):
 
 # Statuses in pipeline order, for funnels and charts (lost is shown apart).
 PIPELINE = (OutcomeStatus.LEAD, OutcomeStatus.UNDER_REVIEW, OutcomeStatus.PROVISIONAL, OutcomeStatus.CLOSED)
+# A deal that is neither closed nor lost: its money is not (yet) attracted, whether its record is confirmed or not.
+IN_PROGRESS = (OutcomeStatus.LEAD, OutcomeStatus.UNDER_REVIEW, OutcomeStatus.PROVISIONAL)
 
 
 class Period(models.TextChoices):

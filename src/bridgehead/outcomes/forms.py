@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
@@ -27,6 +27,100 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{obj.event.title} · {obj.first.organisation.name} × {obj.second.organisation.name}"
 
 
+def organisation_label(organisation: Organisation) -> str:
+    """How the counterparty picker shows a registry entry: both names, kind and city, so two companies with
+    similar names can be told apart ("Hangzhou Meditech · 항저우메디텍 — Company, Hangzhou")."""
+    names = [organisation.name_en, organisation.name_ko]
+    name = " · ".join(dict.fromkeys(n for n in names if n))
+    where = ", ".join(part for part in (str(organisation.get_kind_display()), organisation.city) if part)
+    return f"{name} — {where}" if where else name
+
+
+def _labels_in_both_languages(organisation: Organisation) -> set[str]:
+    """The picker's label as a Korean and an English page print it (the viewer may switch language while
+    filling in the form), case-folded for comparison."""
+    labels = set()
+    for language in ("ko", "en"):
+        with translation.override(language):
+            labels.add(organisation_label(organisation).casefold())
+    return labels
+
+
+class CounterpartyInput(forms.TextInput):
+    """A text box with a list of registry entries (``<datalist>``): the browser filters the list as one
+    types, htmx refreshes it from the whole registry (the page carries only the first entries), and it
+    works without JavaScript. Replaces a select of every organisation, unusable at 85 entries and more."""
+
+    input_type = "search"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"list": "counterparty-options", "autocomplete": "off", **(attrs or {})})
+        self.options: list[str] = []  # rendered by the form's template as <datalist id="counterparty-options">
+
+
+class CounterpartyField(forms.ModelChoiceField):
+    """A registry organisation picked by its label (or by primary key, as the API and proposals send it)."""
+
+    widget = CounterpartyInput
+    default_error_messages = {
+        "invalid_choice": _("No organisation in the registry is called “%(value)s”. Pick one from the list, or "
+                            "leave this empty and describe the counterparty below."),
+        "ambiguous": _("Several organisations in the registry match “%(value)s”; pick one from the list."),
+    }
+
+    def _match(self, text: str) -> Organisation:
+        if text.isdigit():
+            return super().to_python(text)
+        by_name = list(self.queryset.filter(Q(name_en__iexact=text) | Q(name_ko__iexact=text))[:2])
+        if len(by_name) == 1:
+            return by_name[0]
+        by_label = [o for o in (by_name or self.queryset) if text.casefold() in _labels_in_both_languages(o)]
+        if len(by_label) == 1:
+            return by_label[0]
+        code = "ambiguous" if by_name or len(by_label) > 1 else "invalid_choice"
+        raise forms.ValidationError(self.error_messages[code], code=code, params={"value": text})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return self._match(str(value).strip())
+
+    def prepare_value(self, value):
+        if isinstance(value, Organisation):
+            return organisation_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            found = self.queryset.filter(pk=int(value)).first()
+            return organisation_label(found) if found else value
+        return value
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        try:
+            new = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        old = initial.pk if isinstance(initial, Organisation) else (int(initial) if initial not in (None, "") else None)
+        return (new.pk if new else None) != old
+
+
+# The outcome form's fieldsets: what happened, money and quantity, the counterparty, attribution, evidence,
+# confidentiality (25 fields in one column were hard to fill in and to check).
+GROUPS = (
+    (_("What happened"), ("organisation", "program", "kind", "status", "status_on", "occurred_on", "title_ko",
+                          "title_en", "description_ko", "description_en")),
+    (_("Money and quantity"), ("amount", "currency", "quantity", "unit", "period")),
+    (_("Counterparty"), ("counterparty", "counterparty_name", "counterparty_name_ko", "country")),
+    (_("Attribution to the program"), ("cohort", "event", "meeting")),
+    (_("Evidence"), ("evidence", "evidence_url")),
+    (_("Confidentiality"), ("is_confidential",)),
+    (_("Your proposal"), ("reason",)),
+)
+# Shown as required although the model lets either be empty: one of the two titles must be given.
+ONE_OF_REQUIRED = ("title_ko", "title_en")
+PICKER_OPTIONS = 300
+
+
 class OutcomeForm(forms.ModelForm):
     status_on = forms.DateField(
         label=_("Status since"), required=False, widget=DATE_INPUT,
@@ -36,6 +130,9 @@ class OutcomeForm(forms.ModelForm):
                                help_text=_("ISO 4217 code: USD, KRW, CNY, EUR…"),
                                widget=forms.TextInput(attrs={"list": "currency-codes", "size": 5}))
     meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Partnering meeting"))
+    counterparty = CounterpartyField(
+        queryset=Organisation.objects.none(), required=False, label=_("Counterparty in the registry"),
+        help_text=_("Type a few letters of its Korean or English name and pick it from the list."))
 
     class Meta:
         model = Outcome
@@ -58,6 +155,8 @@ class OutcomeForm(forms.ModelForm):
         self.fields["program"].queryset = programs
         self.fields["organisation"].queryset = services.reporting_organisations(user)
         self.fields["counterparty"].queryset = Organisation.objects.all()
+        self.fields["counterparty"].widget.options = [
+            organisation_label(o) for o in Organisation.objects.order_by("name_en")[:PICKER_OPTIONS]]
         self.fields["cohort"].queryset = Cohort.objects.filter(program__in=programs)
         self.fields["event"].queryset = Event.objects.filter(program__in=programs)
         meetings = Meeting.objects.filter(event__program__in=programs).select_related(
@@ -72,6 +171,29 @@ class OutcomeForm(forms.ModelForm):
             # The record's startup and program are fixed once reported: moving it would move it out of sight.
             for name in ("organisation", "program"):
                 self.fields[name].disabled = True
+        for name in ONE_OF_REQUIRED:
+            self.fields[name].help_text = _("Give the title in Korean, in English or in both (one is required).")
+        for bound in self:
+            if bound.field.help_text:
+                bound.field.widget.attrs["aria-describedby"] = f"{bound.auto_id}-help"
+
+    def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, bool]]]]:
+        """(legend, [(bound field, shown as required)]) per fieldset, in order; a field of no group ends up
+        last. "Required" is what the person must fill in: a disabled field is not, one of the titles is."""
+        placed: set[str] = set()
+        groups = []
+        for legend, names in (*GROUPS, (_("Other"), tuple(name for name in self.fields if not any(
+                name in group for _legend, group in GROUPS)))):
+            fields = [(self[name], self._shown_as_required(name)) for name in names
+                      if name in self.fields and name not in placed]
+            placed.update(names)
+            if fields:
+                groups.append((legend, fields))
+        return groups
+
+    def _shown_as_required(self, name: str) -> bool:
+        field = self.fields[name]
+        return not field.disabled and (field.required or name in ONE_OF_REQUIRED)
 
     def _update_errors(self, errors) -> None:
         """Model rules re-checked after a field already failed would only repeat it ("no currency" after an

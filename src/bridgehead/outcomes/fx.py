@@ -4,6 +4,12 @@ An amount is converted with the latest rate of its own program dated on or befor
 direct rate, or the inverse of the opposite pair). When no such rate exists the amount is *excluded*, and
 the total says so: :class:`Total` carries the converted sum, the rate dates used, and the excluded amounts
 listed in their own currencies. Everything is Decimal; nothing here ever touches a float.
+
+A rate that is much older than the amount it converts is used, but flagged as *stale*: a 2026 amount
+converted at a January 2025 rate is probably wrong by the year's movement, and a reader must see that the
+program manager has a newer rate to enter. The threshold is :data:`STALE_AFTER_DAYS` (90 days — about one
+quarter, the reporting rhythm of the programs; exchange rates between KRW and USD move several percent in
+that time).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from bridgehead.outcomes.currencies import quantum
 from bridgehead.outcomes.models import FxRate, Outcome
 
+# A rate dated more than this many days before the amount it converts is flagged as stale.
+STALE_AFTER_DAYS = 90
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -27,6 +36,19 @@ class Conversion:
     converted: Decimal
     rate: Decimal
     rate_on: dt.date | None  # None when the amount already was in the reporting currency
+    on: dt.date | None = None  # the amount's own date
+
+    @property
+    def rate_age_days(self) -> int | None:
+        if self.rate_on is None or self.on is None:
+            return None
+        return (self.on - self.rate_on).days
+
+    @property
+    def is_stale(self) -> bool:
+        """Converted at a rate more than :data:`STALE_AFTER_DAYS` days older than the amount."""
+        age = self.rate_age_days
+        return age is not None and age > STALE_AFTER_DAYS
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,15 @@ class Total:
     @property
     def is_complete(self) -> bool:
         return not self.excluded
+
+    @property
+    def stale(self) -> list[Conversion]:
+        """Conversions made at a rate older than :data:`STALE_AFTER_DAYS` before the amount's date."""
+        return [c for c in self.conversions if c.is_stale]
+
+    @property
+    def stale_after_days(self) -> int:
+        return STALE_AFTER_DAYS
 
 
 class RateBook:
@@ -104,6 +135,7 @@ def total(outcomes: Iterable[Outcome], *, currency: str, book: RateBook | None =
             rate, rate_on = found
             converted = (outcome.amount * rate).quantize(quantum(currency), rounding=ROUND_HALF_UP)
         result.amount += converted
-        result.conversions.append(Conversion(outcome.pk, outcome.amount, outcome.currency, converted, rate, rate_on))
+        result.conversions.append(
+            Conversion(outcome.pk, outcome.amount, outcome.currency, converted, rate, rate_on, outcome.occurred_on))
     result.amount = result.amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
     return result

@@ -5,6 +5,7 @@ from bridgehead.outcomes import views
 urlpatterns = [
     path("", views.outcome_list, name="outcome-list"),
     path("report/", views.outcome_report, name="outcome-report"),
+    path("counterparties/", views.counterparty_options, name="outcome-counterparties"),
     path("<int:pk>/", views.outcome_detail, name="outcome-detail"),
     path("<int:pk>/edit/", views.outcome_edit, name="outcome-edit"),
     path("<int:pk>/evidence/", views.outcome_evidence, name="outcome-evidence"),

@@ -27,6 +27,7 @@ from bridgehead.outcomes.forms import (
     OutcomeForm,
     ProposalForm,
     ReminderForm,
+    organisation_label,
 )
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule
 from bridgehead.outcomes.rules import (
@@ -98,12 +99,25 @@ def outcome_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def counterparty_options(request: HttpRequest) -> HttpResponse:
+    """The counterparty picker's suggestions (htmx): registry entries whose Korean or English name contains
+    what was typed. The registry is readable by every signed-in user; only reporters need this list."""
+    require(request.user, "outcomes.report_outcome")
+    text = request.GET.get("counterparty", "").strip()[:100]
+    found = Organisation.objects.order_by("name_en")
+    if text:
+        found = found.filter(Q(name_en__icontains=text) | Q(name_ko__icontains=text))
+    return render(request, "outcomes/_counterparty_options.html",
+                  {"options": [organisation_label(o) for o in found[:50]]})
+
+
+@login_required
 def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
     user = request.user
     if not may_name(user, outcome):
         raise Http404
-    commitments = list(outcome.program.commitments.all())
+    commitments = list(outcome.program.commitments.prefetch_related("sectors"))
     return render(request, "outcomes/outcome_detail.html", {
         "outcome": outcome,
         "commitments": commitments,

@@ -25,7 +25,9 @@ def agenda_meetings(participant: Participant) -> list[Meeting]:
     ids += Meeting.objects.filter(second=participant).values_list("pk", flat=True)
     return list(
         Meeting.objects.filter(pk__in=ids)
-        .select_related("slot", "first__organisation", "second__organisation", "first__person", "second__person")
+        .select_related(
+            "event", "slot", "first__organisation", "second__organisation", "first__person", "second__person"
+        )
         .order_by("slot__starts_at", "pk")
     )
 

@@ -30,6 +30,17 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class UnplacedReason(models.TextChoices):
+    """Why the published schedule holds no time for an accepted meeting (from the solver's diagnosis)."""
+
+    NO_COMMON_SLOT = "no_common_slot", _("They have no available slot in common.")
+    MEETING_LIMIT = "meeting_limit", _("One of them reached their meeting limit.")
+    NO_FREE_COMMON_SLOT = (
+        "no_free_common_slot",
+        _("Every slot they share is taken by their other meetings or has no free table."),
+    )
+
+
 class MeetingMode(models.TextChoices):
     IN_PERSON = "in_person", _("At a table")
     VIRTUAL = "virtual", _("Video call")

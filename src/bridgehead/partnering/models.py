@@ -28,6 +28,7 @@ from bridgehead.partnering.enums import (
     MeetingStatus,
     RequestStatus,
     RunStatus,
+    UnplacedReason,
 )
 from bridgehead.programs.models import Program
 from bridgehead.registry.models import Organisation, Person
@@ -260,6 +261,13 @@ class Meeting(models.Model):
         help_text=_("A pinned meeting keeps its slot and table in every later solve."),
     )
     weight = models.FloatField(_("priority"), default=1.0)
+    unplaced_reason = models.CharField(
+        _("why it has no time"),
+        max_length=30,
+        choices=UnplacedReason.choices,
+        blank=True,
+        help_text=_("Set when a published schedule could not place the meeting; both sides were told."),
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
@@ -307,6 +315,7 @@ class Feedback(models.Model):
     follow_up = models.BooleanField(_("Is a follow-up planned?"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("sent"), auto_now=True)
 
     class Meta:
         verbose_name = _("meeting feedback")

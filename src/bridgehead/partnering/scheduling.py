@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from bridgehead.core.models import User
 from bridgehead.engines import schedule as engine
 from bridgehead.partnering import notify
-from bridgehead.partnering.enums import ACTIVE_RUN_STATUSES, Attendance, MeetingMode, MeetingStatus, RunStatus
+from bridgehead.partnering.enums import (
+    ACTIVE_RUN_STATUSES,
+    Attendance,
+    MeetingMode,
+    MeetingStatus,
+    RunStatus,
+    UnplacedReason,
+)
 from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Event, Meeting, Participant, ScheduleRun, Slot
 
@@ -298,7 +305,16 @@ def _breaks(compiled: Compiled, busy: dict[int, list[int]]) -> dict[str, int]:
 
 
 def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
-    """Apply a finished run to the meetings in one transaction and notify both sides of every change."""
+    """Apply a finished run to the meetings in one transaction; then both sides of every change are told.
+
+    Every meeting that gets a time, moves, loses its time or cannot be placed is recorded as a notice; a
+    background task (queued after commit) sends each participant one e-mail listing their changes and an
+    inbox entry per change, so a 60,000-meeting publish stays one quick transaction. A meeting the schedule
+    could not place keeps the reason (``unplaced_reason``), shown on both agendas; its two sides are told
+    once, not again at every publish while the reason stays the same.
+    """
+    from bridgehead.partnering import tasks
+
     with transaction.atomic():
         run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
         event = Event.objects.select_for_update().get(pk=run.event_id)
@@ -310,47 +326,60 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
         if newer:
             raise PartneringError(_("A newer schedule has been published since this run started; solve again."))
         placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
+        reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
         meetings = list(
             event.meetings.exclude(status=MeetingStatus.CANCELLED).only(
                 "pk", "event_id", "slot_id", "table", "status", "pinned", "sequence", "uid", "mode", "video_link",
-                "first_id", "second_id",
+                "first_id", "second_id", "unplaced_reason",
             )
         )
         _keep_pinned_tables(placed, meetings)
         changed: list[Meeting] = []
-        moved: list[Meeting] = []
+        notices: dict[str, list[int]] = {"scheduled": [], "moved": [], "dropped": [], "unplaced": []}
         for meeting in meetings:
-            target = placed.get(meeting.pk)
-            new_slot, new_table = target if target else (None, None)
-            if (meeting.slot_id, meeting.table) == (new_slot, new_table):
-                if target and meeting.status == MeetingStatus.UNSCHEDULED:
-                    meeting.status = MeetingStatus.SCHEDULED
-                    changed.append(meeting)
-                continue
-            was_published = meeting.slot_id is not None and event.schedule_published_at is not None
-            meeting.slot_id, meeting.table = new_slot, new_table
-            meeting.mode = (MeetingMode.IN_PERSON if new_table else MeetingMode.VIRTUAL) if target else ""
-            meeting.video_link = _video_link(event, meeting) if target and not new_table else ""
-            if meeting.status in (MeetingStatus.UNSCHEDULED, MeetingStatus.SCHEDULED):
-                meeting.status = MeetingStatus.SCHEDULED if target else MeetingStatus.UNSCHEDULED
-            meeting.sequence += 1
-            changed.append(meeting)
-            if was_published:
-                moved.append(meeting)
+            notice = _apply(event, meeting, placed.get(meeting.pk), reasons.get(meeting.pk, ""))
+            if notice is not None:
+                changed.append(meeting)
+                if notice:
+                    notices[notice].append(meeting.pk)
         write_placements(changed)
         now = timezone.now()
         event.schedule_published_at = now
         event.save(update_fields=["schedule_published_at"])
         run.published_at = now
-        run.save(update_fields=["published_at"])
-        moved_rows = Meeting.objects.filter(pk__in=[m.pk for m in moved]).select_related(
-            "event", "slot", "first__person__user", "second__person__user", "first__organisation",
-            "second__organisation",
-        )
-        for meeting in moved_rows:
-            for participant in (meeting.first, meeting.second):
-                notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
-    return {"changed": len(changed), "moved": len(moved)}
+        run.diagnostics = {**run.diagnostics, "notices": notices}
+        run.save(update_fields=["published_at", "diagnostics"])
+        transaction.on_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
+    return {"changed": len(changed), "moved": len(notices["moved"])}
+
+
+def _apply(event: Event, meeting: Meeting, target: tuple[int, int | None] | None, reason: str) -> str | None:
+    """Put the run's placement on ``meeting`` (in memory). Returns None when nothing changed, else the
+    notice its two sides get ("scheduled", "moved", "dropped", "unplaced"), or "" for a silent change."""
+    new_slot, new_table = target if target else (None, None)
+    new_reason = "" if target else (reason or UnplacedReason.NO_FREE_COMMON_SLOT)
+    if (meeting.slot_id, meeting.table) == (new_slot, new_table):
+        # Placed as before; announced if it waited, or if staff pinned it before the first publish (unsent).
+        if target and (meeting.status == MeetingStatus.UNSCHEDULED or event.schedule_published_at is None):
+            if meeting.status == MeetingStatus.UNSCHEDULED:
+                meeting.status = MeetingStatus.SCHEDULED
+            return "scheduled"
+        if not target and meeting.unplaced_reason != new_reason:
+            told = bool(meeting.unplaced_reason)
+            meeting.unplaced_reason = new_reason
+            return "" if told else "unplaced"
+        return None
+    was_published = meeting.slot_id is not None and event.schedule_published_at is not None
+    had_slot = meeting.slot_id is not None
+    meeting.slot_id, meeting.table, meeting.unplaced_reason = new_slot, new_table, new_reason
+    meeting.mode = (MeetingMode.IN_PERSON if new_table else MeetingMode.VIRTUAL) if target else ""
+    meeting.video_link = _video_link(event, meeting) if target and not new_table else ""
+    if meeting.status in (MeetingStatus.UNSCHEDULED, MeetingStatus.SCHEDULED):
+        meeting.status = MeetingStatus.SCHEDULED if target else MeetingStatus.UNSCHEDULED
+    meeting.sequence += 1
+    if not target:
+        return "dropped" if had_slot else "unplaced"
+    return "moved" if was_published else "scheduled"
 
 
 WRITE_BATCH = 2000
@@ -367,24 +396,24 @@ def write_placements(meetings: list[Meeting]) -> None:
     """
     if not meetings:
         return
-    rows = [(m.pk, m.slot_id, m.table, m.mode, m.video_link, m.status, m.sequence) for m in meetings]
+    rows = [(m.pk, m.slot_id, m.table, m.mode, m.video_link, m.status, m.sequence, m.unplaced_reason) for m in meetings]
     meeting_table = connection.ops.quote_name(Meeting._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE bh_placement (id bigint PRIMARY KEY, slot_id bigint, tbl integer, "
-            "mode varchar(20), video_link varchar(200), status varchar(20), sequence integer)"
+            "mode varchar(20), video_link varchar(200), status varchar(20), sequence integer, reason varchar(30))"
         )
         try:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(
-                    "COPY bh_placement (id, slot_id, tbl, mode, video_link, status, sequence) FROM STDIN"
+                    "COPY bh_placement (id, slot_id, tbl, mode, video_link, status, sequence, reason) FROM STDIN"
                 ) as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
                 for start in range(0, len(rows), WRITE_BATCH):
                     batch = rows[start : start + WRITE_BATCH]
-                    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+                    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
                     cursor.execute(
                         f"INSERT INTO bh_placement VALUES {values}",  # noqa: S608 - placeholders only
                         [value for row in batch for value in row],
@@ -393,7 +422,8 @@ def write_placements(meetings: list[Meeting]) -> None:
             cursor.execute(f'UPDATE {meeting_table} SET "table" = NULL {where}')  # noqa: S608 - model table name
             cursor.execute(
                 f'UPDATE {meeting_table} SET slot_id = p.slot_id, "table" = p.tbl, mode = p.mode, '  # noqa: S608
-                f"video_link = p.video_link, status = p.status, sequence = p.sequence, updated_at = %s {where}",
+                f"video_link = p.video_link, status = p.status, sequence = p.sequence, unplaced_reason = p.reason, "
+                f"updated_at = %s {where}",
                 [timezone.now()],
             )
         finally:
@@ -444,15 +474,16 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
             raise PartneringError(_("One of the two participants already has a meeting in that slot."))
         if table is not None and clash.filter(table=table).exists():
             raise PartneringError(_("Table %(table)s is taken in that slot.") % {"table": table})
-        moved = meeting.slot_id is not None and (meeting.slot_id, meeting.table) != (slot.pk, table)
-        meeting.slot, meeting.table, meeting.pinned = slot, table, True
+        had_slot = meeting.slot_id is not None
+        moved = had_slot and (meeting.slot_id, meeting.table) != (slot.pk, table)
+        meeting.slot, meeting.table, meeting.pinned, meeting.unplaced_reason = slot, table, True, ""
         meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
         meeting.video_link = "" if table else _video_link(meeting.event, meeting)
         if meeting.status == MeetingStatus.UNSCHEDULED:
             meeting.status = MeetingStatus.SCHEDULED
         meeting.sequence += 1
         meeting.save()
-        if moved or meeting.event.schedule_published_at:
+        if moved or (meeting.event.schedule_published_at and not had_slot):
             for participant in (meeting.first, meeting.second):
-                notify.send(participant, "partnering/email/meeting_moved.txt", {"meeting": meeting})
+                notify.schedule_changes(participant, {"moved" if moved else "scheduled": [meeting]})
     return meeting

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from bridgehead.partnering import recommending, scheduling
+from bridgehead.partnering import notify, recommending, scheduling
 
 
 @task()
@@ -15,3 +15,12 @@ def refresh_recommendations(event_id: int) -> None:
     from bridgehead.partnering.models import Event
 
     recommending.refresh(event=Event.objects.get(pk=event_id))
+
+
+@task()
+def send_schedule_notices(run_id: int) -> None:
+    """Tell both sides of every meeting a publish scheduled, moved, dropped or could not place."""
+    from bridgehead.partnering.models import ScheduleRun
+
+    run = ScheduleRun.objects.get(pk=run_id)
+    notify.schedule_published(run.diagnostics.get("notices", {}))

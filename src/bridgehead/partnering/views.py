@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bridgehead.core.http import download, require
-from bridgehead.partnering import calendar, recommending, scheduling, services
+from bridgehead.partnering import calendar, day, recommending, scheduling, services
 from bridgehead.partnering.enums import MeetingStatus, RequestStatus, RunStatus
 from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.forms import (
@@ -27,9 +28,18 @@ from bridgehead.partnering.forms import (
     SessionFormSet,
     SolveForm,
 )
-from bridgehead.partnering.models import Event, Meeting, MeetingRequest, Participant, Recommendation, ScheduleRun, Slot
+from bridgehead.partnering.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    Recommendation,
+    ScheduleRun,
+    Slot,
+)
 from bridgehead.programs.models import Program
-from bridgehead.registry.models import Person
+from bridgehead.registry.enums import OrganisationKind
+from bridgehead.registry.models import Person, Sector
 
 
 def _event(request: HttpRequest, slug: str, *, manage: bool = False) -> Event:
@@ -142,7 +152,9 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         candidates = search(Person.objects.select_related("organisation"), query).exclude(participations__event=event)[
             :20
         ]
-    rows = event.participants.select_related("person", "organisation").annotate(
+    rows = event.participants.select_related("person", "organisation").prefetch_related(
+        "organisation__sectors"
+    ).annotate(
         meeting_count=Count("meetings_first", filter=Q(meetings_first__slot__isnull=False), distinct=True)
         + Count("meetings_second", filter=Q(meetings_second__slot__isnull=False), distinct=True)
     ).order_by("organisation__name_en", "pk")
@@ -217,6 +229,11 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnering/availability.html", {"event": event, "me": me, "sessions": sessions})
 
 
+def sector_choices() -> list[tuple[str, str]]:
+    """Sectors for the filter, by name in the viewer's language (children indented under their parent)."""
+    return [(sector.code, ("— " * sector.depth) + sector.name) for sector in Sector.objects.order_by("code")]
+
+
 @login_required
 def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
@@ -236,19 +253,24 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
         ).distinct()
     if country:
         recs = recs.filter(partner__organisation__country=country.upper())
+    recs = list(recs)
     language = (get_language() or "en")[:2]
-    open_with = set(
-        event.requests.filter(Q(sender=me) | Q(recipient=me), status__in=services.OPEN_REQUEST).values_list(
-            "sender_id", "recipient_id"
-        )
+    others = event.participants.exclude(pk=me.pk).select_related("organisation", "person").prefetch_related(
+        "organisation__sectors"
     )
-    busy = {pk for pair in open_with for pk in pair} - {me.pk}
-    rows = [(rec, recommending.render_reasons(rec.reasons, language), rec.partner_id in busy) for rec in recs]
-    others = event.participants.exclude(pk=me.pk).select_related("organisation", "person")
     if kind:
         others = others.filter(kind=kind)
+    if sector:
+        others = others.filter(
+            Q(organisation__sectors__code=sector) | Q(organisation__sectors__code__startswith=sector + ".")
+        ).distinct()
     if country:
         others = others.filter(organisation__country=country.upper())
+    others = list(others[:200])
+    rules = services.RequestRules.load(me, [rec.partner for rec in recs] + others)
+    rows = [
+        (rec, recommending.render_reasons(rec.reasons, language), rules.refusal(rec.partner)) for rec in recs
+    ]
     return render(
         request,
         "partnering/recommendations.html",
@@ -256,10 +278,10 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "me": me,
             "rows": rows,
-            "others": others[:200],
-            "busy": busy,
+            "others": [(p, rules.refusal(p)) for p in others],
             "filters": {"kind": kind, "sector": sector, "country": country},
-            "form": RequestForm(),
+            "kinds": OrganisationKind.choices,
+            "sectors": sector_choices(),
         },
     )
 
@@ -282,19 +304,43 @@ def send_request(request: HttpRequest, slug: str, participant_id: int) -> HttpRe
     return redirect("event-requests", slug=slug)
 
 
+# Pending requests first (they need an answer), then accepted ones, then the closed ones; newest first within.
+REQUEST_ORDER = Case(
+    When(status=RequestStatus.PENDING, then=Value(0)),
+    When(status=RequestStatus.ACCEPTED, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 @login_required
 def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     me = _me(request, event)
-    related = ("sender__organisation", "recipient__organisation", "sender__person", "recipient__person")
+    related = ("sender__organisation", "recipient__organisation", "sender__person", "recipient__person", "event")
+    incoming = list(me.requests_received.select_related(*related).order_by(REQUEST_ORDER, "-created_at"))
+    outgoing = list(me.requests_sent.select_related(*related).order_by(REQUEST_ORDER, "-created_at"))
+    now = timezone.now()
+    held = services.meetings_held({me.pk} | {r.sender_id for r in incoming if r.status == RequestStatus.PENDING})
+    answers = [
+        (
+            r,
+            services.is_overdue(r, now),
+            services.accept_refusal(request=r, by=request.user, now=now, held=held)
+            if r.status == RequestStatus.PENDING
+            else None,
+        )
+        for r in incoming
+    ]
     return render(
         request,
         "partnering/requests.html",
         {
             "event": event,
             "me": me,
-            "incoming": me.requests_received.select_related(*related).order_by("status", "-created_at"),
-            "outgoing": me.requests_sent.select_related(*related).order_by("status", "-created_at"),
+            "incoming": answers,
+            "waiting": sum(1 for r, overdue, _refusal in answers if r.status == RequestStatus.PENDING and not overdue),
+            "outgoing": [(r, services.is_overdue(r, now)) for r in outgoing],
         },
     )
 
@@ -331,8 +377,6 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
         )
     else:
         participant = _me(request, event)
-    meetings = [m for m in calendar.agenda_meetings(participant) if m.status != MeetingStatus.CANCELLED]
-    rows = [(m, m.partner_of(participant)) for m in meetings]
     staff = request.user.has_perm("partnering.manage_event", event)
     return render(
         request,
@@ -340,9 +384,9 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
         {
             "event": event,
             "participant": participant,
-            "rows": rows,
+            "items": day.agenda_items(participant, request.user),
             "staff": staff,
-            "feedback_form": FeedbackForm(),
+            "own": participant.person.user_id == request.user.pk,
             # Staff looking at someone's agenda can move a meeting by hand (it is then pinned).
             "slots": event.slots.order_by("starts_at") if staff and participant_id is not None else (),
         },
@@ -378,7 +422,8 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 time_limit=form.cleaned_data["time_limit"],
                 objective=form.cleaned_data["objective"],
             )
-            messages.success(request, _("The schedule is being computed."))
+            # No flash message: it would still say "being computed" after the run ended, while the run's
+            # own card (polled below) always says where the run stands.
         except PartneringError as error:
             _fail(request, error)
         return redirect("event-schedule", slug=slug)
@@ -468,12 +513,22 @@ def table_plan(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("event", "first__person", "second__person"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related(
+            "event", "slot", "first__person", "second__person", "first__organisation", "second__organisation"
+        ),
+        pk=pk,
+    )
     event = _event(request, meeting.event.slug)
     try:
         if action == "check-in":
             services.check_in(meeting=meeting, by=request.user)
-            messages.success(request, _("Checked in."))
+            side = services.participant_for(request.user, event)
+            partner = meeting.partner_of(side) if side in (meeting.first, meeting.second) else None
+            if partner is not None:
+                messages.success(request, _("Checked in with %(name)s.") % {"name": partner.organisation.name})
+            else:
+                messages.success(request, _("Checked in."))
         elif action == "no-show":
             services.mark_no_show(meeting=meeting, by=request.user)
             messages.success(request, _("Recorded as a no-show."))
@@ -485,7 +540,7 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise PartneringError(_("Answer both questions."))
             services.give_feedback(meeting=meeting, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you for your feedback."))
+            messages.success(request, _("Thank you for your feedback. It is kept with the meeting on your agenda."))
         elif action == "pin":
             form = PinForm(request.POST)
             if not form.is_valid():

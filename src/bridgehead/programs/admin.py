@@ -44,3 +44,10 @@ for model in (models.CallReviewer, models.ConflictDeclaration, models.ReviewAssi
               models.AssignmentRun, models.DecisionTemplate, models.Decision, models.Cohort, models.CohortMember,
               models.Mentorship, models.MentoringSession):
     admin.site.register(model)
+
+
+@admin.register(models.DecisionMessage)
+class DecisionMessageAdmin(admin.ModelAdmin):
+    list_display = ("subject", "recipient", "program", "outcome", "status", "created_at", "sent_at")
+    list_filter = ("program", "status", "outcome")
+    search_fields = ("subject", "to")

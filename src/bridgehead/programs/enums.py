@@ -82,3 +82,12 @@ class HistoryAction(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     FILE_ADDED = "file_added", _("File uploaded")
     DECIDED = "decided", _("Decision recorded")
+    NOTIFIED = "notified", _("Decision sent to the applicant")
+
+
+class MessageStatus(models.TextChoices):
+    """Where a decision e-mail is in the program's outbox."""
+
+    QUEUED = "queued", _("Waiting in the outbox")
+    SENT = "sent", pgettext_lazy("e-mail", "Sent")
+    DISCARDED = "discarded", _("Discarded")

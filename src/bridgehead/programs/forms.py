@@ -87,8 +87,10 @@ class ApplicationForm(forms.Form):
             choices = [("", "—")] + [(c["value"], pick(_Choice(c), "label")) for c in f.choices]
             return forms.ChoiceField(choices=choices, **common)
         if f.kind == FieldKind.SECTORS:
-            return forms.ModelMultipleChoiceField(queryset=Sector.objects.all(), to_field_name="code",
-                                                  widget=forms.SelectMultiple(attrs={"size": 6}), **common)
+            field = forms.ModelMultipleChoiceField(queryset=Sector.objects.all(), to_field_name="code",
+                                                   widget=forms.SelectMultiple(attrs={"size": 6}), **common)
+            field.label_from_instance = lambda sector: sector.name  # names, never raw codes like health.ai
+            return field
         return UploadField(form_field=f, **common)
 
     def answers(self) -> dict[str, object]:
@@ -216,8 +218,9 @@ class ReviewForm(forms.Form):
                 label=f"{c.name} ({c.scale_min}–{c.scale_max})", min_value=c.scale_min, max_value=c.scale_max,
                 help_text=c.description, required=False,
             )
-            self.fields[f"comment_{c.pk}"] = forms.CharField(label=_("Comment"), required=False, max_length=5000,
-                                                             widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": c.name}, required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}))
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}") or "")
@@ -261,9 +264,21 @@ class ConflictDeclarationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices,
+                                error_messages={"required": _("Choose a decision first."),
+                                                "invalid_choice": _("Choose a decision first.")})
     note = forms.CharField(label=_("Note to the applicant"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Added to the e-mail; the applicant also reads it on their application."))
+    despite_incomplete = forms.BooleanField(label=_("Decide without the missing reviews"), required=False)
+
+
+class OutboxMessageForm(forms.Form):
+    """A waiting decision e-mail, as the manager may rewrite it before it leaves."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=300,
+                              widget=forms.TextInput(attrs={"style": "width:100%"}))
+    body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
 
 
 class DecisionTemplateForm(forms.ModelForm):

@@ -24,6 +24,7 @@ from bridgehead.programs.enums import (
     AssignmentSource,
     FieldKind,
     HistoryAction,
+    MessageStatus,
     Outcome,
     RelationshipKind,
     ReviewStatus,
@@ -240,6 +241,18 @@ class Application(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
+
+    @property
+    def applicant_status(self) -> str:
+        """The status as the applicant may know it: a decision counts only once its e-mail left the outbox;
+        until then the applicant still sees "submitted"."""
+        if not self.is_decided:
+            return self.status
+        decision = getattr(self, "decision", None)
+        return decision.sent_outcome if decision is not None and decision.sent_outcome else ApplicationStatus.SUBMITTED
+
+    def get_applicant_status_display(self) -> str:
+        return str(ApplicationStatus(self.applicant_status).label)
 
 
 def _upload_path(instance: ApplicationFile, filename: str) -> str:
@@ -494,6 +507,9 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    sent_outcome = models.CharField(_("outcome told to the applicant"), max_length=20, choices=Outcome.choices,
+                                    blank=True)
+    sent_note = models.TextField(_("note told to the applicant"), blank=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -501,6 +517,54 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def is_released(self) -> bool:
+        """The applicant has been told (some decision); what they were told is ``sent_outcome``."""
+        return bool(self.sent_outcome)
+
+    @property
+    def is_pending(self) -> bool:
+        """The current decision differs from what the applicant was told (or they were told nothing)."""
+        return self.sent_outcome != self.outcome or self.sent_note != self.note
+
+
+class DecisionMessage(models.Model):
+    """One decision e-mail held in the program's outbox until a manager sends it (as pretalx does).
+
+    Deciding renders the message for each recipient in their language and queues it here; the manager reads,
+    edits or discards it, and sends it. Only sending e-mails the recipient, notifies them in-app and releases
+    the decision to the applicant's pages. Changing the decision before sending replaces the queued messages.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="messages",
+                                 verbose_name=_("decision"))
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("program"))
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note to the applicant"), blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    to = models.EmailField(_("e-mail address"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=20, choices=MessageStatus.choices,
+                              default=MessageStatus.QUEUED)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    edited_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("edited by"))
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    sent_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("sent by"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "status", "-created_at", "pk"]
+        verbose_name = _("decision e-mail")
+        verbose_name_plural = _("decision e-mails")
+        indexes = [models.Index(fields=["program", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"
 
 
 class Cohort(models.Model):

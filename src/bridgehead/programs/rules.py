@@ -6,7 +6,8 @@
 * Applications: the applicant startup's members, the program's managers, and reviewers assigned to it who
   have no conflict of interest. Nobody else — not another startup, not an unassigned reviewer.
 * Reviews: only the assigned reviewer writes theirs; managers read all of the call's.
-* Cohorts: the program's people and observers, plus members of the cohort's startups; mentorships: the
+* Cohorts: the program's people and observers, plus members of the cohort's startups once their acceptance
+  was sent from the outbox (a decision is not news to the applicant before that); mentorships: the
   mentor, the mentee's members and managers.
 """
 
@@ -95,11 +96,23 @@ def reviews_application(user, application) -> bool:
     return not conflicts_between(application, user)
 
 
+# A startup counts as a cohort member for the outside only once its acceptance was sent from the outbox
+# (members added by hand, without an application, count at once).
+RELEASED_MEMBER = Q(application__isnull=True) | Q(application__decision__sent_outcome="accepted")
+
+
+def visible_members(user, cohort) -> QuerySet:
+    """The program's people see every member; a startup sees the members whose acceptance is released."""
+    if can_see_program(user, cohort.program):
+        return cohort.members.all()
+    return cohort.members.filter(RELEASED_MEMBER)
+
+
 @rules.predicate
 def can_see_cohort(user, cohort) -> bool:
     return cohort is not None and (
         can_see_program(user, cohort.program)
-        or cohort.members.filter(organisation_id__in=member_organisation_ids(user)).exists()
+        or cohort.members.filter(RELEASED_MEMBER, organisation_id__in=member_organisation_ids(user)).exists()
     )
 
 

@@ -65,6 +65,11 @@ class RankRow:
     per_criterion: dict[int, float] = field(default_factory=dict)
     rank: int = 0
 
+    @property
+    def incomplete(self) -> int:
+        """Assigned reviews not yet submitted: deciding before they arrive needs an explicit confirmation."""
+        return max(0, self.assigned - self.reviews)
+
 
 def ranking(call: Call) -> tuple[list[Criterion], list[RankRow]]:
     """Every submitted (or decided) application of ``call`` with its raw and normalised scores, best first."""

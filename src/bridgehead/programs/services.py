@@ -13,9 +13,11 @@ import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
@@ -25,6 +27,7 @@ from bridgehead.programs.enums import (
     ApplicationStatus,
     FieldKind,
     HistoryAction,
+    MessageStatus,
     Outcome,
     ReviewStatus,
 )
@@ -37,10 +40,12 @@ from bridgehead.programs.models import (
     CohortMember,
     ConflictDeclaration,
     Decision,
+    DecisionMessage,
     DecisionTemplate,
     FormField,
     MentoringSession,
     Mentorship,
+    Program,
     Review,
     ReviewAssignment,
     Score,
@@ -126,7 +131,7 @@ def start_application(*, call: Call, organisation: Organisation, by: User) -> Ap
 def _check_editable(application: Application, by: User) -> None:
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
         raise ProgramsError(_("This application can no longer be changed (%(status)s).")
-                            % {"status": application.get_status_display()})
+                            % {"status": application.get_applicant_status_display()})
     if timezone.now() >= application.call.closes_at:
         raise ProgramsError(_("The call closed on %(deadline)s; applications can no longer be changed.")
                             % {"deadline": deadline_text(application.call, by)})
@@ -209,7 +214,7 @@ def withdraw_application(*, application: Application, by: User) -> Application:
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
             raise ProgramsError(_("This application can no longer be withdrawn (%(status)s).")
-                                % {"status": application.get_status_display()})
+                                % {"status": application.get_applicant_status_display()})
         application.status = ApplicationStatus.WITHDRAWN
         application.withdrawn_at = timezone.now()
         application.save()
@@ -312,10 +317,13 @@ def decision_template(*, program, outcome: str) -> DecisionTemplate:
 
 
 def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
-    """Subject and body in the recipient's language; only the four known placeholders are replaced."""
+    """Subject and body in the recipient's language; only the four known placeholders are replaced. The body
+    ends with an absolute link to the application, where the decision can be read."""
+    from bridgehead.core.mail import absolute_url
+
     application = decision.application
     template = decision_template(program=application.call.program, outcome=decision.outcome)
-    language = "ko" if (user.language or "en").startswith("ko") else "en"
+    language = recipient_language(user)
     with translation.override(language):
         values = {"startup": application.organisation.name, "call": application.call.title,
                   "program": application.call.program.title, "name": str(user)}
@@ -325,7 +333,13 @@ def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
         body = PLACEHOLDER.sub(lambda m: values[m.group(1)], body)
         if decision.note:
             body += "\n\n" + _("Note from the program:") + "\n" + decision.note
+        body += "\n\n" + _("Your application and the decision: %(url)s") % {
+            "url": absolute_url(reverse("application-detail", args=[application.pk]))}
     return subject, body
+
+
+def recipient_language(user: User) -> str:
+    return "ko" if (user.language or "en").startswith("ko") else "en"
 
 
 def decision_recipients(application: Application) -> list[User]:
@@ -343,18 +357,50 @@ def cohort_for_call(call: Call) -> Cohort:
     return cohort
 
 
-def decide(*, application: Application, outcome: str, note: str, by: User) -> Decision:
-    """Record accept / waitlist / reject; accepted startups join the call's cohort; applicants are e-mailed."""
-    from bridgehead.programs import tasks
+def review_counts(application: Application) -> tuple[int, int]:
+    """(submitted reviews, assigned reviewers) of an application."""
+    assigned = application.assignments.count()
+    done = application.assignments.filter(review__status=ReviewStatus.SUBMITTED).count()
+    return done, assigned
 
+
+def review_warning(application: Application) -> str | None:
+    """Why deciding now is premature, or None: fewer reviews are complete than were assigned (worse while the
+    call is still open, since more may come). A decision is still possible, but only when asked explicitly."""
+    done, assigned = review_counts(application)
+    if done >= assigned:
+        return None
+    count = ngettext("Only %(done)s of %(assigned)s reviews is complete",
+                     "Only %(done)s of %(assigned)s reviews are complete", done) % {"done": done, "assigned": assigned}
+    if application.call.is_open():
+        return _("%(count)s, and the call is still open. Confirm that you decide without the missing reviews.") \
+            % {"count": count}
+    return _("%(count)s. Confirm that you decide without the missing reviews.") % {"count": count}
+
+
+def decide(*, application: Application, outcome: str, note: str, by: User,
+           despite_incomplete: bool = False) -> Decision:
+    """Record accept / waitlist / reject; accepted startups join the call's cohort. The applicant is NOT told
+    here: the e-mails wait in the program's outbox until a manager sends them (:func:`send_messages`).
+
+    Deciding with incomplete reviews is refused unless ``despite_incomplete`` says the manager saw the warning.
+    """
+    if outcome not in Outcome.values:
+        raise ProgramsError(_("Choose accept, waiting list or reject."), field="outcome")
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call__program").get(pk=application.pk)
+        application = Application.objects.select_for_update().select_related(
+            "call__program", "organisation").get(pk=application.pk)
         if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED,
                                       ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED):
             raise ProgramsError(_("Only submitted applications can be decided (%(status)s).")
                                 % {"status": application.get_status_display()})
+        warning = review_warning(application)
+        if warning and not despite_incomplete:
+            raise ProgramsError(warning, field="despite_incomplete")
+        previous = Decision.objects.filter(application=application).first()
+        unchanged = previous is not None and (previous.outcome, previous.note) == (outcome, note)
         decision, _created = Decision.objects.update_or_create(application=application, defaults={
-            "outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now(), "notified_at": None})
+            "outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now()})
         application.status = outcome
         application.save()
         _log(application, HistoryAction.DECIDED, by, str(Outcome(outcome).label))
@@ -364,22 +410,105 @@ def decide(*, application: Application, outcome: str, note: str, by: User) -> De
                                                defaults={"application": application})
         else:
             CohortMember.objects.filter(application=application).delete()
-        transaction.on_commit(lambda: tasks.send_decision_emails.enqueue(decision.pk))
+        if not (unchanged and decision.messages.filter(status=MessageStatus.QUEUED).exists()):
+            queue_decision_messages(decision=decision)
     return decision
 
 
-def send_decision_emails(*, decision: Decision) -> int:
-    """Send one e-mail per recipient, each in their own language; returns how many were sent."""
-    from django.core.mail import send_mail
-
-    sent = 0
+def queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
+    """Replace the decision's waiting e-mails with one per recipient, rendered in their language. Nothing is
+    queued when the applicant was already told exactly this decision."""
+    decision.messages.filter(status=MessageStatus.QUEUED).delete()
+    if not decision.is_pending:
+        return []
+    queued = []
     for user in decision_recipients(decision.application):
-        if not user.email:
-            continue
         subject, body = render_decision_email(decision=decision, user=user)
-        sent += send_mail(subject, body, None, [user.email])
-    Decision.objects.filter(pk=decision.pk).update(notified_at=timezone.now())
-    return sent
+        queued.append(DecisionMessage(
+            decision=decision, program=decision.application.call.program, recipient=user, outcome=decision.outcome,
+            note=decision.note, language=recipient_language(user), to=user.email or "", subject=subject[:300],
+            body=body))
+    return DecisionMessage.objects.bulk_create(queued)
+
+
+def _require_outbox_manager(program: Program, by: User) -> None:
+    if not by.has_perm("programs.change_program", program):
+        raise ProgramsError(_("Only the program's managers can handle its decision e-mails."))
+
+
+def _queued(program: Program, message_ids: list[int] | None):
+    messages = DecisionMessage.objects.select_for_update(of=("self",)).filter(
+        program=program, status=MessageStatus.QUEUED)
+    return messages if message_ids is None else messages.filter(pk__in=message_ids)
+
+
+def edit_message(*, message: DecisionMessage, subject: str, body: str, by: User) -> DecisionMessage:
+    """The manager rewrites a waiting e-mail before it leaves."""
+    _require_outbox_manager(message.program, by)
+    subject, body = " ".join(subject.split()), body.strip()
+    if not subject or not body:
+        raise ProgramsError(_("An e-mail needs a subject and a body."))
+    with transaction.atomic():
+        message = DecisionMessage.objects.select_for_update().get(pk=message.pk)
+        if message.status != MessageStatus.QUEUED:
+            raise ProgramsError(_("This e-mail has already left the outbox (%(status)s).")
+                                % {"status": message.get_status_display()})
+        if (message.subject, message.body.strip()) == (subject[:300], body):
+            return message  # nothing rewritten: not marked as edited
+        message.subject, message.body = subject[:300], body
+        message.edited_by, message.edited_at = by, timezone.now()
+        message.save()
+    return message
+
+
+def discard_messages(*, program: Program, message_ids: list[int] | None, by: User) -> int:
+    """Take waiting e-mails out of the outbox without sending them; the decision itself stays recorded."""
+    _require_outbox_manager(program, by)
+    with transaction.atomic():
+        messages = list(_queued(program, message_ids))
+        DecisionMessage.objects.filter(pk__in=[m.pk for m in messages]).update(status=MessageStatus.DISCARDED)
+    return len(messages)
+
+
+NOTICES = {
+    Outcome.ACCEPT: gettext_lazy("%(startup)s is selected for %(call)s."),
+    Outcome.WAITLIST: gettext_lazy("%(startup)s is on the waiting list for %(call)s."),
+    Outcome.REJECT: gettext_lazy("The result of %(startup)s's application to %(call)s is ready."),
+}
+
+
+def send_messages(*, program: Program, message_ids: list[int] | None, by: User) -> int:
+    """Send waiting decision e-mails of ``program`` (the given ones, or all with ``None``).
+
+    In one transaction: each message is marked sent, its e-mail queued for after commit, its recipient
+    notified in-app, and the decision released to the applicant (their pages and the API show it from now on).
+    Returns how many messages were sent.
+    """
+    from bridgehead.core.mail import send_after_commit
+    from bridgehead.core.notifications import notify
+
+    _require_outbox_manager(program, by)
+    with transaction.atomic():
+        messages = list(_queued(program, message_ids).select_related(
+            "recipient", "decision__application__call", "decision__application__organisation"))
+        now = timezone.now()
+        released: dict[int, DecisionMessage] = {}
+        for message in messages:
+            message.status, message.sent_at, message.sent_by = MessageStatus.SENT, now, by
+            message.save(update_fields=["status", "sent_at", "sent_by"])
+            if message.to:
+                send_after_commit(message.to, message.subject, message.body)
+            application = message.decision.application
+            with translation.override(message.language):
+                params = {"startup": str(application.organisation.name), "call": str(application.call.title)}
+            notify(user=message.recipient, message=NOTICES[Outcome(message.outcome)], params=params,
+                   url=reverse("application-detail", args=[application.pk]), kind="decision")
+            released[message.decision_id] = message
+        for message in released.values():
+            Decision.objects.filter(pk=message.decision_id).update(
+                sent_outcome=message.outcome, sent_note=message.note, notified_at=now)
+            _log(message.decision.application, HistoryAction.NOTIFIED, by, str(Outcome(message.outcome).label))
+    return len(messages)
 
 
 # ---------------------------------------------------------------- mentoring

@@ -19,12 +19,3 @@ def run_assignment(run_id: int) -> None:
         # worker log the traceback.
         AssignmentRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, problems=[repr(exc)])
         raise
-
-
-@task()
-def send_decision_emails(decision_id: int) -> None:
-    from bridgehead.programs.models import Decision
-    from bridgehead.programs.services import send_decision_emails as send
-
-    send(decision=Decision.objects.select_related("application__call__program", "application__organisation")
-         .get(pk=decision_id))

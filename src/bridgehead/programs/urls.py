@@ -24,9 +24,11 @@ urlpatterns = [
     path("applications/<int:pk>/conflict/", views.declare_conflict, name="application-conflict"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship-detail"),
+    path("outbox/<int:pk>/", views.outbox_message, name="outbox-message"),
     path("<slug:slug>/", views.program_detail, name="program-detail"),
     path("<slug:slug>/edit/", views.program_edit, name="program-edit"),
     path("<slug:slug>/calls/new/", views.call_edit, name="call-create"),
+    path("<slug:slug>/outbox/", views.outbox, name="program-outbox"),
     path("<slug:slug>/emails/", views.decision_templates, name="decision-templates-default"),
     path("<slug:slug>/emails/<str:outcome>/", views.decision_templates, name="decision-templates"),
 ]

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bridgehead.core import roles
@@ -22,7 +24,15 @@ from bridgehead.core.models import User
 from bridgehead.programs import assignment as assigning
 from bridgehead.programs import exports, services
 from bridgehead.programs.conflicts import conflict_map
-from bridgehead.programs.enums import ApplicationStatus, FieldKind, Outcome, RunKind
+from bridgehead.programs.enums import (
+    ApplicationStatus,
+    FieldKind,
+    HistoryAction,
+    MessageStatus,
+    Outcome,
+    ReviewStatus,
+    RunKind,
+)
 from bridgehead.programs.forms import (
     ApplicationForm,
     AssignmentSettingsForm,
@@ -33,6 +43,7 @@ from bridgehead.programs.forms import (
     DecisionTemplateForm,
     FormFieldForm,
     MentorMatchingForm,
+    OutboxMessageForm,
     PanelForm,
     ProgramForm,
     ReviewForm,
@@ -45,13 +56,15 @@ from bridgehead.programs.models import (
     CallReviewer,
     Cohort,
     Criterion,
+    DecisionMessage,
     FormField,
     Mentorship,
     Program,
     ReviewAssignment,
 )
-from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_programs
+from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_members, visible_programs
 from bridgehead.programs.scoring import ranking
+from bridgehead.registry.models import Sector
 
 
 def _error(request: HttpRequest, exc: services.ProgramsError) -> None:
@@ -101,7 +114,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """Everything the signed-in person has to do in programs: applications, reviews, mentees."""
     user = request.user
     applications = Application.objects.filter(organisation_id__in=member_organisation_ids(user)).select_related(
-        "call__program", "organisation")
+        "call__program", "organisation", "decision")
     assignments = ReviewAssignment.objects.filter(
         reviewer=user, application__call__program_id__in=roles.program_ids(user, Role.REVIEWER),
         application__status=ApplicationStatus.SUBMITTED,
@@ -146,10 +159,22 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
     user = request.user
     mine = Application.objects.filter(call=call, organisation_id__in=member_organisation_ids(user)).first()
+    manages = user.has_perm("programs.change_call", call)
+    applications, counts = [], []
+    if manages:
+        applications = list(call.applications.select_related("organisation").annotate(
+            assigned=Count("assignments", distinct=True),
+            reviewed=Count("assignments", filter=Q(assignments__review__status=ReviewStatus.SUBMITTED),
+                           distinct=True)).order_by("organisation__name_en", "pk"))
+        by_status = {}
+        for application in applications:
+            by_status[application.status] = by_status.get(application.status, 0) + 1
+        counts = [(label, by_status.get(value, 0)) for value, label in ApplicationStatus.choices]
     return render(request, "programs/call_detail.html", {
         "call": call, "program": call.program, "fields": call.fields.all(), "criteria": call.criteria.all(),
-        "manages": user.has_perm("programs.change_call", call), "mine": mine,
+        "manages": manages, "mine": mine, "mine_status": mine.get_applicant_status_display() if mine else "",
         "startups": services.startups_of(user), "can_apply": user.has_perm("programs.apply", call),
+        "applications": applications, "status_counts": counts,
     })
 
 
@@ -238,32 +263,48 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.missing_answers(application) if application.status == ApplicationStatus.DRAFT else []})
 
 
+def _answers(application: Application, user) -> list[tuple[FormField, object, object]]:
+    """(question, shown value, stored file) per question: choices and sectors by name, never by raw code."""
+    files = {f.field_key: f for f in application.files.all()}
+    korean = (getattr(user, "language", "") or "").startswith("ko")
+    fields = list(application.call.fields.all())
+    codes = {code for f in fields if f.kind == FieldKind.SECTORS for code in application.answers.get(f.key) or []}
+    sectors = {s.code: s.name for s in Sector.objects.filter(code__in=codes)}
+    answers = []
+    for field in fields:
+        value = application.answers.get(field.key)
+        if field.kind == FieldKind.CHOICE:
+            value = next((c.get("ko" if korean else "en") or c["value"] for c in field.choices
+                          if c["value"] == value), value)
+        elif field.kind == FieldKind.SECTORS and value:
+            value = ", ".join(sectors.get(code, code) for code in value)
+        answers.append((field, value, files.get(field.key)))
+    return answers
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     user = request.user
     call = application.call
     manages = user.has_perm("programs.decide_application", application)
-    files = {f.field_key: f for f in application.files.all()}
-    answers = []
-    for field in call.fields.all():
-        value = application.answers.get(field.key)
-        if field.kind == FieldKind.CHOICE:
-            value = next((c.get("ko" if (user.language or "").startswith("ko") else "en") or c["value"]
-                          for c in field.choices if c["value"] == value), value)
-        answers.append((field, value, files.get(field.key)))
+    is_applicant = user.has_perm("programs.change_application", application)
     my_assignment = application.assignments.filter(reviewer=user).first()
     reviews = []
     if manages:
         reviews = application.assignments.select_related("reviewer", "review").prefetch_related(
             "review__scores__criterion")
     decision = getattr(application, "decision", None)
+    history = application.history.select_related("by")
+    if not manages:  # the applicant learns a decision when its e-mail is sent, not when it is recorded
+        history = history.exclude(action=HistoryAction.DECIDED)
     return render(request, "programs/application_detail.html", {
-        "application": application, "call": call, "program": call.program, "answers": answers,
-        "history": application.history.select_related("by"), "manages": manages,
-        "is_applicant": user.has_perm("programs.change_application", application),
+        "application": application, "call": call, "program": call.program, "answers": _answers(application, user),
+        "history": history, "manages": manages, "is_applicant": is_applicant,
         "my_assignment": my_assignment, "reviews": reviews, "decision": decision,
-        "decision_form": DecisionForm(initial={"outcome": decision.outcome} if decision else None),
+        "status_label": application.get_status_display() if manages else application.get_applicant_status_display(),
+        "queued": decision.messages.filter(status=MessageStatus.QUEUED).count() if manages and decision else 0,
+        "outcomes": Outcome.choices,
     })
 
 
@@ -289,22 +330,55 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("application-detail", pk=application.pk)
 
 
+def _next_url(request: HttpRequest, data) -> str:
+    next_url = data.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return ""
+
+
+CONFIRM_QUESTIONS = {
+    Outcome.ACCEPT: gettext_lazy("Accept %(startup)s? The applicant will be told once you send the outbox."),
+    Outcome.WAITLIST: gettext_lazy("Put %(startup)s on the waiting list? The applicant will be told once you send the "
+                            "outbox."),
+    Outcome.REJECT: gettext_lazy("Reject %(startup)s? The applicant will be told once you send the outbox."),
+}
+
+
 @login_required
-@require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deciding takes two steps: the chosen outcome opens a confirmation that says what will happen (and
+    warns about incomplete reviews); only the confirmed POST records it. The e-mail then waits in the outbox."""
     application = _application(request, pk, "programs.decide_application")
-    form = DecisionForm(request.POST)
-    if form.is_valid():
+    data = request.POST if request.method == "POST" else request.GET
+    next_url = _next_url(request, data)
+    form = DecisionForm(data)
+    if not form.is_valid() and "outcome" in form.errors:
+        messages.error(request, _("Choose a decision for %(startup)s first.")
+                       % {"startup": application.organisation.name})
+        return redirect(next_url or reverse("application-detail", args=[application.pk]))
+    error = None
+    if request.method == "POST" and data.get("confirmed") and form.is_valid():
         try:
             services.decide(application=application, outcome=form.cleaned_data["outcome"],
-                            note=form.cleaned_data["note"], by=request.user)
-            messages.success(request, _("Decision recorded; the applicant is notified by e-mail."))
+                            note=form.cleaned_data["note"], by=request.user,
+                            despite_incomplete=form.cleaned_data["despite_incomplete"])
+            messages.success(request, _("Decision recorded. The e-mail to the applicant waits in the outbox until "
+                                        "you send it."))
+            return redirect(next_url or reverse("application-detail", args=[application.pk]))
         except services.ProgramsError as exc:
-            _error(request, exc)
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("application-detail", pk=application.pk)
+            error = exc.message
+    outcome = form.cleaned_data["outcome"]
+    decision = getattr(application, "decision", None)
+    if request.method == "GET":  # the confirmation opens with the note already written, if any
+        form = DecisionForm(initial={"outcome": outcome, "note": decision.note if decision else ""})
+    return render(request, "programs/decision_confirm.html", {
+        "application": application, "call": application.call, "program": application.call.program, "form": form,
+        "outcome": outcome, "outcome_label": Outcome(outcome).label, "decision": decision,
+        "question": CONFIRM_QUESTIONS[Outcome(outcome)] % {"startup": application.organisation.name},
+        "warning": services.review_warning(application), "error": error,
+        "next": next_url or reverse("application-detail", args=[application.pk]),
+    })
 
 
 # ---------------------------------------------------------------- reviews
@@ -333,7 +407,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             _error(request, exc)
     return render(request, "programs/review_form.html", {
         "application": application, "call": application.call, "form": form, "review": existing,
-        "conflict_form": ConflictDeclarationForm()})
+        "conflict_form": ConflictDeclarationForm(), "answers": _answers(application, request.user)})
 
 
 @login_required
@@ -354,6 +428,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk, "programs.change_call")
     panel_form = PanelForm(call=call)
+    confirm_drop = None
     settings_form = AssignmentSettingsForm(initial={
         "reviews_per_application": call.reviews_per_application,
         "max_reviews_per_reviewer": call.max_reviews_per_reviewer})
@@ -377,9 +452,13 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
                     assigning.queue_assignment(call=call, by=request.user, kind=kind)
                     return redirect("call-assignment", pk=call.pk)
             elif action == "drop":
-                member = get_object_or_404(CallReviewer, call=call, pk=request.POST.get("member"))
-                assigning.drop_reviewer(member=member, by=request.user)
-                return redirect("call-assignment", pk=call.pk)
+                member = get_object_or_404(CallReviewer.objects.select_related("user"), call=call, is_active=True,
+                                           pk=request.POST.get("member"))
+                if request.POST.get("confirmed"):
+                    assigning.drop_reviewer(member=member, by=request.user)
+                    return redirect("call-assignment", pk=call.pk)
+                confirm_drop = (member, ReviewAssignment.objects.filter(application__call=call, reviewer=member.user)
+                                .exclude(review__status=ReviewStatus.SUBMITTED).count())
             elif action == "assign":
                 application = get_object_or_404(Application, call=call, pk=request.POST.get("application"))
                 reviewer = get_object_or_404(User, pk=request.POST.get("reviewer"))
@@ -401,7 +480,7 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
         "call": call, "program": call.program, "panel": [(m, loads.get(m.user_id, 0)) for m in panel],
         "applications": applications, "conflict_count": len(conflicts), "panel_form": panel_form,
         "settings_form": settings_form, "run": call.assignment_runs.first(),
-        "active_reviewers": [m.user for m in panel if m.is_active],
+        "active_reviewers": [m.user for m in panel if m.is_active], "confirm_drop": confirm_drop,
     })
 
 
@@ -419,7 +498,8 @@ def ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return download(exports.ranking_xlsx(call, criteria, rows), f"ranking-{call.slug}.xlsx", XLSX_TYPE)
     return render(request, "programs/ranking.html", {
-        "call": call, "program": call.program, "criteria": criteria, "rows": rows, "outcomes": Outcome.choices})
+        "call": call, "program": call.program, "criteria": criteria, "rows": rows, "outcomes": Outcome.choices,
+        "waiting": DecisionMessage.objects.filter(program=call.program, status=MessageStatus.QUEUED).count()})
 
 
 # ---------------------------------------------------------------- decisions, cohorts, mentoring
@@ -442,6 +522,76 @@ def decision_templates(request: HttpRequest, slug: str, outcome: str = Outcome.A
         "program": program, "form": form, "outcome": outcome, "outcomes": Outcome.choices})
 
 
+def _outbox_program(request: HttpRequest, slug: str) -> Program:
+    program = get_object_or_404(Program, slug=slug)
+    require(request.user, "programs.view_program", program, hide=True)
+    require(request.user, "programs.change_program", program, hide=True)
+    return program
+
+
+def _message_ids(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("message") if v.isdigit()]
+
+
+@login_required
+def outbox(request: HttpRequest, slug: str) -> HttpResponse:
+    """The program's decision e-mails waiting to be sent: read, then send one, the selected or all."""
+    program = _outbox_program(request, slug)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        ids = None if action == "send_all" else _message_ids(request)
+        try:
+            if ids == []:
+                messages.error(request, _("Select at least one e-mail first."))
+            elif action in ("send_all", "send_selected"):
+                sent = services.send_messages(program=program, message_ids=ids, by=request.user)
+                messages.success(request, ngettext("%(count)s e-mail sent; the applicants are notified.",
+                                                   "%(count)s e-mails sent; the applicants are notified.", sent)
+                                 % {"count": sent})
+            elif action == "discard_selected":
+                discarded = services.discard_messages(program=program, message_ids=ids, by=request.user)
+                messages.success(request, ngettext("%(count)s e-mail discarded.", "%(count)s e-mails discarded.",
+                                                   discarded) % {"count": discarded})
+        except services.ProgramsError as exc:
+            _error(request, exc)
+        return redirect("program-outbox", slug=program.slug)
+    base = DecisionMessage.objects.filter(program=program).select_related(
+        "recipient", "decision__application__organisation", "decision__application__call", "sent_by")
+    return render(request, "programs/outbox.html", {
+        "program": program, "queued": base.filter(status=MessageStatus.QUEUED).order_by("created_at", "pk"),
+        "sent": base.filter(status=MessageStatus.SENT).order_by("-sent_at", "-pk")[:50],
+    })
+
+
+@login_required
+def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One waiting e-mail: edit its text, send it alone, or discard it."""
+    message = get_object_or_404(DecisionMessage.objects.select_related(
+        "program", "recipient", "decision__application__organisation", "decision__application__call"), pk=pk)
+    program = _outbox_program(request, message.program.slug)
+    form = OutboxMessageForm(request.POST or None, initial={"subject": message.subject, "body": message.body})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "discard":
+                services.discard_messages(program=program, message_ids=[message.pk], by=request.user)
+                messages.success(request, _("The e-mail is discarded."))
+                return redirect("program-outbox", slug=program.slug)
+            if form.is_valid():
+                services.edit_message(message=message, subject=form.cleaned_data["subject"],
+                                      body=form.cleaned_data["body"], by=request.user)
+                if action == "send":
+                    services.send_messages(program=program, message_ids=[message.pk], by=request.user)
+                    messages.success(request, _("The e-mail is sent to %(to)s.")
+                                     % {"to": message.to or str(message.recipient)})
+                    return redirect("program-outbox", slug=program.slug)
+                messages.success(request, _("The e-mail is saved; it is still waiting in the outbox."))
+                return redirect("outbox-message", pk=message.pk)
+        except services.ProgramsError as exc:
+            _error(request, exc)
+    return render(request, "programs/outbox_message.html", {"program": program, "message": message, "form": form})
+
+
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program", "call"), pk=pk)
@@ -462,7 +612,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except services.ProgramsError as exc:
                 _error(request, exc)
             return redirect("cohort-detail", pk=cohort.pk)
-    members = cohort.members.select_related("organisation").prefetch_related("mentorships__mentor")
+    members = visible_members(request.user, cohort).select_related("organisation").prefetch_related(
+        "mentorships__mentor")
     return render(request, "programs/cohort_detail.html", {
         "cohort": cohort, "program": cohort.program, "members": members, "manages": manages, "form": form})
 
