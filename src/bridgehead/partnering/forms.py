@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.forms import time_zone_choices
 from bridgehead.partnering.enums import Attendance
 from bridgehead.partnering.models import DEFAULT_ALLOWED_PAIRS, Event, EventSession, Participant
+from bridgehead.partnering.recommending import INTENT_CHOICES
 from bridgehead.registry.enums import OrganisationKind
 
 PAIR_CHOICES = [
@@ -83,9 +84,18 @@ SessionFormSet = inlineformset_factory(
 
 
 class ProfileForm(forms.ModelForm):
+    seeks_intents = forms.MultipleChoiceField(
+        label=_("We are looking for"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you want from partners here; it weighs in every recommendation."),
+    )
+    offers_intents = forms.MultipleChoiceField(
+        label=_("We can offer"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you can give partners."),
+    )
+
     class Meta:
         model = Participant
-        fields = ["language", "seeks", "offers", "attendance"]
+        fields = ["language", "seeks", "seeks_intents", "offers", "offers_intents", "attendance"]
         widgets = {
             "seeks": forms.Textarea(attrs={"rows": 3}),
             "offers": forms.Textarea(attrs={"rows": 3}),
@@ -94,6 +104,8 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seeks_intents"].choices = INTENT_CHOICES
+        self.fields["offers_intents"].choices = INTENT_CHOICES
         if not event.virtual_allowed:
             self.fields["attendance"].choices = [(Attendance.IN_PERSON, Attendance.IN_PERSON.label)]
 

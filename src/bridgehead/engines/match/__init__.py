@@ -4,7 +4,8 @@ Pure Python (numpy, scipy, OR-Tools, HiGHS); no Django. The web app builds :clas
 calls :func:`recommend` + :class:`Explainer`, or builds score triples and calls :func:`assign`.
 """
 
-from .affinity import Prepared, components, prepare, recommend, refresh
+from . import intents
+from .affinity import FEEDBACK_SIGNALS, Prepared, components, prepare, profile_intents, recommend, refresh
 from .assign import Problem, assign, build_problem, diagnose, lp_bound
 from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
 from .explain import Explainer, phrases, recommendation_rows, render
@@ -21,6 +22,7 @@ from .model import (
 )
 
 __all__ = [
+    "FEEDBACK_SIGNALS",
     "KINDS",
     "STAGES",
     "Assignment",
@@ -46,7 +48,9 @@ __all__ = [
     "get_encoder",
     "lp_bound",
     "phrases",
+    "intents",
     "prepare",
+    "profile_intents",
     "read_pairs",
     "read_profiles",
     "read_scores",

@@ -55,6 +55,7 @@ INTENTS: tuple[Intent, ...] = (
         ),
         offer=(
             r"\bwe invest", r"\binvests?\b", r"\bfunding\b", r"\bventure capital", r"\bvc\b", r"\bfund\b",
+            r"\bseed (investment|capital|money)", r"\bseries [abc] (investment|capital|funding)",
             r"\bcheques?\b",
             r"\blead (our |the )?(seed|series)", r"\bgrowth (capital|investment)", r"\bfollow-on (capital|investment)",
             r"\binvestments? in\b", r"\bportfolio\b",
