@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -67,6 +68,7 @@ class Prepared:
     kind_names: list[str]
     seek_intents: np.ndarray  # (n, I) float32 indicator of needs (tags ∪ recognised in seeks)
     offer_intents: np.ndarray  # (n, I) capabilities (tags ∪ recognised in offers)
+    extras: dict[str, Any] = field(default_factory=dict)  # derived data kept for refreshes (the shortlist)
 
 
 def profile_intents(profile: Profile) -> tuple[set[str], set[str]]:
@@ -165,7 +167,9 @@ def prepare(
         profiles=profiles,
         seeks=np.ascontiguousarray(seeks, dtype=np.float32),
         offers=np.ascontiguousarray(offers, dtype=np.float32),
-        sectors=_densify(sector_matrix([tuple(p.sectors) for p in profiles])),
+        sectors=(previous.sectors if reuse and previous is not None and all(
+            p.sectors == q.sectors for p, q in zip(profiles, previous.profiles, strict=True))
+            else _densify(sector_matrix([tuple(p.sectors) for p in profiles]))),
         markets=markets,
         has_markets=markets.sum(axis=1) > 0,
         stage_own=stage_own,
@@ -552,7 +556,9 @@ def _rank_rows(
     widest = max(map(len, cols_of.values()), default=0)
     two_stage = shortlist != 0 and (shortlist is not None or widest > EXACT_MAX_COLS)
     if two_stage and stage1 is None:
-        stage1 = Shortlist(prep, sc)
+        cached = prep.extras.get("stage1")
+        stage1 = cached if isinstance(cached, Shortlist) and cached.scorer == sc else Shortlist(prep, sc)
+        prep.extras["stage1"] = stage1
     done = 0
     for kind_code, cols in cols_of.items():
         rows_all = which[prep.kinds[which] == kind_code]
@@ -594,6 +600,11 @@ def _refresh(
     n, k = recs.index.shape
     changed = np.array([i for i, (p, q) in enumerate(zip(prep.profiles, previous.profiles, strict=True)) if p != q],
                        dtype=np.int64)
+    old_stage1 = previous.extras.get("stage1")
+    if isinstance(old_stage1, Shortlist) and old_stage1.scorer == sc:
+        new_stage1 = old_stage1.updated(prep, changed)
+        if new_stage1 is not None:
+            prep.extras["stage1"] = new_stage1
     index, score = recs.index.copy(), recs.score.copy()
     if len(changed) == 0:
         return Recommendations(list(recs.ids), index, score), prep
@@ -664,27 +675,45 @@ class Shortlist:
 
     def __init__(self, prep: Prepared, scorer: Scorer, rank: int | None = None, seed: int = 0) -> None:
         rank = SHORTLIST_RANK if rank is None else rank
-        w = scorer.weights
+        self.scorer = scorer
         text = np.vstack([prep.seeks, prep.offers])
         rng = np.random.default_rng(seed)
         sample = text[rng.choice(len(text), size=min(len(text), 6000), replace=False)]
         # Top eigenvectors of the (d × d) second-moment matrix = top right singular vectors of the sample,
         # without an SVD of the sample itself (which is far slower).
         _, vecs = np.linalg.eigh(sample.T.astype(np.float64) @ sample.astype(np.float64))
-        basis = vecs[:, ::-1][:, : min(rank, vecs.shape[1])].astype(np.float32)
+        self.basis = vecs[:, ::-1][:, : min(rank, vecs.shape[1])].astype(np.float32)
+        self.rows, self.cols = self._vectors(prep, np.arange(len(prep.profiles)))
+
+    def _vectors(self, prep: Prepared, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w = self.scorer.weights
         alpha = (w.get("text_mean", 0) + w.get("text_min", 0) + w.get("text_max", 0)) / 2 + w.get("halves", 0) / 2
         beta = (w.get("intent_any", 0) + w.get("intent_fit", 0) + w.get("intent_both", 0)) / 2 + w.get("halves", 0) / 4
-        sec = prep.sectors if isinstance(prep.sectors, np.ndarray) else prep.sectors.toarray()
-        ps, po = prep.seeks @ basis, prep.offers @ basis
+        sec = prep.sectors[idx] if isinstance(prep.sectors, np.ndarray) else prep.sectors[idx].toarray()
+        ps, po = prep.seeks[idx] @ self.basis, prep.offers[idx] @ self.basis
         ws, wm, wst = w.get("sectors", 0), w.get("markets", 0), w.get("stage", 0) / 2
         # Intent overlap saturates at one (min(count, 1)): scaling each side by 1/√count keeps a partner that
         # meets one need of a startup from being outranked by one that merely states many capabilities.
-        si = prep.seek_intents / np.sqrt(np.maximum(prep.seek_intents.sum(axis=1, keepdims=True), 1.0))
-        oi = prep.offer_intents / np.sqrt(np.maximum(prep.offer_intents.sum(axis=1, keepdims=True), 1.0))
-        self.rows = np.hstack([alpha * ps, alpha * po, beta * si, beta * oi, ws * sec,
-                               wm * prep.markets, wst * prep.stage_own, wst * prep.stage_focus]).astype(np.float32)
-        self.cols = np.hstack([po, ps, oi, si, sec, prep.markets, prep.stage_focus,
-                               prep.stage_own]).astype(np.float32)
+        s_i, o_i = prep.seek_intents[idx], prep.offer_intents[idx]
+        si = s_i / np.sqrt(np.maximum(s_i.sum(axis=1, keepdims=True), 1.0))
+        oi = o_i / np.sqrt(np.maximum(o_i.sum(axis=1, keepdims=True), 1.0))
+        mk, own, focus = prep.markets[idx], prep.stage_own[idx], prep.stage_focus[idx]
+        rows = np.hstack([alpha * ps, alpha * po, beta * si, beta * oi, ws * sec, wm * mk, wst * own, wst * focus])
+        cols = np.hstack([po, ps, oi, si, sec, mk, focus, own])
+        return rows.astype(np.float32), cols.astype(np.float32)
+
+    def updated(self, prep: Prepared, changed: np.ndarray) -> Shortlist | None:
+        """A copy for ``prep`` with the ``changed`` rows recomputed (same basis), or None when the market or
+        sector vocabulary changed shape (then build afresh)."""
+        rows, _ = self._vectors(prep, changed[:1]) if len(changed) else (self.rows[:1], self.cols[:1])
+        if rows.shape[1] != self.rows.shape[1] or len(prep.profiles) != len(self.rows):
+            return None
+        out = object.__new__(Shortlist)
+        out.scorer, out.basis = self.scorer, self.basis
+        out.rows, out.cols = self.rows.copy(), self.cols.copy()
+        if len(changed):
+            out.rows[changed], out.cols[changed] = self._vectors(prep, changed)
+        return out
 
     def candidates(self, rows: np.ndarray, cols: np.ndarray, blocked: dict[int, list[int]], m: int) -> np.ndarray:
         """(len(rows), min(m, len(cols))) global positions of each row's shortlist (−1 where excluded)."""
