@@ -242,7 +242,7 @@ def components(
         "text_min": np.minimum(a_to_b, b_to_a),
         "text_max": np.maximum(a_to_b, b_to_a),
     }
-    st = _stage_fit(prep, rows, cols)
+    st, st_known = _stage_fit(prep, rows, cols)
     shared = prep.markets[rows] @ prep.markets[cols].T
     mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
     either_empty = ~prep.has_markets[rows][:, None] | ~prep.has_markets[cols][None, :]
@@ -256,8 +256,8 @@ def components(
     local_ba = np.minimum((o_r * local) @ s_c.T, 1.0)
     inv_ab = s_r[:, inv][:, None] * o_c[:, inv][None, :]
     inv_ba = o_r[:, inv][:, None] * s_c[:, inv][None, :]
-    i_ab, i_ba = _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, mk, a_to_b,
-                                  b_to_a)
+    i_ab, i_ba = _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known,
+                                  mk, a_to_b, b_to_a)
     if isinstance(prep.sectors, np.ndarray):
         sec = prep.sectors[rows] @ prep.sectors[cols].T
     else:
@@ -288,18 +288,20 @@ def _intent_masks(prep: Prepared) -> tuple[int, np.ndarray, np.ndarray]:
 
 def _intent_features(
     feats: dict[str, np.ndarray], plain_ab: np.ndarray, plain_ba: np.ndarray, local_ab: np.ndarray,
-    local_ba: np.ndarray, inv_ab: np.ndarray, inv_ba: np.ndarray, st: np.ndarray, mk: np.ndarray,
+    local_ba: np.ndarray, inv_ab: np.ndarray, inv_ba: np.ndarray, st: np.ndarray, st_known: np.ndarray,
+    mk: np.ndarray,
     a_to_b: np.ndarray, b_to_a: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The intent features from complementary-intent indicators (each direction, by intent group):
-    ``intent_fit`` counts investment only at a stage in focus and market-bound help only where the two
-    share a market (or either states none)."""
+    ``intent_fit`` counts investment only at a stage in the investor's focus — or when no stage and focus
+    are stated, as many organisations state none — and market-bound help only where the two share a
+    market (or either states none)."""
     i_ab = np.maximum(np.maximum(plain_ab, local_ab), inv_ab)
     i_ba = np.maximum(np.maximum(plain_ba, local_ba), inv_ba)
     feats["intent_any"] = np.maximum(i_ab, i_ba)
     fit = np.maximum(plain_ab, plain_ba)
     fit = np.maximum(fit, np.maximum(local_ab, local_ba) * (mk >= NEUTRAL))
-    feats["intent_fit"] = np.maximum(fit, np.maximum(inv_ab, inv_ba) * (st >= 1.0))
+    feats["intent_fit"] = np.maximum(fit, np.maximum(inv_ab, inv_ba) * ((st >= 1.0) | ~st_known))
     feats["intent_both"] = np.minimum(i_ab, i_ba)
     feats["halves"] = np.maximum(i_ab * b_to_a, i_ba * a_to_b)
     return i_ab, i_ba
@@ -323,7 +325,7 @@ def pair_components(
         "text_min": np.minimum(a_to_b, b_to_a),
         "text_max": np.maximum(a_to_b, b_to_a),
     }
-    st = _stage_pairs(prep, pi, pj)
+    st, st_known = _stage_pairs(prep, pi, pj)
     shared = np.einsum("pm,pm->p", prep.markets[pi], prep.markets[pj])
     mk = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
     mk[~prep.has_markets[pi] | ~prep.has_markets[pj]] = NEUTRAL
@@ -335,7 +337,8 @@ def pair_components(
     local_ba = np.minimum((o_r * s_c) @ local, 1.0)
     inv_ab = s_r[:, inv] * o_c[:, inv]
     inv_ba = o_r[:, inv] * s_c[:, inv]
-    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, mk, a_to_b, b_to_a)
+    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b,
+                     b_to_a)
     if isinstance(prep.sectors, np.ndarray):
         sec = np.einsum("pv,pv->p", prep.sectors[pi], prep.sectors[pj])
     else:
@@ -347,7 +350,7 @@ def pair_components(
     return feats, scorer.raw(feats)
 
 
-def _stage_pairs(prep: Prepared, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+def _stage_pairs(prep: Prepared, pi: np.ndarray, pj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     fit_rc = np.einsum("ps,ps->p", prep.stage_own[pi], prep.stage_focus[pj])
     fit_cr = np.einsum("ps,ps->p", prep.stage_focus[pi], prep.stage_own[pj])
     def_rc = prep.has_stage[pi] & prep.has_focus[pj]
@@ -355,11 +358,13 @@ def _stage_pairs(prep: Prepared, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
     out = np.full(len(pi), -1.0, dtype=np.float32)
     out = np.where(def_rc, fit_rc, out)
     out = np.where(def_cr, np.maximum(out, fit_cr), out)
+    known = out >= 0
     out[out < 0] = NEUTRAL
-    return out.astype(np.float32, copy=False)
+    return out.astype(np.float32, copy=False), known
 
 
-def _stage_fit(prep: Prepared, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _stage_fit(prep: Prepared, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stage feature, whether a stage and a focus are stated on either side) for a block."""
     fit_rc = prep.stage_own[rows] @ prep.stage_focus[cols].T  # row's stage in column's focus
     fit_cr = prep.stage_focus[rows] @ prep.stage_own[cols].T
     def_rc = prep.has_stage[rows][:, None] & prep.has_focus[cols][None, :]
@@ -367,8 +372,9 @@ def _stage_fit(prep: Prepared, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
     out = np.full(fit_rc.shape, -1.0, dtype=np.float32)
     out = np.where(def_rc, fit_rc, out)
     out = np.where(def_cr, np.maximum(out, fit_cr), out)
+    known = out >= 0
     out[out < 0] = NEUTRAL
-    return out.astype(np.float32, copy=False)
+    return out.astype(np.float32, copy=False), known
 
 
 def allowed_columns(prep: Prepared, rules: Rules) -> dict[int, np.ndarray]:

@@ -6,7 +6,8 @@ Features of a pair (a, b), every one symmetric in a and b and in [0, 1]:
 ``text_min``    the weaker of the two directions (a fit must make sense to both sides)
 ``text_max``    the stronger direction (usually a partner's interest against the other's product)
 ``intent_any``  a need of one side is a capability of the other (complementary intents, either way)
-``intent_fit``  the same, but investment only counts when the stage is in the investor's focus
+``intent_fit``  the same, but investment counts only at a stage in the investor's focus (or when no stage
+                and focus are stated), market-bound help (distribution, market entry) only where markets meet
 ``intent_both`` complementary intents in both directions
 ``halves``      both halves of a fit: one side's need is the other's capability *and* the other side's
                 interest matches the first side's offer by text (max over the two ways round)
