@@ -1,7 +1,9 @@
-"""Matching-engine benchmarks (``make bench-match``): retrieval quality, recommendation at scale, assignment.
+"""Matching-engine benchmarks (``make bench-match``): retrieval quality on both evaluation sets (v1 beside
+v2), feedback, recommendation at scale (cold and incremental, with peak memory) and assignment memory.
 
-Each benchmark runs in its own child process so its peak memory (max RSS) is its own. Prints three rich
-tables and writes ``bench/results/match_retrieval.json``, ``match_scale.json``, ``match_assign.json``.
+Each benchmark runs in its own child process so its peak memory (max RSS) is its own. Prints four rich
+tables and writes ``bench/results/match_{retrieval,feedback,scale,assign}.json``. Every scale figure
+comes with the load average and a matrix-product calibration (GFLOPS), because the machine is shared.
 Sizes can be reduced for a quick look, e.g. ``make bench-match BENCH_ARGS="--n 2000 --items 1000"``.
 """
 
