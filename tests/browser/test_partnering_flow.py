@@ -58,7 +58,7 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     assert card.locator("[data-testid=partner-offers] .chip").all_inner_texts() == ["투자"]
     # The first reason names the need the startup ticked and quotes what the investor wrote, as an offer.
     first = card.locator("[data-testid=reasons] li").first.inner_text()
-    assert first == ("귀 기관이 찾는 투자 유치를(‘미국 디지털 헬스 투자 유치’) 이 기관이 제공합니다: "
+    assert first == ("찾고 계신 투자 유치(‘미국 디지털 헬스 투자 유치’)를 이 기관이 제공합니다: "
                      "‘Seed investment and US market access’.")
     assert_no_serious_axe_violations(page)
     page.click(f"[data-testid=request-{investor.pk}]")

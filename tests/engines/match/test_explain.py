@@ -125,11 +125,15 @@ def test_intent_reasons_quote_a_seek_as_a_seek_and_never_an_ask_as_an_offer() ->
         "manufacturing", "위탁생산 파트너가 필요합니다.", "We offer contract manufacturing in GMP plants."
     )
     assert render(intent, "ko") == (
-        "귀 기관이 찾는 위탁생산(CDMO) 파트너를(‘위탁생산 파트너가 필요합니다’) 이 기관이 제공합니다: "
+        "찾고 계신 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 이 기관이 제공합니다: "
         "‘We offer contract manufacturing in GMP plants’."
     )
     back = next(r for r in explainer.explain(maker, startup) if r["code"] == "intent")
     assert back["direction"] == "b_seeks" and back["b_field"] == "seeks"
+    assert render(back, "ko") == (
+        "이 기관이 찾는 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 귀 기관이 제공할 수 있습니다: "
+        "‘We offer contract manufacturing in GMP plants’."
+    )
     assert render(back, "en") == (
         "They are looking for a contract manufacturer (CDMO) (“위탁생산 파트너가 필요합니다”), which you offer: "
         "“We offer contract manufacturing in GMP plants”."

@@ -313,13 +313,14 @@ def _render_intent(reason: Reason, ko: bool) -> str:
         return head + f" — you invest at {focus}." + (f" {b_q}" if b_q else "")
     if reason["direction"] == "a_seeks":
         if ko:
-            start = f"귀 기관이 찾는 {need}{_eul(need)}" + (f"({a_q})" if a_q else "")
+            # The particle follows the gloss, as Korean writes it: "투자 유치(‘…’)를".
+            start = f"찾고 계신 {need}" + (f"({a_q})" if a_q else "") + _eul(need)
             return f"{start} 이 기관이 제공합니다" + (f": {b_q}." if b_q else ".")
         start = f"You are looking for {need}" + (f" ({a_q})" if a_q else "")
         return f"{start}; they offer {cap}" + (f": {b_q}." if b_q else ".")
     if ko:
-        start = f"이 기관은 {need}{_eul(need)} 찾고 있습니다" + (f"({b_q})" if b_q else "")
-        return f"{start}. 귀 기관이 제공할 수 있는 부분입니다" + (f": {a_q}." if a_q else ".")
+        start = f"이 기관이 찾는 {need}" + (f"({b_q})" if b_q else "") + _eul(need)
+        return f"{start} 귀 기관이 제공할 수 있습니다" + (f": {a_q}." if a_q else ".")
     start = f"They are looking for {need}" + (f" ({b_q})" if b_q else "")
     return f"{start}, which you offer" + (f": {a_q}." if a_q else ".")
 
