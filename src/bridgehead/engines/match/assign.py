@@ -14,8 +14,9 @@ Every result carries a proven upper bound, so the optimality gap is visible. For
 is the min-cost flow itself: the flow polytope is integral and the solver is exact on the integer-scaled
 scores, so the true optimum exceeds the flow's value by at most the rounding of the scaled scores
 (½ unit per assigned pair each way: ``assigned × top score / SCALE``, about 10⁻⁷ relative) — no LP needed,
-which keeps 10,000 × 2,000 within a few hundred MiB. The LP relaxation (HiGHS) is still used for ``"fair"``
-and can be asked for with ``"total"`` (``lp=True``).
+which keeps 10,000 × 2,000 within a few hundred MiB. The LP relaxation (HiGHS) is still used for ``"fair"``,
+for ``"total"`` on instances up to 100,000 candidate pairs (where it is cheap and closes exactly), and on
+request (``lp=True``).
 
 Before solving, a fast diagnosis (per-item counts and one max-flow with its min cut) turns an infeasible
 input into reasons that name the items and people responsible.
@@ -34,6 +35,9 @@ from .model import Assignment, Infeasible
 
 #: Scores are scaled so the largest becomes this integer for the flow solver (relative precision 1e-7).
 SCALE = 10_000_000
+#: Up to this many candidate pairs, ``total`` also proves its bound by the LP relaxation (cheap there, and
+#: the bound then equals the optimum exactly); above, the flow's own proof keeps memory low (module doc).
+LP_BOUND_MAX_PAIRS = 100_000
 #: Fair instances up to this many candidate pairs are solved exactly as a MIP.
 FAIR_MIP_LIMIT = 4_000
 #: How many names an explanation lists before "and N more".
@@ -404,8 +408,9 @@ def assign(
 
     ``scores`` are (item, person, score ≥ 0) candidate pairs; ``demand`` per item and loads per person
     are ints or mappings by id. ``progress`` is called with a short stage name as the solver moves on.
-    ``bound`` asks for a proven upper bound: for ``"total"`` from the flow itself unless ``lp=True``; for
-    ``"fair"`` from the LP relaxation (``lp`` defaults to ``bound``).
+    ``bound`` asks for a proven upper bound: for ``"total"`` from the LP relaxation up to
+    :data:`LP_BOUND_MAX_PAIRS` candidate pairs or with ``lp=True``, otherwise (or with ``lp=False``) from
+    the flow itself; for ``"fair"`` from the LP relaxation (``lp`` defaults to ``bound``).
     """
     if objective not in ("total", "fair"):
         raise ValueError("objective must be 'total' or 'fair'")
@@ -427,6 +432,8 @@ def assign(
     if objective == "total":
         value = float(pb.e_score[chosen].sum())
         ub = None
+        if lp is None:
+            lp = len(pb.e_score) <= LP_BOUND_MAX_PAIRS
         if bound and lp:
             step("bound")
             ub = lp_bound(pb, "total", mins=mins)
