@@ -133,9 +133,9 @@ def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
     from django.core.management import call_command
 
-    options = [*ns.args]
-    if ns.reload is not None:
-        options.append("--reload" if ns.reload else "--no-reload")
+    # No reloading unless asked: Django's reloader runs the worker in a child process that outlives a
+    # terminated parent, which would leave a worker behind whoever stops `bridgehead worker`.
+    options = [*ns.args, "--reload" if ns.reload else "--no-reload"]
     if ns.interval is not None:
         options += ["--interval", str(ns.interval)]
     if ns.no_startup_delay:
@@ -229,8 +229,8 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     serve.set_defaults(handler=lambda ns: _serve(ns, setup))
 
     worker = subparsers.add_parser("worker", help="run background tasks (django-tasks database worker)")
-    worker.add_argument("--reload", action=argparse.BooleanOptionalAction, default=None,
-                        help="restart on code changes (default: on when DEBUG)")
+    worker.add_argument("--reload", action=argparse.BooleanOptionalAction, default=False,
+                        help="restart on code changes (a development convenience; off by default)")
     worker.add_argument("--interval", type=float, help="seconds between looks at the queue when idle (default 1)")
     worker.add_argument("--no-startup-delay", action="store_true", help="start taking tasks at once")
     worker.add_argument("args", nargs=argparse.REMAINDER, help="further options passed to db_worker")

@@ -8,6 +8,7 @@ import pytest
 
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, PROGRAM_SLUG, load_demo
 from bridgehead.programs.models import Cohort
+from tests.browser.axe import serious_axe_violations
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,6 +49,7 @@ def check(page, url: str, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"outcomes-phone-{name}.png"), full_page=True)
     assert overflow(page) == {"width": 390, "out": []}, url
+    assert serious_axe_violations(page) == [], url
 
 
 def test_dashboards_and_the_outcome_form_fit_a_phone(live_server, phone):

@@ -30,8 +30,10 @@ def signed_in(language: str = "en") -> Client:
     return client
 
 
-def test_unknown_address_shows_the_sites_404(client):
-    response = client.get("/no-such-page/")
+def test_unknown_address_shows_the_sites_404(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/no-such-page/")
+    assert [r.getMessage() for r in caplog.records] == ["Not Found: /no-such-page/"]  # logged once
     body = response.content.decode()
     assert response.status_code == 404
     assert {"404.html", "base.html"} <= {t.name for t in response.templates}

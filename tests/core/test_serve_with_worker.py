@@ -128,3 +128,27 @@ def test_one_command_serves_runs_tasks_and_one_sigint_stops_everything(tmp_path)
     assert not group_alive(pids["worker"])
     assert query(db, "select count(*) from core_workerheartbeat where stopped_at is not null") == [(1,)]
     assert "Stopped." in log.read_text()
+
+
+def test_bridgehead_worker_runs_in_the_process_that_was_started_and_stops_with_it(tmp_path):
+    """No reloader by default (even with DEBUG): the process a supervisor starts is the one running tasks, so
+    stopping it leaves no worker behind."""
+    db = tmp_path / "worker.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "BRIDGEHEAD_VAR_DIR": str(tmp_path), "DEBUG": "1",
+           "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings"}
+    env.pop("PYTEST_XDIST_TESTRUNUID", None)
+    subprocess.run([BIN / "bridgehead", "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen([BIN / "bridgehead", "worker", "--no-startup-delay"], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "Starting worker" in log.read_text(), 120, "the worker to take signals")
+        beating = query(db, "select pid from core_workerheartbeat")
+        assert beating == [(worker.pid,)]
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert query(db, "select count(*) from core_workerheartbeat where stopped_at is not null") == [(1,)]

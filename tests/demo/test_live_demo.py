@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bridgehead.agreements.models import Agreement
-from bridgehead.core.models import User
+from bridgehead.core.models import Notification, User
 from bridgehead.demo.partnering import EVENT_SLUG, LIVE_SLUG, ONLINE_SESSION_EN
 from bridgehead.demo.scenario import load_demo
 from bridgehead.outcomes.models import Kpi
@@ -152,8 +152,11 @@ def test_a_visitor_walks_request_accept_solve_publish_check_in_and_feedback_righ
     startup = Participant.objects.get(event=live, person__user=startup_user)
     investor = Participant.objects.get(event=live, person__user=investor_user)
 
+    assert not Notification.objects.filter(user__in=[startup_user, investor_user]).exists()  # set-up is not news
     request = services.send_request(sender=startup, recipient=investor, message="투자 논의를 희망합니다.",
                                     by=startup_user)
+    assert list(Notification.objects.filter(user=investor_user).values_list("kind", flat=True)) == [
+        "partnering.request_received"]
     services.accept_request(request=request, by=investor_user)
     run = scheduling.start_solve(event=live, by=manager, time_limit=5)  # the immediate backend runs it at commit
     run.refresh_from_db()

@@ -65,7 +65,7 @@ class Controls(HTMLParser):
 
 def parse(html: str) -> Controls:
     parser = Controls()
-    parser.feed(html.split("<main>", 1)[1])  # the page's own content, not the shared header
+    parser.feed(re.split(r"<main[^>]*>", html, maxsplit=1)[1])  # the page's own content, not the shared header
     return parser
 
 
@@ -171,7 +171,8 @@ def test_outcome_pages_print_dates_in_that_one_format(ow, login):
     for url in (f"/outcomes/{outcome.pk}/", "/outcomes/programs/our-program/", "/outcomes/"):
         page = client.get(url).content.decode()
         assert "10 Mar 2025" in page, url
-        assert not re.search(r"2025-0?3-10|March 10, 2025|10/03/2025|03/10/2025", page.split("<main>")[1]), url
+        content = re.split(r"<main[^>]*>", page, maxsplit=1)[1]
+        assert not re.search(r"2025-0?3-10|March 10, 2025|10/03/2025|03/10/2025", content), url
 
 
 @pytest.mark.parametrize("maximum, ticks", [(1, [0, 1]), (2, [0, 1, 2]), (3, [0, 1, 2, 3]), (7, [0, 2, 4, 6, 8]),

@@ -98,3 +98,32 @@ def test_publish_and_cancel_are_told_to_both_sides_only(fair, mailoutbox, django
     assert [kind for kind, _text, _url in inbox(startup)] == ["partnering.meeting_scheduled"]  # not the canceller
     assert inbox(fair["stranger"]) == []
     assert Notification.objects.filter(user=fair["manager"]).count() == 0
+
+
+def test_a_silenced_loader_tells_nobody(fair, mailoutbox, django_capture_on_commit_callbacks):
+    """The demo and imports replay history: no inbox entry, no e-mail, no notices task after a publish."""
+    from bridgehead.partnering import notify
+    from bridgehead.partnering.models import ScheduleRun
+
+    startup, investor = fair["startup"], fair["investor"]
+    with notify.silenced(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        request = services.send_request(sender=startup, recipient=investor, by=startup.person.user)
+        meeting = services.accept_request(request=request, by=investor.person.user)
+        run = scheduling.start_solve(event=fair["event"], by=fair["manager"], time_limit=3)
+    run = ScheduleRun.objects.get(pk=run.pk)
+    with notify.silenced(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        scheduling.publish_run(run=run, by=fair["manager"])
+    assert callbacks == []
+    assert Notification.objects.count() == 0 and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting=meeting, by=startup.person.user)
+    assert inbox(investor)[-1][0] == "partnering.meeting_cancelled"  # outside the block, people are told again
+
+
+def test_the_daily_reminder_links_to_the_requests_page(fair, mailoutbox, django_capture_on_commit_callbacks):
+    services.send_request(sender=fair["startup"], recipient=fair["investor"], by=fair["startup"].person.user)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_pending(event=fair["event"]) == 1
+    assert [m.to for m in mailoutbox] == [["pacific@x.org"]]
+    assert mailoutbox[0].body.rstrip().endswith("https://bridgehead.example/events/notify-day/requests/")

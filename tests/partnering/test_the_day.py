@@ -274,3 +274,15 @@ def test_a_meeting_pinned_before_the_first_publish_is_announced_by_it(day, mailo
     with django_capture_on_commit_callbacks(execute=True):
         scheduling.pin_meeting(meeting=meeting, slot=later, table=1, by=day["manager"])
     assert "Moved: Haeum Org × Pacific Org is now at " in {m.to[0]: m.body for m in mailoutbox}["pacific@x.org"]
+
+
+def test_home_leaves_out_unscheduled_meetings_of_an_event_long_past(client, day):
+    past = EventFactory(slug="bio-2024")
+    add_session(past, dt.date(2024, 6, 3), "09:00", "10:00")
+    old_startup, old_investor = participant(past, "startup", "old"), participant(past, "investor", "older")
+    meet(old_startup, old_investor)
+    client.force_login(user_of(old_investor))
+    assert 'data-testid="agenda-item"' not in client.get("/").content.decode()
+    meet(day["startup"], day["investor"])  # this event still has slots to come: its unscheduled meeting shows
+    client.force_login(user_of(day["investor"]))
+    assert "With Haeum Org" in client.get("/").content.decode()

@@ -29,7 +29,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bridgehead.core.models import User
-from bridgehead.partnering import recommending, scheduling, services
+from bridgehead.partnering import notify, recommending, scheduling, services
 from bridgehead.partnering.enums import Attendance, EventStatus, RequestStatus
 from bridgehead.partnering.models import Event, EventSession, Meeting, MeetingRequest, Participant, ScheduleRun
 from bridgehead.programs.models import Program
@@ -39,7 +39,7 @@ EVENT_SLUG = "sd-digital-health-partnering-2024"
 LIVE_SLUG = "ulsan-sd-partnering-live"
 LIVE_ZONE = zoneinfo.ZoneInfo("America/Los_Angeles")
 LIVE_DAY_AFTER = dt.timedelta(days=21)  # the in-person day, counted from the day the demo is loaded
-ONLINE_SESSION_EN = "Online meetings (today)"
+ONLINE_SESSION_EN = "Online meetings"
 STARTUP_PARTNERS = ("sierra-medical", "helix-instruments", "sd-health-system")  # the startup login's live meetings
 STARTUP_PENDING = "cardinal-devices"  # it asked them too; no answer yet
 INVESTOR_PARTNERS = ("haeum-bio", "thyroscope")  # the investor login's live meetings
@@ -215,9 +215,11 @@ def _participants(event: Event) -> tuple[list[Participant], list[Participant]]:
 def load_partnering(*, program: Program, admin: User, now: dt.datetime | None = None) -> Event:
     """Load both editions; returns the live one.
 
-    Mail is switched off meanwhile: the demo's people are invented and must never be written to.
+    Mail and notices are switched off meanwhile: the demo's people are invented and must never be written to.
     """
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    # Publishing the demo's schedules would tell the demo logins about their meetings. That set-up is not news:
+    # the inbox starts empty, so the first notice a visitor sees comes from their own walkthrough.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), notify.silenced():
         _load_2024(program=program, admin=admin)
         return _load_live(program=program, admin=admin, now=now or timezone.now())
 
@@ -348,7 +350,7 @@ def _live_event(program: Program, local_now: dt.datetime) -> Event:
     online = _online_start(local_now)
     online_end = (dt.datetime.combine(today, online) + dt.timedelta(hours=2)).time()
     for name_ko, name_en, date, starts, ends, tables in (
-        ("오늘 온라인 미팅", ONLINE_SESSION_EN, today, online, online_end, 0),
+        ("온라인 미팅", ONLINE_SESSION_EN, today, online, online_end, 0),
         ("오전", "Morning", day, dt.time(9), dt.time(12), None),
         ("오후", "Afternoon", day, dt.time(13, 30), dt.time(16, 30), None),
     ):

@@ -10,7 +10,7 @@ in the log, which is how a KPI's history survives deletions.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -234,6 +234,29 @@ class ChangeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} ({self.get_status_display()})"
+
+    def readable_changes(self) -> list[tuple[str, str]]:
+        """(field label, value) in the reader's language: "Counterparty: Investor Co", not "counterparty: 12"."""
+        from bridgehead.registry.models import Organisation
+
+        lines = []
+        for name, value in self.changes.items():
+            try:
+                field = Outcome._meta.get_field(name)
+            except FieldDoesNotExist:  # a field the model no longer has: show it as recorded
+                lines.append((name, str(value)))
+                continue
+            if field.is_relation:
+                found = field.related_model.objects.filter(pk=value).first() if str(value).isdigit() else None
+                shown = (found.name if isinstance(found, Organisation) else str(found)) if found else "—"
+            elif field.choices:
+                shown = str(dict(field.flatchoices).get(value, value)) if value else "—"
+            elif isinstance(field, models.BooleanField):
+                shown = str(_("yes") if value else _("no"))
+            else:
+                shown = str(value) if value not in ("", None) else "—"
+            lines.append((str(field.verbose_name), shown))
+        return lines
 
 
 class FxRate(models.Model):

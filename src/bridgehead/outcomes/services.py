@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
@@ -85,7 +87,10 @@ def _notify_reported(outcome: Outcome) -> None:
     people = notify.managers_of(outcome.program)
     if outcome.counterparty_id:
         people += notify.members_of(outcome.counterparty, Role.PARTNER_MEMBER)
-    notify.send(people, "outcomes/email/reported.txt", {"outcome": outcome})
+    notify.send(people, "outcomes/email/reported.txt", {"outcome": outcome},
+                path=reverse("outcome-detail", args=[outcome.pk]),
+                notice=gettext_lazy("%(org)s reported “%(title)s”; it waits for confirmation."),
+                params={"org": outcome.organisation.name, "title": outcome.title})
 
 
 @transaction.atomic
@@ -133,7 +138,10 @@ def confirm_outcome(*, outcome: Outcome, by: User, now: dt.datetime | None = Non
     outcome.confirmed_by, outcome.confirmed_at = by, now or timezone.now()
     outcome.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     if outcome.reported_by_id and outcome.reported_by_id != by.pk:
-        notify.send([outcome.reported_by], "outcomes/email/confirmed.txt", {"outcome": outcome, "by": by})
+        notify.send([outcome.reported_by], "outcomes/email/confirmed.txt", {"outcome": outcome, "by": by},
+                    path=reverse("outcome-detail", args=[outcome.pk]),
+                    notice=gettext_lazy("%(by)s confirmed the outcome “%(title)s”."),
+                    params={"by": str(by), "title": outcome.title})
     return outcome
 
 
@@ -169,7 +177,9 @@ def propose_change(*, form, reason: str, by: User) -> ChangeProposal:
         raise OutcomesError(_("Say why the record should change."), field="reason")
     proposal = ChangeProposal.objects.create(outcome=outcome, changes=changes, reason=reason.strip(), proposed_by=by)
     notify.send(notify.managers_of(outcome.program), "outcomes/email/proposal.txt",
-                {"outcome": outcome, "proposal": proposal})
+                {"outcome": outcome, "proposal": proposal}, path=reverse("outcome-detail", args=[outcome.pk]),
+                notice=gettext_lazy("%(org)s proposes a change to the confirmed outcome “%(title)s”."),
+                params={"org": outcome.organisation.name, "title": outcome.title})
     return proposal
 
 
@@ -260,7 +270,8 @@ def send_reminders(*, program: Program, now: dt.datetime | None = None) -> int:
     people = User.objects.filter(
         roles__role=Role.STARTUP_MEMBER, roles__organisation__in=startups_of_program(program)
     ).distinct()
-    count = notify.send(people, "outcomes/email/reminder.txt", {"program": program})
+    count = notify.send(people, "outcomes/email/reminder.txt", {"program": program},
+                        path=f"{reverse('outcome-report')}?program={program.pk}")
     schedule.last_sent_at = now
     schedule.save(update_fields=["last_sent_at"])
     return count

@@ -7,9 +7,11 @@ Every partnering message goes through this module, so the services say *what* ha
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +20,23 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.mail import absolute_url, render_message, send_after_commit
 from bridgehead.core.notifications import notify as notify_user
 from bridgehead.partnering.models import Meeting, MeetingRequest, Participant
+
+_silenced = contextvars.ContextVar("partnering_notices_silenced", default=False)
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Tell nobody about the changes made inside: for loaders that replay history (the demo, imports), whose
+    people are invented or were told elsewhere. Covers e-mail, the inbox and the notices of a publish."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def is_silenced() -> bool:
+    return _silenced.get()
 
 
 def _recipient(participant: Participant) -> tuple[str, str, str]:
@@ -41,6 +60,8 @@ def render_for(participant: Participant, template: str, context: dict) -> tuple[
 
 def send(participant: Participant, template: str, context: dict) -> None:
     """Queue one e-mail for after the current transaction commits (nothing is sent for a rolled-back change)."""
+    if is_silenced():
+        return
     rendered = render_for(participant, template, context)
     if rendered is not None:
         send_after_commit(*rendered)
@@ -50,7 +71,7 @@ def _inbox(participant: Participant, message, params: Callable[[], dict], path: 
     """An in-app notification for the participant's login (people without one only get e-mail). ``params``
     is evaluated in the recipient's language, so bilingual names (organisations, events) read in it too."""
     user = participant.person.user
-    if user is None:
+    if user is None or is_silenced():
         return
     with translation.override(_recipient(participant)[1]):
         values = params()
@@ -94,6 +115,13 @@ def request_answered(request: MeetingRequest) -> None:
         _inbox(request.sender, _("%(org)s declined your meeting request at %(event)s."), params,
                links["requests_path"], "partnering.request_declined")
         send(request.sender, "partnering/email/request_declined.txt", {"request": request, **links})
+
+
+def pending_reminder(recipient: Participant, requests: list[MeetingRequest]) -> None:
+    """The daily reminder of requests waiting for an answer: e-mail only (each is already in the inbox)."""
+    event = requests[0].event
+    send(recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event,
+                                                             **_links(event.slug)})
 
 
 def request_expired(request: MeetingRequest) -> None:

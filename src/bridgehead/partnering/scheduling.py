@@ -349,7 +349,8 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
         run.published_at = now
         run.diagnostics = {**run.diagnostics, "notices": notices}
         run.save(update_fields=["published_at", "diagnostics"])
-        transaction.on_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
+        if not notify.is_silenced():
+            transaction.on_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
     return {"changed": len(changed), "moved": len(notices["moved"])}
 
 

@@ -339,7 +339,7 @@ def accept_request(*, request: MeetingRequest, by: User, now: dt.datetime | None
         sides = [request.sender_id, request.recipient_id]
         list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
         locked = (
-            MeetingRequest.objects.select_for_update()
+            MeetingRequest.objects.select_for_update(of=("self",))
             .select_related("event", "sender__organisation", "recipient__organisation", "recipient__person")
             .get(pk=request.pk)
         )
@@ -394,7 +394,7 @@ def expire_requests(*, event: Event, now: dt.datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         pending = list(
-            event.requests.select_for_update()
+            event.requests.select_for_update(of=("self",))  # lock the requests, not the joined rows
             .filter(status=RequestStatus.PENDING)
             .select_related("event", "sender__person__user", "recipient__organisation")
         )
@@ -418,9 +418,7 @@ def remind_pending(*, event: Event, now: dt.datetime | None = None, every: dt.ti
         waiting.setdefault(request.recipient_id, []).append(request)
     with transaction.atomic():
         for requests in waiting.values():
-            notify.send(
-                requests[0].recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event}
-            )
+            notify.pending_reminder(requests[0].recipient, requests)
             MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
     return len(waiting)
 
@@ -546,7 +544,7 @@ def upcoming_meetings(participants: Iterable[Participant], now: dt.datetime | No
     """The participants' meetings still to come: scheduled ones by start time, then those without a time.
 
     A meeting stays "to come" until its slot has ended; checked-in meetings in progress stay too, so the
-    home page and the agenda show the meeting someone is in.
+    home page shows the meeting someone is in. One without a time stays while its event has slots to come.
     """
     now = now or timezone.now()
     ids = [p.pk for p in participants]
@@ -556,7 +554,9 @@ def upcoming_meetings(participants: Iterable[Participant], now: dt.datetime | No
     rows = (
         Meeting.objects.filter(pk__in=pks)
         .exclude(status__in=[MeetingStatus.CANCELLED, MeetingStatus.NO_SHOW])
-        .filter(Q(slot__isnull=True) | Q(slot__ends_at__gt=now))
+        # Without a time counts only while the event still has slots to come (not an event long past).
+        .filter(Q(slot__ends_at__gt=now) | Q(slot__isnull=True, event__slots__ends_at__gt=now))
+        .distinct()
         .select_related(
             "event", "slot", "first__organisation", "second__organisation", "first__person", "second__person"
         )

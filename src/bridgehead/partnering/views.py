@@ -388,7 +388,6 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
             "participant": participant,
             "items": day.agenda_items(participant, request.user),
             "staff": staff,
-            "own": participant.person.user_id == request.user.pk,
             # Staff looking at someone's agenda can move a meeting by hand (it is then pinned).
             "slots": event.slots.order_by("starts_at") if staff and participant_id is not None else (),
         },
