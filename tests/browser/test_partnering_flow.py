@@ -1,6 +1,7 @@
-"""The partnering flow in a browser, as three people: a Korean startup requests a meeting (in Korean), a US
-investor accepts (in English), the program manager computes and publishes the schedule, and each sees the
-meeting in their own time zone and downloads it as iCal."""
+"""The partnering flow in a browser, as three people: a Korean startup picks what it is looking for on its
+profile and finds the investor that offers it, with a reason naming that need (in Korean), requests a
+meeting, a US investor accepts (in English), the program manager computes and publishes the schedule, and
+each sees the meeting in their own time zone and downloads it as iCal."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from bridgehead.partnering.models import Meeting
+from tests.browser.axe import assert_no_serious_axe_violations
 from tests.factories import UserFactory, grant
 from tests.partnering.factories import EventFactory, add_session, participant
 
@@ -39,9 +41,26 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     base = live_server.url
 
     log_in(page, base, "haeum")
+    page.goto(f"{base}/events/sd-day/me/")
+    picker = page.locator("[data-testid=seeks_intents]")
+    assert picker.locator("legend").inner_text() == "찾고 있는 것"
+    picker.get_by_label("투자", exact=True).check()
+    picker.get_by_label("위탁생산(CDMO)", exact=True).check()
+    assert_no_serious_axe_violations(page)
+    screenshot("partnering-00-profile-intents-ko")
+    page.get_by_role("button", name="내 프로필 저장").click()
+    page.wait_for_selector("text=행사 프로필을 저장했습니다.")
     page.goto(f"{base}/events/sd-day/recommendations/")
     assert page.locator("html").get_attribute("lang") == "ko"
     screenshot("partnering-01-recommendations-ko")
+    card = page.locator("[data-testid=recommendation]").first  # the investor, the only partner it may meet
+    # The investor's capabilities as intent tags, read from its offers text.
+    assert card.locator("[data-testid=partner-offers] .chip").all_inner_texts() == ["투자"]
+    # The first reason names the need the startup ticked and quotes what the investor wrote, as an offer.
+    first = card.locator("[data-testid=reasons] li").first.inner_text()
+    assert first == ("찾고 계신 투자 유치(‘미국 디지털 헬스 투자 유치’)를 이 기관이 제공합니다: "
+                     "‘Seed investment and US market access’.")
+    assert_no_serious_axe_violations(page)
     page.click(f"[data-testid=request-{investor.pk}]")
     page.wait_for_selector("text=미팅 요청을 보냈습니다")
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.forms import time_zone_choices
 from bridgehead.partnering.enums import Attendance
 from bridgehead.partnering.models import DEFAULT_ALLOWED_PAIRS, Event, EventSession, Participant
+from bridgehead.partnering.recommending import INTENT_CHOICES
 from bridgehead.registry.enums import OrganisationKind
 
 PAIR_CHOICES = [
@@ -83,9 +84,21 @@ SessionFormSet = inlineformset_factory(
 
 
 class ProfileForm(forms.ModelForm):
+    seeks_intents = forms.MultipleChoiceField(
+        label=_("We are looking for"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you want from partners here; it weighs in every recommendation."),
+    )
+    offers_intents = forms.MultipleChoiceField(
+        label=_("We can offer"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what you can give partners."),
+    )
+
     class Meta:
         model = Participant
-        fields = ["language", "seeks", "offers", "attendance", "preferred_start", "preferred_end"]
+        fields = [
+            "language", "seeks", "seeks_intents", "offers", "offers_intents", "attendance", "preferred_start",
+            "preferred_end",
+        ]
         help_texts = {
             "preferred_start": _("In your own time zone. Meetings go inside these hours when the schedule allows."),
         }
@@ -99,11 +112,18 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seeks_intents"].choices = INTENT_CHOICES
+        self.fields["offers_intents"].choices = INTENT_CHOICES
         if not event.virtual_allowed:
             self.fields["attendance"].choices = [(Attendance.IN_PERSON, Attendance.IN_PERSON.label)]
+        for name in ("preferred_start", "preferred_end"):
+            self.fields[name].required = False  # left empty: keep what is stored (08:00-20:00 by default)
 
     def clean(self) -> dict:
         data = super().clean()
+        for name in ("preferred_start", "preferred_end"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = getattr(self.instance, name)
         start, end = data.get("preferred_start"), data.get("preferred_end")
         if start is not None and end is not None and start >= end:
             self.add_error("preferred_end", _("The end of your preferred hours must come after their start."))

@@ -160,6 +160,10 @@ class Participant(models.Model):
     language = models.CharField(_("profile language"), max_length=5, default="en")
     seeks = models.TextField(_("what we are looking for"), blank=True)
     offers = models.TextField(_("what we offer"), blank=True)
+    # Intent codes of the matching engine's vocabulary (bridgehead.engines.match.intents), set with a picker;
+    # the engine adds the intents it recognises in the texts.
+    seeks_intents = models.JSONField(_("we are looking for"), default=list, blank=True)
+    offers_intents = models.JSONField(_("we can offer"), default=list, blank=True)
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.IN_PERSON
     )

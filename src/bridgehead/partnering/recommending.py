@@ -1,9 +1,12 @@
 """Recommended partners for every participant, from the matching engine, with structured reasons.
 
-Profiles are the participants' own texts for this event (seeks/offers, in Korean or English) with their
-organisation's sectors, stage and markets; the engine scores both directions so a recommendation suits both
-sides. Reasons are stored structured and rendered in the viewer's language when shown. Blocks ("no thanks")
-and the event's who-may-meet-whom rules are passed to the engine, so a blocked pair is never recommended.
+Profiles are the participants' own texts for this event (seeks/offers, in Korean or English) and intent
+tags (what they look for / can offer, picked on the profile form) with their organisation's sectors, stage
+and markets; the engine scores both directions so a recommendation suits both sides. Reasons are stored
+structured and rendered in the viewer's language when shown; no two on a participant's page open with the
+same sentence. Blocks ("no thanks") and the event's who-may-meet-whom rules are passed to the engine, so a
+blocked pair is never recommended, and what participants did — "no thanks", requests declined by the
+partner, accepted requests, post-meeting feedback — steers their own later recommendations.
 """
 
 from __future__ import annotations
@@ -12,9 +15,36 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from bridgehead.engines import match as engine
-from bridgehead.partnering.models import DEFAULT_ALLOWED_PAIRS, Event, Participant, Recommendation
+from bridgehead.partnering.enums import RequestStatus
+from bridgehead.partnering.models import (
+    DEFAULT_ALLOWED_PAIRS,
+    Event,
+    Feedback,
+    MeetingRequest,
+    Participant,
+    Recommendation,
+)
+
+#: The engine's intent vocabulary, as participants read it (engine.intents.INTENTS, same order).
+INTENT_LABELS = {
+    "investment": _("Investment"),
+    "distribution": _("Distribution & sales channels"),
+    "clinical_trials": _("Clinical trial sites"),
+    "pilot": _("Pilots & validation sites"),
+    "regulatory": _("Regulatory (FDA/MFDS)"),
+    "manufacturing": _("Manufacturing / CDMO"),
+    "licensing": _("Co-development & licensing"),
+    "data": _("Clinical & health data"),
+    "talent": _("Talent"),
+    "market_entry": _("Market-entry services"),
+    "mentoring": _("Mentoring & business development"),
+    "research": _("Research collaboration"),
+}
+INTENT_CHOICES = [(code, INTENT_LABELS[code]) for code in engine.intents.CODES]
 
 
 @cache
@@ -28,19 +58,57 @@ def encoder() -> engine.Encoder:
 
 
 def profile(participant: Participant) -> engine.Profile:
+    """The engine's view of a participant. The organisation's description stands in for an empty *offers*
+    text only: it describes what the organisation is and does, and used as a seeks text it made reasons
+    quote a description as a wish (or a wish written there as an offer)."""
     organisation = participant.organisation
     fallback = organisation.description_ko if participant.language == "ko" else organisation.description_en
+    known = set(engine.intents.CODES)
     return engine.Profile(
         id=str(participant.pk),
         kind=participant.kind,
         language=participant.language,
-        seeks=participant.seeks or fallback or "",
+        seeks=participant.seeks or "",
         offers=participant.offers or fallback or "",
         sectors=tuple(s.code for s in organisation.sectors.all()),
         stage=organisation.stage or None,
         markets=tuple(organisation.markets_sought or organisation.markets_offered or ()),
         name=organisation.name,
+        seeks_intents=tuple(c for c in participant.seeks_intents or () if c in known),
+        offers_intents=tuple(c for c in participant.offers_intents or () if c in known),
     )
+
+
+def intents_of(participant: Participant) -> tuple[list[str], list[str]]:
+    """(looking for, can offer) as labels: the participant's tags plus what the engine reads in the texts."""
+    seeks, offers = engine.profile_intents(profile(participant))
+    return ([str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in seeks],
+            [str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in offers])
+
+
+def feedback_for(event: Event) -> dict[str, list[tuple[str, str]]]:
+    """What each participant's actions say about partners (engine.FEEDBACK_SIGNALS), by engine id."""
+    out: dict[str, list[tuple[str, str]]] = {}
+
+    def add(viewer: int, partner: int, signal: str) -> None:
+        out.setdefault(str(viewer), []).append((str(partner), signal))
+
+    for by, blocked in event.blocks.values_list("by_id", "blocked_id"):
+        add(by, blocked, "no_thanks")
+    answered = MeetingRequest.objects.filter(event=event).filter(
+        Q(status=RequestStatus.DECLINED) | Q(status=RequestStatus.ACCEPTED)
+    )
+    for sender, recipient, status in answered.values_list("sender_id", "recipient_id", "status"):
+        if status == RequestStatus.DECLINED:
+            add(sender, recipient, "declined")
+        else:
+            add(sender, recipient, "accepted")
+            add(recipient, sender, "accepted")
+    given = Feedback.objects.filter(meeting__event=event).select_related("meeting")
+    for fb in given:
+        partner = fb.meeting.second_id if fb.participant_id == fb.meeting.first_id else fb.meeting.first_id
+        add(fb.participant_id, partner, "met_positive" if fb.valuable else "met_negative")
+    return out
 
 
 def rules_for(event: Event) -> engine.Rules:
@@ -58,12 +126,14 @@ def refresh(*, event: Event, top_k: int = 10) -> int:
         return 0
     profiles = [profile(p) for p in participants]
     enc = encoder()
-    recs = engine.recommend(profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event))
+    recs = engine.recommend(profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event),
+                            feedback=feedback_for(event))
     explainer = engine.Explainer(enc)
     rows = []
     for i, me in enumerate(participants):
-        for rank, (j, score) in enumerate(recs.matches(i), start=1):
-            reasons = explainer.explain(profiles[i], profiles[j])
+        partners = recs.matches(i)
+        page = explainer.explain_list(profiles[i], [profiles[j] for j, _score in partners])
+        for rank, ((j, score), reasons) in enumerate(zip(partners, page, strict=True), start=1):
             rows.append(
                 Recommendation(
                     event=event,

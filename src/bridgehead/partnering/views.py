@@ -270,7 +270,9 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     others = list(others[:200])
     rules = services.RequestRules.load(me, [rec.partner for rec in recs] + others)
     rows = [
-        (rec, recommending.render_reasons(rec.reasons, language), rules.refusal(rec.partner)) for rec in recs
+        (rec, recommending.render_reasons(rec.reasons, language), rules.refusal(rec.partner),
+         recommending.intents_of(rec.partner))
+        for rec in recs
     ]
     return render(
         request,

@@ -115,9 +115,9 @@ def profile_sets(draw):
 def test_top_k_matches_brute_force(ps, k, block_rows) -> None:
     enc = HashEncoder(dim=64)
     rules = Rules()
-    recs = recommend(ps, enc, k=k, rules=rules, block_rows=block_rows)
-    prep = prepare(ps, enc)
     w = Weights()
+    recs = recommend(ps, enc, k=k, rules=rules, weights=w, block_rows=block_rows)
+    prep = prepare(ps, enc)
     for i, p in enumerate(ps):
         brute = sorted(
             ((-_pair_score(prep, i, j, w), j) for j, q in enumerate(ps) if j != i and rules.allows(p.kind, q.kind)),

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bridgehead.engines.match import Infeasible, assign
+from bridgehead.engines.match.assign import SCALE
 
 
 def brute_force(scores, demand, min_load, max_load, conflicts):
@@ -88,7 +89,13 @@ def test_assignment_is_optimal_and_valid(inst, objective) -> None:
     assert (result.notes == []) == all_min_loads
     if objective == "total":
         assert result.total == pytest.approx(best_total, abs=1e-6)
+        # Small instances: the LP bound closes exactly.
         assert result.bound == pytest.approx(best_total, abs=1e-6)
+        # The flow's own proof (large instances, or lp=False): a valid bound on the true optimum, above it
+        # by at most the score rounding.
+        flow = assign(scores, demand, max_load, min_load, conflicts, objective, lp=False)
+        top = max((sc for _, _, sc in scores), default=0.0)
+        assert best_total - 1e-9 <= flow.bound <= flow.total + len(flow.pairs) * top / SCALE + 1e-12
     elif not all_min_loads:
         # fair keeps the min-load units the flow filled; other fills of the same size may differ
         assert result.bound >= result.objective - 1e-6

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -63,7 +64,12 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
     assert rows[2]["matches"] == []
     reasons = rows[0]["matches"][0]["reasons"]
     market = next(r for r in reasons if r["code"] == "market_fit")
-    assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다."}
+    weights = json.loads((Path(__file__).resolve().parents[3] / "src/bridgehead/engines/match/model.json").read_text())
+    assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
+                      "weight": round(weights["weights"]["markets"], 4)}  # full market fit: contribution = weight
+    assert set(rows[0]["matches"][0]["contributions"]) == set(weights["weights"]) - {
+        f for f, w in weights["weights"].items() if not w
+    }
 
 
 @pytest.mark.parametrize(
@@ -76,6 +82,8 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
         ),
         (json.dumps(PROFILES[0]) + "\n\n" + json.dumps(PROFILES[0]) + "\n", "p.jsonl:3: duplicate id 's1'"),
         (json.dumps({**PROFILES[0], "markets": ["USA"]}) + "\n", "p.jsonl:1: market 'USA' is not an ISO"),
+        (json.dumps({**PROFILES[0], "seeks_intents": ["money"]}) + "\n",
+         "p.jsonl:1: unknown intent 'money' in 'seeks_intents'"),
     ],
 )
 def test_recommend_rejects_bad_profiles(tmp_path, capsys, content, message) -> None:
@@ -83,6 +91,22 @@ def test_recommend_rejects_bad_profiles(tmp_path, capsys, content, message) -> N
     code = main(["match", "recommend", str(src), "--encoder", "hash", "-o", str(tmp_path / "m.jsonl")])
     assert code == 2
     assert message in capsys.readouterr().err.replace("\n", " ")
+
+
+def test_recommend_reads_intent_tags_and_feedback(tmp_path, capsys) -> None:
+    tagged = [{**PROFILES[0], "seeks_intents": ["investment"]}, *PROFILES[1:]]
+    src = _write(tmp_path / "p.jsonl", "\n".join(json.dumps(p, ensure_ascii=False) for p in tagged) + "\n")
+    feedback = _write(tmp_path / "f.csv", "viewer,partner,signal\ns1,i2,declined\n")
+    out = tmp_path / "m.jsonl"
+    code = main(["match", "recommend", str(src), "--top", "2", "--encoder", "hash", "--feedback", str(feedback),
+                 "-o", str(out)])
+    assert code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows[0]["matches"]) == 2
+    bad = _write(tmp_path / "g.csv", "s1,i2,meh\n")
+    code = main(["match", "recommend", str(src), "--encoder", "hash", "--feedback", str(bad), "-o", str(out)])
+    assert code == 2
+    assert "g.csv:1: unknown signal 'meh'" in capsys.readouterr().err.replace("\n", " ")
 
 
 def test_assign_writes_csv(tmp_path, capsys) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bridgehead.engines.match import CachedEncoder, HashEncoder, USEEncoder, get_encoder
+from bridgehead.engines.match import CachedEncoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
 
 
 def test_hash_encoder_shape_normalisation_and_determinism() -> None:
@@ -60,3 +60,31 @@ def test_default_encoder_puts_korean_and_english_in_one_space() -> None:
     unrelated = float(vecs[0] @ vecs[2])
     assert same_meaning > unrelated + 0.3
     np.testing.assert_allclose(enc.encode(["We invest in early-stage digital health startups."])[0], vecs[1], atol=1e-5)
+
+
+def test_static_use_encoder_keeps_the_cross_lingual_space_and_matches_full_use_roughly() -> None:
+    texts = [
+        "초기 단계 디지털 헬스 스타트업에 투자합니다.",
+        "We invest in early-stage digital health startups.",
+        "Steel welding robots for shipyards.",
+    ]
+    static = StaticUSEEncoder()
+    vecs = static.encode(texts)
+    assert vecs.shape == (3, 512)
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), [1.0, 1.0, 1.0], rtol=1e-5)
+    assert float(vecs[0] @ vecs[1]) > float(vecs[0] @ vecs[2]) + 0.1
+    full = USEEncoder(threads=1).encode(texts)
+    # Same weights and space, only the n-gram context is dropped: each text stays close to its full vector.
+    assert np.all(np.sum(full * vecs, axis=1) > 0.6)
+    # Token rows are computed once: a second call reuses them and gives identical vectors.
+    rows = len(static._rows)
+    np.testing.assert_array_equal(static.encode(texts), vecs)
+    assert len(static._rows) == rows
+
+
+def test_static_use_encoder_matches_the_pure_python_tokenizer() -> None:
+    static = StaticUSEEncoder()
+    text = "흉부 X선 영상을 판독하는 AI 소프트웨어를 개발했습니다. We seek FDA 510(k) support."
+    static.encode(["warm"])
+    pure = static._use._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+    assert static.tokenize([text]) == [pure]

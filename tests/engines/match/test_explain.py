@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from bridgehead.engines.match import Explainer, HashEncoder, Profile, phrases, render
+from bridgehead.engines.match.scoring import FEATURES
 
 
 def _texts(p: Profile) -> str:
@@ -43,13 +44,28 @@ def test_reasons_cite_only_what_is_in_the_profiles(profiles) -> None:
 def test_structured_reasons_for_a_startup_and_an_investor(profiles) -> None:
     startup, investor = profiles[0], profiles[2]
     reasons = Explainer(HashEncoder(dim=128)).explain(startup, investor)
-    codes = [r for r in reasons if r["code"] != "phrase"]
-    assert codes == [
-        {"code": "shared_sectors", "sectors": ["medtech"]},
-        {"code": "neighbouring_sectors", "pairs": [["health.ai", "health.digital"]]},
+    weights = [r["weight"] for r in reasons]
+    assert weights == sorted(weights, reverse=True)  # the reason that weighed most comes first
+    codes = [{k: v for k, v in r.items() if k != "weight"} for r in reasons if r["code"] not in ("phrase", "intent")]
+    assert sorted(codes, key=lambda r: r["code"]) == [
         {"code": "market_fit", "markets": ["US"]},
+        {"code": "neighbouring_sectors", "pairs": [["health.ai", "health.digital"]]},
+        {"code": "shared_sectors", "sectors": ["medtech"]},
         {"code": "stage_fit", "holder": "a", "stage": "seed", "focus": ["seed", "series-a"]},
     ]
+    # "Seed investment" (seeks) meets "Seed and Series A funding" (offers) at the startup's stage.
+    intent = next(r for r in reasons if r["code"] == "intent")
+    assert {k: intent[k] for k in ("direction", "intent", "a", "a_field", "b", "b_field", "stage", "focus")} == {
+        "direction": "a_seeks", "intent": "investment", "a": "Seed investment to enter the US market",
+        "a_field": "seeks", "b": "Seed and Series A funding", "b_field": "offers", "stage": "seed",
+        "focus": ["seed", "series-a"],
+    }
+    assert render(intent, "en") == (
+        "They invest at seed and Series A — you are raising seed. “Seed and Series A funding”"
+    )
+    assert render(intent, "ko") == (
+        "이 기관은 시드, 시리즈 A 단계에 투자합니다 — 귀 기관은 시드 투자를 찾고 있습니다. ‘Seed and Series A funding’"
+    )
 
 
 def test_render_in_korean_and_english() -> None:
@@ -87,3 +103,66 @@ def test_long_unpunctuated_korean_is_split_by_kiwi() -> None:
         "저희는 스마트폰 사진으로 갑상선 안질환을 진단하는 인공지능 소프트웨어를 개발했습니다",
         "미국 시장 진출을 위해 FDA 인허가 경험이 있는 파트너를 찾고 있습니다",
     ]
+
+
+def test_intent_reasons_quote_a_seek_as_a_seek_and_never_an_ask_as_an_offer() -> None:
+    startup = Profile("s", "startup", "ko", "시리즈 A 이후 미국 병원 실증을 원합니다. 위탁생산 파트너가 필요합니다.",
+                      "심전도 패치를 만듭니다. 미국 병원 실증을 원합니다.", ("medtech.devices",), "series-a", ("US",))
+    maker = Profile("m", "company", "en", "We look for wearable makers.",
+                    "We need new clients. We offer contract manufacturing in GMP plants.", ("medtech.devices",),
+                    None, ("US",))
+    explainer = Explainer(HashEncoder(dim=64))
+    for a, b in ((startup, maker), (maker, startup)):
+        for r in explainer.explain(a, b):
+            for side, profile in (("a", a), ("b", b)):
+                field = r.get(f"{side}_field")
+                if field and r.get(side):
+                    assert r[side] in getattr(profile, field)
+                    if field == "offers":
+                        assert "원합니다" not in r[side] and "need" not in r[side]
+    intent = next(r for r in explainer.explain(startup, maker) if r["code"] == "intent")
+    assert (intent["intent"], intent["a"], intent["b"]) == (
+        "manufacturing", "위탁생산 파트너가 필요합니다.", "We offer contract manufacturing in GMP plants."
+    )
+    assert render(intent, "ko") == (
+        "찾고 계신 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 이 기관이 제공합니다: "
+        "‘We offer contract manufacturing in GMP plants’."
+    )
+    back = next(r for r in explainer.explain(maker, startup) if r["code"] == "intent")
+    assert back["direction"] == "b_seeks" and back["b_field"] == "seeks"
+    assert render(back, "ko") == (
+        "이 기관이 찾는 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 귀 기관이 제공할 수 있습니다: "
+        "‘We offer contract manufacturing in GMP plants’."
+    )
+    assert render(back, "en") == (
+        "They are looking for a contract manufacturer (CDMO) (“위탁생산 파트너가 필요합니다”), which you offer: "
+        "“We offer contract manufacturing in GMP plants”."
+    )
+
+
+def test_no_two_recommendations_on_a_page_open_with_the_same_sentence() -> None:
+    """The evaluation set recombines a bank of sentences, so many partners share their strongest reason."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench" / "match"))
+    import synth
+
+    from bridgehead.engines.match import recommend, recommendation_rows
+
+    records = synth.load_eval()
+    ps = synth.as_profiles(records[:60], "ko") + synth.as_profiles(records[60:], "en")
+    enc = HashEncoder(dim=128)
+    recs = recommend(ps, enc, k=10)
+    rows = list(recommendation_rows(recs, ps, Explainer(enc)))
+    repeated_strongest = 0
+    for row in rows:
+        openers = [m["reasons"][0]["text"] for m in row["matches"]]
+        assert len(openers) == len(set(openers)) == len(row["matches"])
+        strongest = [Explainer(enc).explain(ps[[p.id for p in ps].index(row["id"])],
+                                            ps[[p.id for p in ps].index(m["id"])])[0] for m in row["matches"][:3]]
+        texts = [render(r, "en") for r in strongest]
+        repeated_strongest += len(texts) - len(set(texts))
+        for m in row["matches"]:
+            assert set(m["contributions"]) <= set(FEATURES)
+    assert repeated_strongest > 0  # without explain_list, pages would repeat an opener

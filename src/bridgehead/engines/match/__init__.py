@@ -4,9 +4,10 @@ Pure Python (numpy, scipy, OR-Tools, HiGHS); no Django. The web app builds :clas
 calls :func:`recommend` + :class:`Explainer`, or builds score triples and calls :func:`assign`.
 """
 
-from .affinity import Prepared, components, prepare, recommend
+from . import intents
+from .affinity import FEEDBACK_SIGNALS, Prepared, components, prepare, profile_intents, recommend, refresh
 from .assign import Problem, assign, build_problem, diagnose, lp_bound
-from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, USEEncoder, get_encoder
+from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
 from .explain import Explainer, phrases, recommendation_rows, render
 from .io import InputError, read_pairs, read_profiles, read_scores
 from .model import (
@@ -21,6 +22,7 @@ from .model import (
 )
 
 __all__ = [
+    "FEEDBACK_SIGNALS",
     "KINDS",
     "STAGES",
     "Assignment",
@@ -36,6 +38,7 @@ __all__ = [
     "Profile",
     "Recommendations",
     "Rules",
+    "StaticUSEEncoder",
     "USEEncoder",
     "Weights",
     "assign",
@@ -43,13 +46,16 @@ __all__ = [
     "components",
     "diagnose",
     "get_encoder",
+    "intents",
     "lp_bound",
     "phrases",
     "prepare",
+    "profile_intents",
     "read_pairs",
     "read_profiles",
     "read_scores",
     "recommend",
     "recommendation_rows",
+    "refresh",
     "render",
 ]

@@ -22,11 +22,19 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .affinity import prepare, recommend
+from .affinity import prepare, recommend, scorer_for
 from .assign import assign, build_problem
 from .encoders import CachedEncoder, get_encoder
 from .explain import Explainer, recommendation_rows
-from .io import InputError, read_pairs, read_profiles, read_scores, write_assignment, write_matches
+from .io import (
+    InputError,
+    read_feedback,
+    read_pairs,
+    read_profiles,
+    read_scores,
+    write_assignment,
+    write_matches,
+)
 from .model import Infeasible, Rules, Weights
 
 _err = Console(stderr=True, soft_wrap=True)
@@ -78,8 +86,9 @@ def _recommend(ns: argparse.Namespace) -> int:
         profiles = read_profiles(ns.profiles)
         ids = [p.id for p in profiles]
         blocks = read_pairs(ns.blocks, ("a", "b"), ids) if ns.blocks else []
+        feedback = read_feedback(ns.feedback, ids) if ns.feedback else None
         rules = _rules(ns.allow or [], blocks)
-        weights = _weights(ns.weights)
+        weights = _weights(ns.weights) if ns.weights else None
         encoder = CachedEncoder(get_encoder(ns.encoder), path=ns.cache)
     except InputError as exc:
         _err.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -92,10 +101,10 @@ def _recommend(ns: argparse.Namespace) -> int:
         prep = prepare(profiles, encoder, progress=_tracker(progress, "encoding", 2 * len(profiles)))
         hits = encoder.hits
         t1 = time.perf_counter()
-        recs = recommend(profiles, k=ns.top, rules=rules, weights=weights, prepared=prep,
+        recs = recommend(profiles, k=ns.top, rules=rules, weights=weights, prepared=prep, feedback=feedback,
                          progress=_tracker(progress, "scoring", len(profiles)))
         t2 = time.perf_counter()
-        explainer = None if ns.no_reasons else Explainer(encoder)
+        explainer = None if ns.no_reasons else Explainer(encoder, scorer_for(weights))
         rows = recommendation_rows(recs, profiles, explainer, _tracker(progress, "explaining", len(profiles)))
         write_matches(ns.output, rows)
     encoder.save()  # after the reasons, so their phrase vectors are cached too
@@ -122,7 +131,7 @@ def _assign(ns: argparse.Namespace) -> int:
     with _progress() as progress:
         task = progress.add_task(f"assign ({ns.objective})", total=None)
         try:
-            result = assign(pb, objective=ns.objective, bound=not ns.no_bound,
+            result = assign(pb, objective=ns.objective, bound=not ns.no_bound, lp=True if ns.lp_bound else None,
                             progress=lambda stage: progress.update(task, description=f"assign: {stage}"))
         except Infeasible as exc:
             progress.stop()
@@ -166,12 +175,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     rec.add_argument("profiles", type=Path, metavar="PROFILES.jsonl")
     rec.add_argument("--top", type=_positive, default=10, metavar="K")
     rec.add_argument("-o", "--output", type=Path, required=True, metavar="MATCHES.jsonl")
-    rec.add_argument("--encoder", default="use", choices=["use", "e5", "hash"])
+    rec.add_argument("--encoder", default="use-static", choices=["use-static", "use", "e5", "hash"],
+                     help="use-static (default): USE without n-gram context, fast at scale; use: full USE")
     rec.add_argument("--cache", type=Path, help="encoding cache file (.npz); unchanged texts are reused")
     rec.add_argument("--blocks", type=Path, metavar="BLOCKS.csv", help="a,b pairs that must never match")
     rec.add_argument("--allow", action="append", metavar="KIND:KIND",
                      help="also allow this kind pair (e.g. startup:startup); repeatable")
-    rec.add_argument("--weights", help="e.g. text=0.6,sectors=0.2,markets=0.1,stage=0.1,mutual=0.5")
+    rec.add_argument("--feedback", type=Path, metavar="FEEDBACK.csv",
+                     help="viewer,partner,signal rows (no_thanks, declined, accepted, met_positive, met_negative)")
+    rec.add_argument("--weights", help="v1's hand-set score instead of the learned model, e.g. "
+                                       "text=0.6,sectors=0.2,markets=0.1,stage=0.1,mutual=0.5")
     rec.add_argument("--no-reasons", action="store_true", help="skip explanations (faster)")
     rec.set_defaults(handler=_recommend)
 
@@ -182,7 +195,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     asg.add_argument("--min-load", type=_non_negative, default=0, metavar="A")
     asg.add_argument("--conflicts", type=Path, metavar="C.csv")
     asg.add_argument("--objective", choices=["total", "fair"], default="total")
-    asg.add_argument("--no-bound", action="store_true", help="skip the LP bound (faster)")
+    asg.add_argument("--no-bound", action="store_true", help="skip the bound (faster for fair)")
+    asg.add_argument("--lp-bound", action="store_true",
+                     help="with total: prove the bound by the LP relaxation instead of the flow (more memory)")
     asg.add_argument("-o", "--output", type=Path, required=True, metavar="ASSIGNMENT.csv")
     asg.set_defaults(handler=_assign)
 

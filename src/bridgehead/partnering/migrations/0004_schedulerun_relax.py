@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnering', '0002_unplaced_reason_and_feedback_time'),
+        ('partnering', '0003_participant_intents'),
     ]
 
     operations = [
