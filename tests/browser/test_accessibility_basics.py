@@ -30,16 +30,16 @@ def test_inbox_badge_counts_and_clears(live_server, page, screenshot):
     investor = User.objects.get(username="investor")
     from django.utils.translation import gettext_lazy
 
-    notifications.notify(user=investor, message=gettext_lazy("%(name)s sent you a meeting request."),
-                         params={"name": "Haneul Bio"}, url="/", kind="request.received")
+    notifications.notify(user=investor, message=gettext_lazy("%(org)s asked to meet you at %(event)s."),
+                         params={"org": "Haneul Bio", "event": "SD Day"}, url="/", kind="request.received")
     log_in(page, live_server.url, "investor")
     assert page.inner_text("[data-testid=unread-badge]") == "1"
     assert page.get_attribute("[data-testid=inbox-link]", "aria-label") == "Inbox, 1 unread notification"
     page.click("[data-testid=inbox-link]")
-    assert "Haneul Bio sent you a meeting request." in page.inner_text("[data-testid=notices]")
+    assert "Haneul Bio asked to meet you at SD Day." in page.inner_text("[data-testid=notices]")
     screenshot("accessibility-01-inbox-en")
     assert_no_serious_axe_violations(page)
-    page.click("text=Haneul Bio sent you a meeting request.")
+    page.click("text=Haneul Bio asked to meet you at SD Day.")
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("[data-testid=unread-badge]").count() == 0
 

@@ -15,36 +15,38 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MESSAGE = gettext_lazy("%(name)s sent you a meeting request.")
+# A message the partnering app really sends, so its Korean translation ships in the catalogue.
+MESSAGE = gettext_lazy("%(org)s asked to meet you at %(event)s.")
 
 
 def test_notice_is_rendered_in_the_recipients_language():
     korean = UserFactory(language="ko")
     english = UserFactory(language="en")
-    notifications.notify(user=korean, message=MESSAGE, params={"name": "Sierra"}, url="/x/", kind="request")
-    notifications.notify(user=english, message=MESSAGE, params={"name": "Sierra"}, url="/x/", kind="request")
-    assert korean.notifications.get().text == "Sierra에서 미팅을 요청했습니다."
-    assert english.notifications.get().text == "Sierra sent you a meeting request."
+    params = {"org": "Sierra", "event": "SD Day"}
+    notifications.notify(user=korean, message=MESSAGE, params=params, url="/x/", kind="request")
+    notifications.notify(user=english, message=MESSAGE, params=params, url="/x/", kind="request")
+    assert korean.notifications.get().text == "Sierra에서 SD Day 미팅을 요청했습니다."
+    assert english.notifications.get().text == "Sierra asked to meet you at SD Day."
 
 
 def test_inactive_users_get_no_notice():
     user = UserFactory(is_active=False)
-    assert notifications.notify(user=user, message=MESSAGE, params={"name": "x"}) is None
+    assert notifications.notify(user=user, message=MESSAGE, params={"org": "x", "event": "y"}) is None
     assert Notification.objects.count() == 0
 
 
 def test_a_rolled_back_change_leaves_no_notice():
     user = UserFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        notifications.notify(user=user, message=MESSAGE, params={"name": "x"})
+        notifications.notify(user=user, message=MESSAGE, params={"org": "x", "event": "y"})
         raise RuntimeError("the service failed after notifying")
     assert Notification.objects.count() == 0
 
 
 def test_badge_counts_unread_and_opening_marks_read_and_follows_the_link(client):
     user = UserFactory()
-    first = notifications.notify(user=user, message=MESSAGE, params={"name": "A"}, url="/partnering/")
-    notifications.notify(user=user, message=MESSAGE, params={"name": "B"}, url="")
+    first = notifications.notify(user=user, message=MESSAGE, params={"org": "A", "event": "E"}, url="/partnering/")
+    notifications.notify(user=user, message=MESSAGE, params={"org": "B", "event": "E"}, url="")
     client.force_login(user)
     page = client.get(reverse("inbox"))
     assert page.status_code == 200
@@ -62,18 +64,18 @@ def test_badge_counts_unread_and_opening_marks_read_and_follows_the_link(client)
 
 def test_another_persons_notice_is_a_404_and_stays_unread(client):
     owner, other = UserFactory(), UserFactory()
-    notice = notifications.notify(user=owner, message=MESSAGE, params={"name": "A"}, url="/partnering/")
+    notice = notifications.notify(user=owner, message=MESSAGE, params={"org": "A", "event": "E"}, url="/partnering/")
     client.force_login(other)
     assert client.get(reverse("notification-open", args=[notice.pk])).status_code == 404
     client.post(reverse("inbox-read-all"))
     notice.refresh_from_db()
     assert notice.read_at is None
-    assert b"A sent you" not in client.get(reverse("inbox")).content
+    assert b"A asked to meet you" not in client.get(reverse("inbox")).content
 
 
 def test_a_notice_never_redirects_off_site(client):
     user = UserFactory()
-    notice = notifications.notify(user=user, message=MESSAGE, params={"name": "A"}, url="https://evil.example/")
+    notice = notifications.notify(user=user, message=MESSAGE, params={"org": "A", "event": "E"}, url="https://evil.example/")
     client.force_login(user)
     response = client.get(reverse("notification-open", args=[notice.pk]))
     assert response["Location"] == reverse("inbox")
