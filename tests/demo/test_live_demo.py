@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.core.models import Notification, User
-from bridgehead.demo.partnering import EVENT_SLUG, LIVE_SLUG, ONLINE_SESSION_EN
+from bridgehead.demo.partnering import EVENT_SLUG, LIVE_SLUG, ONLINE_SESSION_EN, _online_start
 from bridgehead.demo.scenario import load_demo
 from bridgehead.outcomes.models import Kpi
 from bridgehead.partnering import scheduling, services
@@ -64,7 +64,7 @@ def test_live_edition_is_weeks_ahead_with_its_window_open_and_2024_facts_keep_th
 
     live = Event.objects.get(slug=LIVE_SLUG)
     assert first["sessions"] == [
-        (ONLINE_SESSION_EN, dt.date(2026, 3, 9), dt.time(11, 30), dt.time(13, 30)),
+        (ONLINE_SESSION_EN, dt.date(2026, 3, 9), dt.time(12), dt.time(14)),  # from the next half hour
         ("Morning", dt.date(2026, 3, 30), dt.time(9), dt.time(12)),
         ("Afternoon", dt.date(2026, 3, 30), dt.time(13, 30), dt.time(16, 30)),
     ]
@@ -123,6 +123,22 @@ def test_profiles_put_wants_in_seeks_and_capabilities_in_offers():
     assert gorae.seeks == "FDA 인허가 자문과 미국 병원 실증을 원한다."
 
 
+def test_the_online_session_is_wholly_ahead_and_within_one_day():
+    """Its first slot starts after the load, so the visitor's meeting there is still "next"; a late-night load
+    puts it at midnight rather than across it; loading again that night moves nothing back."""
+    assert _online_start(dt.datetime(2026, 3, 9, 4, 29, tzinfo=LA)) == dt.datetime(2026, 3, 9, 4, 30, tzinfo=LA)
+    assert _online_start(dt.datetime(2026, 3, 9, 4, 30, tzinfo=LA)) == dt.datetime(2026, 3, 9, 5, 0, tzinfo=LA)
+    assert _online_start(dt.datetime(2026, 3, 9, 21, 0, tzinfo=LA)) == dt.datetime(2026, 3, 9, 21, 30, tzinfo=LA)
+    assert _online_start(dt.datetime(2026, 3, 9, 21, 40, tzinfo=LA)) == dt.datetime(2026, 3, 10, 0, 0, tzinfo=LA)
+    assert _online_start(dt.datetime(2026, 3, 9, 23, 50, tzinfo=LA)) == dt.datetime(2026, 3, 10, 0, 0, tzinfo=LA)
+    late = dt.datetime(2026, 3, 10, 6, 50, tzinfo=dt.UTC)  # 23:50 in San Diego
+    load_demo(now=late)
+    first = snapshot()
+    assert first["sessions"][0][1:] == (dt.date(2026, 3, 10), dt.time(0), dt.time(2))
+    load_demo(now=late + dt.timedelta(minutes=5))
+    assert snapshot() == first
+
+
 def test_loaded_on_a_later_day_the_live_edition_moves_forward_with_its_meetings():
     load_demo(now=NOW)
     before = snapshot()
@@ -133,8 +149,8 @@ def test_loaded_on_a_later_day_the_live_edition_moves_forward_with_its_meetings(
     assert [row[2:] for row in after["sessions"]] == [row[2:] for row in before["sessions"]]  # same hours
     assert [pk for pk, _ in after["slots"]] == [pk for pk, _ in before["slots"]]
     local = [starts.astimezone(LA) for _pk, starts in after["slots"]]
-    assert [(t.date(), t.time()) for t in local][:2] == [(dt.date(2026, 3, 14), dt.time(11, 30)),
-                                                        (dt.date(2026, 3, 14), dt.time(12, 0))]
+    assert [(t.date(), t.time()) for t in local][:2] == [(dt.date(2026, 3, 14), dt.time(12, 0)),
+                                                        (dt.date(2026, 3, 14), dt.time(12, 30))]
     assert after["meetings"] == before["meetings"]  # the same meetings in the same (moved) slots
     assert after["deadlines"] == tuple(d + dt.timedelta(days=5) for d in before["deadlines"])
     load_demo(now=later + dt.timedelta(hours=1))

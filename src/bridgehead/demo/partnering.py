@@ -312,11 +312,17 @@ def _solve_and_publish(event: Event, admin: User) -> None:
 # --- the live edition --------------------------------------------------------------------------------------
 
 
-def _online_start(local_now: dt.datetime) -> dt.time:
-    """Today's online session starts at the current half hour (so its meetings are "now" or soon after), but
-    no later than 21:30, so its two hours end the same day."""
-    start = local_now.replace(minute=0 if local_now.minute < 30 else 30, second=0, microsecond=0)
-    return min(start.time(), dt.time(21, 30))
+def _online_start(local_now: dt.datetime) -> dt.datetime:
+    """The online session starts at the next half hour, so every one of its slots is still ahead when the demo is
+    loaded and the meeting placed there is the visitor's "next meeting" (a session begun at the current half hour
+    could place it in a slot that ends minutes later). Its two hours stay within one day: loaded after 21:30 it
+    starts at midnight, still within the check-in window of "the meeting's day"."""
+    start = local_now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(
+        minutes=30 if local_now.minute < 30 else 60
+    )
+    if start.date() != local_now.date() or start.time() > dt.time(21, 30):
+        start = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(0), tzinfo=local_now.tzinfo)
+    return start
 
 
 def _live_event(program: Program, local_now: dt.datetime) -> Event:
@@ -348,9 +354,9 @@ def _live_event(program: Program, local_now: dt.datetime) -> Event:
         acceptance_deadline=answers,
     )
     online = _online_start(local_now)
-    online_end = (dt.datetime.combine(today, online) + dt.timedelta(hours=2)).time()
+    online_end = (online + dt.timedelta(hours=2)).time()
     for name_ko, name_en, date, starts, ends, tables in (
-        ("온라인 미팅", ONLINE_SESSION_EN, today, online, online_end, 0),
+        ("온라인 미팅", ONLINE_SESSION_EN, online.date(), online.time(), online_end, 0),
         ("오전", "Morning", day, dt.time(9), dt.time(12), None),
         ("오후", "Afternoon", day, dt.time(13, 30), dt.time(16, 30), None),
     ):
@@ -369,7 +375,7 @@ def _shift(instant: dt.datetime, days: dt.timedelta, zone: zoneinfo.ZoneInfo) ->
 def _reanchor(event: Event, today: dt.date) -> None:
     """Loaded on a later day: move the live edition forward so today's online session is today again."""
     online = event.sessions.filter(name_en=ONLINE_SESSION_EN).first()
-    if online is None or online.date == today:
+    if online is None or online.date >= today:  # today's, or tomorrow's midnight session of a late-night load
         return
     delta = today - online.date
     zone = zoneinfo.ZoneInfo(event.time_zone)
