@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.core.models import Notification, User
-from bridgehead.demo.partnering import EVENT_SLUG, LIVE_SLUG, ONLINE_SESSION_EN, _online_start
+from bridgehead.demo.partnering import EVENT_SLUG, LIVE_SLUG, ONLINE_SESSION_EN, _online_session
 from bridgehead.demo.scenario import load_demo
 from bridgehead.outcomes.models import Kpi
 from bridgehead.partnering import scheduling, services
@@ -124,13 +124,16 @@ def test_profiles_put_wants_in_seeks_and_capabilities_in_offers():
 
 
 def test_the_online_session_is_wholly_ahead_and_within_one_day():
-    """Its first slot starts after the load, so the visitor's meeting there is still "next"; a late-night load
-    puts it at midnight rather than across it; loading again that night moves nothing back."""
-    assert _online_start(dt.datetime(2026, 3, 9, 4, 29, tzinfo=LA)) == dt.datetime(2026, 3, 9, 4, 30, tzinfo=LA)
-    assert _online_start(dt.datetime(2026, 3, 9, 4, 30, tzinfo=LA)) == dt.datetime(2026, 3, 9, 5, 0, tzinfo=LA)
-    assert _online_start(dt.datetime(2026, 3, 9, 21, 0, tzinfo=LA)) == dt.datetime(2026, 3, 9, 21, 30, tzinfo=LA)
-    assert _online_start(dt.datetime(2026, 3, 9, 21, 40, tzinfo=LA)) == dt.datetime(2026, 3, 10, 0, 0, tzinfo=LA)
-    assert _online_start(dt.datetime(2026, 3, 9, 23, 50, tzinfo=LA)) == dt.datetime(2026, 3, 10, 0, 0, tzinfo=LA)
+    """Its first slot starts after the load, so the visitor's meeting there is still "next"; it ends by 23:30;
+    a load after 23:00 puts it at midnight rather than across it; loading again that night moves nothing back."""
+    def at(hour: int, minute: int, day: int = 9) -> dt.datetime:
+        return dt.datetime(2026, 3, day, hour, minute, tzinfo=LA)
+
+    assert _online_session(at(4, 29)) == (at(4, 30), dt.time(6, 30))
+    assert _online_session(at(4, 30)) == (at(5, 0), dt.time(7, 0))
+    assert _online_session(at(21, 40)) == (at(22, 0), dt.time(23, 30))
+    assert _online_session(at(22, 50)) == (at(23, 0), dt.time(23, 30))
+    assert _online_session(at(23, 10)) == (at(0, 0, day=10), dt.time(2, 0))
     late = dt.datetime(2026, 3, 10, 6, 50, tzinfo=dt.UTC)  # 23:50 in San Diego
     load_demo(now=late)
     first = snapshot()

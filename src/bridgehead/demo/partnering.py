@@ -312,17 +312,19 @@ def _solve_and_publish(event: Event, admin: User) -> None:
 # --- the live edition --------------------------------------------------------------------------------------
 
 
-def _online_start(local_now: dt.datetime) -> dt.datetime:
-    """The online session starts at the next half hour, so every one of its slots is still ahead when the demo is
-    loaded and the meeting placed there is the visitor's "next meeting" (a session begun at the current half hour
-    could place it in a slot that ends minutes later). Its two hours stay within one day: loaded after 21:30 it
-    starts at midnight, still within the check-in window of "the meeting's day"."""
+def _online_session(local_now: dt.datetime) -> tuple[dt.datetime, dt.time]:
+    """(start, end) of the online session: from the next half hour, so every one of its slots is still ahead when
+    the demo is loaded and the meeting placed there is the visitor's "next meeting" (a session begun at the current
+    half hour could place it in a slot that ends minutes later); two hours, but within the day (by 23:30). Loaded
+    after 23:00 it runs from midnight, already inside the check-in window of "the meeting's day"."""
     start = local_now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(
         minutes=30 if local_now.minute < 30 else 60
     )
-    if start.date() != local_now.date() or start.time() > dt.time(21, 30):
+    if start.date() != local_now.date() or start.time() > dt.time(23):
         start = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(0), tzinfo=local_now.tzinfo)
-    return start
+        return start, dt.time(2)
+    end = start + dt.timedelta(hours=2)
+    return start, end.time() if end.date() == start.date() and end.time() <= dt.time(23, 30) else dt.time(23, 30)
 
 
 def _live_event(program: Program, local_now: dt.datetime) -> Event:
@@ -353,8 +355,7 @@ def _live_event(program: Program, local_now: dt.datetime) -> Event:
         request_deadline=deadline,
         acceptance_deadline=answers,
     )
-    online = _online_start(local_now)
-    online_end = (online + dt.timedelta(hours=2)).time()
+    online, online_end = _online_session(local_now)
     for name_ko, name_en, date, starts, ends, tables in (
         ("온라인 미팅", ONLINE_SESSION_EN, online.date(), online.time(), online_end, 0),
         ("오전", "Morning", day, dt.time(9), dt.time(12), None),
