@@ -423,27 +423,27 @@ class Problem:
         """
         if busy & (busy - 1) == 0:
             return 0
-        occ = busy | (self.all_mask & ~self.avail[p]) if self.idle_rule else busy
-        pre = suf = busy
-        for k, down, up in self._smear:
-            suf |= (suf >> k) & down
-            pre |= (pre << k) & up
-        inside = (pre << 1) & self._same_prev & (suf >> 1) & self._same_next
-        return (inside & (occ << 1) & ~occ).bit_count()
+        empty, occ = self._gaps(p, busy)
+        return (empty & (occ << 1)).bit_count()
 
     def gap_cost(self, p: int, busy: int) -> int:
         """``3·breaks + idle slots`` of participant ``p``: zero exactly when she has no break, and it falls
         slot by slot as a gap closes — the gradient the annealing needs (breaks alone are flat)."""
         if busy & (busy - 1) == 0:
             return 0
+        empty, occ = self._gaps(p, busy)
+        return 3 * (empty & (occ << 1)).bit_count() + empty.bit_count()
+
+    def _gaps(self, p: int, busy: int) -> tuple[int, int]:
+        """(empty slots between two meetings of one session, occupied slots) of ``p`` as bitmasks: what both
+        ``breaks`` and ``gap_cost`` count, computed with segmented prefix/suffix ORs (no loop over slots)."""
         occ = busy | (self.all_mask & ~self.avail[p]) if self.idle_rule else busy
         pre = suf = busy
         for k, down, up in self._smear:
             suf |= (suf >> k) & down
             pre |= (pre << k) & up
         inside = (pre << 1) & self._same_prev & (suf >> 1) & self._same_next
-        empty = inside & ~occ
-        return 3 * (empty & (occ << 1)).bit_count() + empty.bit_count()
+        return inside & ~occ, occ
 
     def slot_mask(self, slot_ids: list[str] | tuple[str, ...]) -> int:
         mask = 0
