@@ -9,29 +9,12 @@ import pytest
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, PROGRAM_SLUG, load_demo
 from bridgehead.programs.models import Cohort
 from tests.browser.axe import serious_axe_violations
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-US", device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def overflow(page) -> dict:
@@ -57,7 +40,7 @@ def test_dashboards_and_the_outcome_form_fit_a_phone(live_server, phone):
     base = live_server.url
     cohort = Cohort.objects.filter(program__slug=PROGRAM_SLUG).first()
 
-    log_in(phone, base, "observer")
+    log_in(phone, base, "observer", DEMO_PASSWORD)
     check(phone, f"{base}/outcomes/agreements/{AGREEMENT_SLUG}/", "agreement-dashboard")
     # Charts are scaled into their cards, and the outcome table reads as one card per outcome.
     for chart in ("chart-funnel", "chart-over-time", "chart-by-country", "chart-by-kind"):
@@ -69,7 +52,7 @@ def test_dashboards_and_the_outcome_form_fit_a_phone(live_server, phone):
     tiles = phone.locator("[data-testid=summary] > .card")
     assert tiles.nth(0).bounding_box()["y"] < tiles.nth(1).bounding_box()["y"]  # stacked, not side by side
 
-    log_in(phone, base, "manager")
+    log_in(phone, base, "manager", DEMO_PASSWORD)
     check(phone, f"{base}/outcomes/programs/{PROGRAM_SLUG}/", "program-dashboard")
     check(phone, f"{base}/outcomes/cohorts/{cohort.pk}/", "cohort-dashboard")
     check(phone, f"{base}/outcomes/startups/thyroscope/", "startup-dashboard")

@@ -11,33 +11,15 @@ import pytest
 
 from bridgehead.partnering import scheduling, services
 from tests.browser.axe import assert_no_serious_axe_violations
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
 from tests.factories import UserFactory, grant
 from tests.partnering.factories import EventFactory, add_session, participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests-1"
 LA = ZoneInfo("America/Los_Angeles")
-PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-US", device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def shot(page, name: str) -> None:
@@ -75,7 +57,7 @@ def test_the_day_on_a_phone(live_server, phone):
     meet(gorae, pacific, at[dt.datetime.combine(tomorrow, dt.time(10), LA)], manager)
     base = live_server.url
 
-    log_in(phone, base, "pacific")
+    log_in(phone, base, "pacific", PASSWORD)
     assert phone.locator("[data-testid=next-meeting]").is_visible()
     assert phone.locator("[data-testid=next-meeting] [data-testid=agenda-item]").count() == 1
     assert_fits_the_phone(phone)
@@ -103,7 +85,7 @@ def test_the_day_on_a_phone(live_server, phone):
     assert_fits_the_phone(phone)
     shot(phone, "partnering-day-03-checked-in-feedback-390-en")
 
-    log_in(phone, base, "haeum")
+    log_in(phone, base, "haeum", PASSWORD)
     assert_fits_the_phone(phone)
     shot(phone, "partnering-day-04-home-390-ko")
     phone.goto(f"{base}/events/sd-day/agenda/")
@@ -117,7 +99,7 @@ def test_the_day_on_a_phone(live_server, phone):
         assert_fits_the_phone(phone)
         shot(phone, f"partnering-day-06-{page_name.replace('/', '-')}-390-ko")
 
-    log_in(phone, base, "pm")  # staff pages: labelled controls, no overflow either
+    log_in(phone, base, "pm", PASSWORD)  # staff pages: labelled controls, no overflow either
     for page_name in ("", "participants/", "schedule/", "table-plan/", "edit/", f"agenda/{pacific.pk}/"):
         phone.goto(f"{base}/events/sd-day/{page_name}")
         assert_fits_the_phone(phone)
