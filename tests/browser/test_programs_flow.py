@@ -97,7 +97,8 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     assert page.inner_text("[data-testid=review-warning]").startswith("배정된 심사 2건 중 1건만 완료되었습니다")
     screenshot("programs-05-decision-confirm-ko")
     assert_no_serious_axe_violations(page)
-    page.click("[data-testid=confirm-decision]")  # without ticking the box: refused, nothing recorded
+    with page.expect_navigation():  # the refusal is a new page: wait for it, not the form it replaces
+        page.click("[data-testid=confirm-decision]")  # without ticking the box: refused, nothing recorded
     assert page.locator("[data-testid=decision-confirm]").is_visible()
     assert Application.objects.get(pk=application.pk).status == "submitted"
     page.check("input[name=despite_incomplete]")
@@ -128,7 +129,7 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     screenshot("programs-07-outbox-message-ko")
     assert_no_serious_axe_violations(page)
     page.click("[data-testid=send-message]")
-    assert page.locator("[data-testid=outbox-empty]").is_visible()
+    page.wait_for_selector("[data-testid=outbox-empty]")  # is_visible() would not wait for the next page
     korean = [m for m in mail.outbox if m.to == ["startup@demo.bridgehead.example"]]
     assert len(korean) == 1 and korean[0].subject.endswith("고래AI 선정 안내")
 
