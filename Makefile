@@ -94,6 +94,7 @@ browser-deps:
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
 test: install-dev browser-deps fonts lint

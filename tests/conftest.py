@@ -59,8 +59,14 @@ def world(db):
         "guest": UserFactory(username="guest"),
     }
     return {
-        "ours": ours, "theirs": theirs, "our_program": our_program, "their_program": their_program,
-        "startup": startup, "investor": investor, "signatory_org": signatory_org, "users": users,
+        "ours": ours,
+        "theirs": theirs,
+        "our_program": our_program,
+        "their_program": their_program,
+        "startup": startup,
+        "investor": investor,
+        "signatory_org": signatory_org,
+        "users": users,
     }
 
 

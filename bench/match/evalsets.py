@@ -36,9 +36,18 @@ class Task:
 
 
 def _profile(r: dict, lang: str, suffix: str) -> Profile:
-    return Profile(id=r["id"] + suffix, kind=r["kind"], language=lang, seeks=r.get(f"seeks_{lang}", r.get("seeks")),
-                   offers=r.get(f"offers_{lang}", r.get("offers")), sectors=tuple(r["sectors"]), stage=r["stage"],
-                   markets=tuple(r["markets"]), stages=tuple(r["stages"]), name=r.get("name"))
+    return Profile(
+        id=r["id"] + suffix,
+        kind=r["kind"],
+        language=lang,
+        seeks=r.get(f"seeks_{lang}", r.get("seeks")),
+        offers=r.get(f"offers_{lang}", r.get("offers")),
+        sectors=tuple(r["sectors"]),
+        stage=r["stage"],
+        markets=tuple(r["markets"]),
+        stages=tuple(r["stages"]),
+        name=r.get("name"),
+    )
 
 
 def _read(prefix: str) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -63,8 +72,10 @@ def tasks(set_name: str, encoder, scorer: Scorer | None = None) -> list[Task]:
         records, pairs = _read("match_eval2")
         ko = [r for r in records if r["language"] == "ko"]
         en = [r for r in records if r["language"] == "en"]
-        sides = {("ko", "en"): ([_profile(r, "ko", "") for r in ko], [_profile(r, "en", "") for r in en]),
-                 ("en", "ko"): ([_profile(r, "en", "") for r in en], [_profile(r, "ko", "") for r in ko])}
+        sides = {
+            ("ko", "en"): ([_profile(r, "ko", "") for r in ko], [_profile(r, "en", "") for r in en]),
+            ("en", "ko"): ([_profile(r, "en", "") for r in en], [_profile(r, "ko", "") for r in ko]),
+        }
         q_orgs = {("ko", "en"): [r["id"] for r in ko], ("en", "ko"): [r["id"] for r in en]}
         c_orgs = {("ko", "en"): [r["id"] for r in en], ("en", "ko"): [r["id"] for r in ko]}
     good = set(pairs) | {(b, a) for a, b in pairs}
@@ -74,11 +85,21 @@ def tasks(set_name: str, encoder, scorer: Scorer | None = None) -> list[Task]:
         q, c = np.arange(len(qs)), np.arange(len(qs), len(qs) + len(cs))
         comp = components(prep, q, c, scorer=scorer or Scorer.default())
         qo, co = q_orgs[(ql, cl)], c_orgs[(ql, cl)]
-        allowed = np.array([[rules.allows(a.kind, b.kind) and qo[i] != co[j] for j, b in enumerate(cs)]
-                            for i, a in enumerate(qs)])
+        allowed = np.array(
+            [[rules.allows(a.kind, b.kind) and qo[i] != co[j] for j, b in enumerate(cs)] for i, a in enumerate(qs)]
+        )
         relevant = [{j for j, cid in enumerate(co) if (qid, cid) in good} for qid in qo]
-        out.append(Task(f"{set_name} {ql}→{cl}", qs, cs, allowed, relevant,
-                        {f: comp.features[f].astype(np.float64) for f in FEATURES}, list(qo)))
+        out.append(
+            Task(
+                f"{set_name} {ql}→{cl}",
+                qs,
+                cs,
+                allowed,
+                relevant,
+                {f: comp.features[f].astype(np.float64) for f in FEATURES},
+                list(qo),
+            )
+        )
     return out
 
 
@@ -88,8 +109,9 @@ def raw_scores(task: Task, scorer: Scorer) -> np.ndarray:
     return s
 
 
-def metrics(scores: np.ndarray, relevant: list[set[int]], rows: np.ndarray | None = None, k: int = 10
-            ) -> tuple[float, float, int]:
+def metrics(
+    scores: np.ndarray, relevant: list[set[int]], rows: np.ndarray | None = None, k: int = 10
+) -> tuple[float, float, int]:
     """Mean recall@k and nDCG@k over the queries (``rows``) that have at least one relevant candidate."""
     recalls, ndcgs = [], []
     for i in range(len(relevant)) if rows is None else rows:

@@ -70,15 +70,20 @@ def _fit(tasks: list[evalsets.Task], rows_of: list[np.ndarray], l2: float) -> Sc
         xall, yall = np.vstack(xa), np.concatenate(ya)
         rate = max(float(yall.mean()), 1e-6)
         bias = float(np.log(rate / (1 - rate)) - np.mean(xall @ w))
-        return Scorer(dict(zip(FEATURES, (round(float(v), 5) for v in w), strict=True)), round(bias, 5),
-                      logistic=True, source="learned")
+        return Scorer(
+            dict(zip(FEATURES, (round(float(v), 5) for v in w), strict=True)),
+            round(bias, 5),
+            logistic=True,
+            source="learned",
+        )
     xs, ys = zip(*(evalsets.training_rows(t, r) for t, r in zip(tasks, rows_of, strict=True)), strict=True)
     x, y = np.vstack(xs), np.concatenate(ys)
     pos = max(1.0, float(y.sum()))
     sw = np.where(y > 0, (len(y) - pos) / pos, 1.0)
     w, b = fit_logistic(x, y, l2=l2, sample_weight=sw / sw.mean())
-    return Scorer(dict(zip(FEATURES, (round(float(v), 5) for v in w), strict=True)), round(b, 5), logistic=True,
-                  source="learned")
+    return Scorer(
+        dict(zip(FEATURES, (round(float(v), 5) for v in w), strict=True)), round(b, 5), logistic=True, source="learned"
+    )
 
 
 def cross_validate(tasks: list[evalsets.Task], l2: float, seed: int = 0) -> dict[str, tuple[float, float]]:
@@ -107,8 +112,9 @@ def cross_set(enc, l2: float) -> dict[str, dict[str, tuple[float, float]]]:
     out = {}
     for train, test in (("set1", "set2"), ("set2", "set1")):
         scorer = fit_all(sets[train], l2)
-        out[f"trained on {train}"] = {t.name: evalsets.metrics(evalsets.raw_scores(t, scorer), t.relevant)[:2]
-                                      for t in sets[test]}
+        out[f"trained on {train}"] = {
+            t.name: evalsets.metrics(evalsets.raw_scores(t, scorer), t.relevant)[:2] for t in sets[test]
+        }
     return out
 
 

@@ -73,26 +73,51 @@ def bench_retrieval(encoder_names: list[str]) -> list[dict]:
             tasks = evalsets.tasks(set_name, enc)
             all_tasks += tasks
             encode_s = time.perf_counter() - t0
-            variants = [(f"v2 learned ({enc_name}), in-sample", learned),
-                        (f"v2 hand-set fallback ({enc_name})", Scorer.default())]
+            variants = [
+                (f"v2 learned ({enc_name}), in-sample", learned),
+                (f"v2 hand-set fallback ({enc_name})", Scorer.default()),
+            ]
             if enc_name == "use":
                 variants.insert(0, ("v1 (use, hand-set, no intents)", Scorer.from_weights(Weights())))
             for label, scorer in variants:
                 for t in tasks:
                     recall, ndcg, queries = evalsets.metrics(evalsets.raw_scores(t, scorer), t.relevant)
-                    rows.append({"set": set_name, "direction": t.name.split()[1], "variant": label,
-                                 "recall@10": recall, "ndcg@10": ndcg, "queries": queries, "encode_s": encode_s})
+                    rows.append(
+                        {
+                            "set": set_name,
+                            "direction": t.name.split()[1],
+                            "variant": label,
+                            "recall@10": recall,
+                            "ndcg@10": ndcg,
+                            "queries": queries,
+                            "encode_s": encode_s,
+                        }
+                    )
         if enc_name != encoder_names[0]:
             continue
         for name, (recall, ndcg) in fit.cross_validate(all_tasks, l2).items():
-            rows.append({"set": name.split()[0], "direction": name.split()[1],
-                         "variant": f"v2 learned ({enc_name}), out-of-fold (5-fold CV)", "recall@10": recall,
-                         "ndcg@10": ndcg, "queries": None})
+            rows.append(
+                {
+                    "set": name.split()[0],
+                    "direction": name.split()[1],
+                    "variant": f"v2 learned ({enc_name}), out-of-fold (5-fold CV)",
+                    "recall@10": recall,
+                    "ndcg@10": ndcg,
+                    "queries": None,
+                }
+            )
         for label, res in fit.cross_set(enc, l2).items():
             for name, (recall, ndcg) in res.items():
-                rows.append({"set": name.split()[0], "direction": name.split()[1],
-                             "variant": f"v2 learned ({enc_name}), fitted on the other set only ({label})",
-                             "recall@10": recall, "ndcg@10": ndcg, "queries": None})
+                rows.append(
+                    {
+                        "set": name.split()[0],
+                        "direction": name.split()[1],
+                        "variant": f"v2 learned ({enc_name}), fitted on the other set only ({label})",
+                        "recall@10": recall,
+                        "ndcg@10": ndcg,
+                        "queries": None,
+                    }
+                )
     order = {"set1": 0, "set2": 1}
     rows.sort(key=lambda r: (order.get(r["set"], 2), r["direction"]))
     return rows
@@ -138,8 +163,9 @@ def bench_feedback(encoder_name: str, no_thanks: int = 3, weights: tuple[float, 
                 variants.append((label, adjusted))
             for label, scores in variants:
                 recall, ndcg, _ = evalsets.metrics(scores, t.relevant, rows=np.array(viewers))
-                rows.append({"set": t.name, "viewers": len(viewers), "variant": label, "recall@10": recall,
-                             "ndcg@10": ndcg})
+                rows.append(
+                    {"set": t.name, "viewers": len(viewers), "variant": label, "recall@10": recall, "ndcg@10": ndcg}
+                )
     return rows
 
 
@@ -180,8 +206,11 @@ def bench_scale(n: int, k: int, encoder_name: str, explain_sample: int, changed:
     edited = list(profiles)
     for i in rng.choice(n, size=changed, replace=False):
         p = edited[int(i)]
-        extra = (" 내년에는 일본 시장 진출도 준비합니다." if p.language == "ko"
-                 else " Next year we also plan to enter Japan.")
+        extra = (
+            " 내년에는 일본 시장 진출도 준비합니다."
+            if p.language == "ko"
+            else " Next year we also plan to enter Japan."
+        )
         edited[int(i)] = replace(p, seeks=p.seeks + extra)
     t4 = time.perf_counter()
     recs2, prep2 = refresh(recs, prep, edited, enc)
@@ -216,16 +245,32 @@ def bench_scale(n: int, k: int, encoder_name: str, explain_sample: int, changed:
     t8 = time.perf_counter()
     full.encode(texts)
     use_ms = 1000 * (time.perf_counter() - t8) / len(texts)
-    return {"profiles": n, "k": k, "encoder": encoder_name, "distinct_texts": enc.misses,
-            "encode_s": t1 - t0, "prepare_s": t2 - t1, "rank_s": t3 - t2, "cold_s": t3 - t0,
-            "peak_rss_cold_mb": peak_cold, "changed": changed, "incremental_s": t5 - t4,
-            "shortlist_kept": float(np.mean(kept)), "shortlist_same_ids": float(np.mean(same_ids)),
-            "shortlist_rows_checked": len(sample),
-            "reasons_profiles": sample_n, "reasons_s": t7 - t6, "peak_rss_mb": _peak_mb(),
-            "result_bytes": int(recs.index.nbytes + recs.score.nbytes),
-            "encode_ms_per_text": 1000 * (t1 - t0) / max(1, 2 * n), "use_full_ms_per_text": use_ms,
-            "gflops_before": gflops_before, "gflops_after": _gflops(), "load_before": load_before,
-            "load_after": os.getloadavg()}
+    return {
+        "profiles": n,
+        "k": k,
+        "encoder": encoder_name,
+        "distinct_texts": enc.misses,
+        "encode_s": t1 - t0,
+        "prepare_s": t2 - t1,
+        "rank_s": t3 - t2,
+        "cold_s": t3 - t0,
+        "peak_rss_cold_mb": peak_cold,
+        "changed": changed,
+        "incremental_s": t5 - t4,
+        "shortlist_kept": float(np.mean(kept)),
+        "shortlist_same_ids": float(np.mean(same_ids)),
+        "shortlist_rows_checked": len(sample),
+        "reasons_profiles": sample_n,
+        "reasons_s": t7 - t6,
+        "peak_rss_mb": _peak_mb(),
+        "result_bytes": int(recs.index.nbytes + recs.score.nbytes),
+        "encode_ms_per_text": 1000 * (t1 - t0) / max(1, 2 * n),
+        "use_full_ms_per_text": use_ms,
+        "gflops_before": gflops_before,
+        "gflops_after": _gflops(),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }
 
 
 # --- 3. assignment -----------------------------------------------------------------------------------------
@@ -240,19 +285,42 @@ def bench_assign(items: int, people: int, demand: int, max_load: int, candidates
     rows = []
     t0 = time.perf_counter()
     solved = assign(pb, objective="total")
-    rows.append({"objective": "total", "proof": "min-cost flow", "value": solved.objective, "bound": solved.bound,
-                 "gap": solved.bound - solved.objective, "total": solved.total, "worst_item": solved.worst_item,
-                 "solve_s": time.perf_counter() - t0, "build_s": build_s, "peak_rss_mb": _peak_mb()})
+    rows.append(
+        {
+            "objective": "total",
+            "proof": "min-cost flow",
+            "value": solved.objective,
+            "bound": solved.bound,
+            "gap": solved.bound - solved.objective,
+            "total": solved.total,
+            "worst_item": solved.worst_item,
+            "solve_s": time.perf_counter() - t0,
+            "build_s": build_s,
+            "peak_rss_mb": _peak_mb(),
+        }
+    )
     for objective in ("total", "fair"):
         t0 = time.perf_counter()
         solved = assign(pb, objective=objective, lp=True)
-        rows.append({"objective": objective, "proof": "LP relaxation", "value": solved.objective,
-                     "bound": solved.bound, "gap": solved.bound - solved.objective, "total": solved.total,
-                     "worst_item": solved.worst_item, "solve_s": time.perf_counter() - t0, "build_s": build_s,
-                     "peak_rss_mb": _peak_mb()})
+        rows.append(
+            {
+                "objective": objective,
+                "proof": "LP relaxation",
+                "value": solved.objective,
+                "bound": solved.bound,
+                "gap": solved.bound - solved.objective,
+                "total": solved.total,
+                "worst_item": solved.worst_item,
+                "solve_s": time.perf_counter() - t0,
+                "build_s": build_s,
+                "peak_rss_mb": _peak_mb(),
+            }
+        )
     scores, conflicts = synth.assignment_instance(items, people, candidates, conflict)
-    for label, dem, cap in (("demand > capacity", demand, (demand * items) // people - 1),
-                            ("item short of people", candidates, max_load)):
+    for label, dem, cap in (
+        ("demand > capacity", demand, (demand * items) // people - 1),
+        ("item short of people", candidates, max_load),
+    ):
         pb_bad = build_problem(scores, dem, cap, 0, conflicts)
         t0 = time.perf_counter()
         try:
@@ -260,10 +328,23 @@ def bench_assign(items: int, people: int, demand: int, max_load: int, candidates
             reasons = ["(feasible)"]
         except Infeasible as exc:
             reasons = exc.reasons
-        rows.append({"objective": f"infeasible: {label}", "explain_s": time.perf_counter() - t0,
-                     "reasons": len(reasons), "first_reason": reasons[0][:160]})
-    rows.append({"objective": "peak", "peak_rss_mb": _peak_mb(), "pairs": len(scores),
-                 "conflicts": len(conflicts), "diagnose_s": _time(lambda: diagnose(pb))})
+        rows.append(
+            {
+                "objective": f"infeasible: {label}",
+                "explain_s": time.perf_counter() - t0,
+                "reasons": len(reasons),
+                "first_reason": reasons[0][:160],
+            }
+        )
+    rows.append(
+        {
+            "objective": "peak",
+            "peak_rss_mb": _peak_mb(),
+            "pairs": len(scores),
+            "conflicts": len(conflicts),
+            "diagnose_s": _time(lambda: diagnose(pb)),
+        }
+    )
     return rows
 
 
@@ -290,8 +371,10 @@ def _print(name: str, data: object) -> None:
 
     console = Console(width=160)
     if name == "retrieval":
-        t = Table(title="Retrieval on the two synthetic evaluation sets (queries in one language, candidates in the "
-                        "other); v1 = the previous engine's score")
+        t = Table(
+            title="Retrieval on the two synthetic evaluation sets (queries in one language, candidates in the "
+            "other); v1 = the previous engine's score"
+        )
         for col in ("set", "direction", "variant", "recall@10", "nDCG@10"):
             t.add_column(col)
         for r in data:
@@ -301,20 +384,40 @@ def _print(name: str, data: object) -> None:
             t.add_row(r["set"], r["direction"], r["variant"], f"{r['recall@10']:.3f}", f"{r['ndcg@10']:.3f}")
     elif name == "scale":
         r = data
-        t = Table(title=f"Recommendation at scale: {r['profiles']:,} profiles → top {r['k']} ({r['encoder']}), "
-                        f"load average {r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}, machine GFLOPS "
-                        f"{r['gflops_before']:.0f} → {r['gflops_after']:.0f}")
-        for col in ("encode s", "ms/text", "intents etc. s", "rank s", "COLD s", "peak RSS MB (cold)",
-                    f"INCREMENTAL s ({r['changed']} changed)", "two-stage = exact top-k (ties / ids)", "peak RSS MB",
-                    f"reasons s ({r['reasons_profiles']} pages)", "full USE ms/text"):
+        t = Table(
+            title=f"Recommendation at scale: {r['profiles']:,} profiles → top {r['k']} ({r['encoder']}), "
+            f"load average {r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}, machine GFLOPS "
+            f"{r['gflops_before']:.0f} → {r['gflops_after']:.0f}"
+        )
+        for col in (
+            "encode s",
+            "ms/text",
+            "intents etc. s",
+            "rank s",
+            "COLD s",
+            "peak RSS MB (cold)",
+            f"INCREMENTAL s ({r['changed']} changed)",
+            "two-stage = exact top-k (ties / ids)",
+            "peak RSS MB",
+            f"reasons s ({r['reasons_profiles']} pages)",
+            "full USE ms/text",
+        ):
             t.add_column(col)
-        t.add_row(f"{r['encode_s']:.1f}", f"{r['encode_ms_per_text']:.2f}", f"{r['prepare_s']:.1f}",
-                  f"{r['rank_s']:.1f}", f"{r['cold_s']:.1f}", f"{r['peak_rss_cold_mb']:.0f}",
-                  f"{r['incremental_s']:.2f}", f"{r['shortlist_kept']:.3f} / {r['shortlist_same_ids']:.3f}",
-                  f"{r['peak_rss_mb']:.0f}",
-                  f"{r['reasons_s']:.1f}", f"{r['use_full_ms_per_text']:.1f}")
+        t.add_row(
+            f"{r['encode_s']:.1f}",
+            f"{r['encode_ms_per_text']:.2f}",
+            f"{r['prepare_s']:.1f}",
+            f"{r['rank_s']:.1f}",
+            f"{r['cold_s']:.1f}",
+            f"{r['peak_rss_cold_mb']:.0f}",
+            f"{r['incremental_s']:.2f}",
+            f"{r['shortlist_kept']:.3f} / {r['shortlist_same_ids']:.3f}",
+            f"{r['peak_rss_mb']:.0f}",
+            f"{r['reasons_s']:.1f}",
+            f"{r['use_full_ms_per_text']:.1f}",
+        )
     elif name == "feedback":
-        t = Table(title="Feedback: top 10 of viewers who said \"no thanks\" to partners that were not good fits")
+        t = Table(title='Feedback: top 10 of viewers who said "no thanks" to partners that were not good fits')
         for col in ("set", "viewers", "variant", "recall@10", "nDCG@10"):
             t.add_column(col)
         for r in data:
@@ -326,12 +429,22 @@ def _print(name: str, data: object) -> None:
         notes = []
         for r in data:
             if r["objective"] in ("total", "fair"):
-                t.add_row(r["objective"], r["proof"], f"{r['value']:.4f}", f"{r['bound']:.4f}", f"{r['gap']:.2e}",
-                          f"{r['total']:.4f}", f"{r['worst_item']:.4f}", f"{r['solve_s']:.2f}",
-                          f"{r['peak_rss_mb']:.0f}")
+                t.add_row(
+                    r["objective"],
+                    r["proof"],
+                    f"{r['value']:.4f}",
+                    f"{r['bound']:.4f}",
+                    f"{r['gap']:.2e}",
+                    f"{r['total']:.4f}",
+                    f"{r['worst_item']:.4f}",
+                    f"{r['solve_s']:.2f}",
+                    f"{r['peak_rss_mb']:.0f}",
+                )
             elif r["objective"] == "peak":
-                t.caption = (f"{r['pairs']:,} candidate pairs, {r['conflicts']:,} conflicts; feasibility diagnosis "
-                             f"{r['diagnose_s']:.2f}s; peak RSS so far is cumulative per row")
+                t.caption = (
+                    f"{r['pairs']:,} candidate pairs, {r['conflicts']:,} conflicts; feasibility diagnosis "
+                    f"{r['diagnose_s']:.2f}s; peak RSS so far is cumulative per row"
+                )
             else:
                 notes.append(f"{r['objective']}: explained in {r['explain_s']:.2f}s — {r['first_reason']}")
         console.print(t)
@@ -373,8 +486,9 @@ def main() -> int:
         elif not a.startswith("--only="):
             args.append(a)
     for name in ns.only or PARTS:
-        out = subprocess.run([sys.executable, __file__, "--child", name, *args], check=True, capture_output=True,
-                             text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", name, *args], check=True, capture_output=True, text=True
+        )
         data = json.loads(out.stdout.strip().splitlines()[-1])
         (RESULTS / f"match_{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         _print(name, data)

@@ -71,11 +71,19 @@ def scale_profiles(n: int, seed: int = 7) -> list[Profile]:
             year, staff = 2005 + int(rng.integers(20)), 3 + int(rng.integers(400))
             tail = f"{year}년 설립, 직원 {staff}명." if lang == "ko" else f"Founded {year}, {staff} staff."
             texts[field] = " ".join([*picks, tail]) if field == "offers" else " ".join(picks)
-        out.append(Profile(
-            id=f"p{i:06d}", kind=base["kind"], language=lang, seeks=texts["seeks"], offers=texts["offers"],
-            sectors=tuple(base["sectors"]), stage=base["stage"], markets=tuple(base["markets"]),
-            stages=tuple(base["stages"]),
-        ))
+        out.append(
+            Profile(
+                id=f"p{i:06d}",
+                kind=base["kind"],
+                language=lang,
+                seeks=texts["seeks"],
+                offers=texts["offers"],
+                sectors=tuple(base["sectors"]),
+                stage=base["stage"],
+                markets=tuple(base["markets"]),
+                stages=tuple(base["stages"]),
+            )
+        )
     return out
 
 

@@ -81,8 +81,11 @@ def load_test(base: str, paths: list[tuple[str, str]], requests: int, clients: i
         thread.join()
     latencies.sort()
     return {
-        "requests": len(latencies), "errors": errors[0], "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1), "max_ms": round(latencies[-1], 1),
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "max_ms": round(latencies[-1], 1),
     }
 
 
@@ -125,9 +128,15 @@ def main() -> int:
     program = Program.objects.get()
     admin = get_user_model().objects.get(username="admin")
     instance = timed("generate instance", timings, generate, args.participants, seed=7)
-    event = Event.objects.create(program=program, slug="bio-scale", title_en="BIO-scale partnering",
-                                 time_zone="America/Los_Angeles", tables=1000, status="published",
-                                 is_synthetic=True)
+    event = Event.objects.create(
+        program=program,
+        slug="bio-scale",
+        title_en="BIO-scale partnering",
+        time_zone="America/Los_Angeles",
+        tables=1000,
+        status="published",
+        is_synthetic=True,
+    )
     counts = timed("bulk load into PostgreSQL", timings, bulk.import_instance, event=event, instance=instance)
 
     run = ScheduleRun.objects.create(event=event, started_by=admin, time_limit=args.time_limit)
@@ -147,8 +156,9 @@ def main() -> int:
     paths_agenda, paths_ical = [], []
     for pk in sample:
         participant = Participant.objects.select_related("person").get(pk=pk)
-        user = user_model.objects.create_user(username=f"bench{pk}", password=None, language="en",
-                                              time_zone="America/Los_Angeles")
+        user = user_model.objects.create_user(
+            username=f"bench{pk}", password=None, language="en", time_zone="America/Los_Angeles"
+        )
         Person.objects.filter(pk=participant.person_id).update(user=user)
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
@@ -159,14 +169,42 @@ def main() -> int:
         paths_ical.append((f"/calendar/{participant.calendar_token}.ics", ""))
 
     # Production settings (templates cached, no debug bookkeeping, hashed static files), HTTP on loopback.
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": BENCH_SECRET, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
-           "SECURE_HSTS_SECONDS": "0", "BRIDGEHEAD_PRINT_LOGINS": "0", "DB_CONN_MAX_AGE": "60"}
-    subprocess.run([sys.executable, "-m", "bridgehead.cli", "manage", "collectstatic", "--no-input", "-v", "0"],
-                   env=env, check=True)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": BENCH_SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "BRIDGEHEAD_PRINT_LOGINS": "0",
+        "DB_CONN_MAX_AGE": "60",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bridgehead.cli", "manage", "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "bridgehead.cli", "serve", "--host", "127.0.0.1", "--port", str(args.port),
-         "--workers", "2", "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "bridgehead.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(100):
@@ -183,8 +221,10 @@ def main() -> int:
         server.wait(timeout=10)
 
     stats = run.stats
-    table = Table(title=f"Partnering at scale: {counts['participants']:,} participants, "
-                        f"{counts['meetings']:,} accepted requests, {counts['slots']} slots (PostgreSQL)")
+    table = Table(
+        title=f"Partnering at scale: {counts['participants']:,} participants, "
+        f"{counts['meetings']:,} accepted requests, {counts['slots']} slots (PostgreSQL)"
+    )
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_column("target", justify="right")
@@ -196,16 +236,31 @@ def main() -> int:
     table.add_row("meetings written by publish", f"{result['changed']:,}", "")
     table.add_row("peak memory of this process", f"{peak:,.0f} MiB", "")
     for name, figures in (("agenda page", agenda), ("iCal feed", ical)):
-        table.add_row(f"{name}: p50 / p95 / max ({figures['requests']} req, {args.clients} clients)",
-                      f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['max_ms']} ms", "p95 ≤ 150 ms")
+        table.add_row(
+            f"{name}: p50 / p95 / max ({figures['requests']} req, {args.clients} clients)",
+            f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['max_ms']} ms",
+            "p95 ≤ 150 ms",
+        )
         table.add_row(f"{name}: errors", str(figures["errors"]), "0")
     console.print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "partnering.json").write_text(json.dumps({
-        "participants": counts["participants"], "meetings": counts["meetings"], "slots": counts["slots"],
-        "timings_s": timings, "stats": stats, "published": result, "peak_mib": round(peak),
-        "agenda": agenda, "ical": ical, "machine_cores": os.cpu_count(),
-    }, indent=2))
+    (RESULTS / "partnering.json").write_text(
+        json.dumps(
+            {
+                "participants": counts["participants"],
+                "meetings": counts["meetings"],
+                "slots": counts["slots"],
+                "timings_s": timings,
+                "stats": stats,
+                "published": result,
+                "peak_mib": round(peak),
+                "agenda": agenda,
+                "ical": ical,
+                "machine_cores": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
     assert Meeting.objects.filter(event=event, slot__isnull=False).count() == stats["scheduled"]
     return 0
 

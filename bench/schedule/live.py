@@ -73,8 +73,15 @@ def main() -> int:
     program = Program.objects.get()
     admin = get_user_model().objects.get(username="admin")
     instance = generate(args.participants, seed=7)
-    event = Event.objects.create(program=program, slug="bio-live", title_en="BIO-scale live booking",
-                                 time_zone="America/Los_Angeles", tables=1000, status="published", is_synthetic=True)
+    event = Event.objects.create(
+        program=program,
+        slug="bio-live",
+        title_en="BIO-scale live booking",
+        time_zone="America/Los_Angeles",
+        tables=1000,
+        status="published",
+        is_synthetic=True,
+    )
     counts = bulk.import_instance(event=event, instance=instance)
     run = ScheduleRun.objects.create(event=event, started_by=admin, time_limit=args.time_limit)
     run = scheduling.execute_run(run_id=run.pk)
@@ -92,10 +99,12 @@ def main() -> int:
             if (a, b) in taken or (b, a) in taken:
                 continue
             taken.add((a, b))
-            req = MeetingRequest.objects.create(event=event, sender_id=a, recipient_id=b,
-                                                status=RequestStatus.ACCEPTED)
-            out.append(Meeting.objects.create(event=event, request=req, first_id=a, second_id=b,
-                                              status=MeetingStatus.UNSCHEDULED))
+            req = MeetingRequest.objects.create(event=event, sender_id=a, recipient_id=b, status=RequestStatus.ACCEPTED)
+            out.append(
+                Meeting.objects.create(
+                    event=event, request=req, first_id=a, second_id=b, status=MeetingStatus.UNSCHEDULED
+                )
+            )
         return out
 
     sequential: list[float] = []
@@ -128,8 +137,11 @@ def main() -> int:
     for t in threads:
         t.join()
 
-    live = list(Meeting.objects.filter(event=event, slot__isnull=False).exclude(status=MeetingStatus.CANCELLED)
-                .values_list("slot_id", "table", "first_id", "second_id"))
+    live = list(
+        Meeting.objects.filter(event=event, slot__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("slot_id", "table", "first_id", "second_id")
+    )
     tables = [(s, t) for s, t, _a, _b in live if t is not None]
     seats = [(s, p) for s, _t, a, b in live for p in (a, b)]
     result = {

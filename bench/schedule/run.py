@@ -234,8 +234,15 @@ def one_limit(case: str, time_limit: float, threads: int) -> dict:
     t = time.perf_counter()
     sol = solve(inst, time_limit=time_limit, threads=threads, seed=0)
     seconds = time.perf_counter() - t
-    return {"case": case, "limit": time_limit, "seconds": round(seconds, 2), "over": round(seconds - time_limit, 2),
-            "status": sol.stats.status, "solver": sol.stats.solver, "valid": not check(inst, sol)}
+    return {
+        "case": case,
+        "limit": time_limit,
+        "seconds": round(seconds, 2),
+        "over": round(seconds - time_limit, 2),
+        "status": sol.stats.status,
+        "solver": sol.stats.solver,
+        "valid": not check(inst, sol),
+    }
 
 
 def _child(args: list[str]) -> object:
@@ -336,24 +343,43 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             r = _child(["limit", case, str(limit), str(ns.threads)])
             rows.append(r)
-            table.add_row(case, f"{limit:g}", f"{r['seconds']:.2f}", f"{r['over']:+.2f}", r["solver"],
-                          "yes" if r["valid"] else "NO")
+            table.add_row(
+                case,
+                f"{limit:g}",
+                f"{r['seconds']:.2f}",
+                f"{r['over']:+.2f}",
+                r["solver"],
+                "yes" if r["valid"] else "NO",
+            )
         console.print(table)
         (RESULTS / "schedule-limit.json").write_text(json.dumps(rows, indent=1))
     if "humane" in wanted:
         rows = []
         table = Table(title="Humane hours: hybrid event, a third online from Asia/Seoul, preferred 08:00-20:00 local")
-        for col in ("participants", "solver", "scheduled / bound", "breaks", "virtual held", "inside both's hours",
-                    "s", "valid"):
+        for col in (
+            "participants",
+            "solver",
+            "scheduled / bound",
+            "breaks",
+            "virtual held",
+            "inside both's hours",
+            "s",
+            "valid",
+        ):
             table.add_column(col, justify="left" if col == "solver" else "right")
         for n in [int(x) for x in ns.humane_sizes.split(",") if x]:
             got = _child(["humane", str(n), str(ns.time_limit), str(ns.threads)])
             for r in got:
                 rows.append(r)
                 table.add_row(
-                    f"{n:,}", r["kind"], f"{r['scheduled']:,} / {r['upper_bound']:,}", f"{r['breaks']:,}",
-                    f"{r['virtual_held']:,}", f"{r['virtual_inside']:,} ({r['inside_pct']:.1f}%)",
-                    f"{r['seconds']:.1f}", "yes" if r["valid"] else "NO",
+                    f"{n:,}",
+                    r["kind"],
+                    f"{r['scheduled']:,} / {r['upper_bound']:,}",
+                    f"{r['breaks']:,}",
+                    f"{r['virtual_held']:,}",
+                    f"{r['virtual_inside']:,} ({r['inside_pct']:.1f}%)",
+                    f"{r['seconds']:.1f}",
+                    "yes" if r["valid"] else "NO",
                 )
             plain, pref = got[1], got[2]
             d_count = 100.0 * abs(pref["scheduled"] - plain["scheduled"]) / max(1, plain["scheduled"])
@@ -372,28 +398,45 @@ def main(argv: list[str] | None = None) -> int:
         for col in ("requests", "scheduled / bound", "weight / bound", "breaks", "worst", "s", "peak MiB", "valid"):
             table.add_column(col, justify="right")
         table.add_row(
-            f"{r['requests']:,}", f"{r['scheduled']:,} / {r['upper_bound']:,} ({r['scheduled_pct']:.2f}%)",
-            f"{r['weight']:,.0f} / {r['weight_bound']:,.0f} ({r['weight_pct']:.2f}%)", f"{r['breaks']:,}",
-            str(r["max_breaks"]), f"{r['seconds']:.1f}", str(r["peak_mib"]), "yes" if r["valid"] else "NO",
+            f"{r['requests']:,}",
+            f"{r['scheduled']:,} / {r['upper_bound']:,} ({r['scheduled_pct']:.2f}%)",
+            f"{r['weight']:,.0f} / {r['weight_bound']:,.0f} ({r['weight_pct']:.2f}%)",
+            f"{r['breaks']:,}",
+            str(r["max_breaks"]),
+            f"{r['seconds']:.1f}",
+            str(r["peak_mib"]),
+            "yes" if r["valid"] else "NO",
         )
         console.print(table)
         (RESULTS / "schedule-multiday.json").write_text(json.dumps(r, indent=1))
     if "live" in wanted:
         out = subprocess.run(
             [sys.executable, str(Path(__file__).with_name("live.py")), "--participants", str(ns.live_participants)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        table = Table(title=f"Live booking after publication: {r['participants']:,} participants, "
-                            f"{r['meetings']:,} meetings (PostgreSQL)")
+        table = Table(
+            title=f"Live booking after publication: {r['participants']:,} participants, "
+            f"{r['meetings']:,} meetings (PostgreSQL)"
+        )
         for col in ("run", "bookings", "placed", "p50 ms", "p95 ms", "max ms", "target"):
             table.add_column(col, justify="left" if col == "run" else "right")
         for label in ("sequential", "concurrent"):
             f = r[label]
-            table.add_row(label + (f" ({f['clients']} threads)" if label == "concurrent" else ""), str(f["n"]),
-                          str(f["placed"]), f"{f['p50_ms']}", f"{f['p95_ms']}", f"{f['max_ms']}", "p95 ≤ 200 ms")
-        table.caption = (f"double-booked people {r['double_booked_people']}, "
-                         f"tables used twice {r['double_booked_tables']}")
+            table.add_row(
+                label + (f" ({f['clients']} threads)" if label == "concurrent" else ""),
+                str(f["n"]),
+                str(f["placed"]),
+                f"{f['p50_ms']}",
+                f"{f['p95_ms']}",
+                f"{f['max_ms']}",
+                "p95 ≤ 200 ms",
+            )
+        table.caption = (
+            f"double-booked people {r['double_booked_people']}, tables used twice {r['double_booked_tables']}"
+        )
         console.print(table)
         (RESULTS / "schedule-live.json").write_text(json.dumps(r, indent=1))
     if "scale" in wanted:

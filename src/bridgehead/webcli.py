@@ -29,8 +29,9 @@ def _demo(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 
     with Progress(SpinnerColumn(), TextColumn("[bold]Loading the demo:[/] {task.description}"), console=console) as bar:
         task = bar.add_task("starting", total=None)
-        logins = load_demo(password=ns.password or DEMO_PASSWORD,
-                           progress=lambda label: bar.update(task, description=label))
+        logins = load_demo(
+            password=ns.password or DEMO_PASSWORD, progress=lambda label: bar.update(task, description=label)
+        )
     table = Table(title="Demo logins (password: %s)" % (ns.password or DEMO_PASSWORD))
     table.add_column("username")
     table.add_column("role")
@@ -55,8 +56,20 @@ def _serve(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
         names = ", ".join(u[0] for u in DEMO_USERS)
         console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]", soft_wrap=True)
     granian = Path(sys.executable).with_name("granian")
-    args = [str(granian), "--interface", "wsgi", "--host", ns.host, "--port", str(ns.port),
-            "--workers", str(ns.workers), "--blocking-threads", str(ns.threads), "bridgehead.site.wsgi:application"]
+    args = [
+        str(granian),
+        "--interface",
+        "wsgi",
+        "--host",
+        ns.host,
+        "--port",
+        str(ns.port),
+        "--workers",
+        str(ns.workers),
+        "--blocking-threads",
+        str(ns.threads),
+        "bridgehead.site.wsgi:application",
+    ]
     if not ns.with_worker:
         os.execv(args[0], args)  # noqa: S606 - replaces this process with the server, arguments are ours
     bridgehead = Path(sys.executable).with_name("bridgehead")
@@ -195,8 +208,10 @@ def _partnering_import(ns: argparse.Namespace, setup: Callable[[], None]) -> int
     except (InstanceError, ValueError, OSError) as exc:
         err_console.print(f"[red]{ns.instance}: {exc}[/]; nothing was imported", highlight=False)
         return 2
-    console.print(f"{ns.event}: {counts['participants']} participants, {counts['meetings']} accepted meetings, "
-                  f"{counts['slots']} slots imported")
+    console.print(
+        f"{ns.event}: {counts['participants']} participants, {counts['meetings']} accepted meetings, "
+        f"{counts['slots']} slots imported"
+    )
     return 0
 
 
@@ -224,13 +239,20 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--threads", type=int, default=4)
-    serve.add_argument("--with-worker", action="store_true",
-                       help="also run a background worker; Ctrl+C stops both (what `make demo` runs)")
+    serve.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also run a background worker; Ctrl+C stops both (what `make demo` runs)",
+    )
     serve.set_defaults(handler=lambda ns: _serve(ns, setup))
 
     worker = subparsers.add_parser("worker", help="run background tasks (django-tasks database worker)")
-    worker.add_argument("--reload", action=argparse.BooleanOptionalAction, default=False,
-                        help="restart on code changes (a development convenience; off by default)")
+    worker.add_argument(
+        "--reload",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="restart on code changes (a development convenience; off by default)",
+    )
     worker.add_argument("--interval", type=float, help="seconds between looks at the queue when idle (default 1)")
     worker.add_argument("--no-startup-delay", action="store_true", help="start taking tasks at once")
     worker.add_argument("args", nargs=argparse.REMAINDER, help="further options passed to db_worker")
@@ -245,12 +267,14 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     partnering = subparsers.add_parser("partnering", help="partnering events: import an instance, housekeeping")
     partnering_commands = partnering.add_subparsers(dest="partnering_command", required=True)
     imp_instance = partnering_commands.add_parser(
-        "import-instance", help="load a scheduler instance (JSON) into an event as participants and meetings")
+        "import-instance", help="load a scheduler instance (JSON) into an event as participants and meetings"
+    )
     imp_instance.add_argument("instance")
     imp_instance.add_argument("--event", required=True, help="slug of an existing event")
     imp_instance.set_defaults(handler=lambda ns: _partnering_import(ns, setup))
     housekeeping = partnering_commands.add_parser(
-        "housekeeping", help="expire overdue requests and send reminders (run hourly from cron)")
+        "housekeeping", help="expire overdue requests and send reminders (run hourly from cron)"
+    )
     housekeeping.set_defaults(handler=lambda ns: _partnering_housekeeping(ns, setup))
 
     exp = subparsers.add_parser("export", help="export organisations or people to .xlsx or .csv")

@@ -27,8 +27,15 @@ def post(client, url, payload, headers, method="post"):
     return getattr(client, method)(url, body, content_type="application/json", headers=headers)
 
 
-NEW_ORG = {"name_en": "Haeum Bio", "name_ko": "해움바이오", "kind": "startup", "country": "KR",
-           "sectors": ["health.digital"], "cluster": "ulsan", "markets_sought": ["US"]}
+NEW_ORG = {
+    "name_en": "Haeum Bio",
+    "name_ko": "해움바이오",
+    "kind": "startup",
+    "country": "KR",
+    "sectors": ["health.digital"],
+    "cluster": "ulsan",
+    "markets_sought": ["US"],
+}
 
 
 @pytest.fixture
@@ -57,7 +64,11 @@ def test_create_organisation_as_program_manager(client, world, bearer, taxonomy)
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["name_ko"], body["sectors"], body["cluster"], body["markets_sought"]) == (
-        "해움바이오", ["health.digital"], "ulsan", ["US"])
+        "해움바이오",
+        ["health.digital"],
+        "ulsan",
+        ["US"],
+    )
 
 
 @pytest.mark.parametrize("role", ["startup", "investor", "observer", "reviewer", "mentor", "guest"])
@@ -82,8 +93,12 @@ def test_malformed_json(client, world, bearer):
 
 
 def test_wrong_types_and_too_long_strings_name_the_field(client, world, bearer):
-    response = post(client, "/api/organisations",
-                    {"name_en": "x" * 201, "kind": 42, "country": "KR", "sectors": "not-a-list"}, bearer("manager"))
+    response = post(
+        client,
+        "/api/organisations",
+        {"name_en": "x" * 201, "kind": 42, "country": "KR", "sectors": "not-a-list"},
+        bearer("manager"),
+    )
     assert response.status_code == 422
     locations = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert {("body", "payload", "name_en"), ("body", "payload", "kind"), ("body", "payload", "sectors")} <= locations
@@ -105,10 +120,16 @@ def test_unknown_ids_are_404(client, world, bearer):
     assert client.get("/api/agreements/no-such-agreement", headers=headers).json() == {"detail": "Not found."}
 
 
-@pytest.mark.parametrize(("role", "visible"), [
-    ("admin", ["ours", "theirs"]), ("manager", ["ours"]), ("observer", ["ours"]), ("startup", []),
-    ("guest", []),
-])
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        ("admin", ["ours", "theirs"]),
+        ("manager", ["ours"]),
+        ("observer", ["ours"]),
+        ("startup", []),
+        ("guest", []),
+    ],
+)
 def test_agreements_visible_per_role(client, world, bearer, role, visible):
     headers = bearer(role)
     assert sorted(a["slug"] for a in client.get("/api/agreements", headers=headers).json()) == visible
@@ -122,8 +143,13 @@ def test_agreement_detail_lists_signatories(client, world, bearer):
 
 
 def test_create_agreement_admin_only_with_validation(client, world, bearer):
-    payload = {"slug": "new", "title_en": "New", "signed_at": "2024-05-01T09:00:00+09:00",
-               "time_zone": "Asia/Seoul", "signatories": ["city", "ghost-org"]}
+    payload = {
+        "slug": "new",
+        "title_en": "New",
+        "signed_at": "2024-05-01T09:00:00+09:00",
+        "time_zone": "Asia/Seoul",
+        "signatories": ["city", "ghost-org"],
+    }
     assert post(client, "/api/agreements", payload, bearer("manager")).status_code == 403
     response = post(client, "/api/agreements", payload, bearer("admin"))
     assert response.status_code == 422

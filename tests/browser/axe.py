@@ -14,9 +14,13 @@ _AXE = Axe()
 
 def serious_axe_violations(page) -> list[str]:
     """Serious/critical WCAG 2.1 A/AA violations on the page as it is now, as readable lines."""
-    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
-                                                                        "wcag21aa", "best-practice"]},
-                                      "resultTypes": ["violations"]})
+    results = _AXE.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+            "resultTypes": ["violations"],
+        },
+    )
     found = []
     for violation in results.response["violations"]:
         if violation.get("impact") not in SERIOUS:

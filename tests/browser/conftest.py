@@ -43,8 +43,15 @@ def _launch():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -65,8 +72,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def phone(browser):
     """A page in a 390 × 844 touch phone, for the pages people use on the day."""
-    context = browser.new_context(viewport=PHONE, locale="en-US", device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(viewport=PHONE, locale="en-US", device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

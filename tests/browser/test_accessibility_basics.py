@@ -30,8 +30,13 @@ def test_inbox_badge_counts_and_clears(live_server, page, screenshot):
     investor = User.objects.get(username="investor")
     from django.utils.translation import gettext_lazy
 
-    notifications.notify(user=investor, message=gettext_lazy("%(org)s asked to meet you at %(event)s."),
-                         params={"org": "Haneul Bio", "event": "SD Day"}, url="/", kind="request.received")
+    notifications.notify(
+        user=investor,
+        message=gettext_lazy("%(org)s asked to meet you at %(event)s."),
+        params={"org": "Haneul Bio", "event": "SD Day"},
+        url="/",
+        kind="request.received",
+    )
     log_in(page, live_server.url, "investor")
     assert page.inner_text("[data-testid=unread-badge]") == "1"
     assert page.get_attribute("[data-testid=inbox-link]", "aria-label") == "Inbox, 1 unread notification"

@@ -43,11 +43,20 @@ def worker(settings):
 
     def start() -> subprocess.Popen:
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-        env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings",
-               "MATCH_ENCODER": "hash"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings",
+            "MATCH_ENCODER": "hash",
+        }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        command = [str(Path(sys.executable).with_name("bridgehead")), "worker", "--no-startup-delay",
-                   "--interval", "0.2"]
+        command = [
+            str(Path(sys.executable).with_name("bridgehead")),
+            "worker",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ]
         processes.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
         return processes[-1]
 
@@ -95,10 +104,12 @@ def test_a_newcomer_walks_the_whole_demo(live_server, browser, worker, tmp_path)
     load_demo()
     worker = worker()
     base = live_server.url
-    startup_p = Participant.objects.select_related("organisation").get(event__slug=LIVE_SLUG,
-                                                                      person__user__username="startup")
-    investor_p = Participant.objects.select_related("organisation").get(event__slug=LIVE_SLUG,
-                                                                       person__user__username="investor")
+    startup_p = Participant.objects.select_related("organisation").get(
+        event__slug=LIVE_SLUG, person__user__username="startup"
+    )
+    investor_p = Participant.objects.select_related("organisation").get(
+        event__slug=LIVE_SLUG, person__user__username="investor"
+    )
     with translation.override("en"):
         startup_en = str(startup_p.organisation.name)
 
@@ -120,8 +131,9 @@ def test_a_newcomer_walks_the_whole_demo(live_server, browser, worker, tmp_path)
     incoming = investor.page.locator("[data-testid^=incoming-]", has_text=startup_en)
     incoming.locator("[data-testid^=accept-]").click()
     investor.page.wait_for_load_state()
-    meeting = Meeting.objects.get(event__slug=LIVE_SLUG, first__in=[startup_p, investor_p],
-                                  second__in=[startup_p, investor_p])
+    meeting = Meeting.objects.get(
+        event__slug=LIVE_SLUG, first__in=[startup_p, investor_p], second__in=[startup_p, investor_p]
+    )
     investor.check("03-investor-accepted")
 
     # 3. The program manager (Korean UI) solves on the background worker and publishes.

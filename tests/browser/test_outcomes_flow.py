@@ -103,12 +103,25 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     pdf.write_bytes(Path(pdf_download.value.path()).read_bytes())
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert shutil.which("pdftotext") and shutil.which("pdftoppm"), "install poppler-utils (make browser-deps)"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     assert TITLE_KO in text and "성과 및 성과지표 보고서" in text
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(SCREENSHOTS / "outcomes-04-report-pdf-page1-ko")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(SCREENSHOTS / "outcomes-04-report-pdf-page1-ko"),
+        ],
+        check=True,
+    )
     assert (SCREENSHOTS / "outcomes-04-report-pdf-page1-ko.png").stat().st_size > 10_000
 
     # The Korean brief names the outcome, and the edited text is what downloads.

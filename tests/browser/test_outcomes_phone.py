@@ -14,9 +14,6 @@ from tests.browser.conftest import SCREENSHOTS, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-
-
 def overflow(page) -> dict:
     """The page's width and the elements sticking out past the viewport (outside scrollable boxes)."""
     return page.evaluate("""() => ({
@@ -59,7 +56,7 @@ def test_dashboards_and_the_outcome_form_fit_a_phone(live_server, phone):
     check(phone, f"{base}/outcomes/report/", "outcome-form")
     assert phone.locator("fieldset legend").count() == 6
     phone.fill("input[name=counterparty]", "Pacific Bridge")
-    phone.wait_for_function(
-        "() => [...document.querySelectorAll('#counterparty-options option')].length === 1")
-    assert phone.locator("#counterparty-options option").first.get_attribute("value").startswith(
-        "Pacific Bridge Ventures")
+    phone.wait_for_function("() => [...document.querySelectorAll('#counterparty-options option')].length === 1")
+    assert (
+        phone.locator("#counterparty-options option").first.get_attribute("value").startswith("Pacific Bridge Ventures")
+    )

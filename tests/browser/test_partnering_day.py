@@ -20,8 +20,6 @@ PASSWORD = "pw-for-tests-1"
 LA = ZoneInfo("America/Los_Angeles")
 
 
-
-
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -47,11 +45,23 @@ def test_the_day_on_a_phone(live_server, phone):
     add_session(event, today, "00:00", "23:30", name_en="Today", name_ko="오늘")
     add_session(event, tomorrow, "09:00", "12:00", name_en="Tomorrow", name_ko="내일")
     manager = grant(UserFactory(username="pm"), "program_manager", program=event.program)
-    haeum = participant(event, "startup", "haeum", language="ko", zone="Asia/Seoul",
-                        seeks="미국 디지털 헬스 투자 유치", offers="갑상선 질환 진단 앱")
+    haeum = participant(
+        event,
+        "startup",
+        "haeum",
+        language="ko",
+        zone="Asia/Seoul",
+        seeks="미국 디지털 헬스 투자 유치",
+        offers="갑상선 질환 진단 앱",
+    )
     gorae = participant(event, "startup", "gorae", language="ko", zone="Asia/Seoul")
-    pacific = participant(event, "investor", "pacific", seeks="Korean digital-health startups",
-                          offers="Seed investment and US market access for digital-health companies")
+    pacific = participant(
+        event,
+        "investor",
+        "pacific",
+        seeks="Korean digital-health startups",
+        offers="Seed investment and US market access for digital-health companies",
+    )
     at = {s.starts_at: s for s in event.slots.all()}
     meet(haeum, pacific, at[dt.datetime.combine(today, dt.time(12), LA)], manager)
     meet(gorae, pacific, at[dt.datetime.combine(tomorrow, dt.time(10), LA)], manager)

@@ -32,12 +32,27 @@ def log_in(page, base: str, username: str) -> None:
 def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_path: Path):
     event = EventFactory(slug="sd-day", tables=4, title_ko="샌디에이고 파트너링 데이")
     add_session(event, dt.date(2026, 6, 2), "09:00", "11:00", name_en="Morning", name_ko="오전")
-    grant(UserFactory(username="pm", language="en", time_zone="America/Los_Angeles"), "program_manager",
-          program=event.program)
-    participant(event, "startup", "haeum", language="ko", zone="Asia/Seoul",
-                seeks="미국 디지털 헬스 투자 유치", offers="갑상선 질환 진단 앱")
-    investor = participant(event, "investor", "pacific", seeks="Korean digital-health startups",
-                           offers="Seed investment and US market access")
+    grant(
+        UserFactory(username="pm", language="en", time_zone="America/Los_Angeles"),
+        "program_manager",
+        program=event.program,
+    )
+    participant(
+        event,
+        "startup",
+        "haeum",
+        language="ko",
+        zone="Asia/Seoul",
+        seeks="미국 디지털 헬스 투자 유치",
+        offers="갑상선 질환 진단 앱",
+    )
+    investor = participant(
+        event,
+        "investor",
+        "pacific",
+        seeks="Korean digital-health startups",
+        offers="Seed investment and US market access",
+    )
     base = live_server.url
 
     log_in(page, base, "haeum")
@@ -58,8 +73,10 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     assert card.locator("[data-testid=partner-offers] .chip").all_inner_texts() == ["투자"]
     # The first reason names the need the startup ticked and quotes what the investor wrote, as an offer.
     first = card.locator("[data-testid=reasons] li").first.inner_text()
-    assert first == ("찾고 계신 투자 유치(‘미국 디지털 헬스 투자 유치’)를 이 기관이 제공합니다: "
-                     "‘Seed investment and US market access’.")
+    assert first == (
+        "찾고 계신 투자 유치(‘미국 디지털 헬스 투자 유치’)를 이 기관이 제공합니다: "
+        "‘Seed investment and US market access’."
+    )
     assert_no_serious_axe_violations(page)
     page.click(f"[data-testid=request-{investor.pk}]")
     page.wait_for_selector("text=미팅 요청을 보냈습니다")

@@ -43,12 +43,14 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     log_in(page, base, "startup")
     page.goto(f"{base}/programs/calls/{call.pk}/")
     page.click("[data-testid=apply]")
-    page.fill("textarea[name=summary]",
-              "직업성 폐질환 흉부 X선을 판독하는 인공지능으로 조선소 근로자의 건강을 지킵니다.")
+    page.fill(
+        "textarea[name=summary]", "직업성 폐질환 흉부 X선을 판독하는 인공지능으로 조선소 근로자의 건강을 지킵니다."
+    )
     page.fill("textarea[name=us_plan]", "샌디에이고 병원과 실증한 뒤 FDA 510(k) 인허가를 받겠습니다.")
     page.select_option("select[name=track]", "digital")
-    page.set_input_files("input[name=deck]", files=[{"name": "고래AI 소개.pdf", "mimeType": "application/pdf",
-                                                     "buffer": PDF}])
+    page.set_input_files(
+        "input[name=deck]", files=[{"name": "고래AI 소개.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     screenshot("programs-02-application-ko")
     page.click("[data-testid=submit-application]")
     assert page.inner_text("[data-testid=application-status]") == "제출 완료"
@@ -93,7 +95,8 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     select.select_option("accepted")
     page.click(f"[data-testid=decide-{application.pk}]")
     assert page.inner_text("[data-testid=confirm-question]") == (
-        "고래AI을(를) 선정할까요? 신청 기업에는 발송함에서 메일을 보낼 때 통보됩니다.")
+        "고래AI을(를) 선정할까요? 신청 기업에는 발송함에서 메일을 보낼 때 통보됩니다."
+    )
     assert page.inner_text("[data-testid=review-warning]").startswith("배정된 심사 2건 중 1건만 완료되었습니다")
     screenshot("programs-05-decision-confirm-ko")
     assert_no_serious_axe_violations(page)

@@ -39,8 +39,9 @@ def test_password_reset_sends_a_working_link(client):
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"})
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"}
+    )
     assert response.status_code == 302
     client.post(reverse("logout"))
     client.post(reverse("login"), {"username": "kim", "password": "a-new-long-pass-42"})
@@ -64,8 +65,10 @@ def test_language_switch_ignores_foreign_redirects(client):
 def test_preferences_set_time_zone_shown_in_header(client):
     user = UserFactory(username="kim")
     client.force_login(user)
-    client.post(reverse("preferences"), {"display_name": "Kim", "email": "kim@example.org", "language": "en",
-                                         "time_zone": "America/Los_Angeles"})
+    client.post(
+        reverse("preferences"),
+        {"display_name": "Kim", "email": "kim@example.org", "language": "en", "time_zone": "America/Los_Angeles"},
+    )
     user.refresh_from_db()
     assert user.time_zone == "America/Los_Angeles"
     assert "America/Los_Angeles" in client.get(reverse("home")).content.decode()
@@ -74,8 +77,9 @@ def test_preferences_set_time_zone_shown_in_header(client):
 def test_preferences_reject_unknown_time_zone(client):
     user = UserFactory(username="kim")
     client.force_login(user)
-    response = client.post(reverse("preferences"), {"display_name": "", "email": "", "language": "en",
-                                                    "time_zone": "Mars/Olympus"})
+    response = client.post(
+        reverse("preferences"), {"display_name": "", "email": "", "language": "en", "time_zone": "Mars/Olympus"}
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     user.refresh_from_db()

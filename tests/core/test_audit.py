@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def test_every_domain_model_is_registered():
     missing = [
-        model._meta.label for model in apps.get_models()
+        model._meta.label
+        for model in apps.get_models()
         if model._meta.app_label in AUDITED_APPS
         and (model._meta.app_label, model._meta.model_name) not in NOT_AUDITED
         and not auditlog.contains(model)
@@ -29,8 +30,10 @@ def test_create_update_delete_are_logged_with_the_actor(world, login):
     client = login(world["users"]["manager"])
     client.post(reverse("organisation-create"), {"name_en": "Audit Co", "kind": "startup", "country": "KR"})
     organisation = Organisation.objects.get(name_en="Audit Co")
-    client.post(reverse("organisation-edit", args=[organisation.slug]),
-                {"name_en": "Audit Co 2", "kind": "startup", "country": "KR"})
+    client.post(
+        reverse("organisation-edit", args=[organisation.slug]),
+        {"name_en": "Audit Co 2", "kind": "startup", "country": "KR"},
+    )
     entries = LogEntry.objects.get_for_object(organisation).order_by("timestamp")
     assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     assert entries[1].changes_dict["name_en"] == ["Audit Co", "Audit Co 2"]

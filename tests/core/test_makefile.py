@@ -42,9 +42,7 @@ def installs(project: Path, target: str) -> list[str]:
     log.unlink(missing_ok=True)
     subprocess.run(["make", "--no-print-directory", "-C", str(project), target], check=True, capture_output=True)
     calls = log.read_text().splitlines() if log.exists() else []
-    return [
-        "sync dev" if "sync" in c and "dev.txt" in c else "sync base" if "sync" in c else "editable" for c in calls
-    ]
+    return ["sync dev" if "sync" in c and "dev.txt" in c else "sync base" if "sync" in c else "editable" for c in calls]
 
 
 def test_install_after_install_dev_keeps_the_development_tools(project):

@@ -75,7 +75,9 @@ def test_another_persons_notice_is_a_404_and_stays_unread(client):
 
 def test_a_notice_never_redirects_off_site(client):
     user = UserFactory()
-    notice = notifications.notify(user=user, message=MESSAGE, params={"org": "A", "event": "E"}, url="https://evil.example/")
+    notice = notifications.notify(
+        user=user, message=MESSAGE, params={"org": "A", "event": "E"}, url="https://evil.example/"
+    )
     client.force_login(user)
     response = client.get(reverse("notification-open", args=[notice.pk]))
     assert response["Location"] == reverse("inbox")

@@ -20,8 +20,9 @@ def test_program_manager_needs_a_program():
 
 
 def test_observer_cannot_be_scoped_to_a_program():
-    assignment = RoleAssignment(user=UserFactory(), role="observer", agreement=AgreementFactory(),
-                                program=ProgramFactory())
+    assignment = RoleAssignment(
+        user=UserFactory(), role="observer", agreement=AgreementFactory(), program=ProgramFactory()
+    )
     with pytest.raises(ValidationError) as error:
         assignment.full_clean()
     assert error.value.message_dict["program"] == ["This role cannot be scoped to a program."]

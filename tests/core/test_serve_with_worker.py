@@ -94,25 +94,39 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 def test_one_command_serves_runs_tasks_and_one_sigint_stops_everything(tmp_path):
     db = tmp_path / "demo.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "BRIDGEHEAD_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings", "BRIDGEHEAD_PRINT_LOGINS": "0",
-           "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-           "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "BRIDGEHEAD_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings",
+        "BRIDGEHEAD_PRINT_LOGINS": "0",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
     env.pop("PYTEST_XDIST_TESTRUNUID", None)
     subprocess.run([BIN / "bridgehead", "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([BIN / "bridgehead", "serve", "--with-worker", "--port", str(port)], env=env,
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [BIN / "bridgehead", "serve", "--with-worker", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for(lambda: answers(f"http://127.0.0.1:{port}/accounts/login/"), 120, "the site")
         pids = wait_for(lambda: child_pids(log), 10, "the children's pids")
-        wait_for(lambda: query(db, "select count(*) from core_workerheartbeat where stopped_at is null")[0][0] == 1,
-                 60, "the worker's heartbeat")
+        wait_for(
+            lambda: query(db, "select count(*) from core_workerheartbeat where stopped_at is null")[0][0] == 1,
+            60,
+            "the worker's heartbeat",
+        )
 
-        queued = subprocess.run([BIN / "python", "-c", QUEUE_A_RUN], env=env, check=True, capture_output=True,
-                                text=True, timeout=120)
+        queued = subprocess.run(
+            [BIN / "python", "-c", QUEUE_A_RUN], env=env, check=True, capture_output=True, text=True, timeout=120
+        )
         run_id = int(queued.stdout.strip().splitlines()[-1])
         sql = f"select status, stats from partnering_schedulerun where id = {run_id}"
         status = wait_for(lambda: query(db, sql)[0][0] in ("succeeded", "failed") and query(db, sql)[0], 120, "the run")
@@ -134,14 +148,20 @@ def test_bridgehead_worker_runs_in_the_process_that_was_started_and_stops_with_i
     """No reloader by default (even with DEBUG): the process a supervisor starts is the one running tasks, so
     stopping it leaves no worker behind."""
     db = tmp_path / "worker.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "BRIDGEHEAD_VAR_DIR": str(tmp_path), "DEBUG": "1",
-           "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "BRIDGEHEAD_VAR_DIR": str(tmp_path),
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings",
+    }
     env.pop("PYTEST_XDIST_TESTRUNUID", None)
     subprocess.run([BIN / "bridgehead", "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
     log = tmp_path / "worker.log"
     with log.open("w") as out:
-        worker = subprocess.Popen([BIN / "bridgehead", "worker", "--no-startup-delay"], env=env, stdout=out,
-                                  stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            [BIN / "bridgehead", "worker", "--no-startup-delay"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         wait_for(lambda: "Starting worker" in log.read_text(), 120, "the worker to take signals")
         beating = query(db, "select pid from core_workerheartbeat")

@@ -14,8 +14,14 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     dropped = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
-    return subprocess.run([sys.executable, str(REPO / "manage.py"), *args], capture_output=True, text=True,
-                          env=environment, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 def test_refuses_to_start_with_debug_off_and_the_development_key(tmp_path):
@@ -32,9 +38,14 @@ def test_rejects_a_boolean_it_cannot_read(tmp_path):
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
-        ALLOWED_HOSTS="bridgehead.example.org", BRIDGEHEAD_VAR_DIR=str(tmp_path),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
+        ALLOWED_HOSTS="bridgehead.example.org",
+        BRIDGEHEAD_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

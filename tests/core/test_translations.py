@@ -39,10 +39,25 @@ def test_catalogue_matches_the_source(tmp_path):
     copy = tmp_path / "bridgehead"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "ko", "--no-obsolete", "-v", "0",
-         "--ignore", "engines/*", "--ignore", "demo/*"],
-        cwd=copy, check=True, capture_output=True, env={"DJANGO_SETTINGS_MODULE": "bridgehead.site.settings",
-                                                       "PATH": "/usr/bin:/bin"},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "ko",
+            "--no-obsolete",
+            "-v",
+            "0",
+            "--ignore",
+            "engines/*",
+            "--ignore",
+            "demo/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={"DJANGO_SETTINGS_MODULE": "bridgehead.site.settings", "PATH": "/usr/bin:/bin"},
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale" / "ko" / "LC_MESSAGES" / "django.po"))}
     shipped = {e.msgid for e in polib.pofile(str(PO))}

@@ -52,8 +52,15 @@ def test_agreement_signed_on_17_january_in_san_diego():
 def test_one_login_per_role():
     load_demo()
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
-    assert roles == {"site_admin", "program_manager", "observer", "reviewer", "mentor", "startup_member",
-                     "partner_member"}
+    assert roles == {
+        "site_admin",
+        "program_manager",
+        "observer",
+        "reviewer",
+        "mentor",
+        "startup_member",
+        "partner_member",
+    }
 
 
 def test_cli_demo_prints_logins(capsys):

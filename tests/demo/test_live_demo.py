@@ -90,34 +90,43 @@ def test_showcase_logins_have_scheduled_meetings_and_nothing_between_them_yet_li
     assert all(m.slot_id is not None for m in startup_2024)  # every meeting of the startup login is placed
     assert all(m.slot_id is not None for m in meetings_of(past, "investor"))
     assert {(m.first.organisation.slug, m.second.organisation.slug) for m in startup_2024} >= {
-        ("gorae-ai", "pacific-bridge-ventures")}  # the showcase pair met in 2024
+        ("gorae-ai", "pacific-bridge-ventures")
+    }  # the showcase pair met in 2024
     assert not Meeting.objects.filter(event=past, slot__isnull=True).exists()
 
     live = Event.objects.get(slug=LIVE_SLUG)
     startup, investor = meetings_of(live, "startup"), meetings_of(live, "investor")
-    assert sorted(m.partner_of(p).organisation.slug for m in startup
-                  for p in [Participant.objects.get(event=live, person__user__username="startup")]) == [
-        "helix-instruments", "sd-health-system", "sierra-medical"]
+    assert sorted(
+        m.partner_of(p).organisation.slug
+        for m in startup
+        for p in [Participant.objects.get(event=live, person__user__username="startup")]
+    ) == ["helix-instruments", "sd-health-system", "sierra-medical"]
     assert {m.slot.session.name_en for m in startup} == {"Morning"}
     assert {m.slot.session.name_en for m in investor} == {"Afternoon"}
     assert not Meeting.objects.filter(event=live, slot__isnull=True).exists()
     pair = Q(sender__person__user__username="startup", recipient__person__user__username="investor")
-    assert not MeetingRequest.objects.filter(Q(event=live) & (pair | Q(sender__person__user__username="investor",
-                                                                      recipient__person__user__username="startup")))
-    waiting = MeetingRequest.objects.filter(event=live, recipient__person__user__username="investor",
-                                            status="pending")
+    assert not MeetingRequest.objects.filter(
+        Q(event=live)
+        & (pair | Q(sender__person__user__username="investor", recipient__person__user__username="startup"))
+    )
+    waiting = MeetingRequest.objects.filter(event=live, recipient__person__user__username="investor", status="pending")
     assert sorted(waiting.values_list("sender__organisation__slug", flat=True)) == ["dna-corporation", "sb-solution"]
 
 
 def test_profiles_put_wants_in_seeks_and_capabilities_in_offers():
     load_demo(now=NOW)
-    offers_with_wants = [(p.organisation.slug, p.offers) for p in Participant.objects.select_related("organisation")
-                         if any(word in p.offers.lower() for word in WANTS)]
+    offers_with_wants = [
+        (p.organisation.slug, p.offers)
+        for p in Participant.objects.select_related("organisation")
+        if any(word in p.offers.lower() for word in WANTS)
+    ]
     assert offers_with_wants == []
     assert not Participant.objects.filter(seeks="").exists()
     sierra = Participant.objects.filter(organisation__slug="sierra-medical").first()
-    assert (sierra.offers, sierra.seeks) == ("Patient-monitoring device company.",
-                                             "Sensor and battery suppliers and OEM partners.")
+    assert (sierra.offers, sierra.seeks) == (
+        "Patient-monitoring device company.",
+        "Sensor and battery suppliers and OEM partners.",
+    )
     gorae = Participant.objects.filter(organisation__slug="gorae-ai").first()
     assert gorae.offers == "직업성 폐질환 흉부 X선 AI 판독."
     assert gorae.seeks == "FDA 인허가 자문과 미국 병원 실증을 원한다."
@@ -126,6 +135,7 @@ def test_profiles_put_wants_in_seeks_and_capabilities_in_offers():
 def test_the_online_session_is_wholly_ahead_and_within_one_day():
     """Its first slot starts after the load, so the visitor's meeting there is still "next"; it ends by 23:30;
     a load after 23:00 puts it at midnight rather than across it; loading again that night moves nothing back."""
+
     def at(hour: int, minute: int, day: int = 9) -> dt.datetime:
         return dt.datetime(2026, 3, day, hour, minute, tzinfo=LA)
 
@@ -152,8 +162,10 @@ def test_loaded_on_a_later_day_the_live_edition_moves_forward_with_its_meetings(
     assert [row[2:] for row in after["sessions"]] == [row[2:] for row in before["sessions"]]  # same hours
     assert [pk for pk, _ in after["slots"]] == [pk for pk, _ in before["slots"]]
     local = [starts.astimezone(LA) for _pk, starts in after["slots"]]
-    assert [(t.date(), t.time()) for t in local][:2] == [(dt.date(2026, 3, 14), dt.time(12, 0)),
-                                                        (dt.date(2026, 3, 14), dt.time(12, 30))]
+    assert [(t.date(), t.time()) for t in local][:2] == [
+        (dt.date(2026, 3, 14), dt.time(12, 0)),
+        (dt.date(2026, 3, 14), dt.time(12, 30)),
+    ]
     assert after["meetings"] == before["meetings"]  # the same meetings in the same (moved) slots
     assert after["deadlines"] == tuple(d + dt.timedelta(days=5) for d in before["deadlines"])
     load_demo(now=later + dt.timedelta(hours=1))
@@ -172,10 +184,12 @@ def test_a_visitor_walks_request_accept_solve_publish_check_in_and_feedback_righ
     investor = Participant.objects.get(event=live, person__user=investor_user)
 
     assert not Notification.objects.filter(user__in=[startup_user, investor_user]).exists()  # set-up is not news
-    request = services.send_request(sender=startup, recipient=investor, message="투자 논의를 희망합니다.",
-                                    by=startup_user)
+    request = services.send_request(
+        sender=startup, recipient=investor, message="투자 논의를 희망합니다.", by=startup_user
+    )
     assert list(Notification.objects.filter(user=investor_user).values_list("kind", flat=True)) == [
-        "partnering.request_received"]
+        "partnering.request_received"
+    ]
     services.accept_request(request=request, by=investor_user)
     run = scheduling.start_solve(event=live, by=manager, time_limit=5)  # the immediate backend runs it at commit
     run.refresh_from_db()
@@ -190,8 +204,9 @@ def test_a_visitor_walks_request_accept_solve_publish_check_in_and_feedback_righ
     assert not Meeting.objects.filter(event=live, slot__isnull=True).exists()  # nobody else lost their time
 
     services.check_in(meeting=meeting, by=startup_user)
-    services.give_feedback(meeting=meeting, by=investor_user, valuable=True, follow_up=True,
-                           comment="Follow-up call next week.")
+    services.give_feedback(
+        meeting=meeting, by=investor_user, valuable=True, follow_up=True, comment="Follow-up call next week."
+    )
     meeting.refresh_from_db()
     assert meeting.status == "checked_in"
     assert meeting.feedback.get().participant == investor

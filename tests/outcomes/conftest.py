@@ -23,8 +23,9 @@ def _language_reset():
 @pytest.fixture
 def ow(world):
     program = world["our_program"]
-    commitment = CommitmentFactory(agreement=world["ours"], text_en="Help startups expand abroad",
-                                   text_ko="스타트업 해외 진출 지원")
+    commitment = CommitmentFactory(
+        agreement=world["ours"], text_en="Help startups expand abroad", text_ko="스타트업 해외 진출 지원"
+    )
     program.commitments.add(commitment)
     cohort = Cohort.objects.create(program=program, year=2024, name_en="Cohort 2024", name_ko="2024 기수")
     CohortMember.objects.create(cohort=cohort, organisation=world["startup"])
@@ -37,7 +38,20 @@ def ow(world):
     other_p = participant(event, other)
     ours_meeting = meeting_between(event, startup_p, investor_p)
     other_meeting = meeting_between(event, other_p, investor_p)
-    their_outcome = OutcomeFactory(program=world["their_program"], organisation=OrganisationFactory(
-        slug="their-startup", kind="startup"), title_en="Their secret deal", title_ko="그들의 거래")
-    return {**world, "commitment": commitment, "cohort": cohort, "other": other, "other_user": other_user,
-            "event": event, "meeting": ours_meeting, "other_meeting": other_meeting, "their_outcome": their_outcome}
+    their_outcome = OutcomeFactory(
+        program=world["their_program"],
+        organisation=OrganisationFactory(slug="their-startup", kind="startup"),
+        title_en="Their secret deal",
+        title_ko="그들의 거래",
+    )
+    return {
+        **world,
+        "commitment": commitment,
+        "cohort": cohort,
+        "other": other,
+        "other_user": other_user,
+        "event": event,
+        "meeting": ours_meeting,
+        "other_meeting": other_meeting,
+        "their_outcome": their_outcome,
+    }

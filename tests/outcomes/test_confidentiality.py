@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 from tests.factories import UserFactory, grant
 from tests.outcomes.factories import OutcomeFactory
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="poppler-utils is not installed (make test does it)")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is not installed (make test does it)"
+)
 
 SECRET_EN, SECRET_KO = "Secret licence deal", "비밀 라이선스 계약"
 THEIR_SECRET = "Their confidential merger"
@@ -28,15 +29,42 @@ THEIR_SECRET = "Their confidential merger"
 @pytest.fixture
 def secrets(ow):
     now = timezone.now()
-    OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], status="closed", confirmed_at=now,
-                   title_en="Open seed round", title_ko="공개 시드 투자", amount=Decimal("100"), currency="USD",
-                   counterparty=ow["investor"], occurred_on=dt.date(2024, 5, 1))
-    secret = OutcomeFactory(program=ow["our_program"], organisation=ow["other"], status="closed", confirmed_at=now,
-                            title_en=SECRET_EN, title_ko=SECRET_KO, is_confidential=True, amount=Decimal("50"),
-                            currency="USD", counterparty_name="A listed company", occurred_on=dt.date(2024, 6, 1))
-    theirs = OutcomeFactory(program=ow["their_program"], organisation=ow["their_outcome"].organisation,
-                            status="closed", confirmed_at=now, title_en=THEIR_SECRET, is_confidential=True,
-                            amount=Decimal("7000"), currency="USD", occurred_on=dt.date(2024, 6, 2))
+    OutcomeFactory(
+        program=ow["our_program"],
+        organisation=ow["startup"],
+        status="closed",
+        confirmed_at=now,
+        title_en="Open seed round",
+        title_ko="공개 시드 투자",
+        amount=Decimal("100"),
+        currency="USD",
+        counterparty=ow["investor"],
+        occurred_on=dt.date(2024, 5, 1),
+    )
+    secret = OutcomeFactory(
+        program=ow["our_program"],
+        organisation=ow["other"],
+        status="closed",
+        confirmed_at=now,
+        title_en=SECRET_EN,
+        title_ko=SECRET_KO,
+        is_confidential=True,
+        amount=Decimal("50"),
+        currency="USD",
+        counterparty_name="A listed company",
+        occurred_on=dt.date(2024, 6, 1),
+    )
+    theirs = OutcomeFactory(
+        program=ow["their_program"],
+        organisation=ow["their_outcome"].organisation,
+        status="closed",
+        confirmed_at=now,
+        title_en=THEIR_SECRET,
+        is_confidential=True,
+        amount=Decimal("7000"),
+        currency="USD",
+        occurred_on=dt.date(2024, 6, 2),
+    )
     their_manager = grant(UserFactory(username="their-pm"), "program_manager", program=ow["their_program"])
     return {**ow, "secret": secret, "theirs": theirs, "their_manager": their_manager}
 
@@ -44,8 +72,7 @@ def secrets(ow):
 def pdf_text(content: bytes, tmp_path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 def lines_with(text: str, needle: str) -> list[str]:
@@ -55,8 +82,9 @@ def lines_with(text: str, needle: str) -> list[str]:
 @needs_poppler
 def test_internal_pdf_says_it_names_confidential_outcomes_and_marks_each_row(secrets, login, tmp_path):
     # The bug: the header said confidential outcomes are not named, then the table named one, unmarked.
-    text = pdf_text(login(secrets["users"]["manager"]).get("/outcomes/program/our-program/report.pdf").content,
-                    tmp_path)
+    text = pdf_text(
+        login(secrets["users"]["manager"]).get("/outcomes/program/our-program/report.pdf").content, tmp_path
+    )
     assert "counted in every figure but not named" not in text
     assert "Internal version: 1 confidential outcome is named and marked “Confidential” on its row." in text
     [row] = lines_with(text, SECRET_EN)
@@ -74,8 +102,9 @@ def test_public_and_observer_pdfs_count_but_never_name_confidential_outcomes(sec
     assert "Internal version" not in public
     assert len([line for line in lines_with(public, "Confidential outcome") if "50 USD" in line]) == 1
     assert "150.00 USD" in public  # the secret 50 counts in the attracted total beside the open 100
-    observer = pdf_text(login(secrets["users"]["observer"]).get(
-        "/outcomes/agreement/ours/report.pdf").content, tmp_path)
+    observer = pdf_text(
+        login(secrets["users"]["observer"]).get("/outcomes/agreement/ours/report.pdf").content, tmp_path
+    )
     assert SECRET_EN not in observer and THEIR_SECRET not in observer
     assert "1 confidential outcome is counted in every figure but not named" in observer
 
@@ -92,12 +121,16 @@ def test_xlsx_states_its_rule_and_keeps_it_on_every_row(secrets, login):
     public = load_workbook(io.BytesIO(manager.get("/outcomes/program/our-program/report.xlsx?public=1").content))
     cells = [c.value for row in public["Outcomes"].iter_rows(min_row=2) for c in row]
     assert SECRET_EN not in cells and SECRET_KO not in cells and "A listed company" not in cells
-    hidden = [[c.value for c in row] for row in public["Outcomes"].iter_rows(min_row=2)
-              if row[7].value == "Confidential outcome"]
+    hidden = [
+        [c.value for c in row]
+        for row in public["Outcomes"].iter_rows(min_row=2)
+        if row[7].value == "Confidential outcome"
+    ]
     assert [(r[1], r[8], r[18], r[21]) for r in hidden] == [("—", "Confidential outcome", "—", "yes")]
     assert [row[0].value for row in public["Notes"].iter_rows(min_row=2)][:2] == [
         "Public version",
-        "1 confidential outcome is counted in every figure but not named: its row reads “Confidential outcome”."]
+        "1 confidential outcome is counted in every figure but not named: its row reads “Confidential outcome”.",
+    ]
     assert public["Totals"]["C2"].value == 150  # counted all the same
 
 
@@ -124,8 +157,7 @@ def test_api_marks_confidential_records_and_counts_them_for_observers(secrets, l
     observer = login(secrets["users"]["observer"])
     assert [o["title_en"] for o in observer.get("/api/outcomes/").json()] == ["Open seed round"]
     totals = observer.get("/api/outcomes/totals?agreement=ours").json()
-    assert (totals["confidential"], totals["attracted"]["count"], totals["attracted"]["amount"]) == (
-        1, 2, "150.00")
+    assert (totals["confidential"], totals["attracted"]["count"], totals["attracted"]["amount"]) == (1, 2, "150.00")
 
 
 def test_second_tenant_never_sees_or_counts_our_confidential_outcome(secrets, login):

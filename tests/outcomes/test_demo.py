@@ -33,12 +33,17 @@ def test_demo_outcomes_are_real_or_synthetic_idempotent_and_fill_the_dashboard(c
         "dna-corporation": ("partnership", "closed", True),
     }
     assert (real["thyroscope"].amount, real["thyroscope"].currency) == (Decimal("10000000.00"), "USD")
-    assert (real["sb-solution"].quantity, real["sb-solution"].unit, real["sb-solution"].period,
-            real["sb-solution"].counterparty.slug) == (Decimal("200000.00"), "units", "year", "hangzhou-meditech")
+    assert (
+        real["sb-solution"].quantity,
+        real["sb-solution"].unit,
+        real["sb-solution"].period,
+        real["sb-solution"].counterparty.slug,
+    ) == (Decimal("200000.00"), "units", "year", "hangzhou-meditech")
     synthetic = Outcome.objects.filter(is_synthetic=True)
     assert all(o.meeting and o.meeting.event.slug == "sd-digital-health-partnering-2024" for o in synthetic)
-    assert all(o.organisation_id in (o.meeting.first.organisation_id, o.meeting.second.organisation_id)
-               for o in synthetic)
+    assert all(
+        o.organisation_id in (o.meeting.first.organisation_id, o.meeting.second.organisation_id) for o in synthetic
+    )
 
     client.force_login(User.objects.get(username="observer"))
     page = client.get("/outcomes/agreements/ulsan-san-diego-bio-2024/")

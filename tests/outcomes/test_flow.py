@@ -14,25 +14,48 @@ from bridgehead.outcomes import services
 from bridgehead.outcomes.models import FxRate, Kpi, Outcome, ReminderSchedule
 from tests.outcomes.factories import OutcomeFactory
 
-REPORT = {"organisation": "", "program": "", "kind": "investment", "status": "closed", "title_ko": "시드 투자 유치",
-          "title_en": "Seed investment", "amount": "650000000", "currency": "KRW", "occurred_on": "2024-09-12",
-          "period": "", "counterparty": "", "country": "US"}
+REPORT = {
+    "organisation": "",
+    "program": "",
+    "kind": "investment",
+    "status": "closed",
+    "title_ko": "시드 투자 유치",
+    "title_en": "Seed investment",
+    "amount": "650000000",
+    "currency": "KRW",
+    "occurred_on": "2024-09-12",
+    "period": "",
+    "counterparty": "",
+    "country": "US",
+}
 
 
-def test_startup_reports_through_the_page_and_the_manager_and_counterparty_are_told(ow, login,
-                                                                                    django_capture_on_commit_callbacks):
+def test_startup_reports_through_the_page_and_the_manager_and_counterparty_are_told(
+    ow, login, django_capture_on_commit_callbacks
+):
     manager, investor = ow["users"]["manager"], ow["users"]["investor"]
     manager.language = "ko"
     manager.save()
     client = login(ow["users"]["startup"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/outcomes/report/", {
-            **REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk,
-            "counterparty": ow["investor"].pk, "meeting": ow["meeting"].pk})
+        response = client.post(
+            "/outcomes/report/",
+            {
+                **REPORT,
+                "organisation": ow["startup"].pk,
+                "program": ow["our_program"].pk,
+                "counterparty": ow["investor"].pk,
+                "meeting": ow["meeting"].pk,
+            },
+        )
     outcome = Outcome.objects.get(program=ow["our_program"])
     assert response.status_code == 302 and response["Location"] == f"/outcomes/{outcome.pk}/"
     assert (outcome.amount, outcome.currency, outcome.event, outcome.reported_by) == (
-        Decimal("650000000.00"), "KRW", ow["event"], ow["users"]["startup"])
+        Decimal("650000000.00"),
+        "KRW",
+        ow["event"],
+        ow["users"]["startup"],
+    )
     assert list(outcome.history.values_list("status", "on")) == [("closed", dt.date(2024, 9, 12))]
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         (investor.email, "[Outcome] Startup Co reported an outcome to confirm"),
@@ -45,15 +68,17 @@ def test_startup_reports_through_the_page_and_the_manager_and_counterparty_are_t
     outcome.refresh_from_db()
     assert outcome.confirmed_by == manager
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
-        (ow["users"]["startup"].email, "[Outcome] “Seed investment” is confirmed")]
+        (ow["users"]["startup"].email, "[Outcome] “Seed investment” is confirmed")
+    ]
     assert login(manager).post(f"/outcomes/{outcome.pk}/confirm/").status_code == 403  # only once
 
 
 def test_a_rolled_back_report_sends_no_mail(ow):
     from bridgehead.outcomes.forms import OutcomeForm
 
-    form = OutcomeForm({**REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk},
-                       user=ow["users"]["startup"])
+    form = OutcomeForm(
+        {**REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk}, user=ow["users"]["startup"]
+    )
     assert form.is_valid()
     try:
         from django.db import transaction
@@ -71,11 +96,16 @@ def test_manager_edits_the_status_and_the_history_keeps_each_date(ow, login):
     client = login(ow["users"]["manager"])
     data = {**services.form_data(outcome), "status": "under_review", "status_on": "2024-07-01"}
     assert client.post(f"/outcomes/{outcome.pk}/edit/", data).status_code == 302
-    data = {**services.form_data(Outcome.objects.get(pk=outcome.pk)), "status": "provisional",
-            "status_on": "2024-08-15"}
+    data = {
+        **services.form_data(Outcome.objects.get(pk=outcome.pk)),
+        "status": "provisional",
+        "status_on": "2024-08-15",
+    }
     assert client.post(f"/outcomes/{outcome.pk}/edit/", data).status_code == 302
     assert list(outcome.history.values_list("status", "on")) == [
-        ("under_review", dt.date(2024, 7, 1)), ("provisional", dt.date(2024, 8, 15))]
+        ("under_review", dt.date(2024, 7, 1)),
+        ("provisional", dt.date(2024, 8, 15)),
+    ]
     page = client.get(f"/outcomes/{outcome.pk}/").content.decode()
     assert "Attribution" in page and "Our agreement" in page
 
@@ -95,21 +125,48 @@ def test_manager_enters_and_imports_rates_and_defines_a_kpi(ow, login):
     good = SimpleUploadedFile("rates.csv", "날짜,통화,기준통화,환율\n2024-02-01,CNY,USD,0.14\n".encode("cp949"))
     assert client.post(url, {"action": "import", "file": good}).status_code == 302
     assert sorted(FxRate.objects.values_list("currency", "rate")) == [
-        ("CNY", Decimal("0.14000000")), ("KRW", Decimal("0.00075000"))]
+        ("CNY", Decimal("0.14000000")),
+        ("KRW", Decimal("0.00075000")),
+    ]
 
     kpi_url = "/outcomes/programs/our-program/kpis/"
-    response = client.post(kpi_url, {
-        "commitment": ow["commitment"].pk, "name_ko": "계약 체결 건수", "name_en": "Contracts signed",
-        "metric": "outcomes", "kind": "contract", "country": "", "counting": "closed", "target": "5",
-        "currency": "USD", "starts_on": "2024-01-01", "ends_on": "2025-12-31", "order": "0"})
+    response = client.post(
+        kpi_url,
+        {
+            "commitment": ow["commitment"].pk,
+            "name_ko": "계약 체결 건수",
+            "name_en": "Contracts signed",
+            "metric": "outcomes",
+            "kind": "contract",
+            "country": "",
+            "counting": "closed",
+            "target": "5",
+            "currency": "USD",
+            "starts_on": "2024-01-01",
+            "ends_on": "2025-12-31",
+            "order": "0",
+        },
+    )
     assert response.status_code == 302
     assert Kpi.objects.get().program == ow["our_program"]
     from tests.factories import CommitmentFactory
 
     foreign = CommitmentFactory(agreement=ow["theirs"])
-    refused = client.post(kpi_url, {"commitment": foreign.pk, "name_ko": "x", "name_en": "x", "metric": "outcomes",
-                                    "counting": "closed", "target": "1", "currency": "USD",
-                                    "starts_on": "2024-01-01", "ends_on": "2023-01-01", "order": "0"})
+    refused = client.post(
+        kpi_url,
+        {
+            "commitment": foreign.pk,
+            "name_ko": "x",
+            "name_en": "x",
+            "metric": "outcomes",
+            "counting": "closed",
+            "target": "1",
+            "currency": "USD",
+            "starts_on": "2024-01-01",
+            "ends_on": "2023-01-01",
+            "order": "0",
+        },
+    )
     assert set(refused.context["form"].errors) == {"commitment", "__all__"}
 
 
@@ -119,8 +176,9 @@ def test_reminders_are_sent_per_program_in_each_startups_language(ow, login, dja
     startup.save()
     client = login(ow["users"]["manager"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/outcomes/programs/our-program/reminders/", {"every_days": "30", "is_active": "on",
-                                                                  "action": "send"})
+        client.post(
+            "/outcomes/programs/our-program/reminders/", {"every_days": "30", "is_active": "on", "action": "send"}
+        )
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         (ow["other_user"].email, f"[{ow['our_program'].title_en}] Any new outcomes to report?"),
         (startup.email, f"[{ow['our_program'].title_ko}] 새로운 성과를 알려 주십시오"),
@@ -148,8 +206,9 @@ def test_evidence_is_checked_by_its_bytes_and_served_only_to_people_who_may_see_
     fields = {**REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk}
     program = SimpleUploadedFile("term-sheet.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     refused = client.post("/outcomes/report/", {**fields, "evidence": program})
-    assert refused.context["form"].errors == {"evidence": [
-        "Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."]}
+    assert refused.context["form"].errors == {
+        "evidence": ["Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."]
+    }
     pdf = SimpleUploadedFile("term-sheet.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
     assert client.post("/outcomes/report/", {**fields, "evidence": pdf}).status_code == 302
     outcome = Outcome.objects.get(program=ow["our_program"])
@@ -169,13 +228,17 @@ def test_manager_deletes_a_wrong_rate_and_a_record_but_a_startup_cannot(ow, logi
     outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"])
     startup = login(ow["users"]["startup"])
     assert startup.post(f"/outcomes/{outcome.pk}/delete/").status_code == 403
-    assert startup.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}
-                        ).status_code == 404
+    assert (
+        startup.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}).status_code == 404
+    )
     manager = login(ow["users"]["manager"])
-    assert manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": other_rate.pk}
-                        ).status_code == 404
-    assert manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}
-                        ).status_code == 302
+    assert (
+        manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": other_rate.pk}).status_code
+        == 404
+    )
+    assert (
+        manager.post("/outcomes/programs/our-program/rates/", {"action": "delete", "rate": rate.pk}).status_code == 302
+    )
     response = manager.post(f"/outcomes/{outcome.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == "/outcomes/programs/our-program/"
     assert list(FxRate.objects.values_list("pk", flat=True)) == [other_rate.pk]

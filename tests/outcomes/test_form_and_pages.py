@@ -59,8 +59,14 @@ class Controls(HTMLParser):
             self._text[self._open[-1]].append(data)
 
     def unlabelled(self) -> list[str]:
-        return [c.get("name", c["tag"]) for c in self.controls if not c["wrapped"]
-                and c.get("id") not in self.label_for and not c.get("aria-label") and not c.get("aria-labelledby")]
+        return [
+            c.get("name", c["tag"])
+            for c in self.controls
+            if not c["wrapped"]
+            and c.get("id") not in self.label_for
+            and not c.get("aria-label")
+            and not c.get("aria-labelledby")
+        ]
 
 
 def parse(html: str) -> Controls:
@@ -72,8 +78,14 @@ def parse(html: str) -> Controls:
 def test_outcome_form_is_grouped_in_fieldsets_with_required_fields_marked(ow, login):
     page = login(ow["users"]["startup"]).get("/outcomes/report/").content.decode()
     found = parse(page)
-    assert found.legends == ["What happened", "Money and quantity", "Counterparty", "Attribution to the program",
-                             "Evidence", "Confidentiality"]
+    assert found.legends == [
+        "What happened",
+        "Money and quantity",
+        "Counterparty",
+        "Attribution to the program",
+        "Evidence",
+        "Confidentiality",
+    ]
     required = {c["name"] for c in found.controls if "required" in c}
     assert required == {"organisation", "program", "kind", "occurred_on"}  # status always has a value
     marked = re.findall(r'<label for="id_(\w+)">[^<]*<span class="required-mark"', page)
@@ -94,8 +106,9 @@ def test_counterparty_is_a_searchable_picker_not_a_select_of_every_organisation(
 
 
 def test_counterparty_search_answers_from_the_whole_registry(ow, login):
-    OrganisationFactory(slug="sierra", kind="company", name_en="Sierra Medical", name_ko="시에라메디컬",
-                        city="San Diego")
+    OrganisationFactory(
+        slug="sierra", kind="company", name_en="Sierra Medical", name_ko="시에라메디컬", city="San Diego"
+    )
     client = login(ow["users"]["startup"])
     options = client.get("/outcomes/counterparties/", {"counterparty": "시에라"}).content.decode()
     assert options.strip() == '<option value="Sierra Medical · 시에라메디컬 — Company, San Diego"></option>'
@@ -103,12 +116,20 @@ def test_counterparty_search_answers_from_the_whole_registry(ow, login):
     assert login(ow["users"]["reviewer"]).get("/outcomes/counterparties/").status_code == 403
 
 
-@pytest.mark.parametrize("typed", ["Investor Co", "인베스터코", "investor co",
-                                   "Investor Co · 인베스터코 — Investor"])
+@pytest.mark.parametrize("typed", ["Investor Co", "인베스터코", "investor co", "Investor Co · 인베스터코 — Investor"])
 def test_counterparty_is_picked_by_its_name_or_label(ow, typed):
-    form = OutcomeForm(data={"organisation": ow["startup"].pk, "program": ow["our_program"].pk,
-                             "kind": "investment", "status": "lead", "title_en": "Seed", "occurred_on": "2024-06-01",
-                             "counterparty": typed}, user=ow["users"]["manager"])
+    form = OutcomeForm(
+        data={
+            "organisation": ow["startup"].pk,
+            "program": ow["our_program"].pk,
+            "kind": "investment",
+            "status": "lead",
+            "title_en": "Seed",
+            "occurred_on": "2024-06-01",
+            "counterparty": typed,
+        },
+        user=ow["users"]["manager"],
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["counterparty"] == ow["investor"]
 
@@ -116,25 +137,44 @@ def test_counterparty_is_picked_by_its_name_or_label(ow, typed):
 def test_an_unknown_or_ambiguous_counterparty_is_refused_with_a_clear_message(ow):
     OrganisationFactory(slug="twin-a", kind="company", name_en="Twin Bio", name_ko="트윈바이오", city="Ulsan")
     OrganisationFactory(slug="twin-b", kind="company", name_en="Twin Bio", name_ko="트윈바이오 미국", city="Boston")
-    data = {"organisation": ow["startup"].pk, "program": ow["our_program"].pk, "kind": "investment",
-            "status": "lead", "title_en": "Seed", "occurred_on": "2024-06-01"}
+    data = {
+        "organisation": ow["startup"].pk,
+        "program": ow["our_program"].pk,
+        "kind": "investment",
+        "status": "lead",
+        "title_en": "Seed",
+        "occurred_on": "2024-06-01",
+    }
     unknown = OutcomeForm(data={**data, "counterparty": "Nobody Inc"}, user=ow["users"]["manager"])
     assert unknown.errors["counterparty"] == [
         "No organisation in the registry is called “Nobody Inc”. Pick one from the list, or leave this empty and "
-        "describe the counterparty below."]
+        "describe the counterparty below."
+    ]
     twins = OutcomeForm(data={**data, "counterparty": "Twin Bio"}, user=ow["users"]["manager"])
-    assert twins.errors["counterparty"] == ["Several organisations in the registry match “Twin Bio”; pick one "
-                                            "from the list."]
-    boston = OutcomeForm(data={**data, "counterparty": "Twin Bio · 트윈바이오 미국 — Company, Boston"},
-                         user=ow["users"]["manager"])
+    assert twins.errors["counterparty"] == [
+        "Several organisations in the registry match “Twin Bio”; pick one from the list."
+    ]
+    boston = OutcomeForm(
+        data={**data, "counterparty": "Twin Bio · 트윈바이오 미국 — Company, Boston"}, user=ow["users"]["manager"]
+    )
     assert boston.is_valid() and boston.cleaned_data["counterparty"].slug == "twin-b"
 
 
 def test_reporting_through_the_picker_saves_the_counterparty_and_edit_shows_its_label(ow, login):
     client = login(ow["users"]["startup"])
-    response = client.post("/outcomes/report/", {
-        "organisation": ow["startup"].pk, "program": ow["our_program"].pk, "kind": "investment", "status": "lead",
-        "title_en": "Seed from Investor Co", "occurred_on": "2024-06-01", "counterparty": "인베스터코", "period": ""})
+    response = client.post(
+        "/outcomes/report/",
+        {
+            "organisation": ow["startup"].pk,
+            "program": ow["our_program"].pk,
+            "kind": "investment",
+            "status": "lead",
+            "title_en": "Seed from Investor Co",
+            "occurred_on": "2024-06-01",
+            "counterparty": "인베스터코",
+            "period": "",
+        },
+    )
     outcome = Outcome.objects.get(title_en="Seed from Investor Co")
     assert response.status_code == 302 and outcome.counterparty == ow["investor"]
     edit = client.get(f"/outcomes/{outcome.pk}/edit/").content.decode()
@@ -159,14 +199,22 @@ def test_one_date_format_per_language_in_the_viewer_zone():
     moment = dt.datetime(2025, 3, 10, 16, 30, tzinfo=dt.UTC)
     with timezone.override("Asia/Seoul"), translation.override("ko"):
         assert (day(dt.date(2025, 3, 10)), day_time(moment), day(moment)) == (
-            "2025. 3. 10.", "2025. 3. 11. 01:30", "2025. 3. 11.")
+            "2025. 3. 10.",
+            "2025. 3. 11. 01:30",
+            "2025. 3. 11.",
+        )
     with timezone.override("America/Los_Angeles"), translation.override("en"):
         assert (day(dt.date(2025, 3, 10)), day_time(moment), day(None)) == ("10 Mar 2025", "10 Mar 2025, 09:30", "")
 
 
 def test_outcome_pages_print_dates_in_that_one_format(ow, login):
-    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], occurred_on=dt.date(2025, 3, 10),
-                             status="closed", confirmed_at=timezone.now())
+    outcome = OutcomeFactory(
+        program=ow["our_program"],
+        organisation=ow["startup"],
+        occurred_on=dt.date(2025, 3, 10),
+        status="closed",
+        confirmed_at=timezone.now(),
+    )
     client = login(ow["users"]["manager"])
     for url in (f"/outcomes/{outcome.pk}/", "/outcomes/programs/our-program/", "/outcomes/"):
         page = client.get(url).content.decode()
@@ -175,14 +223,23 @@ def test_outcome_pages_print_dates_in_that_one_format(ow, login):
         assert not re.search(r"2025-0?3-10|March 10, 2025|10/03/2025|03/10/2025", content), url
 
 
-@pytest.mark.parametrize("maximum, ticks", [(1, [0, 1]), (2, [0, 1, 2]), (3, [0, 1, 2, 3]), (7, [0, 2, 4, 6, 8]),
-                                            (37, [0, 10, 20, 30, 40]), (144, [0, 50, 100, 150])])
+@pytest.mark.parametrize(
+    "maximum, ticks",
+    [
+        (1, [0, 1]),
+        (2, [0, 1, 2]),
+        (3, [0, 1, 2, 3]),
+        (7, [0, 2, 4, 6, 8]),
+        (37, [0, 10, 20, 30, 40]),
+        (144, [0, 50, 100, 150]),
+    ],
+)
 def test_count_axes_have_whole_distinct_ticks(maximum, ticks):
     assert charts.count_ticks(maximum) == ticks
 
 
 def axis_labels(svg: str) -> list[str]:
-    return re.findall(r'<text[^>]*>(\d+)</text>', svg)
+    return re.findall(r"<text[^>]*>(\d+)</text>", svg)
 
 
 def test_charts_never_repeat_a_tick_and_the_funnel_fits_its_card():
@@ -191,21 +248,28 @@ def test_charts_never_repeat_a_tick_and_the_funnel_fits_its_card():
     assert axis_labels(bars) == ["0", "1"]
     columns = charts.over_time([("2024 Q1", 1, 1)], title="Outcomes per quarter")
     assert axis_labels(columns) == ["0", "1", "2"]
-    funnel = charts.funnel([("Meeting requests", 144), ("Meetings", 114), ("Outcomes: Signed / closed", 6)],
-                           title="From meeting requests to outcomes")
+    funnel = charts.funnel(
+        [("Meeting requests", 144), ("Meetings", 114), ("Outcomes: Signed / closed", 6)],
+        title="From meeting requests to outcomes",
+    )
     width = int(re.search(r'<svg[^>]* width="(\d+)"', funnel).group(1))
     assert width <= 460  # the narrowest chart column; the page scales it down further on a phone
     assert 'aria-label="From meeting requests to outcomes"' in funnel
 
 
 def test_every_control_on_the_outcome_pages_has_a_label(ow, login):
-    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], amount=Decimal("5"),
-                             currency="USD")
+    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], amount=Decimal("5"), currency="USD")
     client = login(ow["users"]["manager"])
-    for url in ("/outcomes/report/", f"/outcomes/{outcome.pk}/edit/", "/outcomes/programs/our-program/",
-                "/outcomes/agreements/ours/", "/outcomes/programs/our-program/rates/",
-                "/outcomes/programs/our-program/kpis/", "/outcomes/programs/our-program/reminders/",
-                "/outcomes/agreement/ours/brief/"):
+    for url in (
+        "/outcomes/report/",
+        f"/outcomes/{outcome.pk}/edit/",
+        "/outcomes/programs/our-program/",
+        "/outcomes/agreements/ours/",
+        "/outcomes/programs/our-program/rates/",
+        "/outcomes/programs/our-program/kpis/",
+        "/outcomes/programs/our-program/reminders/",
+        "/outcomes/agreement/ours/brief/",
+    ):
         found = parse(client.get(url).content.decode())
         assert found.controls, url
         assert found.unlabelled() == [], url
@@ -218,8 +282,12 @@ def test_buttons_on_the_outcome_page_name_their_object(ow, login):
     assert found.buttons == ["Confirm “Seed round”", "Delete “Seed round”"]
     assert "Edit “Seed round”</a>" in page
     generic = {"Save", "Delete", "Edit", "Confirm", "Accept", "Reject", "Import"}
-    for url in ("/outcomes/programs/our-program/rates/", "/outcomes/programs/our-program/kpis/",
-                "/outcomes/programs/our-program/reminders/", "/outcomes/report/"):
+    for url in (
+        "/outcomes/programs/our-program/rates/",
+        "/outcomes/programs/our-program/kpis/",
+        "/outcomes/programs/our-program/reminders/",
+        "/outcomes/report/",
+    ):
         buttons = parse(login(ow["users"]["manager"]).get(url).content.decode()).buttons
         assert not generic & set(buttons), (url, buttons)
 
@@ -228,8 +296,17 @@ def test_a_label_picked_in_korean_is_accepted_after_switching_to_english(ow):
     with translation.override("ko"):
         korean_label = organisation_label(ow["investor"])
     assert korean_label != organisation_label(ow["investor"])  # the kind is printed in the page's language
-    form = OutcomeForm(data={"organisation": ow["startup"].pk, "program": ow["our_program"].pk,
-                             "kind": "investment", "status": "lead", "title_en": "Seed", "occurred_on": "2024-06-01",
-                             "counterparty": korean_label}, user=ow["users"]["manager"])
+    form = OutcomeForm(
+        data={
+            "organisation": ow["startup"].pk,
+            "program": ow["our_program"].pk,
+            "kind": "investment",
+            "status": "lead",
+            "title_en": "Seed",
+            "occurred_on": "2024-06-01",
+            "counterparty": korean_label,
+        },
+        user=ow["users"]["manager"],
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["counterparty"] == ow["investor"]

@@ -16,10 +16,12 @@ def test_total_uses_the_latest_rate_on_or_before_each_amount_and_shows_its_date(
     program = ow["our_program"]
     FxRateFactory(program=program, on=dt.date(2024, 1, 2), currency="KRW", base="USD", rate=Decimal("0.00076"))
     FxRateFactory(program=program, on=dt.date(2024, 7, 1), currency="KRW", base="USD", rate=Decimal("0.00072"))
-    march = OutcomeFactory(program=program, amount=Decimal("1000000000"), currency="KRW",
-                           occurred_on=dt.date(2024, 3, 1))
-    august = OutcomeFactory(program=program, amount=Decimal("500000000"), currency="KRW",
-                            occurred_on=dt.date(2024, 8, 1))
+    march = OutcomeFactory(
+        program=program, amount=Decimal("1000000000"), currency="KRW", occurred_on=dt.date(2024, 3, 1)
+    )
+    august = OutcomeFactory(
+        program=program, amount=Decimal("500000000"), currency="KRW", occurred_on=dt.date(2024, 8, 1)
+    )
     dollars = OutcomeFactory(program=program, amount=Decimal("250000.50"), currency="USD")
 
     total = fx.total([march, august, dollars], currency="USD")
@@ -32,8 +34,9 @@ def test_total_uses_the_latest_rate_on_or_before_each_amount_and_shows_its_date(
 def test_amount_without_a_rate_is_excluded_and_listed_not_guessed(ow):
     program = ow["our_program"]
     FxRateFactory(program=program, on=dt.date(2024, 7, 1), currency="KRW", base="USD", rate=Decimal("0.00072"))
-    early = OutcomeFactory(program=program, amount=Decimal("1000000000"), currency="KRW",
-                           occurred_on=dt.date(2024, 3, 1))  # before the only rate: never converted backwards
+    early = OutcomeFactory(
+        program=program, amount=Decimal("1000000000"), currency="KRW", occurred_on=dt.date(2024, 3, 1)
+    )  # before the only rate: never converted backwards
     yuan = OutcomeFactory(program=program, amount=Decimal("1400000"), currency="CNY")
     dollars = OutcomeFactory(program=program, amount=Decimal("10"), currency="USD")
 
@@ -68,14 +71,23 @@ def test_amount_kpi_counts_confirmed_closed_investments_and_shows_unconfirmed_ap
     OutcomeFactory(program=program, status="closed", amount=Decimal("1000000"), currency="USD", confirmed_at=now)
     OutcomeFactory(program=program, status="closed", amount=Decimal("400000000"), currency="KRW", confirmed_at=now)
     OutcomeFactory(program=program, status="closed", amount=Decimal("500000"), currency="USD")  # unconfirmed
-    OutcomeFactory(program=program, status="under_review", amount=Decimal("9000000"), currency="USD",
-                   confirmed_at=now)  # not closed
-    OutcomeFactory(program=program, status="closed", kind="grant", amount=Decimal("7"), currency="USD",
-                   confirmed_at=now)  # another kind
-    OutcomeFactory(program=program, status="closed", amount=Decimal("8"), currency="USD", confirmed_at=now,
-                   occurred_on=dt.date(2023, 12, 31))  # before the period
-    OutcomeFactory(program=ow["their_program"], status="closed", amount=Decimal("5"), currency="USD",
-                   confirmed_at=now)  # another program
+    OutcomeFactory(
+        program=program, status="under_review", amount=Decimal("9000000"), currency="USD", confirmed_at=now
+    )  # not closed
+    OutcomeFactory(
+        program=program, status="closed", kind="grant", amount=Decimal("7"), currency="USD", confirmed_at=now
+    )  # another kind
+    OutcomeFactory(
+        program=program,
+        status="closed",
+        amount=Decimal("8"),
+        currency="USD",
+        confirmed_at=now,
+        occurred_on=dt.date(2023, 12, 31),
+    )  # before the period
+    OutcomeFactory(
+        program=ow["their_program"], status="closed", amount=Decimal("5"), currency="USD", confirmed_at=now
+    )  # another program
 
     value = kpis.compute(kpi)
 
@@ -85,8 +97,15 @@ def test_amount_kpi_counts_confirmed_closed_investments_and_shows_unconfirmed_ap
 
 def test_startup_kpi_counts_each_startup_once_and_filters_by_country(ow):
     program, now = ow["our_program"], timezone.now()
-    kpi = KpiFactory(program=program, commitment=ow["commitment"], metric="startups", kind="market_entry",
-                     country="US", counting="active", target=Decimal("4"))
+    kpi = KpiFactory(
+        program=program,
+        commitment=ow["commitment"],
+        metric="startups",
+        kind="market_entry",
+        country="US",
+        counting="active",
+        target=Decimal("4"),
+    )
     OutcomeFactory(program=program, organisation=ow["startup"], kind="market_entry", country="US", confirmed_at=now)
     OutcomeFactory(program=program, organisation=ow["startup"], kind="market_entry", country="US")
     OutcomeFactory(program=program, organisation=ow["other"], kind="market_entry", country="US")
@@ -100,10 +119,12 @@ def test_startup_kpi_counts_each_startup_once_and_filters_by_country(ow):
 
 def test_quantity_and_meeting_kpis(ow):
     program, now = ow["our_program"], timezone.now()
-    jobs = KpiFactory(program=program, commitment=ow["commitment"], metric="quantity", kind="hire",
-                      target=Decimal("10"))
-    OutcomeFactory(program=program, kind="hire", status="closed", quantity=Decimal("3"), unit="people",
-                   confirmed_at=now)
+    jobs = KpiFactory(
+        program=program, commitment=ow["commitment"], metric="quantity", kind="hire", target=Decimal("10")
+    )
+    OutcomeFactory(
+        program=program, kind="hire", status="closed", quantity=Decimal("3"), unit="people", confirmed_at=now
+    )
     OutcomeFactory(program=program, kind="hire", status="closed", quantity=Decimal("2"), unit="people")
     assert (kpis.compute(jobs).confirmed, kpis.compute(jobs).unconfirmed) == (Decimal("3"), Decimal("2"))
 

@@ -21,9 +21,16 @@ from tests.outcomes.factories import FxRateFactory, KpiFactory, OutcomeFactory
 
 def data(ow, **overrides) -> dict:
     values = {
-        "organisation": ow["startup"].pk, "program": ow["our_program"].pk, "kind": "investment",
-        "status": "under_review", "title_en": "Seed round", "title_ko": "시드 투자", "amount": "1500000",
-        "currency": "USD", "occurred_on": "2024-05-02", "period": "",
+        "organisation": ow["startup"].pk,
+        "program": ow["our_program"].pk,
+        "kind": "investment",
+        "status": "under_review",
+        "title_en": "Seed round",
+        "title_ko": "시드 투자",
+        "amount": "1500000",
+        "currency": "USD",
+        "occurred_on": "2024-05-02",
+        "period": "",
     }
     values.update(overrides)
     return {k: v for k, v in values.items() if v is not None}
@@ -41,7 +48,8 @@ def test_a_valid_report_passes(ow):
 
 def test_unknown_currency_code_is_refused(ow):
     assert errors(ow, currency="WON") == {
-        "currency": ["“WON” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."]}
+        "currency": ["“WON” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."]
+    }
 
 
 def test_currency_code_is_normalised_to_upper_case(ow):
@@ -64,23 +72,27 @@ def test_currency_without_amount_is_refused(ow):
 
 def test_quantity_without_unit_is_refused(ow):
     assert errors(ow, quantity="200000", unit="") == {
-        "unit": ["Give the unit of the quantity (e.g. units, devices, licences)."]}
+        "unit": ["Give the unit of the quantity (e.g. units, devices, licences)."]
+    }
 
 
 def test_closed_deal_dated_in_the_future_is_refused(ow):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     assert errors(ow, status="closed", occurred_on=tomorrow) == {
-        "occurred_on": ["A signed or closed deal cannot be dated in the future."]}
+        "occurred_on": ["A signed or closed deal cannot be dated in the future."]
+    }
     assert errors(ow, status="under_review", occurred_on=tomorrow) == {}  # an expected close date is fine
 
 
 def test_outcome_attributed_to_a_meeting_of_another_startup_is_refused(ow):
     # The manager sees every meeting of the program, so the form offers it; the attribution rule refuses it.
     assert errors(ow, "manager", meeting=ow["other_meeting"].pk) == {
-        "meeting": ["This meeting was not one of this startup's meetings."]}
+        "meeting": ["This meeting was not one of this startup's meetings."]
+    }
     # A startup is not even offered another startup's meeting.
     assert errors(ow, "startup", meeting=ow["other_meeting"].pk) == {
-        "meeting": ["Select a valid choice. That choice is not one of the available choices."]}
+        "meeting": ["Select a valid choice. That choice is not one of the available choices."]
+    }
     # Its own meeting is accepted, and the event follows from the meeting.
     form = OutcomeForm(data(ow, meeting=ow["meeting"].pk), user=ow["users"]["startup"])
     assert form.is_valid(), form.errors
@@ -89,7 +101,8 @@ def test_outcome_attributed_to_a_meeting_of_another_startup_is_refused(ow):
 
 def test_a_startup_cannot_report_for_another_startup(ow):
     assert errors(ow, organisation=ow["other"].pk) == {
-        "organisation": ["Select a valid choice. That choice is not one of the available choices."]}
+        "organisation": ["Select a valid choice. That choice is not one of the available choices."]
+    }
 
 
 def test_database_refuses_what_the_forms_refuse(ow):
@@ -103,8 +116,13 @@ def test_database_refuses_what_the_forms_refuse(ow):
 
 def test_startup_cannot_edit_a_confirmed_outcome_but_may_propose_a_change(ow, login):
     startup = ow["users"]["startup"]
-    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], amount=Decimal("100"),
-                             currency="USD", status="provisional")
+    outcome = OutcomeFactory(
+        program=ow["our_program"],
+        organisation=ow["startup"],
+        amount=Decimal("100"),
+        currency="USD",
+        status="provisional",
+    )
     services.confirm_outcome(outcome=outcome, by=ow["users"]["manager"])
     outcome.refresh_from_db()
     assert not startup.has_perm("outcomes.change_outcome", outcome)
@@ -123,8 +141,11 @@ def test_startup_cannot_edit_a_confirmed_outcome_but_may_propose_a_change(ow, lo
     outcome.refresh_from_db()
     assert outcome.amount == Decimal("100.00")
 
-    proposal_form = ProposalForm({**services.form_data(outcome), "amount": "250", "status": "closed",
-                                  "reason": "The contract was signed."}, instance=outcome, user=startup)
+    proposal_form = ProposalForm(
+        {**services.form_data(outcome), "amount": "250", "status": "closed", "reason": "The contract was signed."},
+        instance=outcome,
+        user=startup,
+    )
     assert proposal_form.is_valid(), proposal_form.errors
     proposal = services.propose_change(form=proposal_form, reason="The contract was signed.", by=startup)
     assert proposal.changes == {"amount": "250", "status": "closed"}
@@ -155,8 +176,9 @@ def test_fx_import_with_bad_rows_imports_nothing(ow):
         "2024-03-01,USD,USD,1,Bank",
         "2024-02-01,KRW,USD,0.00073,Bank",
     )
-    result = fximport.import_rates(program=ow["our_program"], filename="rates.csv", content=content,
-                                   by=ow["users"]["manager"])
+    result = fximport.import_rates(
+        program=ow["our_program"], filename="rates.csv", content=content, by=ow["users"]["manager"]
+    )
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (3, "date", "“2024-13-01” is not a date (use YYYY-MM-DD)."),
         (4, "currency", "“WON” is not an ISO 4217 currency code."),
@@ -170,10 +192,12 @@ def test_fx_import_with_bad_rows_imports_nothing(ow):
 
 def test_fx_import_of_a_good_sheet_writes_every_row_and_replaces_same_day_rates(ow):
     FxRateFactory(program=ow["our_program"], on=dt.date(2024, 1, 2), rate=Decimal("0.00075"))
-    content = fx_csv("2024-01-02,KRW,USD,0.00076,Bank", "2024/02/01,CNY,USD,0.1405,Bank",
-                     "2024-03-01,USD,KRW,\"1,340.5\",Bank")
-    result = fximport.import_rates(program=ow["our_program"], filename="rates.csv", content=content,
-                                   by=ow["users"]["manager"])
+    content = fx_csv(
+        "2024-01-02,KRW,USD,0.00076,Bank", "2024/02/01,CNY,USD,0.1405,Bank", '2024-03-01,USD,KRW,"1,340.5",Bank'
+    )
+    result = fximport.import_rates(
+        program=ow["our_program"], filename="rates.csv", content=content, by=ow["users"]["manager"]
+    )
     assert (result.problems, result.created, result.updated) == ([], 2, 1)
     assert sorted(FxRate.objects.values_list("on", "currency", "base", "rate")) == [
         (dt.date(2024, 1, 2), "KRW", "USD", Decimal("0.00076000")),
@@ -190,16 +214,23 @@ def test_fx_import_refuses_a_sheet_without_a_rate_column(ow):
 def test_kpi_whose_records_are_deleted_keeps_their_history_in_the_audit_log(ow):
     program = ow["our_program"]
     kpi = KpiFactory(program=program, commitment=ow["commitment"], metric="outcomes", kind="contract")
-    contract = OutcomeFactory(program=program, organisation=ow["startup"], kind="contract", status="closed",
-                              title_en="Distribution contract", confirmed_at=timezone.now())
+    contract = OutcomeFactory(
+        program=program,
+        organisation=ow["startup"],
+        kind="contract",
+        status="closed",
+        title_en="Distribution contract",
+        confirmed_at=timezone.now(),
+    )
     assert kpis.compute(kpi).confirmed == Decimal(1)
     pk = contract.pk
 
     services.delete_outcome(outcome=contract, by=ow["users"]["manager"])
 
     assert kpis.compute(kpi).confirmed == Decimal(0)
-    entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Outcome), object_id=pk,
-                                 action=LogEntry.Action.DELETE)
+    entry = LogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Outcome), object_id=pk, action=LogEntry.Action.DELETE
+    )
     assert entry.object_repr == "Distribution contract"
     assert entry.changes_dict["kind"] == ["contract", "None"]
     assert entry.changes_dict["status"] == ["closed", "None"]

@@ -17,19 +17,31 @@ from tests.outcomes.factories import OutcomeFactory
 SITE = "https://bridgehead.example.org"
 
 
-def test_outcome_mails_link_absolutely_and_leave_an_inbox_notice(ow, login, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_outcome_mails_link_absolutely_and_leave_an_inbox_notice(
+    ow, login, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = SITE
     manager, investor = ow["users"]["manager"], ow["users"]["investor"]
     with django_capture_on_commit_callbacks(execute=True):
-        login(ow["users"]["startup"]).post("/outcomes/report/", {
-            "organisation": ow["startup"].pk, "program": ow["our_program"].pk, "kind": "investment",
-            "status": "lead", "title_en": "Seed investment", "occurred_on": "2024-09-12", "period": "",
-            "counterparty": "Investor Co"})
+        login(ow["users"]["startup"]).post(
+            "/outcomes/report/",
+            {
+                "organisation": ow["startup"].pk,
+                "program": ow["our_program"].pk,
+                "kind": "investment",
+                "status": "lead",
+                "title_en": "Seed investment",
+                "occurred_on": "2024-09-12",
+                "period": "",
+                "counterparty": "Investor Co",
+            },
+        )
     outcome = ow["startup"].outcomes.get()
     link = f"{SITE}/outcomes/{outcome.pk}/"
     assert [(m.to[0], link in m.body) for m in sorted(mail.outbox, key=lambda m: m.to[0])] == [
-        (investor.email, True), (manager.email, True)]
+        (investor.email, True),
+        (manager.email, True),
+    ]
     assert all(f" /outcomes/{outcome.pk}/" not in m.body for m in mail.outbox)
     notices = Notification.objects.filter(kind="outcome").order_by("user__username")
     assert [(n.user, n.text, n.url) for n in notices] == [
@@ -44,16 +56,30 @@ def test_outcome_mails_link_absolutely_and_leave_an_inbox_notice(ow, login, sett
     assert [m.body.count(report) for m in mail.outbox] == [1, 1]  # both cohort startups
 
 
-def test_a_proposed_change_reads_as_labelled_values_in_the_page_and_the_mail(ow, login,
-                                                                            django_capture_on_commit_callbacks):
-    outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"], title_en="Seed round",
-                             status="lead", confirmed_at=timezone.now(), amount=Decimal("100"), currency="USD",
-                             occurred_on=dt.date(2024, 6, 1))
+def test_a_proposed_change_reads_as_labelled_values_in_the_page_and_the_mail(
+    ow, login, django_capture_on_commit_callbacks
+):
+    outcome = OutcomeFactory(
+        program=ow["our_program"],
+        organisation=ow["startup"],
+        title_en="Seed round",
+        status="lead",
+        confirmed_at=timezone.now(),
+        amount=Decimal("100"),
+        currency="USD",
+        occurred_on=dt.date(2024, 6, 1),
+    )
     client = login(ow["users"]["startup"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/outcomes/{outcome.pk}/propose/", {
-            **services.form_data(outcome), "counterparty": "Investor Co", "status": "closed",
-            "reason": "Signed last week"})
+        client.post(
+            f"/outcomes/{outcome.pk}/propose/",
+            {
+                **services.form_data(outcome),
+                "counterparty": "Investor Co",
+                "status": "closed",
+                "reason": "Signed last week",
+            },
+        )
     proposal = outcome.proposals.get()
     assert proposal.readable_changes() == [("status", "Signed / closed"), ("counterparty", "Investor Co")]
     page = login(ow["users"]["manager"]).get(f"/outcomes/{outcome.pk}/").content.decode()

@@ -15,32 +15,54 @@ from tests.outcomes.factories import OutcomeFactory
 @pytest.fixture
 def records(ow):
     program = ow["our_program"]
-    own = OutcomeFactory(program=program, organisation=ow["startup"], counterparty=ow["investor"],
-                         title_en="Seed round from Investor Co", amount=Decimal("100"), currency="USD")
-    secret = OutcomeFactory(program=program, organisation=ow["other"], title_en="Secret licence deal",
-                            is_confidential=True, status="closed", confirmed_at=timezone.now(),
-                            amount=Decimal("50"), currency="USD")
+    own = OutcomeFactory(
+        program=program,
+        organisation=ow["startup"],
+        counterparty=ow["investor"],
+        title_en="Seed round from Investor Co",
+        amount=Decimal("100"),
+        currency="USD",
+    )
+    secret = OutcomeFactory(
+        program=program,
+        organisation=ow["other"],
+        title_en="Secret licence deal",
+        is_confidential=True,
+        status="closed",
+        confirmed_at=timezone.now(),
+        amount=Decimal("50"),
+        currency="USD",
+    )
     return {**ow, "own": own, "secret": secret}
 
 
 DASHBOARDS = ["/outcomes/agreements/ours/", "/outcomes/programs/our-program/"]
-EXPORTS = ["/outcomes/agreement/ours/report.xlsx", "/outcomes/program/our-program/report.pdf",
-           "/outcomes/agreement/ours/brief/"]
-MANAGEMENT = ["/outcomes/programs/our-program/rates/", "/outcomes/programs/our-program/kpis/",
-              "/outcomes/programs/our-program/reminders/"]
+EXPORTS = [
+    "/outcomes/agreement/ours/report.xlsx",
+    "/outcomes/program/our-program/report.pdf",
+    "/outcomes/agreement/ours/brief/",
+]
+MANAGEMENT = [
+    "/outcomes/programs/our-program/rates/",
+    "/outcomes/programs/our-program/kpis/",
+    "/outcomes/programs/our-program/reminders/",
+]
 
 
-@pytest.mark.parametrize("role, dashboards, management", [
-    ("admin", 200, 200),
-    ("manager", 200, 200),
-    ("observer", 200, 404),
-    ("reviewer", 404, 404),
-    ("mentor", 404, 404),
-    ("startup", 404, 404),
-    ("investor", 404, 404),
-    ("signatory_member", 404, 404),
-    ("guest", 404, 404),
-])
+@pytest.mark.parametrize(
+    "role, dashboards, management",
+    [
+        ("admin", 200, 200),
+        ("manager", 200, 200),
+        ("observer", 200, 404),
+        ("reviewer", 404, 404),
+        ("mentor", 404, 404),
+        ("startup", 404, 404),
+        ("investor", 404, 404),
+        ("signatory_member", 404, 404),
+        ("guest", 404, 404),
+    ],
+)
 def test_dashboards_and_program_pages_per_role(records, login, role, dashboards, management):
     client = login(records["users"][role])
     assert {url: client.get(url).status_code for url in DASHBOARDS} == dict.fromkeys(DASHBOARDS, dashboards)
@@ -50,8 +72,12 @@ def test_dashboards_and_program_pages_per_role(records, login, role, dashboards,
 def test_exports_are_read_only_for_observers_and_hidden_from_others(records, login):
     observer = login(records["users"]["observer"])
     assert [observer.get(url).status_code for url in EXPORTS] == [200, 200, 200]
-    assert observer.post("/outcomes/programs/our-program/rates/", {"on": "2024-01-02", "currency": "KRW",
-                                                                   "base": "USD", "rate": "1"}).status_code == 404
+    assert (
+        observer.post(
+            "/outcomes/programs/our-program/rates/", {"on": "2024-01-02", "currency": "KRW", "base": "USD", "rate": "1"}
+        ).status_code
+        == 404
+    )
     assert observer.post(f"/outcomes/{records['own'].pk}/confirm/").status_code == 403
     startup = login(records["users"]["startup"])
     assert [startup.get(url).status_code for url in EXPORTS] == [404, 404, 404]
@@ -91,9 +117,17 @@ def test_a_manager_of_another_program_in_the_same_agreement_sees_only_their_prog
 def test_observer_counts_confidential_outcomes_but_never_sees_their_names(records, login):
     client = login(records["users"]["observer"])
     page = client.get("/outcomes/agreements/ours/")
-    assert page.context["d"].counts == {"all": 2, "records_confirmed": 1, "records_unconfirmed": 1, "closed": 1,
-                                        "closed_unconfirmed": 0, "in_progress": 1, "startups": 2,
-                                        "confidential": 1, "lost": 0}
+    assert page.context["d"].counts == {
+        "all": 2,
+        "records_confirmed": 1,
+        "records_unconfirmed": 1,
+        "closed": 1,
+        "closed_unconfirmed": 0,
+        "in_progress": 1,
+        "startups": 2,
+        "confidential": 1,
+        "lost": 0,
+    }
     assert page.context["d"].closed_total.amount == Decimal("50.00")
     assert b"Secret licence deal" not in page.content
     assert "Confidential outcome" in page.content.decode()
@@ -146,9 +180,17 @@ def test_reviewer_and_mentor_cannot_report(records, login):
         assert client.get("/outcomes/report/").status_code == 403, role
 
 
-API_OUTCOME = {"organisation": "startup-co", "program": "our-program", "kind": "investment", "status": "closed",
-               "title_en": "Series A", "title_ko": "시리즈A", "amount": "1300000000", "currency": "KRW",
-               "occurred_on": "2024-09-01"}
+API_OUTCOME = {
+    "organisation": "startup-co",
+    "program": "our-program",
+    "kind": "investment",
+    "status": "closed",
+    "title_en": "Series A",
+    "title_ko": "시리즈A",
+    "amount": "1300000000",
+    "currency": "KRW",
+    "occurred_on": "2024-09-01",
+}
 
 
 def test_api_report_confirm_and_kpis(records, login):
@@ -157,31 +199,48 @@ def test_api_report_confirm_and_kpis(records, login):
     assert created.status_code == 201, created.json()
     body = created.json()
     assert (body["amount"], body["currency"], body["confirmed"], body["organisation"]) == (
-        "1300000000.00", "KRW", False, "startup-co")
+        "1300000000.00",
+        "KRW",
+        False,
+        "startup-co",
+    )
 
     refused = startup.post("/api/outcomes/", {**API_OUTCOME, "currency": "WON"}, content_type="application/json")
     assert refused.status_code == 422
-    assert refused.json()["detail"] == [{"loc": ["body", "payload", "currency"], "type": "currency",
-                                         "msg": "“WON” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."}]
-    other = startup.post("/api/outcomes/", {**API_OUTCOME, "organisation": "other-startup"},
-                         content_type="application/json")
+    assert refused.json()["detail"] == [
+        {
+            "loc": ["body", "payload", "currency"],
+            "type": "currency",
+            "msg": "“WON” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR).",
+        }
+    ]
+    other = startup.post(
+        "/api/outcomes/", {**API_OUTCOME, "organisation": "other-startup"}, content_type="application/json"
+    )
     assert other.status_code == 422
     assert other.json()["detail"][0]["loc"] == ["body", "payload", "organisation"]
 
     assert startup.post(f"/api/outcomes/{body['id']}/confirm").status_code == 403
     manager = login(records["users"]["manager"])
-    assert manager.post("/api/outcomes/programs/our-program/rates",
-                        {"on": "2024-01-02", "currency": "KRW", "base": "USD", "rate": "0.00075"},
-                        content_type="application/json").status_code == 201
+    assert (
+        manager.post(
+            "/api/outcomes/programs/our-program/rates",
+            {"on": "2024-01-02", "currency": "KRW", "base": "USD", "rate": "0.00075"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
     confirmed = manager.post(f"/api/outcomes/{body['id']}/confirm")
     assert confirmed.json()["confirmed"] is True
 
     startup = login(records["users"]["startup"])  # one test client: log the startup in again
     changed = startup.patch(f"/api/outcomes/{body['id']}", {"amount": "1"}, content_type="application/json")
     assert changed.status_code == 403, changed.json()
-    proposal = startup.post(f"/api/outcomes/{body['id']}/proposals",
-                            {"changes": {"amount": "1400000000"}, "reason": "Final closing amount"},
-                            content_type="application/json")
+    proposal = startup.post(
+        f"/api/outcomes/{body['id']}/proposals",
+        {"changes": {"amount": "1400000000"}, "reason": "Final closing amount"},
+        content_type="application/json",
+    )
     assert proposal.status_code == 201
     assert proposal.json()["changes"] == {"amount": "1400000000"}
 
@@ -191,7 +250,8 @@ def test_api_report_confirm_and_kpis(records, login):
     observer = login(records["users"]["observer"])
     kpis = observer.get("/api/outcomes/kpis?agreement=ours").json()
     assert [(k["name_en"], k["confirmed"], k["unconfirmed"], k["rate_dates"]) for k in kpis] == [
-        ("Investment attracted", "975050.00", "0.00", [dt.date(2024, 1, 2).isoformat()])]  # + the secret deal
+        ("Investment attracted", "975050.00", "0.00", [dt.date(2024, 1, 2).isoformat()])
+    ]  # + the secret deal
     assert observer.post("/api/outcomes/", API_OUTCOME, content_type="application/json").status_code == 403
     assert observer.get("/api/outcomes/kpis?agreement=theirs").status_code == 404
     assert login(records["users"]["startup"]).get("/api/outcomes/kpis?program=our-program").status_code == 404
@@ -199,9 +259,11 @@ def test_api_report_confirm_and_kpis(records, login):
 
 def test_api_manager_patch_records_the_status_history(records, login):
     manager = login(records["users"]["manager"])
-    response = manager.patch(f"/api/outcomes/{records['own'].pk}", {"status": "provisional",
-                                                                   "status_on": "2024-07-01"},
-                             content_type="application/json")
+    response = manager.patch(
+        f"/api/outcomes/{records['own'].pk}",
+        {"status": "provisional", "status_on": "2024-07-01"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "provisional"
     assert list(records["own"].history.values_list("status", "on")) == [("provisional", dt.date(2024, 7, 1))]

@@ -23,15 +23,42 @@ def report(ow):
     program, now = ow["our_program"], timezone.now()
     FxRateFactory(program=program, on=dt.date(2024, 1, 2), rate=Decimal("0.00075"))
     KpiFactory(program=program, commitment=ow["commitment"], name_en="Investment attracted", name_ko="투자 유치액")
-    OutcomeFactory(program=program, organisation=ow["startup"], status="closed", confirmed_at=now,
-                   title_ko="시리즈A 투자 유치", title_en="=HYPERLINK(\"http://evil\")", amount=Decimal("1300000000"),
-                   currency="KRW", counterparty=ow["investor"], country="US", occurred_on=dt.date(2024, 9, 1))
-    OutcomeFactory(program=program, organisation=ow["other"], status="closed", confirmed_at=now, kind="contract",
-                   title_ko="비밀 공급 계약", title_en="Secret supply contract", is_confidential=True,
-                   amount=Decimal("200000"), currency="USD", occurred_on=dt.date(2024, 10, 1))
-    OutcomeFactory(program=program, organisation=ow["other"], status="under_review", title_ko="검토 중인 투자",
-                   title_en="Investment under review", amount=Decimal("5000"), currency="CNY",
-                   occurred_on=dt.date(2024, 11, 1))
+    OutcomeFactory(
+        program=program,
+        organisation=ow["startup"],
+        status="closed",
+        confirmed_at=now,
+        title_ko="시리즈A 투자 유치",
+        title_en='=HYPERLINK("http://evil")',
+        amount=Decimal("1300000000"),
+        currency="KRW",
+        counterparty=ow["investor"],
+        country="US",
+        occurred_on=dt.date(2024, 9, 1),
+    )
+    OutcomeFactory(
+        program=program,
+        organisation=ow["other"],
+        status="closed",
+        confirmed_at=now,
+        kind="contract",
+        title_ko="비밀 공급 계약",
+        title_en="Secret supply contract",
+        is_confidential=True,
+        amount=Decimal("200000"),
+        currency="USD",
+        occurred_on=dt.date(2024, 10, 1),
+    )
+    OutcomeFactory(
+        program=program,
+        organisation=ow["other"],
+        status="under_review",
+        title_ko="검토 중인 투자",
+        title_en="Investment under review",
+        amount=Decimal("5000"),
+        currency="CNY",
+        occurred_on=dt.date(2024, 11, 1),
+    )
     return ow
 
 
@@ -44,7 +71,7 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
     sheet = workbook["Outcomes"]
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     investment = next(row for row in rows.values() if row[1].value == "Startup Co")
-    assert investment[8].value == "'=HYPERLINK(\"http://evil\")"  # formula injection neutralised
+    assert investment[8].value == '\'=HYPERLINK("http://evil")'  # formula injection neutralised
     assert (investment[9].value, investment[9].number_format) == (dt.datetime(2024, 9, 1), "yyyy-mm-dd")
     assert (investment[10].value, investment[10].number_format) == (1300000000, "#,##0.00")
     assert investment[12].value == 975000
@@ -54,13 +81,25 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
     assert (secret[1].value, secret[8].value) == ("Other Startup", "Secret supply contract")  # the manager's
     totals = workbook["Totals"]
     assert [[c.value for c in row] for row in totals.iter_rows(min_row=2)] == [
-        ["Attracted: closed deals, confirmed records", 2, 1175000, "2024-01-02", None,
-         "1,300,000,000.00 KRW of 2024-09-01 at the rate of 2024-01-02"],  # 243 days: flagged stale
+        [
+            "Attracted: closed deals, confirmed records",
+            2,
+            1175000,
+            "2024-01-02",
+            None,
+            "1,300,000,000.00 KRW of 2024-09-01 at the rate of 2024-01-02",
+        ],  # 243 days: flagged stale
         ["Closed deals, records not yet confirmed", 0, 0, None, None, None],
         ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "5,000.00 CNY (1)", None],
     ]
     assert [c.value for c in next(workbook["KPIs"].iter_rows(min_row=2))][1:7] == [
-        "Investment attracted", "Total amount", 1000000, 975000, 0, 98]
+        "Investment attracted",
+        "Total amount",
+        1000000,
+        975000,
+        0,
+        98,
+    ]
 
 
 def test_public_xlsx_counts_but_never_names_confidential_outcomes(report, login):
@@ -87,8 +126,7 @@ def test_pdf_renders_korean_text(report, login, tmp_path):
     assert response.content.startswith(b"%PDF-")
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     assert "시리즈A 투자 유치" in text
     assert "확인된 성과" in text
     assert "비밀 공급 계약" in text  # the manager's own report names it
@@ -102,8 +140,9 @@ def test_brief_names_only_confirmed_public_facts_in_both_languages(report):
     from bridgehead.outcomes import dashboards
 
     scope = dashboards.for_agreement(report["users"]["observer"], report["ours"])
-    korean, english = brief.generate(scope, report["users"]["observer"], start=dt.date(2024, 1, 1),
-                                     end=dt.date(2024, 12, 31))
+    korean, english = brief.generate(
+        scope, report["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
+    )
     assert "스타트업코: 시리즈A 투자 유치" in korean
     assert "규모: 13억 원" in korean
     assert "진행 단계: 체결·완료" in korean
@@ -112,7 +151,7 @@ def test_brief_names_only_confirmed_public_facts_in_both_languages(report):
     assert "비밀 공급 계약" not in korean and "Secret supply contract" not in english
     assert "검토 중인 투자" not in korean and "Investment under review" not in english  # unconfirmed
     assert "「우리 협약」을 체결하고" in korean
-    assert "Startup Co: =HYPERLINK(\"http://evil\")" in english
+    assert 'Startup Co: =HYPERLINK("http://evil")' in english
     assert "₩1,300,000,000" in english
     assert "(including 1 confidential outcome that cannot be named)" in english
 
@@ -121,8 +160,10 @@ def test_brief_page_downloads_the_edited_text(report, login):
     client = login(report["users"]["observer"])
     page = client.get("/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31")
     assert "시리즈A 투자 유치" in page.context["form"].initial["text_ko"]
-    response = client.post("/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31",
-                           {"text_ko": "수정한 보도자료\r\n둘째 줄", "text_en": "Edited", "language": "ko"})
+    response = client.post(
+        "/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31",
+        {"text_ko": "수정한 보도자료\r\n둘째 줄", "text_en": "Edited", "language": "ko"},
+    )
     assert response["Content-Disposition"] == 'attachment; filename="outcome-brief-ours-ko-20241231.txt"'
     assert response.content.decode("utf-8") == "수정한 보도자료\n둘째 줄"
 
@@ -155,13 +196,23 @@ def test_pages_and_pdfs_list_the_latest_rows_but_count_them_all(ow, login):
     from bridgehead.outcomes.dashboards import ROW_LIMIT
     from bridgehead.outcomes.models import Outcome
 
-    Outcome.objects.bulk_create([
-        Outcome(organisation=ow["startup"], program=ow["our_program"], kind="pilot", title_en=f"Pilot {i}",
-                occurred_on=dt.date(2024, 1, 1) + dt.timedelta(days=i)) for i in range(ROW_LIMIT + 5)])
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                organisation=ow["startup"],
+                program=ow["our_program"],
+                kind="pilot",
+                title_en=f"Pilot {i}",
+                occurred_on=dt.date(2024, 1, 1) + dt.timedelta(days=i),
+            )
+            for i in range(ROW_LIMIT + 5)
+        ]
+    )
     page = login(ow["users"]["manager"]).get("/outcomes/programs/our-program/")
     assert page.context["d"].counts["all"] == ROW_LIMIT + 5
     assert page.content.decode().count('data-testid="outcome-row"') == ROW_LIMIT
     assert "Showing the latest 200 of 205 outcomes" in page.content.decode()
-    sheet = load_workbook(io.BytesIO(login(ow["users"]["manager"]).get(
-        "/outcomes/program/our-program/report.xlsx").content))["Outcomes"]
+    sheet = load_workbook(
+        io.BytesIO(login(ow["users"]["manager"]).get("/outcomes/program/our-program/report.xlsx").content)
+    )["Outcomes"]
     assert sheet.max_row == ROW_LIMIT + 5 + 1

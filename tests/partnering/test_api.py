@@ -99,8 +99,9 @@ def test_accept_past_the_meeting_limit_is_409_with_the_reason(client, fair):
     fair["event"].max_meetings = 1
     fair["event"].save()
     second = participant(fair["event"], "startup", "gorae", language="ko", zone="Asia/Seoul")
-    created = post(client, "/api/partnering/events/sd-day/requests", {"recipient": fair["investor"].pk},
-                   bearer(second.person.user))
+    created = post(
+        client, "/api/partnering/events/sd-day/requests", {"recipient": fair["investor"].pk}, bearer(second.person.user)
+    )
     assert created.status_code == 409
     assert created.json()["detail"] == "Pacific Org already has the most meetings this event allows (1)."
     meetings = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["investor"].person.user))

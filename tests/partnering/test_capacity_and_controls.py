@@ -224,7 +224,10 @@ def test_an_existing_meeting_is_named_as_such_beside_the_partner(client, event, 
     ask(people["investor"], people["startup2"])
     client.force_login(user_of(people["investor"]))
     body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
-    assert (f'data-testid="participant-refusal-{people["startup"].pk}">'
-            "You already have a meeting with this participant.") in body
-    assert (f'data-testid="participant-refusal-{people["startup2"].pk}">'
-            "There is already an open request between you and this participant.") in body
+    assert (
+        f'data-testid="participant-refusal-{people["startup"].pk}">You already have a meeting with this participant.'
+    ) in body
+    assert (
+        f'data-testid="participant-refusal-{people["startup2"].pk}">'
+        "There is already an open request between you and this participant."
+    ) in body

@@ -90,14 +90,17 @@ def test_no_common_free_slot_is_said_and_a_full_house_offers_virtual(django_capt
     req = services.send_request(sender=nowhere, recipient=investor, by=nowhere.person.user)
     meeting = services.accept_request(request=req, by=investor.person.user)
     assert (meeting.booking.placed, meeting.booking.reason, meeting.booking.options) == (
-        False, "no common free slot", ()
+        False,
+        "no common free slot",
+        (),
     )
     assert (meeting.slot_id, meeting.status, meeting.unplaced_reason) == (None, "unscheduled", "no_common_slot")
     # One table per slot; three other pairs book the three slots the published meeting left free.
     for k in range(3):
         a, b = participant(event, "startup", f"a{k}"), participant(event, "investor", f"b{k}")
-        other = services.accept_request(request=services.send_request(sender=a, recipient=b, by=a.person.user),
-                                        by=b.person.user)
+        other = services.accept_request(
+            request=services.send_request(sender=a, recipient=b, by=a.person.user), by=b.person.user
+        )
         assert other.booking.placed and other.table == 1
     late = accept(event, investor, "late")
     assert (late.booking.placed, late.booking.reason) == (False, "no table free in any common free slot")
@@ -148,8 +151,9 @@ def test_concurrent_bookings_never_double_book_a_person_or_a_table(django_captur
     for t in threads:
         t.join()
     assert errors == []
-    live = list(Meeting.objects.filter(event=event, slot__isnull=False).values_list("slot_id", "table", "first_id",
-                                                                                    "second_id"))
+    live = list(
+        Meeting.objects.filter(event=event, slot__isnull=False).values_list("slot_id", "table", "first_id", "second_id")
+    )
     tables = [(slot, table) for slot, table, _a, _b in live if table is not None]
     assert len(tables) == len(set(tables))
     seats = [(slot, person) for slot, _t, a, b in live for person in (a, b)]

@@ -41,23 +41,28 @@ def test_request_received_reaches_the_inbox_and_mail_links_to_the_requests_page(
     with django_capture_on_commit_callbacks(execute=True):
         services.send_request(sender=fair["startup"], recipient=fair["investor"], by=fair["startup"].person.user)
     assert inbox(fair["investor"]) == [
-        ("partnering.request_received", "Haeum Org asked to meet you at San Diego Partnering Day.",
-         "/events/notify-day/requests/"),
+        (
+            "partnering.request_received",
+            "Haeum Org asked to meet you at San Diego Partnering Day.",
+            "/events/notify-day/requests/",
+        ),
     ]
     assert len(mailoutbox) == 1
     assert "https://bridgehead.example/events/notify-day/requests/" in mailoutbox[0].body
     assert inbox(fair["startup"]) == [] and inbox(fair["stranger"]) == []
 
 
-def test_accept_and_decline_are_told_to_the_sender_in_their_language(fair, mailoutbox,
-                                                                     django_capture_on_commit_callbacks):
+def test_accept_and_decline_are_told_to_the_sender_in_their_language(
+    fair, mailoutbox, django_capture_on_commit_callbacks
+):
     startup, investor = fair["startup"], fair["investor"]
     with django_capture_on_commit_callbacks(execute=True):
         request = services.send_request(sender=investor, recipient=startup, by=investor.person.user)
         services.accept_request(request=request, by=startup.person.user)
     org = startup.organisation.name_en  # the investor reads English
     assert inbox(investor)[-1] == (
-        "partnering.request_accepted", f"{org} accepted your meeting request at San Diego Partnering Day.",
+        "partnering.request_accepted",
+        f"{org} accepted your meeting request at San Diego Partnering Day.",
         "/events/notify-day/agenda/",
     )
     assert "https://bridgehead.example/events/notify-day/agenda/" in mailoutbox[-1].body
@@ -84,10 +89,12 @@ def test_publish_and_cancel_are_told_to_both_sides_only(fair, mailoutbox, django
     meeting.refresh_from_db()
     when = meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-7))).strftime("%Y-%m-%d %H:%M")
     assert inbox(investor) == [
-        ("partnering.meeting_scheduled",
-         f"Your meeting with {startup.organisation.name_en} at San Diego Partnering Day is scheduled: "
-         f"{when} (America/Los_Angeles).",
-         "/events/notify-day/agenda/"),
+        (
+            "partnering.meeting_scheduled",
+            f"Your meeting with {startup.organisation.name_en} at San Diego Partnering Day is scheduled: "
+            f"{when} (America/Los_Angeles).",
+            "/events/notify-day/agenda/",
+        ),
     ]
     assert [kind for kind, _text, _url in inbox(startup)] == ["partnering.meeting_scheduled"]
     assert "(Asia/Seoul)" in inbox(startup)[0][1]

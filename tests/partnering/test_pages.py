@@ -133,8 +133,9 @@ def test_staff_recompute_recommendations(client, fair, django_capture_on_commit_
     client.force_login(fair["manager"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("event-refresh-recommendations", args=["sd-day"]))
-    pairs = set(Recommendation.objects.values_list("participant__person__user__username",
-                                                   "partner__person__user__username"))
+    pairs = set(
+        Recommendation.objects.values_list("participant__person__user__username", "partner__person__user__username")
+    )
     assert pairs == {("haeum", "pacific"), ("pacific", "haeum")}
 
 
@@ -150,6 +151,6 @@ def test_staff_pin_from_a_participants_agenda(client, fair, django_capture_on_co
     assert own.status_code == 200
     client.force_login(fair["startup"].person.user)
     mine = client.get(reverse("event-agenda", args=["sd-day"])).content.decode()
-    assert "data-testid=\"pin-" not in mine
+    assert 'data-testid="pin-' not in mine
     response = client.post(reverse("meeting-action", args=[fair["meeting"].pk, "pin"]), {"slot": slot.pk}, follow=True)
     assert "미팅을 직접 옮기는 것은 행사 운영진만 할 수 있습니다." in response.content.decode()

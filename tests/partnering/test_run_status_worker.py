@@ -47,8 +47,9 @@ def test_korean_manager_reads_the_warning_in_korean(client, fair):
 def test_after_the_run_the_page_shows_the_result_and_no_stale_message(client, fair, django_capture_on_commit_callbacks):
     client.force_login(fair["manager"])
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(reverse("event-schedule", args=["sd-day"]), {"time_limit": 3, "objective": "weight"},
-                           follow=True).content.decode()
+        page = client.post(
+            reverse("event-schedule", args=["sd-day"]), {"time_limit": 3, "objective": "weight"}, follow=True
+        ).content.decode()
     run = ScheduleRun.objects.get()
     assert run.status == "succeeded"
     assert "being computed" not in page

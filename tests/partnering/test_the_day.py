@@ -45,8 +45,14 @@ def day():
     investor = participant(event, "investor", "pacific")
     investor2 = participant(event, "investor", "torrey")
     manager = grant(UserFactory(username="pm"), "program_manager", program=event.program)
-    return {"event": event, "today": today, "startup": startup, "investor": investor, "investor2": investor2,
-            "manager": manager}
+    return {
+        "event": event,
+        "today": today,
+        "startup": startup,
+        "investor": investor,
+        "investor2": investor2,
+        "manager": manager,
+    }
 
 
 # --- check-in on the day -------------------------------------------------------------------------------
@@ -87,8 +93,9 @@ def test_agenda_offers_check_in_naming_the_partner_only_on_the_day(client, day):
     today_meeting = meet(day["startup"], day["investor"])
     later_meeting = meet(day["startup"], day["investor2"])
     tomorrow = day["today"] + dt.timedelta(days=1)
-    scheduling.pin_meeting(meeting=today_meeting, slot=slot_at(day["event"], day["today"], 23), table=1,
-                           by=day["manager"])
+    scheduling.pin_meeting(
+        meeting=today_meeting, slot=slot_at(day["event"], day["today"], 23), table=1, by=day["manager"]
+    )
     scheduling.pin_meeting(meeting=later_meeting, slot=slot_at(day["event"], tomorrow, 9), table=1, by=day["manager"])
     client.force_login(user_of(day["investor"]))
     body = client.get(reverse("event-agenda", args=["today"])).content.decode()
@@ -137,7 +144,7 @@ def test_home_opens_on_the_next_meeting_scheduled_before_unscheduled(client, day
     assert unscheduled.slot is None
     client.force_login(user_of(day["investor2"]))
     body = client.get("/").content.decode()
-    next_section = body[body.index('data-testid="next-meeting"'):]
+    next_section = body[body.index('data-testid="next-meeting"') :]
     assert "Your next meeting" in body
     assert "With Haeum Org" in next_section
     assert "Table 2" in next_section
@@ -190,7 +197,8 @@ def test_publish_tells_both_sides_including_meetings_that_could_not_be_placed(
     placed = meet(day["startup"], day["investor"])
     lonely = meet(day["startup"], day["investor2"])
     services.set_availability(
-        participant=day["investor2"], unavailable=day["event"].slots.values_list("pk", flat=True),
+        participant=day["investor2"],
+        unavailable=day["event"].slots.values_list("pk", flat=True),
         by=user_of(day["investor2"]),
     )
     mailoutbox.clear()
@@ -260,8 +268,9 @@ def test_request_messages_and_availability_slots_are_labelled(client, day):
         assert f'<label for="slot-{pk}"><input type="checkbox" name="available" id="slot-{pk}"' in grid
 
 
-def test_a_meeting_pinned_before_the_first_publish_is_announced_by_it(day, mailoutbox,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_meeting_pinned_before_the_first_publish_is_announced_by_it(
+    day, mailoutbox, django_capture_on_commit_callbacks
+):
     meeting = meet(day["startup"], day["investor"])
     tomorrow = day["today"] + dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):

@@ -29,8 +29,12 @@ def _json(client, method, url, payload=None):
 def test_startup_applies_and_submits_through_the_api(world, login, call):
     client = login(world["users"]["startup"])
 
-    status, created = _json(client, "post", f"/api/programs/calls/{call.pk}/applications", {
-        "organisation": "startup-co", "answers": {"summary": "AI 진단", "track": "dx"}})
+    status, created = _json(
+        client,
+        "post",
+        f"/api/programs/calls/{call.pk}/applications",
+        {"organisation": "startup-co", "answers": {"summary": "AI 진단", "track": "dx"}},
+    )
     assert status == 201
     assert (created["status"], created["answers"]) == ("draft", {"summary": "AI 진단", "track": "dx"})
 
@@ -38,15 +42,20 @@ def test_startup_applies_and_submits_through_the_api(world, login, call):
     assert status == 422
     assert refused["detail"][0]["msg"] == "Please answer the required questions: Pitch deck."
 
-    status, bad = _json(client, "patch", f"/api/programs/applications/{created['id']}",
-                        {"answers": {"track": "nope", "employees": "-1"}})
+    status, bad = _json(
+        client,
+        "patch",
+        f"/api/programs/applications/{created['id']}",
+        {"answers": {"track": "nope", "employees": "-1"}},
+    )
     assert status == 422
     assert sorted(d["loc"][-1] for d in bad["detail"]) == ["answers.employees", "answers.track"]
 
 
 def test_late_submission_through_the_api_is_refused(world, login, call):
-    application = ApplicationFactory(call=call, organisation=world["startup"], status=ApplicationStatus.DRAFT,
-                                     created_by=world["users"]["startup"])
+    application = ApplicationFactory(
+        call=call, organisation=world["startup"], status=ApplicationStatus.DRAFT, created_by=world["users"]["startup"]
+    )
     call.closes_at = timezone.now() - dt.timedelta(seconds=1)
     call.save()
 
@@ -86,23 +95,36 @@ def test_reviewer_scores_through_the_api_within_the_scale(world, login, call):
     url = f"/api/programs/reviews/{application.pk}"
 
     status, refused = _json(client, "put", url, {"scores": [{"criterion": team.pk, "value": 11}], "submit": True})
-    status_ok, review = _json(client, "put", url, {"scores": [{"criterion": team.pk, "value": 5},
-                                                              {"criterion": market.pk, "value": 10}],
-                                                   "comment": "Excellent", "submit": True})
+    status_ok, review = _json(
+        client,
+        "put",
+        url,
+        {
+            "scores": [{"criterion": team.pk, "value": 5}, {"criterion": market.pk, "value": 10}],
+            "comment": "Excellent",
+            "submit": True,
+        },
+    )
 
     assert (status, refused["detail"][0]["loc"]) == (422, ["body", "payload", f"score_{team.pk}"])
     assert status_ok == 200
-    assert review == {"application": application.pk, "organisation": application.organisation.slug,
-                      "status": "submitted", "weighted": 100.0, "scores": {str(team.pk): 5, str(market.pk): 10},
-                      "comment": "Excellent"}
+    assert review == {
+        "application": application.pk,
+        "organisation": application.organisation.slug,
+        "status": "submitted",
+        "weighted": 100.0,
+        "scores": {str(team.pk): 5, str(market.pk): 10},
+        "comment": "Excellent",
+    }
     assert Review.objects.get().status == ReviewStatus.SUBMITTED
     assert [r["application"] for r in client.get("/api/programs/reviews").json()] == [application.pk]
 
 
 def test_unassigned_review_is_not_found(world, login, call):
     application = ApplicationFactory(call=call)
-    status, _body = _json(login(world["users"]["reviewer"]), "put", f"/api/programs/reviews/{application.pk}",
-                          {"scores": []})
+    status, _body = _json(
+        login(world["users"]["reviewer"]), "put", f"/api/programs/reviews/{application.pk}", {"scores": []}
+    )
     assert status == 404
 
 
@@ -111,8 +133,16 @@ def test_cohorts_follow_program_visibility(world, login):
     CohortMemberFactory(cohort=ours, organisation=world["startup"])
     CohortFactory(program=world["their_program"], name_en="Theirs")
 
-    seen = {name: [c["name_en"] for c in login(world["users"][name]).get("/api/programs/cohorts").json()]
-            for name in ("manager", "observer", "startup", "investor", "guest", "admin")}
+    seen = {
+        name: [c["name_en"] for c in login(world["users"][name]).get("/api/programs/cohorts").json()]
+        for name in ("manager", "observer", "startup", "investor", "guest", "admin")
+    }
 
-    assert seen == {"manager": ["Cohort 2024"], "observer": ["Cohort 2024"], "startup": ["Cohort 2024"],
-                    "investor": [], "guest": [], "admin": ["Cohort 2024", "Theirs"]}
+    assert seen == {
+        "manager": ["Cohort 2024"],
+        "observer": ["Cohort 2024"],
+        "startup": ["Cohort 2024"],
+        "investor": [],
+        "guest": [],
+        "admin": ["Cohort 2024", "Theirs"],
+    }

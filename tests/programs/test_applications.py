@@ -50,27 +50,38 @@ def test_startup_drafts_uploads_and_submits(world, login, call):
     assert response["Location"] == reverse("application-edit", args=[application.pk])
 
     deck = SimpleUploadedFile("deck.pdf", PDF, content_type="application/octet-stream")
-    response = client.post(reverse("application-edit", args=[application.pk]),
-                           {**_answers(sectors=["health.ai"]), "deck": deck, "submit": "1"})
+    response = client.post(
+        reverse("application-edit", args=[application.pk]),
+        {**_answers(sectors=["health.ai"]), "deck": deck, "submit": "1"},
+    )
 
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
-    assert application.answers == {"summary": "AI 기반 갑상선 질환 진단", "employees": "12", "track": "dx",
-                                   "sectors": ["health.ai"]}
+    assert application.answers == {
+        "summary": "AI 기반 갑상선 질환 진단",
+        "employees": "12",
+        "track": "dx",
+        "sectors": ["health.ai"],
+    }
     stored = ApplicationFile.objects.get(application=application)
     assert (stored.original_name, stored.content_type, stored.size) == ("deck.pdf", "application/pdf", len(PDF))
     assert "deck" not in stored.file.name and stored.file.name.startswith(f"applications/{call.pk}/")
     assert [e.action for e in application.history.all()] == [
-        HistoryAction.CREATED, HistoryAction.FILE_ADDED, HistoryAction.SAVED, HistoryAction.SUBMITTED]
+        HistoryAction.CREATED,
+        HistoryAction.FILE_ADDED,
+        HistoryAction.SAVED,
+        HistoryAction.SUBMITTED,
+    ]
 
 
 def test_required_answers_missing_refuses_submission(world, login, call):
     client = login(world["users"]["startup"])
     application, _response = _start(world, call, client)
 
-    response = client.post(reverse("application-edit", args=[application.pk]),
-                           {"summary": "", "track": "dx", "submit": "1"}, follow=True)
+    response = client.post(
+        reverse("application-edit", args=[application.pk]), {"summary": "", "track": "dx", "submit": "1"}, follow=True
+    )
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
@@ -81,8 +92,9 @@ def test_late_submission_is_refused_with_the_deadline_in_the_applicants_zone(wor
     startup = world["users"]["startup"]
     startup.time_zone = "America/Los_Angeles"
     startup.save()
-    application = ApplicationFactory(call=call, organisation=world["startup"], created_by=startup,
-                                     status=ApplicationStatus.DRAFT, answers=_answers())
+    application = ApplicationFactory(
+        call=call, organisation=world["startup"], created_by=startup, status=ApplicationStatus.DRAFT, answers=_answers()
+    )
     call.closes_at = dt.datetime(2024, 3, 1, 7, 59, tzinfo=dt.UTC)  # 1 March 16:59 in Seoul, 29 Feb in LA
     call.opens_at = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
     call.save()
@@ -90,8 +102,9 @@ def test_late_submission_is_refused_with_the_deadline_in_the_applicants_zone(wor
     with pytest.raises(services.ProgramsError) as refused:
         services.submit_application(application=application, by=startup)
 
-    assert refused.value.message == ("The deadline has passed: the call closed on Feb. 29, 2024, 11:59 p.m. "
-                                     "(America/Los_Angeles).")
+    assert refused.value.message == (
+        "The deadline has passed: the call closed on Feb. 29, 2024, 11:59 p.m. (America/Los_Angeles)."
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
 
@@ -103,8 +116,9 @@ def test_late_submission_through_the_page_is_refused(world, login, call):
     call.closes_at = timezone.now() - dt.timedelta(minutes=1)
     call.save()
 
-    response = client.post(reverse("application-edit", args=[application.pk]), {**_answers(), "submit": "1"},
-                           follow=True)
+    response = client.post(
+        reverse("application-edit", args=[application.pk]), {**_answers(), "submit": "1"}, follow=True
+    )
 
     assert "applications can no longer be changed" in response.content.decode()
     application.refresh_from_db()
@@ -113,8 +127,9 @@ def test_late_submission_through_the_page_is_refused(world, login, call):
 
 def test_double_submission_is_refused(world, call):
     startup = world["users"]["startup"]
-    application = ApplicationFactory(call=call, organisation=world["startup"], created_by=startup,
-                                     status=ApplicationStatus.SUBMITTED)
+    application = ApplicationFactory(
+        call=call, organisation=world["startup"], created_by=startup, status=ApplicationStatus.SUBMITTED
+    )
 
     with pytest.raises(services.ProgramsError) as refused:
         services.submit_application(application=application, by=startup)
@@ -124,8 +139,7 @@ def test_double_submission_is_refused(world, call):
 
 def test_submitted_application_can_be_edited_until_the_deadline_and_withdrawn(world, call):
     startup = world["users"]["startup"]
-    application = ApplicationFactory(call=call, organisation=world["startup"], created_by=startup,
-                                     answers=_answers())
+    application = ApplicationFactory(call=call, organisation=world["startup"], created_by=startup, answers=_answers())
 
     services.save_application(application=application, answers={"summary": "수정된 요약"}, uploads={}, by=startup)
     services.withdraw_application(application=application, by=startup)
@@ -138,12 +152,15 @@ def test_submitted_application_can_be_edited_until_the_deadline_and_withdrawn(wo
         services.save_application(application=application, answers={"summary": "again"}, uploads={}, by=startup)
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("deck.pdf", PDF + b"x" * 2000, "The file is too large (2.0\xa0KB); the limit is 2.0\xa0KB."),
-    ("deck.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "This file type is not accepted here. Accepted: PDF."),
-    ("deck.pdf", EXE, "This file is a program, not a document; it cannot be uploaded."),
-    ("deck.pdf", b"just some text pretending to be a PDF", "This file type is not accepted here. Accepted: PDF."),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("deck.pdf", PDF + b"x" * 2000, "The file is too large (2.0\xa0KB); the limit is 2.0\xa0KB."),
+        ("deck.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "This file type is not accepted here. Accepted: PDF."),
+        ("deck.pdf", EXE, "This file is a program, not a document; it cannot be uploaded."),
+        ("deck.pdf", b"just some text pretending to be a PDF", "This file type is not accepted here. Accepted: PDF."),
+    ],
+)
 def test_bad_uploads_are_refused(world, login, call, name, content, message):
     client = login(world["users"]["startup"])
     application, _response = _start(world, call, client)
@@ -159,18 +176,26 @@ def test_bad_uploads_are_refused(world, login, call, name, content, message):
 def test_files_are_served_only_to_people_allowed(world, login, call):
     client = login(world["users"]["startup"])
     application, _response = _start(world, call, client)
-    client.post(reverse("application-edit", args=[application.pk]),
-                {**_answers(), "deck": SimpleUploadedFile("deck.pdf", PDF)})
+    client.post(
+        reverse("application-edit", args=[application.pk]), {**_answers(), "deck": SimpleUploadedFile("deck.pdf", PDF)}
+    )
     url = reverse("application-file", args=[application.pk, "deck"])
 
     mine = client.get(url)
-    other_startup = grant(UserFactory(username="other"), "startup_member",
-                          organisation=OrganisationFactory(slug="other-co", kind="startup"))
+    other_startup = grant(
+        UserFactory(username="other"),
+        "startup_member",
+        organisation=OrganisationFactory(slug="other-co", kind="startup"),
+    )
     content = b"".join(mine.streaming_content)
     _close(mine)
     statuses = {}
-    for name, user in [("other", other_startup), ("reviewer", world["users"]["reviewer"]),
-                       ("guest", world["users"]["guest"]), ("manager", world["users"]["manager"])]:
+    for name, user in [
+        ("other", other_startup),
+        ("reviewer", world["users"]["reviewer"]),
+        ("guest", world["users"]["guest"]),
+        ("manager", world["users"]["manager"]),
+    ]:
         response = login(user).get(url)
         statuses[name] = response.status_code
         _close(response)

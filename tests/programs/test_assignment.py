@@ -13,8 +13,14 @@ from tests.programs.factories import ApplicationFactory, CallReviewerFactory, Re
 
 pytestmark = pytest.mark.django_db
 
-TEXTS = ["thyroid eye disease imaging app", "wearable glucose sensor", "genomics cancer screening",
-         "hospital telemedicine platform", "medical device for sleep apnea", "AI radiology triage"]
+TEXTS = [
+    "thyroid eye disease imaging app",
+    "wearable glucose sensor",
+    "genomics cancer screening",
+    "hospital telemedicine platform",
+    "medical device for sleep apnea",
+    "AI radiology triage",
+]
 
 
 def _panel(call, world, n=4):
@@ -26,27 +32,36 @@ def _panel(call, world, n=4):
 
 
 def _applications(call, n=6):
-    return [ApplicationFactory(call=call, answers={"summary": TEXTS[i % len(TEXTS)]},
-                               organisation=OrganisationFactory(slug=f"app-{i}", name_en=f"App {i}", kind="startup"))
-            for i in range(n)]
+    return [
+        ApplicationFactory(
+            call=call,
+            answers={"summary": TEXTS[i % len(TEXTS)]},
+            organisation=OrganisationFactory(slug=f"app-{i}", name_en=f"App {i}", kind="startup"),
+        )
+        for i in range(n)
+    ]
 
 
-def test_manager_runs_the_optimal_assignment_through_the_worker(world, login, call,
-                                                                django_capture_on_commit_callbacks):
+def test_manager_runs_the_optimal_assignment_through_the_worker(world, login, call, django_capture_on_commit_callbacks):
     _panel(call, world)
     applications = _applications(call)
     client = login(world["users"]["manager"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("call-assignment", args=[call.pk]), {
-            "action": "run", "kind": "assign", "reviews_per_application": 2, "max_reviews_per_reviewer": 3})
+        response = client.post(
+            reverse("call-assignment", args=[call.pk]),
+            {"action": "run", "kind": "assign", "reviews_per_application": 2, "max_reviews_per_reviewer": 3},
+        )
 
     assert response.status_code == 302
     run = AssignmentRun.objects.get()
     assert (run.status, run.assigned, run.problems) == (RunStatus.DONE, 12, [])
     assert run.bound == pytest.approx(run.objective, abs=1e-6)  # the flow is optimal: the LP bound closes
-    loads = sorted(ReviewAssignment.objects.filter(reviewer__username__startswith="rev")
-                   .values_list("reviewer__username", flat=True))
+    loads = sorted(
+        ReviewAssignment.objects.filter(reviewer__username__startswith="rev").values_list(
+            "reviewer__username", flat=True
+        )
+    )
     assert [loads.count(f"rev{i}") for i in range(4)] == [3, 3, 3, 3]
     assert all(ReviewAssignment.objects.filter(application=a).count() == 2 for a in applications)
     page = client.get(reverse("call-run-status", args=[call.pk, run.pk])).content.decode()
@@ -97,7 +112,8 @@ def test_infeasible_assignment_names_the_applications_short_of_reviewers(world, 
 
     assert run.status == RunStatus.FAILED
     assert run.problems == [
-        f"#{applications[1].pk} App 1 needs 2 more reviewer(s) but only 1 eligible reviewer(s) are left"]
+        f"#{applications[1].pk} App 1 needs 2 more reviewer(s) but only 1 eligible reviewer(s) are left"
+    ]
     assert ReviewAssignment.objects.count() == 0
 
 
@@ -121,8 +137,9 @@ def test_manual_overrides_are_respected(world, call):
     call.save()
     manager = world["users"]["manager"]
     pinned = assigning.add_manual_assignment(application=applications[0], reviewer=members[2].user, by=manager)
-    excluded = ReviewAssignment.objects.create(application=applications[1], reviewer=members[1].user,
-                                               source=AssignmentSource.MANUAL)
+    excluded = ReviewAssignment.objects.create(
+        application=applications[1], reviewer=members[1].user, source=AssignmentSource.MANUAL
+    )
     assigning.remove_assignment(assignment=excluded, by=manager)
 
     assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
@@ -141,8 +158,7 @@ def test_manual_assignment_of_a_conflicted_reviewer_is_refused(world, call):
     PersonFactory(user=members[0].user, organisation=application.organisation)
 
     with pytest.raises(assigning.ProgramsError) as refused:
-        assigning.add_manual_assignment(application=application, reviewer=members[0].user,
-                                        by=world["users"]["manager"])
+        assigning.add_manual_assignment(application=application, reviewer=members[0].user, by=world["users"]["manager"])
 
     assert refused.value.message == f"rev0 has a conflict of interest with #{application.pk} App 0."
 
@@ -155,8 +171,7 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
     dropped = members[0].user
     done = ReviewAssignment.objects.filter(reviewer=dropped).first()
     Review.objects.create(assignment=done, status=ReviewStatus.SUBMITTED, weighted=50)
-    before = set(ReviewAssignment.objects.exclude(reviewer=dropped).values_list("pk", "application_id",
-                                                                                 "reviewer_id"))
+    before = set(ReviewAssignment.objects.exclude(reviewer=dropped).values_list("pk", "application_id", "reviewer_id"))
 
     with django_capture_on_commit_callbacks(execute=True):
         run = assigning.drop_reviewer(member=members[0], by=manager)
@@ -166,16 +181,19 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
     after = set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id"))
     assert before <= after  # nobody else's assignment was touched
     assert set(ReviewAssignment.objects.filter(reviewer=dropped).values_list("pk", flat=True)) == {done.pk}
-    assert all(ReviewAssignment.objects.filter(application_id=a).count() == 2
-               for a in call.applications.values_list("pk", flat=True))
+    assert all(
+        ReviewAssignment.objects.filter(application_id=a).count() == 2
+        for a in call.applications.values_list("pk", flat=True)
+    )
 
 
 def test_cross_lingual_affinity_with_the_real_encoder(settings):
     settings.PROGRAMS_ENCODER = "use"
 
-    scores = assigning.affinities(["갑상선 안질환을 스마트폰 사진으로 진단하는 인공지능", "선박 용접 자동화 로봇"],
-                                  ["AI diagnosis of thyroid eye disease from smartphone photos",
-                                   "Robotic welding automation for shipyards"])
+    scores = assigning.affinities(
+        ["갑상선 안질환을 스마트폰 사진으로 진단하는 인공지능", "선박 용접 자동화 로봇"],
+        ["AI diagnosis of thyroid eye disease from smartphone photos", "Robotic welding automation for shipyards"],
+    )
 
     assert scores[0, 0] > scores[0, 1]
     assert scores[1, 1] > scores[1, 0]
@@ -183,10 +201,20 @@ def test_cross_lingual_affinity_with_the_real_encoder(settings):
 
 def test_only_the_programs_managers_can_open_the_assignment_page(world, login, call):
     url = reverse("call-assignment", args=[call.pk])
-    statuses = {name: login(world["users"][name]).get(url).status_code
-                for name in ("admin", "manager", "observer", "reviewer", "mentor", "startup", "investor", "guest")}
-    assert statuses == {"admin": 200, "manager": 200, "observer": 404, "reviewer": 404, "mentor": 404,
-                        "startup": 404, "investor": 404, "guest": 404}
+    statuses = {
+        name: login(world["users"][name]).get(url).status_code
+        for name in ("admin", "manager", "observer", "reviewer", "mentor", "startup", "investor", "guest")
+    }
+    assert statuses == {
+        "admin": 200,
+        "manager": 200,
+        "observer": 404,
+        "reviewer": 404,
+        "mentor": 404,
+        "startup": 404,
+        "investor": 404,
+        "guest": 404,
+    }
 
 
 def test_rerunning_an_unchanged_call_keeps_every_assignment(world, call):

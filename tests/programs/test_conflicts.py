@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def application(world, call):
-    startup = OrganisationFactory(slug="thyro", kind="startup", website="https://www.thyro.example",
-                                  email_domain="thyro.kr")
+    startup = OrganisationFactory(
+        slug="thyro", kind="startup", website="https://www.thyro.example", email_domain="thyro.kr"
+    )
     return ApplicationFactory(call=call, organisation=startup)
 
 
@@ -44,10 +45,15 @@ def test_partnership_recorded_from_the_startups_side(world, application):
     assert conflicts_between(application, reviewer) == ["relationship"]
 
 
-@pytest.mark.parametrize(("email", "expected"), [
-    ("kim@thyro.kr", ["email_domain"]), ("kim@thyro.example", ["email_domain"]), ("kim@gmail.com", []),
-    ("kim@ucsd.edu", []),
-])
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("kim@thyro.kr", ["email_domain"]),
+        ("kim@thyro.example", ["email_domain"]),
+        ("kim@gmail.com", []),
+        ("kim@ucsd.edu", []),
+    ],
+)
 def test_same_email_domain(world, application, email, expected):
     reviewer = world["users"]["reviewer"]
     reviewer.email = email
@@ -78,8 +84,9 @@ def test_conflicted_reviewer_cannot_open_even_an_assigned_application(world, log
     assert client.get(reverse("application-detail", args=[application.pk])).status_code == 404
     assert client.get(reverse("application-review", args=[application.pk])).status_code == 404
     with pytest.raises(services.ProgramsError):
-        services.save_review(assignment=ReviewAssignment.objects.get(), scores={}, comment="", submit=False,
-                             by=reviewer)
+        services.save_review(
+            assignment=ReviewAssignment.objects.get(), scores={}, comment="", submit=False, by=reviewer
+        )
 
 
 def test_reviewer_cannot_open_an_unassigned_application(world, login, application):

@@ -30,15 +30,19 @@ def application(world, call):
     applicant.language = "ko"
     applicant.email = "lee@startup.example"
     applicant.save()
-    colleague = grant(UserFactory(username="colleague", email="kim@startup.example", language="en"),
-                      "startup_member", organisation=world["startup"])
+    colleague = grant(
+        UserFactory(username="colleague", email="kim@startup.example", language="en"),
+        "startup_member",
+        organisation=world["startup"],
+    )
     assert colleague.language == "en"
     return ApplicationFactory(call=call, organisation=world["startup"], created_by=applicant)
 
 
 def _decide(client, application, outcome, note=""):
-    return client.post(reverse("application-decide", args=[application.pk]),
-                       {"outcome": outcome, "note": note, "confirmed": "1"})
+    return client.post(
+        reverse("application-decide", args=[application.pk]), {"outcome": outcome, "note": note, "confirmed": "1"}
+    )
 
 
 def test_deciding_queues_the_emails_and_sends_nothing(world, login, application, django_capture_on_commit_callbacks):
@@ -63,15 +67,17 @@ def test_deciding_queues_the_emails_and_sends_nothing(world, login, application,
     assert "프로그램 안내 사항:\nKick-off on 3 June." in korean.body
     assert korean.body.endswith(f"신청서와 결과 보기: {link}")
     assert (english.language, english.subject) == ("en", f"{program.title_en}: Startup Co is selected")
-    assert english.body.startswith("Dear colleague,\n\nCongratulations: Startup Co has been selected for "
-                                   "Global support 2024.")
+    assert english.body.startswith(
+        "Dear colleague,\n\nCongratulations: Startup Co has been selected for Global support 2024."
+    )
     assert english.body.endswith(f"Your application and the decision: {link}")
     decision = Decision.objects.get()
     assert (decision.notified_at, decision.sent_outcome) == (None, "")
 
 
 def test_sending_all_emails_each_recipient_and_releases_the_decision(
-        world, login, application, django_capture_on_commit_callbacks):
+    world, login, application, django_capture_on_commit_callbacks
+):
     client = login(world["users"]["manager"])
     _decide(client, application, "accepted", "Kick-off on 3 June.")
 
@@ -88,10 +94,18 @@ def test_sending_all_emails_each_recipient_and_releases_the_decision(
     assert decision.notified_at is not None
     assert application.history.filter(action=HistoryAction.NOTIFIED).count() == 1
     assert sorted(Notification.objects.values_list("user__username", "kind", "text", "url")) == [
-        ("colleague", "decision", "Startup Co is selected for Global support 2024.",
-         f"/programs/applications/{application.pk}/"),
-        ("startup", "decision", "스타트업코이(가) 국제 지원 2024에 선정되었습니다.",
-         f"/programs/applications/{application.pk}/"),
+        (
+            "colleague",
+            "decision",
+            "Startup Co is selected for Global support 2024.",
+            f"/programs/applications/{application.pk}/",
+        ),
+        (
+            "startup",
+            "decision",
+            "스타트업코이(가) 국제 지원 2024에 선정되었습니다.",
+            f"/programs/applications/{application.pk}/",
+        ),
     ]
 
 
@@ -112,8 +126,9 @@ def test_emails_leave_only_after_commit(world, application, django_capture_on_co
     assert len(callbacks) == 2
 
 
-def test_applicant_learns_the_decision_only_when_it_is_sent(world, login, application,
-                                                            django_capture_on_commit_callbacks):
+def test_applicant_learns_the_decision_only_when_it_is_sent(
+    world, login, application, django_capture_on_commit_callbacks
+):
     manager, startup = world["users"]["manager"], world["users"]["startup"]
     services.decide(application=application, outcome=Outcome.ACCEPT, note="Welcome", by=manager)
     client = login(startup)
@@ -176,8 +191,11 @@ def test_redeciding_the_same_keeps_an_edited_waiting_email(world, application):
     services.decide(application=application, outcome=Outcome.ACCEPT, note="", by=manager)
 
     message.refresh_from_db()
-    assert (message.status, message.subject, message.body) == (MessageStatus.QUEUED, "Welcome aboard",
-                                                              "See you in June.")
+    assert (message.status, message.subject, message.body) == (
+        MessageStatus.QUEUED,
+        "Welcome aboard",
+        "See you in June.",
+    )
 
 
 def test_manager_edits_then_sends_one_email_alone(world, login, application, django_capture_on_commit_callbacks):
@@ -189,11 +207,14 @@ def test_manager_edits_then_sends_one_email_alone(world, login, application, dja
     page = client.get(reverse("outbox-message", args=[english.pk])).content.decode()
     assert "Thank you for applying to Global support 2024." in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("outbox-message", args=[english.pk]), {
-            "action": "send", "subject": "Your application", "body": "Dear colleague,\n\nNot this time."})
+        client.post(
+            reverse("outbox-message", args=[english.pk]),
+            {"action": "send", "subject": "Your application", "body": "Dear colleague,\n\nNot this time."},
+        )
 
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [
-        (["kim@startup.example"], "Your application", "Dear colleague,\n\nNot this time.")]
+        (["kim@startup.example"], "Your application", "Dear colleague,\n\nNot this time.")
+    ]
     english.refresh_from_db()
     korean.refresh_from_db()
     assert (english.status, english.edited_by) == (MessageStatus.SENT, world["users"]["manager"])
@@ -217,7 +238,10 @@ def test_send_selected_and_discard(world, login, call, application, django_captu
 
     assert [m.to for m in mail.outbox] == [["solo@other.example"]]
     assert dict(DecisionMessage.objects.values_list("to", "status")) == {
-        "solo@other.example": "sent", "kim@startup.example": "discarded", "lee@startup.example": "queued"}
+        "solo@other.example": "sent",
+        "kim@startup.example": "discarded",
+        "lee@startup.example": "queued",
+    }
     assert client.post(url, {"action": "send_selected"}).status_code == 302
     assert len(mail.outbox) == 1  # nothing selected, nothing sent
 
@@ -239,10 +263,10 @@ def test_outbox_is_for_this_programs_managers_only(world, login, call, applicati
             assert client.post(message_url, {"action": "send", "subject": "x", "body": "y"}).status_code == 404
     # Their manager's own outbox does not reach our messages either.
     with django_capture_on_commit_callbacks(execute=True):
-        login(their_manager).post(reverse("program-outbox", args=["their-program"]),
-                                  {"action": "send_selected", "message": [message.pk]})
-        assert services.send_messages(program=world["their_program"], message_ids=[message.pk],
-                                      by=their_manager) == 0
+        login(their_manager).post(
+            reverse("program-outbox", args=["their-program"]), {"action": "send_selected", "message": [message.pk]}
+        )
+        assert services.send_messages(program=world["their_program"], message_ids=[message.pk], by=their_manager) == 0
     with pytest.raises(services.ProgramsError):
         services.send_messages(program=world["our_program"], message_ids=None, by=their_manager)
     with pytest.raises(services.ProgramsError):
@@ -256,8 +280,15 @@ def test_outbox_is_for_this_programs_managers_only(world, login, call, applicati
 def test_edited_template_is_used_and_only_known_placeholders_are_replaced(world, login, application):
     client = login(world["users"]["manager"])
     url = reverse("decision-templates", args=[world["our_program"].slug, "rejected"])
-    client.post(url, {"subject_ko": "{startup} 결과", "body_ko": "{name}님, {startup} {secret.__class__} 미선정",
-                      "subject_en": "{startup} result", "body_en": "Sorry {name}"})
+    client.post(
+        url,
+        {
+            "subject_ko": "{startup} 결과",
+            "body_ko": "{name}님, {startup} {secret.__class__} 미선정",
+            "subject_en": "{startup} result",
+            "body_en": "Sorry {name}",
+        },
+    )
 
     services.decide(application=application, outcome=Outcome.REJECT, note="", by=world["users"]["manager"])
 
@@ -265,7 +296,8 @@ def test_edited_template_is_used_and_only_known_placeholders_are_replaced(world,
     assert (korean.subject, korean.body) == (
         "스타트업코 결과",
         f"startup님, 스타트업코 {{secret.__class__}} 미선정\n\n신청서와 결과 보기: {SITE}/programs/applications/"
-        f"{application.pk}/")
+        f"{application.pk}/",
+    )
     assert DecisionTemplate.objects.get(outcome="rejected").subject_en == "{startup} result"
     assert CohortMember.objects.count() == 0
 
@@ -293,8 +325,9 @@ def test_others_cannot_decide(world, login, application):
     assert Decision.objects.count() == 0
 
 
-def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(world, login, application,
-                                                                      django_capture_on_commit_callbacks):
+def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(
+    world, login, application, django_capture_on_commit_callbacks
+):
     manager = world["users"]["manager"]
     services.decide(application=application, outcome=Outcome.ACCEPT, note="", by=manager)
     cohort = CohortMember.objects.get().cohort
@@ -310,7 +343,8 @@ def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(world, log
     client = login(world["users"]["startup"])
     assert client.get(reverse("cohort-detail", args=[cohort.pk])).status_code == 200
     assert [c["members"] for c in client.get("/api/programs/cohorts").json()] == [
-        [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co"}]]
+        [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co"}]
+    ]
 
 
 def test_a_recipient_without_an_address_gets_the_in_app_notice_only(world, call, django_capture_on_commit_callbacks):

@@ -26,11 +26,25 @@ def statuses(world, login, url, method="get"):
 def test_manager_pages_of_our_call(world, login, call):
     for name in ("call-form", "call-rubric", "call-ranking", "call-edit"):
         assert statuses(world, login, reverse(name, args=[call.pk])) == {
-            "admin": 200, "manager": 200, "observer": 404, "reviewer": 404, "mentor": 404, "startup": 404,
-            "investor": 404, "guest": 404}, name
+            "admin": 200,
+            "manager": 200,
+            "observer": 404,
+            "reviewer": 404,
+            "mentor": 404,
+            "startup": 404,
+            "investor": 404,
+            "guest": 404,
+        }, name
     assert statuses(world, login, reverse("decision-templates", args=["our-program", "accepted"])) == {
-        "admin": 200, "manager": 200, "observer": 404, "reviewer": 404, "mentor": 404, "startup": 404,
-        "investor": 404, "guest": 404}
+        "admin": 200,
+        "manager": 200,
+        "observer": 404,
+        "reviewer": 404,
+        "mentor": 404,
+        "startup": 404,
+        "investor": 404,
+        "guest": 404,
+    }
 
 
 def test_another_programs_call_is_invisible_to_our_manager_until_published(world, login):
@@ -50,8 +64,15 @@ def test_application_page_per_role(world, login, call):
     application = ApplicationFactory(call=call, organisation=world["startup"])
     ReviewAssignmentFactory(application=application, reviewer=world["users"]["reviewer"])
     assert statuses(world, login, reverse("application-detail", args=[application.pk])) == {
-        "admin": 200, "manager": 200, "observer": 404, "reviewer": 200, "mentor": 404, "startup": 200,
-        "investor": 404, "guest": 404}
+        "admin": 200,
+        "manager": 200,
+        "observer": 404,
+        "reviewer": 200,
+        "mentor": 404,
+        "startup": 200,
+        "investor": 404,
+        "guest": 404,
+    }
 
 
 def test_cohort_and_mentorship_pages_per_role(world, login):
@@ -59,19 +80,43 @@ def test_cohort_and_mentorship_pages_per_role(world, login):
     member = CohortMemberFactory(cohort=cohort, organisation=world["startup"])
     mentorship = MentorshipFactory(member=member, mentor=world["users"]["mentor"])
     assert statuses(world, login, reverse("cohort-detail", args=[cohort.pk])) == {
-        "admin": 200, "manager": 200, "observer": 200, "reviewer": 200, "mentor": 200, "startup": 200,
-        "investor": 404, "guest": 404}
+        "admin": 200,
+        "manager": 200,
+        "observer": 200,
+        "reviewer": 200,
+        "mentor": 200,
+        "startup": 200,
+        "investor": 404,
+        "guest": 404,
+    }
     assert statuses(world, login, reverse("mentorship-detail", args=[mentorship.pk])) == {
-        "admin": 200, "manager": 200, "observer": 404, "reviewer": 404, "mentor": 200, "startup": 200,
-        "investor": 404, "guest": 404}
+        "admin": 200,
+        "manager": 200,
+        "observer": 404,
+        "reviewer": 404,
+        "mentor": 200,
+        "startup": 200,
+        "investor": 404,
+        "guest": 404,
+    }
 
 
 def test_manager_creates_a_call_in_the_programs_time_zone(world, login):
     client = login(world["users"]["manager"])
-    response = client.post(reverse("call-create", args=["our-program"]), {
-        "slug": "spring", "title_ko": "봄 공모", "title_en": "Spring call", "opens_at": "2030-03-02T09:00",
-        "closes_at": "2030-03-31T18:00", "is_published": "on", "reviews_per_application": 3,
-        "max_reviews_per_reviewer": 10, "disagreement_threshold": "25"})
+    response = client.post(
+        reverse("call-create", args=["our-program"]),
+        {
+            "slug": "spring",
+            "title_ko": "봄 공모",
+            "title_en": "Spring call",
+            "opens_at": "2030-03-02T09:00",
+            "closes_at": "2030-03-31T18:00",
+            "is_published": "on",
+            "reviews_per_application": 3,
+            "max_reviews_per_reviewer": 10,
+            "disagreement_threshold": "25",
+        },
+    )
 
     assert response.status_code == 302
     call = world["our_program"].calls.get(slug="spring")
@@ -79,23 +124,46 @@ def test_manager_creates_a_call_in_the_programs_time_zone(world, login):
 
 
 def test_call_closing_before_it_opens_is_refused(world, login):
-    response = login(world["users"]["manager"]).post(reverse("call-create", args=["our-program"]), {
-        "slug": "bad", "title_en": "Bad", "opens_at": "2030-03-02T09:00", "closes_at": "2030-03-01T09:00",
-        "reviews_per_application": 3, "max_reviews_per_reviewer": 10, "disagreement_threshold": "25"})
+    response = login(world["users"]["manager"]).post(
+        reverse("call-create", args=["our-program"]),
+        {
+            "slug": "bad",
+            "title_en": "Bad",
+            "opens_at": "2030-03-02T09:00",
+            "closes_at": "2030-03-01T09:00",
+            "reviews_per_application": 3,
+            "max_reviews_per_reviewer": 10,
+            "disagreement_threshold": "25",
+        },
+    )
     assert response.context["form"].errors == {"closes_at": ["The call must close after it opens."]}
 
 
 def test_manager_builds_the_form_and_rubric(world, login, call):
     client = login(world["users"]["manager"])
-    client.post(reverse("call-form", args=[call.pk]), {
-        "key": "stage", "kind": "choice", "label_ko": "단계", "label_en": "Stage", "required": "on", "order": 9,
-        "choices_text": "seed | 시드 | Seed\nseries-a | 시리즈 A | Series A", "max_bytes": 1000})
-    client.post(reverse("call-rubric", args=[call.pk]), {
-        "name_ko": "확장성", "name_en": "Scalability", "weight": "1.5", "scale_min": 1, "scale_max": 7, "order": 3})
+    client.post(
+        reverse("call-form", args=[call.pk]),
+        {
+            "key": "stage",
+            "kind": "choice",
+            "label_ko": "단계",
+            "label_en": "Stage",
+            "required": "on",
+            "order": 9,
+            "choices_text": "seed | 시드 | Seed\nseries-a | 시리즈 A | Series A",
+            "max_bytes": 1000,
+        },
+    )
+    client.post(
+        reverse("call-rubric", args=[call.pk]),
+        {"name_ko": "확장성", "name_en": "Scalability", "weight": "1.5", "scale_min": 1, "scale_max": 7, "order": 3},
+    )
 
     field = call.fields.get(key="stage")
-    assert field.choices == [{"value": "seed", "ko": "시드", "en": "Seed"},
-                             {"value": "series-a", "ko": "시리즈 A", "en": "Series A"}]
+    assert field.choices == [
+        {"value": "seed", "ko": "시드", "en": "Seed"},
+        {"value": "series-a", "ko": "시리즈 A", "en": "Series A"},
+    ]
     assert call.criteria.get(name_en="Scalability").scale_max == 7
 
 
@@ -116,18 +184,38 @@ def test_running_assignment_status_fragment_polls_until_done(world, login, call)
 
 def test_manager_edits_the_program_and_others_cannot(world, login):
     url = reverse("program-edit", args=["our-program"])
-    response = login(world["users"]["manager"]).post(url, {
-        "title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "description_ko": "설명",
-        "description_en": "About", "starts_on": "2023-01-01", "ends_on": "2022-12-31", "time_zone": "Asia/Seoul"})
+    response = login(world["users"]["manager"]).post(
+        url,
+        {
+            "title_ko": "디지털 헬스케어 지원",
+            "title_en": "Digital health support",
+            "description_ko": "설명",
+            "description_en": "About",
+            "starts_on": "2023-01-01",
+            "ends_on": "2022-12-31",
+            "time_zone": "Asia/Seoul",
+        },
+    )
     assert response.context["form"].errors == {"ends_on": ["The program must end after it starts."]}
 
-    response = login(world["users"]["manager"]).post(url, {
-        "title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "starts_on": "2023-01-01",
-        "time_zone": "America/Los_Angeles"})
+    response = login(world["users"]["manager"]).post(
+        url,
+        {
+            "title_ko": "디지털 헬스케어 지원",
+            "title_en": "Digital health support",
+            "starts_on": "2023-01-01",
+            "time_zone": "America/Los_Angeles",
+        },
+    )
 
     assert response.status_code == 302
     world["our_program"].refresh_from_db()
-    assert (world["our_program"].title_en, world["our_program"].time_zone) == ("Digital health support",
-                                                                               "America/Los_Angeles")
-    assert {name: login(world["users"][name]).get(url).status_code for name in ("observer", "reviewer", "startup")} \
-        == {"observer": 404, "reviewer": 404, "startup": 404}
+    assert (world["our_program"].title_en, world["our_program"].time_zone) == (
+        "Digital health support",
+        "America/Los_Angeles",
+    )
+    assert {name: login(world["users"][name]).get(url).status_code for name in ("observer", "reviewer", "startup")} == {
+        "observer": 404,
+        "reviewer": 404,
+        "startup": 404,
+    }

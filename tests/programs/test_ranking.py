@@ -51,8 +51,9 @@ def test_each_select_shows_the_current_decision_or_asks_for_a_choice(world, logi
 def test_one_click_on_decide_no_longer_decides(world, login, call):
     application = ApplicationFactory(call=call, organisation=world["startup"])
 
-    response = login(world["users"]["manager"]).post(reverse("application-decide", args=[application.pk]),
-                                                     {"outcome": "accepted"})
+    response = login(world["users"]["manager"]).post(
+        reverse("application-decide", args=[application.pk]), {"outcome": "accepted"}
+    )
 
     assert response.status_code == 200
     assert "Accept Startup Co? The applicant will be told once you send the outbox." in response.content.decode()
@@ -69,8 +70,10 @@ def test_confirmation_page_names_what_will_happen_per_outcome(world, login, call
     texts = {outcome: client.get(url, {"outcome": outcome}).content.decode() for outcome in Outcome.values}
 
     assert "Accept Startup Co? The applicant will be told once you send the outbox." in texts["accepted"]
-    assert "Put Startup Co on the waiting list? The applicant will be told once you send the outbox." \
+    assert (
+        "Put Startup Co on the waiting list? The applicant will be told once you send the outbox."
         in texts["waitlisted"]
+    )
     assert "Reject Startup Co? The applicant will be told once you send the outbox." in texts["rejected"]
     assert client.get(url, {"outcome": "maybe"}).status_code == 302  # back to choose a real outcome
 
@@ -78,9 +81,10 @@ def test_confirmation_page_names_what_will_happen_per_outcome(world, login, call
 def test_confirmed_decision_is_recorded(world, login, call):
     application = ApplicationFactory(call=call, organisation=world["startup"])
 
-    response = login(world["users"]["manager"]).post(reverse("application-decide", args=[application.pk]), {
-        "outcome": "accepted", "note": "Welcome", "confirmed": "1",
-        "next": reverse("call-ranking", args=[call.pk])})
+    response = login(world["users"]["manager"]).post(
+        reverse("application-decide", args=[application.pk]),
+        {"outcome": "accepted", "note": "Welcome", "confirmed": "1", "next": reverse("call-ranking", args=[call.pk])},
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("call-ranking", args=[call.pk])
@@ -91,8 +95,7 @@ def test_confirmed_decision_is_recorded(world, login, call):
 def _half_reviewed(call, world):
     application = ApplicationFactory(call=call, organisation=world["startup"])
     done = ReviewAssignmentFactory(application=application, reviewer=world["users"]["reviewer"])
-    Review.objects.create(assignment=done, status=ReviewStatus.SUBMITTED, weighted=80.0,
-                          submitted_at=timezone.now())
+    Review.objects.create(assignment=done, status=ReviewStatus.SUBMITTED, weighted=80.0, submitted_at=timezone.now())
     ReviewAssignmentFactory(application=application, reviewer=UserFactory(username="late-reviewer"))
     return application
 
@@ -131,15 +134,18 @@ def test_service_refuses_an_incomplete_decision_unless_told_explicitly(world, ca
 
     with pytest.raises(services.ProgramsError) as refused:
         services.decide(application=application, outcome=Outcome.REJECT, note="", by=manager)
-    assert refused.value.message == ("Only 1 of 2 reviews is complete, and the call is still open. "
-                                     "Confirm that you decide without the missing reviews.")
+    assert refused.value.message == (
+        "Only 1 of 2 reviews is complete, and the call is still open. "
+        "Confirm that you decide without the missing reviews."
+    )
 
     call.opens_at = timezone.now() - dt.timedelta(days=30)
     call.closes_at = timezone.now() - dt.timedelta(days=1)
     call.save()
     application.refresh_from_db()
-    assert services.review_warning(application) == ("Only 1 of 2 reviews is complete. Confirm that you decide "
-                                                    "without the missing reviews.")
+    assert services.review_warning(application) == (
+        "Only 1 of 2 reviews is complete. Confirm that you decide without the missing reviews."
+    )
     services.decide(application=application, outcome=Outcome.REJECT, note="", by=manager, despite_incomplete=True)
     assert Decision.objects.get().outcome == Outcome.REJECT
 
@@ -167,8 +173,10 @@ def test_reviewer_drop_out_asks_for_confirmation(world, login, call):
 
     assert unconfirmed.status_code == 200
     text = unconfirmed.content.decode()
-    assert ("Drop reviewer out of this call? Their 1 review not yet submitted is removed and given to other "
-            "reviewers; submitted reviews stay.") in text
+    assert (
+        "Drop reviewer out of this call? Their 1 review not yet submitted is removed and given to other "
+        "reviewers; submitted reviews stay."
+    ) in text
     assert 'data-testid="confirm-drop"' in text
     member.refresh_from_db()
     assert member.is_active is True
@@ -190,8 +198,9 @@ def test_deciding_without_choosing_goes_back_with_a_message(world, login, call):
     application = ApplicationFactory(call=call, organisation=world["startup"])
     ranking = reverse("call-ranking", args=[call.pk])
 
-    response = login(world["users"]["manager"]).get(reverse("application-decide", args=[application.pk]),
-                                                    {"outcome": "", "next": ranking}, follow=True)
+    response = login(world["users"]["manager"]).get(
+        reverse("application-decide", args=[application.pk]), {"outcome": "", "next": ranking}, follow=True
+    )
 
     assert response.redirect_chain == [(ranking, 302)]
     assert [str(m) for m in response.context["messages"]] == ["Choose a decision for Startup Co first."]

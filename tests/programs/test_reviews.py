@@ -41,15 +41,24 @@ def test_reviewer_scores_and_submits_through_the_page(world, login, call):
     ReviewAssignmentFactory(application=application, reviewer=world["users"]["reviewer"])
     client = login(world["users"]["reviewer"])
 
-    response = client.post(reverse("application-review", args=[application.pk]), {
-        f"score_{team.pk}": 4, f"comment_{team.pk}": "Strong team", f"score_{market.pk}": 7, "comment": "Good",
-        "submit": "1"})
+    response = client.post(
+        reverse("application-review", args=[application.pk]),
+        {
+            f"score_{team.pk}": 4,
+            f"comment_{team.pk}": "Strong team",
+            f"score_{market.pk}": 7,
+            "comment": "Good",
+            "submit": "1",
+        },
+    )
 
     assert response.status_code == 302
     review = Review.objects.get()
     assert (review.status, review.weighted, review.comment) == (ReviewStatus.SUBMITTED, 72.22, "Good")
     assert list(review.scores.values_list("criterion__name_en", "value", "comment")) == [
-        ("Team", 4, "Strong team"), ("Market", 7, "")]
+        ("Team", 4, "Strong team"),
+        ("Market", 7, ""),
+    ]
 
 
 def test_score_outside_the_scale_is_refused(world, login, call):
@@ -58,49 +67,59 @@ def test_score_outside_the_scale_is_refused(world, login, call):
     assignment = ReviewAssignmentFactory(application=application, reviewer=world["users"]["reviewer"])
     client = login(world["users"]["reviewer"])
 
-    response = client.post(reverse("application-review", args=[application.pk]),
-                           {f"score_{team.pk}": 6, f"score_{market.pk}": 0, "submit": "1"})
+    response = client.post(
+        reverse("application-review", args=[application.pk]),
+        {f"score_{team.pk}": 6, f"score_{market.pk}": 0, "submit": "1"},
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
         f"score_{team.pk}": ["Ensure this value is less than or equal to 5."],
-        f"score_{market.pk}": ["Ensure this value is greater than or equal to 1."]}
+        f"score_{market.pk}": ["Ensure this value is greater than or equal to 1."],
+    }
     with pytest.raises(services.ProgramsError) as refused:
-        services.save_review(assignment=assignment, scores={team.pk: (9, "")}, comment="", submit=False,
-                             by=world["users"]["reviewer"])
+        services.save_review(
+            assignment=assignment, scores={team.pk: (9, "")}, comment="", submit=False, by=world["users"]["reviewer"]
+        )
     assert refused.value.message == "The score for “Team” must be between 1 and 5."
     assert Review.objects.count() == 0
 
 
 def test_submitting_needs_every_criterion(world, call):
     team, _market = _criteria(call)
-    assignment = ReviewAssignmentFactory(application=ApplicationFactory(call=call),
-                                         reviewer=world["users"]["reviewer"])
+    assignment = ReviewAssignmentFactory(application=ApplicationFactory(call=call), reviewer=world["users"]["reviewer"])
     with pytest.raises(services.ProgramsError) as refused:
-        services.save_review(assignment=assignment, scores={team.pk: (3, "")}, comment="", submit=True,
-                             by=world["users"]["reviewer"])
+        services.save_review(
+            assignment=assignment, scores={team.pk: (3, "")}, comment="", submit=True, by=world["users"]["reviewer"]
+        )
     assert refused.value.message == "Score every criterion before submitting: Market."
 
 
 def test_reviewer_cannot_review_someone_elses_assignment(world, call):
     assignment = ReviewAssignmentFactory(application=ApplicationFactory(call=call))
     with pytest.raises(services.ProgramsError):
-        services.save_review(assignment=assignment, scores={}, comment="", submit=False,
-                             by=world["users"]["reviewer"])
+        services.save_review(assignment=assignment, scores={}, comment="", submit=False, by=world["users"]["reviewer"])
 
 
 def _score(assignment, value: int):
     criteria = list(assignment.application.call.criteria.all())
-    return services.save_review(assignment=assignment, scores={c.pk: (value, "") for c in criteria}, comment="",
-                                submit=True, by=assignment.reviewer)
+    return services.save_review(
+        assignment=assignment,
+        scores={c.pk: (value, "") for c in criteria},
+        comment="",
+        submit=True,
+        by=assignment.reviewer,
+    )
 
 
 def test_ranking_normalises_severe_and_lenient_reviewers_and_flags_disagreement(world, call):
     call.criteria.all().delete()
     CriterionFactory(call=call, name_en="Overall", scale_min=0, scale_max=100, weight=Decimal("1"))
     severe, lenient = UserFactory(username="severe"), UserFactory(username="lenient")
-    a, b, c = (ApplicationFactory(call=call, organisation=OrganisationFactory(slug=s, name_en=s.upper()))
-               for s in ("a", "b", "c"))
+    a, b, c = (
+        ApplicationFactory(call=call, organisation=OrganisationFactory(slug=s, name_en=s.upper()))
+        for s in ("a", "b", "c")
+    )
     # severe: a 40, b 60; lenient: b 95, c 75. On raw averages c (75) beats a (40) and b (77.5) wins;
     # within each reviewer's own scale b is the best of both, a and c the worse of theirs (ties: raw average).
     for app, reviewer, value in [(a, severe, 40), (b, severe, 60), (b, lenient, 95), (c, lenient, 75)]:
@@ -109,7 +128,10 @@ def test_ranking_normalises_severe_and_lenient_reviewers_and_flags_disagreement(
     rows = ranking(call)[1]
 
     assert [(r.application.organisation.name_en, r.raw, r.normalised, r.spread, r.disagreement) for r in rows] == [
-        ("B", 77.5, 1.0, 35.0, True), ("C", 75.0, -1.0, None, False), ("A", 40.0, -1.0, None, False)]
+        ("B", 77.5, 1.0, 35.0, True),
+        ("C", 75.0, -1.0, None, False),
+        ("A", 40.0, -1.0, None, False),
+    ]
 
 
 def test_ranking_page_and_xlsx_export_are_for_managers_only(world, login, call):
@@ -121,8 +143,14 @@ def test_ranking_page_and_xlsx_export_are_for_managers_only(world, login, call):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
 
-    assert rows[0][:6] == ("Rank", "Application", "Startup (Korean)", "Startup (English)", "Reviews",
-                           "Raw average (0–100)")
+    assert rows[0][:6] == (
+        "Rank",
+        "Application",
+        "Startup (Korean)",
+        "Startup (English)",
+        "Reviews",
+        "Raw average (0–100)",
+    )
     assert rows[1][0] == 1 and rows[1][3] == "'=HYPERLINK()" and rows[1][5] == 40.74
     for name in ("reviewer", "startup", "observer", "mentor"):
         assert login(world["users"][name]).get(url).status_code == 404

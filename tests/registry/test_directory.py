@@ -17,11 +17,18 @@ def directory(world):
     ulsan = ClusterFactory(slug="ulsan", name_en="Ulsan", name_ko="울산")
     digital = SectorFactory(code="health.digital", name_en="Digital health")
     SectorFactory(code="health", name_en="Health care")
-    thyroscope = OrganisationFactory(slug="thyroscope", name_en="Thyroscope", name_ko="타이로스코프", cluster=ulsan,
-                                     stage="series-a", description_ko="갑상선 눈병증 진단 앱")
+    thyroscope = OrganisationFactory(
+        slug="thyroscope",
+        name_en="Thyroscope",
+        name_ko="타이로스코프",
+        cluster=ulsan,
+        stage="series-a",
+        description_ko="갑상선 눈병증 진단 앱",
+    )
     thyroscope.sectors.set([digital])
-    OrganisationFactory(slug="pacific", name_en="Pacific Bridge Ventures", name_ko="퍼시픽브릿지벤처스",
-                        kind="investor")
+    OrganisationFactory(
+        slug="pacific", name_en="Pacific Bridge Ventures", name_ko="퍼시픽브릿지벤처스", kind="investor"
+    )
     return world
 
 
@@ -65,14 +72,22 @@ def test_htmx_request_gets_only_the_results_fragment(directory, login):
 
 @pytest.mark.parametrize(
     ("role", "can_edit_startup"),
-    [("admin", True), ("manager", True), ("startup", True), ("investor", False), ("observer", False),
-     ("reviewer", False), ("guest", False)],
+    [
+        ("admin", True),
+        ("manager", True),
+        ("startup", True),
+        ("investor", False),
+        ("observer", False),
+        ("reviewer", False),
+        ("guest", False),
+    ],
 )
 def test_organisation_edit_permissions(world, login, role, can_edit_startup):
     client = login(world["users"][role])
     url = reverse("organisation-edit", args=[world["startup"].slug])
-    response = client.post(url, {"name_en": "Startup Co Renamed", "name_ko": "스타트업코", "kind": "startup",
-                                 "country": "KR"})
+    response = client.post(
+        url, {"name_en": "Startup Co Renamed", "name_ko": "스타트업코", "kind": "startup", "country": "KR"}
+    )
     world["startup"].refresh_from_db()
     if can_edit_startup:
         assert response.status_code == 302
@@ -104,8 +119,14 @@ def test_person_contact_shown_only_to_allowed_roles(world, login):
 def test_cluster_page_lists_facts_with_year_and_source(world, login):
     from tests.factories import ClusterFactFactory
 
-    fact = ClusterFactFactory(source_name="City press release", source_url="https://example.org/press", year=2020,
-                              metric_en="Economic effect", value=27, unit="billion USD")
+    fact = ClusterFactFactory(
+        source_name="City press release",
+        source_url="https://example.org/press",
+        year=2020,
+        metric_en="Economic effect",
+        value=27,
+        unit="billion USD",
+    )
     body = login(world["users"]["guest"]).get(reverse("cluster-detail", args=[fact.cluster.slug])).content.decode()
     assert "Economic effect" in body
     assert "2020" in body

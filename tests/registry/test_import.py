@@ -51,8 +51,15 @@ def test_valid_file_creates_every_row_with_sectors_and_contact():
     [
         (",,startup,KR,,,,", (2, "Name (English)", "a name is required (Korean, English or both).")),
         ("Acme,,,KR,,,,", (2, "Kind", "the kind is required (e.g. startup, investor, company, hospital).")),
-        ("Acme,,rocket,KR,,,,", (2, "Kind", "unknown kind “rocket”; use one of: government, university, startup, "
-                                 "company, investor, hospital, agency.")),
+        (
+            "Acme,,rocket,KR,,,,",
+            (
+                2,
+                "Kind",
+                "unknown kind “rocket”; use one of: government, university, startup, "
+                "company, investor, hospital, agency.",
+            ),
+        ),
         ("Acme,,startup,,,,,", (2, "Country", "the country is required (two-letter code such as KR or US).")),
         ("Acme,,startup,Korea,,,,", (2, "Country", "“Korea” is not a two-letter country code such as KR or US.")),
         ("Acme,,startup,KR,health.quantum,,,", (2, "Sectors", "unknown sector code “health.quantum”.")),
@@ -71,10 +78,7 @@ def test_each_problem_names_row_and_column_and_writes_nothing(row, expected):
 
 def test_duplicate_of_existing_organisation_by_name_and_by_website():
     OrganisationFactory(name_en="Thyroscope", name_ko="타이로스코프", website="https://www.thyroscope.example")
-    content = csv_bytes(
-        "THYROSCOPE,,startup,KR,,,,\n"
-        "Other,,startup,KR,,http://thyroscope.example/about,,\n"
-    )
+    content = csv_bytes("THYROSCOPE,,startup,KR,,,,\nOther,,startup,KR,,http://thyroscope.example/about,,\n")
     result = import_file("organisations", "orgs.csv", content)
     assert problems(result) == [
         (2, "Name (English)", "duplicate of an existing organisation (Thyroscope)."),
@@ -100,8 +104,11 @@ def test_file_too_large(settings):
     [
         ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "This is not a spreadsheet: upload a .csv or .xlsx file."),
         ("data.csv", b"a,b\x00c\n1,2\n", "This is not a spreadsheet: the file contains binary data."),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20,
-         "Old Excel (.xls) files are not supported: save the sheet as .xlsx or CSV."),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20,
+            "Old Excel (.xls) files are not supported: save the sheet as .xlsx or CSV.",
+        ),
         ("empty.csv", b"  \n", "The file is empty."),
         ("fake.xlsx", b"PK\x03\x04garbage", None),
     ],
@@ -117,14 +124,17 @@ def test_not_a_spreadsheet(filename, content, message):
 
 def test_missing_name_column_is_reported_on_the_header_row():
     result = validate_file("organisations", "x.csv", b"Kind,Country\nstartup,KR\n")
-    assert problems(result) == [(1, "", "no name column found; the first row must be headers such as "
-                                        "“Name (English)”, “Name (Korean)”.")]
+    assert problems(result) == [
+        (1, "", "no name column found; the first row must be headers such as “Name (English)”, “Name (Korean)”.")
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["cp949", "euc-kr", "utf-8-sig", "utf-8"])
 def test_korean_encodings_and_korean_headers(encoding):
-    content = ("기관명,영문명,유형,국가,분야,홈페이지\n"
-               "타이로스코프,Thyroscope,스타트업,KR,디지털 헬스케어,thyroscope.example\n").encode(encoding)
+    content = (
+        "기관명,영문명,유형,국가,분야,홈페이지\n"
+        "타이로스코프,Thyroscope,스타트업,KR,디지털 헬스케어,thyroscope.example\n"
+    ).encode(encoding)
     result = import_file("organisations", "기관목록.csv", content)
     assert problems(result) == []
     org = Organisation.objects.get()
@@ -153,9 +163,11 @@ def test_dry_run_writes_nothing():
 
 def test_people_import_links_organisations_and_checks_time_zones():
     OrganisationFactory(name_en="Thyroscope", name_ko="타이로스코프")
-    content = ("이름,소속,이메일,시간대\n"
-               "김하늘,타이로스코프,sky@example.org,Asia/Seoul\n"
-               "Jane Doe,Nowhere Inc,jane@example.org,Mars/Olympus\n").encode()
+    content = (
+        "이름,소속,이메일,시간대\n"
+        "김하늘,타이로스코프,sky@example.org,Asia/Seoul\n"
+        "Jane Doe,Nowhere Inc,jane@example.org,Mars/Olympus\n"
+    ).encode()
     result = import_file("people", "people.csv", content)
     assert problems(result) == [
         (3, "소속", "unknown organisation “Nowhere Inc”; import it first."),

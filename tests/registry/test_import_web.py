@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, content: bytes, name: str = "orgs.csv"):
-    return client.post(reverse("import-upload", args=["organisations"]),
-                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+    return client.post(
+        reverse("import-upload", args=["organisations"]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
 
 
 def test_preview_lists_problems_and_offers_no_commit(world, login):

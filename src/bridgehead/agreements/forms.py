@@ -12,8 +12,17 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["slug", "title_ko", "title_en", "signed_at", "time_zone", "place_ko", "place_en",
-                  "summary_ko", "summary_en"]
+        fields = [
+            "slug",
+            "title_ko",
+            "title_en",
+            "signed_at",
+            "time_zone",
+            "place_ko",
+            "place_en",
+            "summary_ko",
+            "summary_en",
+        ]
 
     def clean_signatories(self):
         slugs = self.cleaned_data.get("signatories") or []

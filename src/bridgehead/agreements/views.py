@@ -23,9 +23,13 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_object_or_404(Agreement, slug=slug)
     require(request.user, "agreements.view_agreement", agreement, hide=True)
     commitments = agreement.commitments.prefetch_related("sectors", "programs")
-    return render(request, "agreements/agreement_detail.html", {
-        "agreement": agreement,
-        "signatories": agreement.signatories.select_related("organisation"),
-        "commitments": commitments,
-        "programs": agreement.programs.all(),
-    })
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "signatories": agreement.signatories.select_related("organisation"),
+            "commitments": commitments,
+            "programs": agreement.programs.all(),
+        },
+    )

@@ -1,6 +1,5 @@
 """Agreement endpoints: readable by those who may see the agreement (others get 404), written by site admins."""
 
-
 from datetime import datetime
 
 from django.db import transaction

@@ -36,7 +36,7 @@ class OutcomeOut(Schema):
     kind: str
     status: str
     confirmed: bool = Field(..., description="the record was verified by the counterparty or the program manager")
-    closed: bool = Field(..., description="the deal is signed or closed (status \"closed\"); not under review")
+    closed: bool = Field(..., description='the deal is signed or closed (status "closed"); not under review')
     confirmed_at: datetime | None
     title_ko: str
     title_en: str
@@ -66,7 +66,7 @@ class OutcomeIn(Schema):
     title_en: str = Field("", max_length=300)
     description_ko: str = ""
     description_en: str = ""
-    amount: str | None = Field(None, description="decimal string, e.g. \"12500000\"")
+    amount: str | None = Field(None, description='decimal string, e.g. "12500000"')
     currency: str = Field("", max_length=3)
     quantity: str | None = None
     unit: str = Field("", max_length=40)
@@ -194,7 +194,7 @@ class KpiOut(Schema):
     unit: str
     starts_on: date
     ends_on: date
-    counting: str = Field(..., description="\"closed\": signed or closed outcomes only; \"active\": every one not lost")
+    counting: str = Field(..., description='"closed": signed or closed outcomes only; "active": every one not lost')
     confirmed: str = Field(..., description="from confirmed records")
     unconfirmed: str = Field(..., description="from records not yet confirmed")
     progress: int | None
@@ -205,24 +205,37 @@ class KpiOut(Schema):
 
 def _out(outcome: Outcome) -> dict:
     return {
-        "id": outcome.pk, "organisation": outcome.organisation.slug, "program": outcome.program.slug,
-        "kind": outcome.kind, "status": outcome.status, "confirmed": outcome.is_confirmed,
+        "id": outcome.pk,
+        "organisation": outcome.organisation.slug,
+        "program": outcome.program.slug,
+        "kind": outcome.kind,
+        "status": outcome.status,
+        "confirmed": outcome.is_confirmed,
         "closed": outcome.status == OutcomeStatus.CLOSED,
-        "confirmed_at": outcome.confirmed_at, "title_ko": outcome.title_ko, "title_en": outcome.title_en,
-        "amount": None if outcome.amount is None else str(outcome.amount), "currency": outcome.currency,
-        "quantity": None if outcome.quantity is None else str(outcome.quantity), "unit": outcome.unit,
-        "period": outcome.period, "counterparty": outcome.counterparty.slug if outcome.counterparty else None,
-        "counterparty_name": outcome.counterparty_name, "counterparty_name_ko": outcome.counterparty_name_ko,
+        "confirmed_at": outcome.confirmed_at,
+        "title_ko": outcome.title_ko,
+        "title_en": outcome.title_en,
+        "amount": None if outcome.amount is None else str(outcome.amount),
+        "currency": outcome.currency,
+        "quantity": None if outcome.quantity is None else str(outcome.quantity),
+        "unit": outcome.unit,
+        "period": outcome.period,
+        "counterparty": outcome.counterparty.slug if outcome.counterparty else None,
+        "counterparty_name": outcome.counterparty_name,
+        "counterparty_name_ko": outcome.counterparty_name_ko,
         "country": outcome.country,
-        "occurred_on": outcome.occurred_on, "is_confidential": outcome.is_confidential,
-        "cohort": outcome.cohort_id, "event": outcome.event.slug if outcome.event else None,
+        "occurred_on": outcome.occurred_on,
+        "is_confidential": outcome.is_confidential,
+        "cohort": outcome.cohort_id,
+        "event": outcome.event.slug if outcome.event else None,
         "meeting": outcome.meeting_id,
     }
 
 
 def _refused(exc: services.OutcomesError) -> FormErrors:
-    return FormErrors([{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message,
-                        "type": "refused"}])
+    return FormErrors(
+        [{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message, "type": "refused"}]
+    )
 
 
 def _pk(model, value, field: str = "slug") -> str:
@@ -252,16 +265,18 @@ def _form_data(values: dict) -> dict:
 
 
 def _outcome(request, outcome_id: int) -> Outcome:
-    outcome = get_object_or_404(Outcome.objects.select_related("organisation", "program", "counterparty", "event"),
-                                pk=outcome_id)
+    outcome = get_object_or_404(
+        Outcome.objects.select_related("organisation", "program", "counterparty", "event"), pk=outcome_id
+    )
     require(request.user, "outcomes.view_outcome", outcome, hide=True)
     return outcome
 
 
 @router.get("/", response=list[OutcomeOut])
 def list_outcomes(request, program: str | None = None, status: str | None = None, confirmed: bool | None = None):
-    outcomes = visible_outcomes(request.user, Outcome.objects.select_related(
-        "organisation", "program", "counterparty", "event"))
+    outcomes = visible_outcomes(
+        request.user, Outcome.objects.select_related("organisation", "program", "counterparty", "event")
+    )
     if program:
         outcomes = outcomes.filter(program__slug=program)
     if status:
@@ -274,8 +289,10 @@ def list_outcomes(request, program: str | None = None, status: str | None = None
 def _stale(total: fx.Total | None) -> list[dict]:
     if total is None:
         return []
-    return [{"outcome": c.outcome_id, "amount": str(c.amount), "currency": c.currency, "on": c.on,
-             "rate_on": c.rate_on} for c in total.stale]
+    return [
+        {"outcome": c.outcome_id, "amount": str(c.amount), "currency": c.currency, "on": c.on, "rate_on": c.rate_on}
+        for c in total.stale
+    ]
 
 
 def _excluded(total: fx.Total | None) -> list[dict]:
@@ -294,8 +311,7 @@ def _dashboard_scope(request, agreement: str | None, program: str | None) -> das
         require(request.user, "outcomes.view_agreement_dashboard", found, hide=True)
         scope = dashboards.for_agreement(request.user, found)
     else:
-        raise FormErrors([{"loc": ["query", "agreement"], "msg": "Give an agreement or a program.",
-                           "type": "missing"}])
+        raise FormErrors([{"loc": ["query", "agreement"], "msg": "Give an agreement or a program.", "type": "missing"}])
     return scope
 
 
@@ -304,21 +320,31 @@ def totals(request, agreement: str | None = None, program: str | None = None, cu
     """Money attracted (closed deals, confirmed records) apart from what is not (yet) attracted."""
     if currency not in ReportingCurrency.values:
         raise FormErrors([{"loc": ["query", "currency"], "msg": "Use USD or KRW.", "type": "value_error"}])
-    board = dashboards.build(_dashboard_scope(request, agreement, program), request.user, currency=currency,
-                             with_charts=False)
+    board = dashboards.build(
+        _dashboard_scope(request, agreement, program), request.user, currency=currency, with_charts=False
+    )
 
     def out(total: fx.Total, count: int) -> dict:
-        return {"count": count, "amount": str(total.amount), "currency": total.currency,
-                "rate_dates": total.rate_dates, "excluded": _excluded(total), "stale": _stale(total)}
+        return {
+            "count": count,
+            "amount": str(total.amount),
+            "currency": total.currency,
+            "rate_dates": total.rate_dates,
+            "excluded": _excluded(total),
+            "stale": _stale(total),
+        }
 
     counts = board.counts
     return {
-        "currency": currency, "stale_after_days": fx.STALE_AFTER_DAYS,
+        "currency": currency,
+        "stale_after_days": fx.STALE_AFTER_DAYS,
         "attracted": out(board.closed_total, counts["closed"]),
         "closed_unconfirmed": out(board.closed_unconfirmed_total, counts["closed_unconfirmed"]),
         "in_progress": out(board.in_progress_total, counts["in_progress"]),
-        "records_confirmed": counts["records_confirmed"], "records_unconfirmed": counts["records_unconfirmed"],
-        "confidential": counts["confidential"], "lost": counts["lost"],
+        "records_confirmed": counts["records_confirmed"],
+        "records_unconfirmed": counts["records_unconfirmed"],
+        "confidential": counts["confidential"],
+        "lost": counts["lost"],
     }
 
 
@@ -326,14 +352,30 @@ def totals(request, agreement: str | None = None, program: str | None = None, cu
 def list_kpis(request, agreement: str | None = None, program: str | None = None):
     scope = _dashboard_scope(request, agreement, program)
     values = kpis.compute_all(scope.kpis())
-    return [{
-        "id": v.kpi.pk, "program": v.kpi.program.slug, "commitment": v.kpi.commitment_id, "name_ko": v.kpi.name_ko,
-        "name_en": v.kpi.name_en, "metric": v.kpi.metric, "kind": v.kpi.kind, "country": v.kpi.country,
-        "target": str(v.kpi.target), "unit": v.unit, "starts_on": v.kpi.starts_on, "ends_on": v.kpi.ends_on,
-        "counting": v.kpi.counting, "confirmed": str(v.confirmed), "unconfirmed": str(v.unconfirmed),
-        "progress": v.progress, "rate_dates": v.total.rate_dates if v.total else [],
-        "excluded": _excluded(v.total), "stale": _stale(v.total),
-    } for v in values]
+    return [
+        {
+            "id": v.kpi.pk,
+            "program": v.kpi.program.slug,
+            "commitment": v.kpi.commitment_id,
+            "name_ko": v.kpi.name_ko,
+            "name_en": v.kpi.name_en,
+            "metric": v.kpi.metric,
+            "kind": v.kpi.kind,
+            "country": v.kpi.country,
+            "target": str(v.kpi.target),
+            "unit": v.unit,
+            "starts_on": v.kpi.starts_on,
+            "ends_on": v.kpi.ends_on,
+            "counting": v.kpi.counting,
+            "confirmed": str(v.confirmed),
+            "unconfirmed": str(v.unconfirmed),
+            "progress": v.progress,
+            "rate_dates": v.total.rate_dates if v.total else [],
+            "excluded": _excluded(v.total),
+            "stale": _stale(v.total),
+        }
+        for v in values
+    ]
 
 
 @router.get("/programs/{slug}/rates", response=list[RateOut])
@@ -374,9 +416,11 @@ def report_outcome(request, payload: OutcomeIn):
 def update_outcome(request, outcome_id: int, payload: OutcomePatch):
     outcome = _outcome(request, outcome_id)
     require(request.user, "outcomes.change_outcome", outcome)
-    form = OutcomeForm(data={**services.form_data(outcome), **_form_data(payload.dict(exclude_unset=True))},
-                       instance=outcome,
-                       user=request.user)
+    form = OutcomeForm(
+        data={**services.form_data(outcome), **_form_data(payload.dict(exclude_unset=True))},
+        instance=outcome,
+        user=request.user,
+    )
     raise_for_form(form)
     try:
         services.update_outcome(form=form, by=request.user)

@@ -71,8 +71,9 @@ class MeetingOut(Schema):
     video_link: str
     pinned: bool
     unplaced_reason: str = Field(
-        "", description="Why a published schedule holds no time for it: no_common_slot, meeting_limit, "
-        "no_free_common_slot; empty otherwise."
+        "",
+        description="Why a published schedule holds no time for it: no_common_slot, meeting_limit, "
+        "no_free_common_slot; empty otherwise.",
     )
 
     @staticmethod

@@ -145,13 +145,15 @@ class CohortOut(Schema):
 
 
 def _refused(exc: services.ProgramsError) -> FormErrors:
-    return FormErrors([{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message,
-                        "type": "refused"}])
+    return FormErrors(
+        [{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message, "type": "refused"}]
+    )
 
 
 def _own_application(request, application_id: int) -> Application:
-    application = get_object_or_404(Application.objects.select_related("call__program", "organisation"),
-                                     pk=application_id)
+    application = get_object_or_404(
+        Application.objects.select_related("call__program", "organisation"), pk=application_id
+    )
     require(request.user, "programs.change_application", application, hide=True)
     return application
 
@@ -184,8 +186,15 @@ def create_application(request, call_id: int, payload: ApplicationIn):
     require(request.user, "programs.view_call", call, hide=True)
     organisation = services.startups_of(request.user).filter(slug=payload.organisation).first()
     if organisation is None:
-        raise FormErrors([{"loc": ["body", "payload", "organisation"], "type": "invalid",
-                           "msg": "You can only apply for a startup you are a member of."}])
+        raise FormErrors(
+            [
+                {
+                    "loc": ["body", "payload", "organisation"],
+                    "type": "invalid",
+                    "msg": "You can only apply for a startup you are a member of.",
+                }
+            ]
+        )
     try:
         application = services.start_application(call=call, organisation=organisation, by=request.user)
     except services.ProgramsError as exc:
@@ -198,7 +207,8 @@ def create_application(request, call_id: int, payload: ApplicationIn):
 @router.get("/applications", response=list[ApplicationOut])
 def list_applications(request):
     return Application.objects.filter(organisation_id__in=member_organisation_ids(request.user)).select_related(
-        "organisation", "decision")
+        "organisation", "decision"
+    )
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
@@ -222,28 +232,31 @@ def submit_application(request, application_id: int):
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
 def withdraw_application(request, application_id: int):
     try:
-        return services.withdraw_application(application=_own_application(request, application_id),
-                                             by=request.user)
+        return services.withdraw_application(application=_own_application(request, application_id), by=request.user)
     except services.ProgramsError as exc:
         raise _refused(exc) from exc
 
 
 def _review_out(assignment: ReviewAssignment) -> dict:
     review = getattr(assignment, "review", None)
-    return {"application": assignment.application_id, "organisation": assignment.application.organisation.slug,
-            "status": review.status if review else "not_started", "weighted": review.weighted if review else None,
-            "scores": {s.criterion_id: s.value for s in review.scores.all()} if review else {},
-            "comment": review.comment if review else ""}
+    return {
+        "application": assignment.application_id,
+        "organisation": assignment.application.organisation.slug,
+        "status": review.status if review else "not_started",
+        "weighted": review.weighted if review else None,
+        "scores": {s.criterion_id: s.value for s in review.scores.all()} if review else {},
+        "comment": review.comment if review else "",
+    }
 
 
 @router.get("/reviews", response=list[ReviewOut])
 def list_reviews(request):
     assignments = ReviewAssignment.objects.filter(
-        reviewer=request.user, application__call__program_id__in=roles.program_ids(request.user, Role.REVIEWER),
+        reviewer=request.user,
+        application__call__program_id__in=roles.program_ids(request.user, Role.REVIEWER),
         application__status=ApplicationStatus.SUBMITTED,
     ).select_related("application__organisation", "review")
-    return [_review_out(a) for a in assignments if request.user.has_perm("programs.review_application",
-                                                                           a.application)]
+    return [_review_out(a) for a in assignments if request.user.has_perm("programs.review_application", a.application)]
 
 
 @router.put("/reviews/{application_id}", response=ReviewOut)
@@ -252,24 +265,40 @@ def save_review(request, application_id: int, payload: ReviewIn):
     require(request.user, "programs.review_application", application, hide=True)
     assignment = get_object_or_404(ReviewAssignment, application=application, reviewer=request.user)
     try:
-        services.save_review(assignment=assignment, scores={s.criterion: (s.value, s.comment) for s in payload.scores},
-                             comment=payload.comment, submit=payload.submit, by=request.user)
+        services.save_review(
+            assignment=assignment,
+            scores={s.criterion: (s.value, s.comment) for s in payload.scores},
+            comment=payload.comment,
+            submit=payload.submit,
+            by=request.user,
+        )
     except services.ProgramsError as exc:
         raise _refused(exc) from exc
-    return _review_out(ReviewAssignment.objects.select_related("application__organisation", "review").get(
-        pk=assignment.pk))
+    return _review_out(
+        ReviewAssignment.objects.select_related("application__organisation", "review").get(pk=assignment.pk)
+    )
 
 
 @router.get("/cohorts", response=list[CohortOut])
 def list_cohorts(request):
     programs = visible_programs(request.user, Program.objects.all())
     mine = CohortMember.objects.filter(RELEASED_MEMBER, organisation_id__in=member_organisation_ids(request.user))
-    cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(
-        pk__in=mine.values("cohort_id"))
+    cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(pk__in=mine.values("cohort_id"))
     return [
-        {"id": c.pk, "program": c.program.slug, "year": c.year, "name_ko": c.name_ko, "name_en": c.name_en,
-         "members": [{"organisation": m.organisation.slug, "name_ko": m.organisation.name_ko,
-                      "name_en": m.organisation.name_en}
-                     for m in visible_members(request.user, c).select_related("organisation")]}
+        {
+            "id": c.pk,
+            "program": c.program.slug,
+            "year": c.year,
+            "name_ko": c.name_ko,
+            "name_en": c.name_en,
+            "members": [
+                {
+                    "organisation": m.organisation.slug,
+                    "name_ko": m.organisation.name_ko,
+                    "name_en": m.organisation.name_en,
+                }
+                for m in visible_members(request.user, c).select_related("organisation")
+            ],
+        }
         for c in cohorts.distinct().select_related("program")
     ]

@@ -1,7 +1,6 @@
 """Registry endpoints. Writes go through the same forms and services as the pages, so an API client gets
 exactly the validation and permission checks a person gets."""
 
-
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -137,16 +136,27 @@ def _organisation_form_data(payload: dict, instance: Organisation | None) -> dic
     """Translate API references (slugs, codes) into what the form expects (primary keys)."""
     data = {}
     if instance is not None:
-        data = {f: getattr(instance, f) for f in ("name_ko", "name_en", "kind", "country", "city", "stage",
-                                                    "website", "description_ko", "description_en")}
+        data = {
+            f: getattr(instance, f)
+            for f in (
+                "name_ko",
+                "name_en",
+                "kind",
+                "country",
+                "city",
+                "stage",
+                "website",
+                "description_ko",
+                "description_en",
+            )
+        }
         data["cluster"] = instance.cluster_id
         data["sectors"] = list(instance.sectors.values_list("pk", flat=True))
         data["markets_sought"] = ", ".join(instance.markets_sought)
         data["markets_offered"] = ", ".join(instance.markets_offered)
     for key, value in payload.items():
         if key == "cluster":
-            data["cluster"] = Cluster.objects.filter(slug=value).values_list("pk", flat=True).first() or (
-                value and -1)
+            data["cluster"] = Cluster.objects.filter(slug=value).values_list("pk", flat=True).first() or (value and -1)
         elif key == "sectors":
             known = dict(Sector.objects.filter(code__in=value).values_list("code", "pk"))
             data["sectors"] = [known.get(code, -1) for code in value]
@@ -201,8 +211,9 @@ def update_organisation(request, slug: str, payload: OrganisationPatch):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("registry.change_organisation", organisation):
         raise forbidden()
-    form = OrganisationForm(data=_organisation_form_data(payload.dict(exclude_unset=True), organisation),
-                            instance=organisation)
+    form = OrganisationForm(
+        data=_organisation_form_data(payload.dict(exclude_unset=True), organisation), instance=organisation
+    )
     raise_for_form(form)
     return services.save_organisation(form=form)
 
@@ -222,8 +233,10 @@ def get_person(request, person_id: int):
 def _person_form_data(payload: dict, instance: Person | None) -> dict:
     data = {}
     if instance is not None:
-        data = {f: getattr(instance, f) for f in ("name_ko", "name_en", "title_ko", "title_en", "email",
-                                                    "time_zone", "bio_ko", "bio_en")}
+        data = {
+            f: getattr(instance, f)
+            for f in ("name_ko", "name_en", "title_ko", "title_en", "email", "time_zone", "bio_ko", "bio_en")
+        }
         data["organisation"] = instance.organisation_id
     for key, value in payload.items():
         if key == "organisation":

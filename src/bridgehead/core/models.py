@@ -32,9 +32,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
 
     class Meta:
         verbose_name = _("user")
@@ -54,16 +52,28 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     program = models.ForeignKey(
-        "programs.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments",
+        "programs.Program",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
         verbose_name=_("program"),
     )
     agreement = models.ForeignKey(
-        "agreements.Agreement", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="role_assignments", verbose_name=_("agreement"),
+        "agreements.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("agreement"),
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="role_assignments", verbose_name=_("organisation"),
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -73,22 +83,26 @@ class RoleAssignment(models.Model):
         # One row per (user, role, scope). Partial constraints, because SQLite cannot treat NULLs as equal.
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role"], name="unique_site_wide_role",
+                fields=["user", "role"],
+                name="unique_site_wide_role",
                 condition=Q(program__isnull=True, agreement__isnull=True, organisation__isnull=True),
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "program"], name="unique_program_role",
+                fields=["user", "role", "program"],
+                name="unique_program_role",
                 condition=Q(program__isnull=False, organisation__isnull=True),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "agreement"], name="unique_agreement_role", condition=Q(agreement__isnull=False)
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "organisation"], name="unique_organisation_role",
+                fields=["user", "role", "organisation"],
+                name="unique_organisation_role",
                 condition=Q(organisation__isnull=False, program__isnull=True),
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "organisation", "program"], name="unique_organisation_program_role",
+                fields=["user", "role", "organisation", "program"],
+                name="unique_organisation_program_role",
                 condition=Q(organisation__isnull=False, program__isnull=False),
             ),
         ]
@@ -114,13 +128,16 @@ class RoleAssignment(models.Model):
         given = {name for name in ("program", "agreement", "organisation") if getattr(self, f"{name}_id")}
         missing = needs - given
         if missing:
-            raise ValidationError({name: _("This role needs a %(scope)s.") % {"scope": self._scope_label(name)}
-                                   for name in missing})
+            raise ValidationError(
+                {name: _("This role needs a %(scope)s.") % {"scope": self._scope_label(name)} for name in missing}
+            )
         extra = given - needs - ({"program"} if self.role in {Role.STARTUP_MEMBER, Role.PARTNER_MEMBER} else set())
         if extra:
             raise ValidationError(
-                {name: _("This role cannot be scoped to a %(scope)s.") % {"scope": self._scope_label(name)}
-                 for name in extra}
+                {
+                    name: _("This role cannot be scoped to a %(scope)s.") % {"scope": self._scope_label(name)}
+                    for name in extra
+                }
             )
 
 

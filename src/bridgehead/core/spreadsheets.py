@@ -51,8 +51,9 @@ def _read_xlsx(content: bytes) -> tuple[list[list[str]], str]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError(_("The file looks like an Excel workbook but cannot be opened: %(error)s") % {
-            "error": exc}) from exc
+        raise SpreadsheetError(
+            _("The file looks like an Excel workbook but cannot be opened: %(error)s") % {"error": exc}
+        ) from exc
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()

@@ -35,11 +35,18 @@ def home(request: HttpRequest) -> HttpResponse:
     agreements = visible_agreements(request.user, Agreement.objects.all()).prefetch_related("signatories")
     programs = visible_programs(request.user, Program.objects.select_related("agreement"))
     my_roles = request.user.roles.select_related("program", "agreement", "organisation")
-    return render(request, "core/home.html", {
-        "agreements": agreements, "programs": programs, "my_roles": my_roles,
-        "clusters": Cluster.objects.all(), "organisation_count": Organisation.objects.count(),
-        "day": day.summary(request.user),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "agreements": agreements,
+            "programs": programs,
+            "my_roles": my_roles,
+            "clusters": Cluster.objects.all(),
+            "organisation_count": Organisation.objects.count(),
+            "day": day.summary(request.user),
+        },
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -96,8 +103,6 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api-tokens")
 
 
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The person's notices, newest first; unread ones stand out until opened or marked read."""
@@ -126,6 +131,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_notifications_read(request: HttpRequest) -> HttpResponse:
     count = notifications.mark_all_read(by=request.user)
-    messages.success(request, ngettext("%(count)d notification marked as read.",
-                                       "%(count)d notifications marked as read.", count) % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+        % {"count": count},
+    )
     return redirect("inbox")

@@ -65,8 +65,13 @@ def record_start(*, worker_id: str, now: dt.datetime | None = None) -> WorkerHea
     WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
     beat, _created = WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "seen_at": now,
-                  "stopped_at": None},
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": now,
+            "seen_at": now,
+            "stopped_at": None,
+        },
     )
     return beat
 

@@ -9,6 +9,8 @@ markets sought, English description, Korean description.
 
 Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str]
 
+# A data table: one organisation per row reads best, so the formatter leaves it alone.
+# fmt: off
 REAL: list[Row] = [
     ("ulsan-city", "Ulsan Metropolitan City", "울산광역시", "government", "ulsan", "KR", "Ulsan",
      "bio;industry.automotive;industry.shipbuilding;industry.petrochemicals", "", "",
@@ -240,3 +242,4 @@ SYNTHETIC: list[Row] = [
      "Japanese distributor of medical devices seeking Korean products for the Japanese market.",
      "일본 시장에 공급할 한국 의료기기를 찾는 일본 유통사."),
 ]
+# fmt: on

@@ -182,8 +182,14 @@ def _register(event: Event, person: Person, attendance: str, language: str, defa
     participant, _created = Participant.objects.update_or_create(
         event=event,
         person=person,
-        defaults={"organisation": organisation, "kind": organisation.kind, "language": language,
-                  "seeks": seeks or default_seeks, "offers": offers, "attendance": attendance},
+        defaults={
+            "organisation": organisation,
+            "kind": organisation.kind,
+            "language": language,
+            "seeks": seeks or default_seeks,
+            "offers": offers,
+            "attendance": attendance,
+        },
     )
     return participant
 
@@ -249,7 +255,9 @@ def _load_2024(*, program: Program, admin: User) -> Event:
                     if roll < 0.8 and full:
                         continue  # a real partner at their limit declines politely before the deadline
                     request = MeetingRequest.objects.create(
-                        event=event, sender=startup, recipient=partner,
+                        event=event,
+                        sender=startup,
+                        recipient=partner,
                         message="미팅을 요청드립니다. / We would like to meet.",
                     )
                     if roll < 0.8:
@@ -268,8 +276,7 @@ def _load_2024(*, program: Program, admin: User) -> Event:
 
 
 def _accepted_count(participant: Participant) -> int:
-    return Meeting.objects.filter(event=participant.event).filter(
-        Q(first=participant) | Q(second=participant)).count()
+    return Meeting.objects.filter(event=participant.event).filter(Q(first=participant) | Q(second=participant)).count()
 
 
 def _has_open_request(a: Participant, b: Participant) -> bool:
@@ -284,8 +291,9 @@ def _record_accept(request: MeetingRequest, answered: dt.datetime, weight: float
     demo's answers are dated (before the 2024 deadline), so the demo writes them itself."""
     request.status, request.responded_at = RequestStatus.ACCEPTED, answered
     request.save(update_fields=["status", "responded_at"])
-    return Meeting.objects.create(event=request.event, request=request, first=request.sender,
-                                  second=request.recipient, weight=weight)
+    return Meeting.objects.create(
+        event=request.event, request=request, first=request.sender, second=request.recipient, weight=weight
+    )
 
 
 def _showcase_2024(event: Event, answered: dt.datetime) -> None:
@@ -296,7 +304,9 @@ def _showcase_2024(event: Event, answered: dt.datetime) -> None:
     if startup is None or investor is None:
         return
     request = MeetingRequest.objects.create(
-        event=event, sender=startup, recipient=investor,
+        event=event,
+        sender=startup,
+        recipient=investor,
         message="고래AI입니다. 미국 병원 실증과 투자 논의를 희망합니다.",
     )
     _record_accept(request, answered, weight=2.0)
@@ -361,8 +371,9 @@ def _live_event(program: Program, local_now: dt.datetime) -> Event:
         ("오전", "Morning", day, dt.time(9), dt.time(12), None),
         ("오후", "Afternoon", day, dt.time(13, 30), dt.time(16, 30), None),
     ):
-        EventSession.objects.create(event=event, name_ko=name_ko, name_en=name_en, date=date, starts=starts,
-                                    ends=ends, tables=tables)
+        EventSession.objects.create(
+            event=event, name_ko=name_ko, name_en=name_en, date=date, starts=starts, ends=ends, tables=tables
+        )
     services.build_slots(event=event)
     return event
 
@@ -423,8 +434,9 @@ def _live_availability(event: Event, participants: list[Participant]) -> None:
     afternoon = list(event.slots.filter(session__name_en="Afternoon"))
     for participant in participants:
         username = participant.person.user.username if participant.person.user_id else ""
-        participant.unavailable.set(afternoon if username == "startup" else morning if username == "investor"
-                                    else online)
+        participant.unavailable.set(
+            afternoon if username == "startup" else morning if username == "investor" else online
+        )
 
 
 def _live_requests(event: Event, startups: list[Participant], partners: list[Participant], now: dt.datetime) -> None:
@@ -462,6 +474,8 @@ def _live_requests(event: Event, startups: list[Participant], partners: list[Par
 def _request(event: Event, sender: Participant, recipient: Participant) -> MeetingRequest:
     korean = sender.language == "ko"
     return MeetingRequest.objects.create(
-        event=event, sender=sender, recipient=recipient,
+        event=event,
+        sender=sender,
+        recipient=recipient,
         message="미팅을 요청드립니다. 협력 가능성을 논의하고 싶습니다." if korean else "We would like to meet.",
     )

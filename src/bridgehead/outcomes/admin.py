@@ -12,8 +12,17 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
-    list_display = ("title_en", "title_ko", "organisation", "program", "kind", "status", "confirmed_at",
-                    "is_confidential", "is_synthetic")
+    list_display = (
+        "title_en",
+        "title_ko",
+        "organisation",
+        "program",
+        "kind",
+        "status",
+        "confirmed_at",
+        "is_confidential",
+        "is_synthetic",
+    )
     list_filter = ("kind", "status", "is_confidential", "is_synthetic", "program")
     search_fields = ("title_en", "title_ko", "organisation__name_en", "organisation__name_ko")
     raw_id_fields = ("meeting", "counterparty", "organisation")

@@ -59,14 +59,50 @@ def korean_amount(amount: Decimal, currency: str) -> str:
 # Units as people type them in English, and the Korean counter a Korean text uses instead. A unit that is not
 # listed (or already Korean) is printed as typed.
 KOREAN_UNITS = {
-    "unit": "개", "units": "개", "piece": "개", "pieces": "개", "pcs": "개", "kit": "키트", "kits": "키트",
-    "device": "대", "devices": "대", "machine": "대", "machines": "대", "system": "대", "systems": "대",
-    "person": "명", "people": "명", "persons": "명", "employee": "명", "employees": "명", "hire": "명",
-    "hires": "명", "job": "명", "jobs": "명", "patient": "명", "patients": "명", "user": "명", "users": "명",
-    "licence": "건", "licences": "건", "license": "건", "licenses": "건", "contract": "건", "contracts": "건",
-    "order": "건", "orders": "건", "test": "건", "tests": "건",
-    "hospital": "곳", "hospitals": "곳", "site": "곳", "sites": "곳", "clinic": "곳", "clinics": "곳",
-    "dose": "회분", "doses": "회분",
+    "unit": "개",
+    "units": "개",
+    "piece": "개",
+    "pieces": "개",
+    "pcs": "개",
+    "kit": "키트",
+    "kits": "키트",
+    "device": "대",
+    "devices": "대",
+    "machine": "대",
+    "machines": "대",
+    "system": "대",
+    "systems": "대",
+    "person": "명",
+    "people": "명",
+    "persons": "명",
+    "employee": "명",
+    "employees": "명",
+    "hire": "명",
+    "hires": "명",
+    "job": "명",
+    "jobs": "명",
+    "patient": "명",
+    "patients": "명",
+    "user": "명",
+    "users": "명",
+    "licence": "건",
+    "licences": "건",
+    "license": "건",
+    "licenses": "건",
+    "contract": "건",
+    "contracts": "건",
+    "order": "건",
+    "orders": "건",
+    "test": "건",
+    "tests": "건",
+    "hospital": "곳",
+    "hospitals": "곳",
+    "site": "곳",
+    "sites": "곳",
+    "clinic": "곳",
+    "clinics": "곳",
+    "dose": "회분",
+    "doses": "회분",
 }
 
 
@@ -152,28 +188,42 @@ def facts(outcomes) -> list[Fact]:
         kind_en, status_en = _labels(outcome, "en")
         has_quantity = outcome.quantity is not None
         org, party = outcome.organisation, outcome.counterparty
-        found.append(Fact(
-            outcome=outcome,
-            startup_ko=org.name_ko or org.name_en, startup_en=org.name_en or org.name_ko,
-            title_ko=outcome.title_ko or outcome.title_en, title_en=outcome.title_en or outcome.title_ko,
-            kind_ko=kind_ko, kind_en=kind_en, status_ko=status_ko, status_en=status_en,
-            amount_ko=korean_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
-            amount_en=english_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
-            quantity_ko=korean_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
-            quantity_en=english_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
-            counterparty_ko=(party.name_ko or party.name_en) if party else (
-                outcome.counterparty_name_ko or outcome.counterparty_name),
-            counterparty_en=(party.name_en or party.name_ko) if party else (
-                outcome.counterparty_name or outcome.counterparty_name_ko),
-        ))
+        found.append(
+            Fact(
+                outcome=outcome,
+                startup_ko=org.name_ko or org.name_en,
+                startup_en=org.name_en or org.name_ko,
+                title_ko=outcome.title_ko or outcome.title_en,
+                title_en=outcome.title_en or outcome.title_ko,
+                kind_ko=kind_ko,
+                kind_en=kind_en,
+                status_ko=status_ko,
+                status_en=status_en,
+                amount_ko=korean_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
+                amount_en=english_amount(outcome.amount, outcome.currency) if outcome.amount is not None else "",
+                quantity_ko=korean_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
+                quantity_en=english_quantity(outcome.quantity, outcome.unit, outcome.period) if has_quantity else "",
+                counterparty_ko=(party.name_ko or party.name_en)
+                if party
+                else (outcome.counterparty_name_ko or outcome.counterparty_name),
+                counterparty_en=(party.name_en or party.name_ko)
+                if party
+                else (outcome.counterparty_name or outcome.counterparty_name_ko),
+            )
+        )
     return found
 
 
 def generate(scope: Scope, user, *, start: dt.date, end: dt.date) -> tuple[str, str]:
     """(Korean text, English text) for the scope's confirmed outcomes dated ``start``..``end``: the closed ones
     counted as achieved, those in progress mentioned apart."""
-    period = list(scope.outcomes(user).filter(occurred_on__gte=start, occurred_on__lte=end).exclude(
-        status=OutcomeStatus.LOST).filter(confirmed_at__isnull=False).order_by("organisation__name_en", "occurred_on"))
+    period = list(
+        scope.outcomes(user)
+        .filter(occurred_on__gte=start, occurred_on__lte=end)
+        .exclude(status=OutcomeStatus.LOST)
+        .filter(confirmed_at__isnull=False)
+        .order_by("organisation__name_en", "occurred_on")
+    )
     closed = [o for o in period if o.status == OutcomeStatus.CLOSED]
     in_progress = [o for o in period if o.status in IN_PROGRESS]
     public = [o for o in closed if not o.is_confidential]
@@ -204,8 +254,10 @@ def generate(scope: Scope, user, *, start: dt.date, end: dt.date) -> tuple[str, 
         "signatories_en": ", ".join(names_en[:-1]) + " and " + names_en[-1] if len(names_en) > 1 else "".join(names_en),
         "signed_ko": korean_date(signed_local) if signed_local else "",
         "signed_en": english_date(signed_local) if signed_local else "",
-        "start_ko": korean_date(start), "end_ko": korean_date(end),
-        "start_en": english_date(start), "end_en": english_date(end),
+        "start_ko": korean_date(start),
+        "end_ko": korean_date(end),
+        "start_en": english_date(start),
+        "end_en": english_date(end),
         "scope": scope,
     }
     with translation.override("ko"):

@@ -44,8 +44,11 @@ def _count_scale(maximum: int, *, headroom: float = 0.0) -> tuple[alt.Axis, alt.
 
 
 def _empty(title: str) -> str:
-    chart = alt.Chart(alt.Data(values=[{"x": 0}])).mark_text(text=_("No data yet"), color="#5b6675").properties(
-        width=320, height=40, title=title)
+    chart = (
+        alt.Chart(alt.Data(values=[{"x": 0}]))
+        .mark_text(text=_("No data yet"), color="#5b6675")
+        .properties(width=320, height=40, title=title)
+    )
     return _render(chart, title)
 
 
@@ -59,14 +62,22 @@ def bars(rows: list[tuple[str, int, int]], *, title: str, width: int = 360) -> s
         values.append({"label": label, "count": done, "state": confirmed, "order": 0})
         values.append({"label": label, "count": pending, "state": unconfirmed, "order": 1})
     axis, scale = _count_scale(max(done + pending for _label, done, pending in rows))
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        y=alt.Y("label:N", sort=[label for label, _d, _p in rows], title=None),
-        x=alt.X("count:Q", title=_("Number"), axis=axis, scale=scale),
-        color=alt.Color("state:N", scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
-                        legend=alt.Legend(title=None, orient="bottom")),
-        order=alt.Order("order:Q"),
-        tooltip=["label:N", "state:N", "count:Q"],
-    ).properties(width=width, height=max(40, 24 * len(rows)), title=title)
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=[label for label, _d, _p in rows], title=None),
+            x=alt.X("count:Q", title=_("Number"), axis=axis, scale=scale),
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["label:N", "state:N", "count:Q"],
+        )
+        .properties(width=width, height=max(40, 24 * len(rows)), title=title)
+    )
     return _render(chart, title)
 
 
@@ -84,7 +95,8 @@ def funnel(rows: list[tuple[str, int]], *, title: str) -> str:
         x=alt.X("count:Q", title=_("Number"), axis=axis, scale=scale),
     )
     chart = (base.mark_bar(color=BRAND) + base.mark_text(align="left", dx=4).encode(text="count:Q")).properties(
-        width=300, height=28 * len(rows), title=title)
+        width=300, height=28 * len(rows), title=title
+    )
     return _render(chart, title)
 
 
@@ -98,11 +110,19 @@ def over_time(rows: list[tuple[str, int, int]], *, title: str) -> str:
         values.append({"period": label, "count": done, "state": confirmed, "order": 0})
         values.append({"period": label, "count": pending, "state": unconfirmed, "order": 1})
     axis, scale = _count_scale(max(done + pending for _label, done, pending in rows))
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        x=alt.X("period:N", sort=[label for label, _d, _p in rows], title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title=_("Outcomes"), axis=axis, scale=scale),
-        color=alt.Color("state:N", scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
-                        legend=alt.Legend(title=None, orient="bottom")),
-        order=alt.Order("order:Q"),
-    ).properties(width=max(240, 84 * len(rows)), height=180, title=title)
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", sort=[label for label, _d, _p in rows], title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=_("Outcomes"), axis=axis, scale=scale),
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=[confirmed, unconfirmed], range=[BRAND, UNCONFIRMED]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            order=alt.Order("order:Q"),
+        )
+        .properties(width=max(240, 84 * len(rows)), height=180, title=title)
+    )
     return _render(chart, title)

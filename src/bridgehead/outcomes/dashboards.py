@@ -49,8 +49,9 @@ class Scope:
         outcomes = counted_outcomes(user, Outcome.objects.filter(program_id__in=self.program_ids))
         if self.organisation_ids is not None:
             outcomes = outcomes.filter(organisation_id__in=self.organisation_ids)
-        return outcomes.select_related("organisation", "counterparty", "program__agreement", "cohort", "event",
-                                       "meeting")
+        return outcomes.select_related(
+            "organisation", "counterparty", "program__agreement", "cohort", "event", "meeting"
+        )
 
     def kpis(self) -> QuerySet:
         if self.kind not in ("agreement", "program"):
@@ -59,19 +60,33 @@ class Scope:
 
 
 def for_agreement(user, agreement: Agreement) -> Scope:
-    return Scope("agreement", agreement.title, agreement, dashboard_program_ids(user, agreement),
-                 url_name="outcomes-agreement", url_arg=agreement.slug)
+    return Scope(
+        "agreement",
+        agreement.title,
+        agreement,
+        dashboard_program_ids(user, agreement),
+        url_name="outcomes-agreement",
+        url_arg=agreement.slug,
+    )
 
 
 def for_program(user, program: Program) -> Scope:
-    return Scope("program", program.title, program.agreement, {program.pk}, url_name="outcomes-program",
-                 url_arg=program.slug)
+    return Scope(
+        "program", program.title, program.agreement, {program.pk}, url_name="outcomes-program", url_arg=program.slug
+    )
 
 
 def for_cohort(user, cohort: Cohort) -> Scope:
     members = set(cohort.members.values_list("organisation_id", flat=True))
-    return Scope("cohort", cohort.name, cohort.program.agreement, {cohort.program_id}, members,
-                 url_name="outcomes-cohort", url_arg=cohort.pk)
+    return Scope(
+        "cohort",
+        cohort.name,
+        cohort.program.agreement,
+        {cohort.program_id},
+        members,
+        url_name="outcomes-cohort",
+        url_arg=cohort.pk,
+    )
 
 
 def for_startup(user, organisation: Organisation) -> Scope:
@@ -80,10 +95,18 @@ def for_startup(user, organisation: Organisation) -> Scope:
 
     programs = Program.objects.all()
     if not (roles.is_site_admin(user) or organisation.pk in startup_organisation_ids(user)):
-        programs = programs.filter(Q(pk__in=managed_program_ids(user))
-                                   | Q(agreement_id__in=observed_agreement_ids(user)))
-    return Scope("startup", organisation.name, None, set(programs.values_list("pk", flat=True)), {organisation.pk},
-                 url_name="outcomes-startup", url_arg=organisation.slug)
+        programs = programs.filter(
+            Q(pk__in=managed_program_ids(user)) | Q(agreement_id__in=observed_agreement_ids(user))
+        )
+    return Scope(
+        "startup",
+        organisation.name,
+        None,
+        set(programs.values_list("pk", flat=True)),
+        {organisation.pk},
+        url_name="outcomes-startup",
+        url_arg=organisation.slug,
+    )
 
 
 # Pages and PDFs list the latest outcomes only (a 5,000-row table takes seconds to render and tens of seconds
@@ -125,10 +148,16 @@ class Dashboard:
         """(label, number of outcomes, total): attracted first, then what is not (yet) attracted."""
         return [
             (_("Attracted: closed deals, confirmed records"), self.counts["closed"], self.closed_total),
-            (_("Closed deals, records not yet confirmed"), self.counts["closed_unconfirmed"],
-             self.closed_unconfirmed_total),
-            (_("In progress (lead, under review, provisional): not attracted"), self.counts["in_progress"],
-             self.in_progress_total),
+            (
+                _("Closed deals, records not yet confirmed"),
+                self.counts["closed_unconfirmed"],
+                self.closed_unconfirmed_total,
+            ),
+            (
+                _("In progress (lead, under review, provisional): not attracted"),
+                self.counts["in_progress"],
+                self.in_progress_total,
+            ),
         ]
 
     @property
@@ -146,10 +175,13 @@ def funnel_rows(scope: Scope, outcomes: list[Outcome]) -> list[tuple[str, int]]:
     requests = MeetingRequest.objects.filter(event__program_id__in=scope.program_ids)
     meetings = Meeting.objects.filter(event__program_id__in=scope.program_ids).exclude(status=MeetingStatus.CANCELLED)
     if scope.organisation_ids is not None:
-        requests = requests.filter(Q(sender__organisation_id__in=scope.organisation_ids)
-                                   | Q(recipient__organisation_id__in=scope.organisation_ids))
-        meetings = meetings.filter(Q(first__organisation_id__in=scope.organisation_ids)
-                                   | Q(second__organisation_id__in=scope.organisation_ids))
+        requests = requests.filter(
+            Q(sender__organisation_id__in=scope.organisation_ids)
+            | Q(recipient__organisation_id__in=scope.organisation_ids)
+        )
+        meetings = meetings.filter(
+            Q(first__organisation_id__in=scope.organisation_ids) | Q(second__organisation_id__in=scope.organisation_ids)
+        )
     by_status = Counter(o.status for o in outcomes)
     rows = [
         (_("Meeting requests"), requests.count()),
@@ -205,11 +237,15 @@ def build(scope: Scope, user, *, currency: str = "USD", with_charts: bool = True
         dashboard.charts = {
             "funnel": charts.funnel(dashboard.funnel, title=_("From meeting requests to outcomes")),
             "over_time": charts.over_time(periods, title=_("Outcomes per quarter")),
-            "by_country": charts.bars(_split(counted, lambda o: o.country or not_given),
-                                      title=_("Outcomes by country")),
+            "by_country": charts.bars(
+                _split(counted, lambda o: o.country or not_given), title=_("Outcomes by country")
+            ),
             "by_kind": charts.bars(
-                _split(counted, lambda o: str(OrganisationKind(o.counterparty.kind).label)
-                       if o.counterparty else unregistered),
-                title=_("Outcomes by counterparty kind")),
+                _split(
+                    counted,
+                    lambda o: str(OrganisationKind(o.counterparty.kind).label) if o.counterparty else unregistered,
+                ),
+                title=_("Outcomes by counterparty kind"),
+            ),
         }
     return dashboard

@@ -63,8 +63,10 @@ class CounterpartyField(forms.ModelChoiceField):
 
     widget = CounterpartyInput
     default_error_messages = {
-        "invalid_choice": _("No organisation in the registry is called “%(value)s”. Pick one from the list, or "
-                            "leave this empty and describe the counterparty below."),
+        "invalid_choice": _(
+            "No organisation in the registry is called “%(value)s”. Pick one from the list, or "
+            "leave this empty and describe the counterparty below."
+        ),
         "ambiguous": _("Several organisations in the registry match “%(value)s”; pick one from the list."),
     }
 
@@ -107,8 +109,21 @@ class CounterpartyField(forms.ModelChoiceField):
 # The outcome form's fieldsets: what happened, money and quantity, the counterparty, attribution, evidence,
 # confidentiality (25 fields in one column were hard to fill in and to check).
 GROUPS = (
-    (_("What happened"), ("organisation", "program", "kind", "status", "status_on", "occurred_on", "title_ko",
-                          "title_en", "description_ko", "description_en")),
+    (
+        _("What happened"),
+        (
+            "organisation",
+            "program",
+            "kind",
+            "status",
+            "status_on",
+            "occurred_on",
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+        ),
+    ),
     (_("Money and quantity"), ("amount", "currency", "quantity", "unit", "period")),
     (_("Counterparty"), ("counterparty", "counterparty_name", "counterparty_name_ko", "country")),
     (_("Attribution to the program"), ("cohort", "event", "meeting")),
@@ -123,24 +138,54 @@ PICKER_OPTIONS = 300
 
 class OutcomeForm(forms.ModelForm):
     status_on = forms.DateField(
-        label=_("Status since"), required=False, widget=DATE_INPUT,
+        label=_("Status since"),
+        required=False,
+        widget=DATE_INPUT,
         help_text=_("When the outcome reached this status (today if empty)."),
     )
-    currency = forms.CharField(label=_("Currency"), required=False, max_length=3,
-                               help_text=_("ISO 4217 code: USD, KRW, CNY, EUR…"),
-                               widget=forms.TextInput(attrs={"list": "currency-codes", "size": 5}))
+    currency = forms.CharField(
+        label=_("Currency"),
+        required=False,
+        max_length=3,
+        help_text=_("ISO 4217 code: USD, KRW, CNY, EUR…"),
+        widget=forms.TextInput(attrs={"list": "currency-codes", "size": 5}),
+    )
     meeting = MeetingChoiceField(queryset=Meeting.objects.none(), required=False, label=_("Partnering meeting"))
     counterparty = CounterpartyField(
-        queryset=Organisation.objects.none(), required=False, label=_("Counterparty in the registry"),
-        help_text=_("Type a few letters of its Korean or English name and pick it from the list."))
+        queryset=Organisation.objects.none(),
+        required=False,
+        label=_("Counterparty in the registry"),
+        help_text=_("Type a few letters of its Korean or English name and pick it from the list."),
+    )
 
     class Meta:
         model = Outcome
         fields = [
-            "organisation", "program", "kind", "status", "status_on", "title_ko", "title_en", "description_ko",
-            "description_en", "amount", "currency", "quantity", "unit", "period", "counterparty",
-            "counterparty_name", "counterparty_name_ko", "country", "occurred_on", "cohort", "event", "meeting",
-            "evidence", "evidence_url", "is_confidential",
+            "organisation",
+            "program",
+            "kind",
+            "status",
+            "status_on",
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+            "amount",
+            "currency",
+            "quantity",
+            "unit",
+            "period",
+            "counterparty",
+            "counterparty_name",
+            "counterparty_name_ko",
+            "country",
+            "occurred_on",
+            "cohort",
+            "event",
+            "meeting",
+            "evidence",
+            "evidence_url",
+            "is_confidential",
         ]
         widgets = {
             "occurred_on": DATE_INPUT,
@@ -156,11 +201,13 @@ class OutcomeForm(forms.ModelForm):
         self.fields["organisation"].queryset = services.reporting_organisations(user)
         self.fields["counterparty"].queryset = Organisation.objects.all()
         self.fields["counterparty"].widget.options = [
-            organisation_label(o) for o in Organisation.objects.order_by("name_en")[:PICKER_OPTIONS]]
+            organisation_label(o) for o in Organisation.objects.order_by("name_en")[:PICKER_OPTIONS]
+        ]
         self.fields["cohort"].queryset = Cohort.objects.filter(program__in=programs)
         self.fields["event"].queryset = Event.objects.filter(program__in=programs)
         meetings = Meeting.objects.filter(event__program__in=programs).select_related(
-            "event", "first__organisation", "second__organisation")
+            "event", "first__organisation", "second__organisation"
+        )
         if not (roles.is_site_admin(user) or managed_program_ids(user)):
             own = startup_organisation_ids(user)
             meetings = meetings.filter(Q(first__organisation_id__in=own) | Q(second__organisation_id__in=own))
@@ -182,10 +229,15 @@ class OutcomeForm(forms.ModelForm):
         last. "Required" is what the person must fill in: a disabled field is not, one of the titles is."""
         placed: set[str] = set()
         groups = []
-        for legend, names in (*GROUPS, (_("Other"), tuple(name for name in self.fields if not any(
-                name in group for _legend, group in GROUPS)))):
-            fields = [(self[name], self._shown_as_required(name)) for name in names
-                      if name in self.fields and name not in placed]
+        for legend, names in (
+            *GROUPS,
+            (_("Other"), tuple(name for name in self.fields if not any(name in group for _legend, group in GROUPS))),
+        ):
+            fields = [
+                (self[name], self._shown_as_required(name))
+                for name in names
+                if name in self.fields and name not in placed
+            ]
             placed.update(names)
             if fields:
                 groups.append((legend, fields))
@@ -208,7 +260,8 @@ class OutcomeForm(forms.ModelForm):
         code = (self.cleaned_data.get("currency") or "").strip().upper()
         if code and code not in ISO_4217:
             raise forms.ValidationError(
-                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."), code="currency",
+                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."),
+                code="currency",
                 params={"code": code},
             )
         return code
@@ -226,7 +279,8 @@ class OutcomeForm(forms.ModelForm):
         if is_executable(head[:8]) or sniff(head) is None:
             raise forms.ValidationError(
                 _("Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."),
-                code="file_type")
+                code="file_type",
+            )
         return upload
 
     def clean_country(self) -> str:
@@ -249,8 +303,9 @@ class OutcomeForm(forms.ModelForm):
 class ProposalForm(OutcomeForm):
     """The outcome form plus the reason; files cannot be proposed (the manager re-uploads evidence)."""
 
-    reason = forms.CharField(label=_("Why should it change?"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Why should it change?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     class Meta(OutcomeForm.Meta):
         fields = [f for f in OutcomeForm.Meta.fields if f != "evidence"]
@@ -272,7 +327,8 @@ class FxRateForm(forms.ModelForm):
         code = self.cleaned_data["currency"].strip().upper()
         if code not in ISO_4217:
             raise forms.ValidationError(
-                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."), code="currency",
+                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR)."),
+                code="currency",
                 params={"code": code},
             )
         return code
@@ -287,15 +343,28 @@ class FxRateForm(forms.ModelForm):
 
 
 class FxImportForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"),
-                           help_text=_("Columns: date, currency, in (USD or KRW), rate, source."))
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"), help_text=_("Columns: date, currency, in (USD or KRW), rate, source.")
+    )
 
 
 class KpiForm(forms.ModelForm):
     class Meta:
         model = Kpi
-        fields = ["commitment", "name_ko", "name_en", "metric", "kind", "country", "counting", "target", "currency",
-                  "starts_on", "ends_on", "order"]
+        fields = [
+            "commitment",
+            "name_ko",
+            "name_en",
+            "metric",
+            "kind",
+            "country",
+            "counting",
+            "target",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "order",
+        ]
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
 
     def __init__(self, *args, program, **kwargs) -> None:

@@ -99,9 +99,11 @@ class RateBook:
     def __init__(self, program_ids: Iterable[int]) -> None:
         self._rates: dict[tuple[int, str, str], tuple[list[dt.date], list[Decimal]]] = {}
         grouped: dict[tuple[int, str, str], list[tuple[dt.date, Decimal]]] = defaultdict(list)
-        for program_id, on, currency, base, rate in FxRate.objects.filter(program_id__in=list(program_ids)).values_list(
-            "program_id", "on", "currency", "base", "rate"
-        ).order_by("on"):
+        for program_id, on, currency, base, rate in (
+            FxRate.objects.filter(program_id__in=list(program_ids))
+            .values_list("program_id", "on", "currency", "base", "rate")
+            .order_by("on")
+        ):
             grouped[(program_id, currency, base)].append((on, rate))
             grouped[(program_id, base, currency)].append((on, Decimal(1) / rate))
         for key, rows in grouped.items():
@@ -136,6 +138,7 @@ def total(outcomes: Iterable[Outcome], *, currency: str, book: RateBook | None =
             converted = (outcome.amount * rate).quantize(quantum(currency), rounding=ROUND_HALF_UP)
         result.amount += converted
         result.conversions.append(
-            Conversion(outcome.pk, outcome.amount, outcome.currency, converted, rate, rate_on, outcome.occurred_on))
+            Conversion(outcome.pk, outcome.amount, outcome.currency, converted, rate, rate_on, outcome.occurred_on)
+        )
     result.amount = result.amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
     return result

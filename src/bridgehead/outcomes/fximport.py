@@ -109,8 +109,9 @@ def validate(filename: str, content: bytes) -> FxImportResult:
             if key in seen:
                 problem("on", _("the same date and currencies as row %(row)s.") % {"row": seen[key]})
             seen[key] = number
-            result.rows.append({"on": on, "currency": currency, "base": base, "rate": rate,
-                                "source": raw.get("source", "")[:200]})
+            result.rows.append(
+                {"on": on, "currency": currency, "base": base, "rate": rate, "source": raw.get("source", "")[:200]}
+            )
     if not table.rows:
         result.problems.append(Problem(2, "", _("the file has no rates.")))
     return result
@@ -125,7 +126,10 @@ def import_rates(*, program: Program, filename: str, content: bytes, by) -> FxIm
     with transaction.atomic():
         for row in result.rows:
             _rate, created = FxRate.objects.update_or_create(
-                program=program, on=row["on"], currency=row["currency"], base=row["base"],
+                program=program,
+                on=row["on"],
+                currency=row["currency"],
+                base=row["base"],
                 defaults={"rate": row["rate"], "source": row["source"], "entered_by": by},
             )
             if created:

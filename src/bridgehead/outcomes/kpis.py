@@ -68,8 +68,10 @@ def _measure(kpi: Kpi, outcomes: QuerySet, book: fx.RateBook | None) -> tuple[De
 def compute(kpi: Kpi, *, book: fx.RateBook | None = None) -> KpiValue:
     if kpi.metric == KpiMetric.MEETINGS:
         held = Meeting.objects.filter(
-            event__program_id=kpi.program_id, status=MeetingStatus.CHECKED_IN,
-            slot__starts_at__date__gte=kpi.starts_on, slot__starts_at__date__lte=kpi.ends_on,
+            event__program_id=kpi.program_id,
+            status=MeetingStatus.CHECKED_IN,
+            slot__starts_at__date__gte=kpi.starts_on,
+            slot__starts_at__date__lte=kpi.ends_on,
         ).count()
         return KpiValue(kpi=kpi, confirmed=Decimal(held), unconfirmed=Decimal(0))
     outcomes = kpi_outcomes(kpi)
@@ -78,8 +80,9 @@ def compute(kpi: Kpi, *, book: fx.RateBook | None = None) -> KpiValue:
     if kpi.metric == KpiMetric.STARTUPS:
         # A startup with both kinds of record counts once, as confirmed.
         unconfirmed = Decimal(outcomes.values("organisation").distinct().count()) - confirmed
-    return KpiValue(kpi=kpi, confirmed=confirmed, unconfirmed=unconfirmed, total=total,
-                    unconfirmed_total=unconfirmed_total)
+    return KpiValue(
+        kpi=kpi, confirmed=confirmed, unconfirmed=unconfirmed, total=total, unconfirmed_total=unconfirmed_total
+    )
 
 
 def compute_all(kpis) -> list[KpiValue]:

@@ -48,15 +48,27 @@ class Outcome(models.Model):
         "programs.Program", on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("program")
     )
     cohort = models.ForeignKey(
-        "programs.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes",
+        "programs.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
         verbose_name=_("cohort"),
     )
     event = models.ForeignKey(
-        "partnering.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes",
+        "partnering.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
         verbose_name=_("partnering event"),
     )
     meeting = models.ForeignKey(
-        "partnering.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes",
+        "partnering.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
         verbose_name=_("partnering meeting"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OutcomeKind.choices)
@@ -71,15 +83,23 @@ class Outcome(models.Model):
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     period = models.CharField(_("period"), max_length=10, choices=Period.choices, blank=True, default=Period.NONE)
     counterparty = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes_as_party",
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcomes_as_party",
         verbose_name=_("counterparty"),
     )
     counterparty_name = models.CharField(
-        _("counterparty (if not in the registry)"), max_length=200, blank=True,
+        _("counterparty (if not in the registry)"),
+        max_length=200,
+        blank=True,
         help_text=_("For example “a Hangzhou medical-device company” when the name cannot be given."),
     )
     counterparty_name_ko = models.CharField(
-        _("counterparty in Korean (if not in the registry)"), max_length=200, blank=True,
+        _("counterparty in Korean (if not in the registry)"),
+        max_length=200,
+        blank=True,
         help_text=_("Used in the Korean brief, e.g. “항저우 소재 의료기기 기업”."),
     )
     country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_validator])
@@ -87,7 +107,8 @@ class Outcome(models.Model):
     evidence = models.FileField(_("evidence (document)"), upload_to="outcomes/", blank=True)
     evidence_url = WebAddressField(_("evidence (link)"), blank=True)
     is_confidential = models.BooleanField(
-        _("confidential"), default=False,
+        _("confidential"),
+        default=False,
         help_text=_("Counted in totals, never named in public briefs or public exports."),
     )
     reported_by = models.ForeignKey(
@@ -116,9 +137,7 @@ class Outcome(models.Model):
                 condition=Q(amount__isnull=True, currency="") | (Q(amount__isnull=False) & ~Q(currency="")),
                 name="outcome_amount_with_currency",
             ),
-            models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | ~Q(unit=""), name="outcome_quantity_with_unit"
-            ),
+            models.CheckConstraint(condition=Q(quantity__isnull=True) | ~Q(unit=""), name="outcome_quantity_with_unit"),
         ]
 
     def __str__(self) -> str:
@@ -144,8 +163,10 @@ class Outcome(models.Model):
             errors.setdefault(field, []).append(message)
 
         if self.currency and not is_currency(self.currency):
-            add("currency", _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR).")
-                % {"code": self.currency})
+            add(
+                "currency",
+                _("“%(code)s” is not an ISO 4217 currency code (e.g. USD, KRW, CNY, EUR).") % {"code": self.currency},
+            )
         if self.amount is not None and self.amount < 0:
             add("amount", _("An amount cannot be negative."))
         if self.amount is not None and not self.currency:
@@ -210,9 +231,7 @@ class StatusChange(models.Model):
 class ChangeProposal(models.Model):
     """A change a startup asks for on a confirmed outcome; the program manager accepts or rejects it."""
 
-    outcome = models.ForeignKey(
-        Outcome, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("outcome")
-    )
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("outcome"))
     changes = models.JSONField(_("proposed values"), default=dict)
     reason = models.TextField(_("reason"), max_length=2000)
     status = models.CharField(
@@ -292,22 +311,40 @@ class FxRate(models.Model):
 class Kpi(models.Model):
     """A target the signatories set for a commitment, computed from the program's records in a period."""
 
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="kpis",
-                                verbose_name=_("program"))
-    commitment = models.ForeignKey("agreements.Commitment", on_delete=models.CASCADE, related_name="kpis",
-                                   verbose_name=_("commitment"))
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("program")
+    )
+    commitment = models.ForeignKey(
+        "agreements.Commitment", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("commitment")
+    )
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     metric = models.CharField(_("computed as"), max_length=20, choices=KpiMetric.choices)
-    kind = models.CharField(_("outcome kind"), max_length=20, choices=OutcomeKind.choices, blank=True,
-                            help_text=_("Leave empty to count every kind."))
-    country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_validator],
-                               help_text=_("Only outcomes in this country (e.g. US); empty for all."))
-    counting = models.CharField(_("which outcomes"), max_length=20, choices=KpiCounting.choices,
-                                default=KpiCounting.CLOSED)
+    kind = models.CharField(
+        _("outcome kind"),
+        max_length=20,
+        choices=OutcomeKind.choices,
+        blank=True,
+        help_text=_("Leave empty to count every kind."),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[country_validator],
+        help_text=_("Only outcomes in this country (e.g. US); empty for all."),
+    )
+    counting = models.CharField(
+        _("which outcomes"), max_length=20, choices=KpiCounting.choices, default=KpiCounting.CLOSED
+    )
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=2)
-    currency = models.CharField(_("reporting currency"), max_length=3, choices=ReportingCurrency.choices,
-                                default=ReportingCurrency.USD, help_text=_("For amounts only."))
+    currency = models.CharField(
+        _("reporting currency"),
+        max_length=3,
+        choices=ReportingCurrency.choices,
+        default=ReportingCurrency.USD,
+        help_text=_("For amounts only."),
+    )
     starts_on = models.DateField(_("period starts"))
     ends_on = models.DateField(_("period ends"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -332,8 +369,9 @@ class Kpi(models.Model):
 class ReminderSchedule(models.Model):
     """How often the program's startups are reminded to report outcomes (the worker sends what is due)."""
 
-    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, related_name="outcome_reminders",
-                                   verbose_name=_("program"))
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="outcome_reminders", verbose_name=_("program")
+    )
     every_days = models.PositiveSmallIntegerField(_("every (days)"), default=90)
     is_active = models.BooleanField(_("active"), default=True)
     last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)

@@ -12,8 +12,9 @@ from bridgehead.core.models import User
 
 def render_for(user: User, template: str, context: dict) -> tuple[str, str]:
     """(subject, body) in the user's language; the template's first line is the subject."""
-    return render_message(template, {**context, "recipient": user}, language=user.language or "en",
-                          zone=user.time_zone or "UTC")
+    return render_message(
+        template, {**context, "recipient": user}, language=user.language or "en", zone=user.time_zone or "UTC"
+    )
 
 
 def send(users, template: str, context: dict, *, path: str = "", notice=None, params: dict | None = None) -> int:

@@ -56,75 +56,147 @@ def confidentiality_rule(dashboard: Dashboard, *, public: bool) -> str:
             "Internal version: %(count)s confidential outcome is named and marked “Confidential” on its row. "
             "Do not pass this file on; share the public version instead.",
             "Internal version: %(count)s confidential outcomes are named and marked “Confidential” on their "
-            "rows. Do not pass this file on; share the public version instead.", count) % {"count": count}
+            "rows. Do not pass this file on; share the public version instead.",
+            count,
+        ) % {"count": count}
     return ngettext(
         "%(count)s confidential outcome is counted in every figure but not named: its row reads "
         "“Confidential outcome”.",
         "%(count)s confidential outcomes are counted in every figure but not named: their rows read "
-        "“Confidential outcome”.", count) % {"count": count}
+        "“Confidential outcome”.",
+        count,
+    ) % {"count": count}
 
 
 def _stale_text(total: fx.Total) -> str:
     return "; ".join(
-        _("%(amount)s %(currency)s of %(on)s at the rate of %(rate_on)s") % {
-            "amount": f"{c.amount:,}", "currency": c.currency, "on": c.on.isoformat(),
-            "rate_on": c.rate_on.isoformat()}
+        _("%(amount)s %(currency)s of %(on)s at the rate of %(rate_on)s")
+        % {"amount": f"{c.amount:,}", "currency": c.currency, "on": c.on.isoformat(), "rate_on": c.rate_on.isoformat()}
         for c in total.stale
     )
 
 
 def xlsx(dashboard: Dashboard, *, public: bool = False) -> bytes:
     currency = dashboard.currency
-    both = (dashboard.closed_total.conversions + dashboard.closed_unconfirmed_total.conversions
-            + dashboard.in_progress_total.conversions)
+    both = (
+        dashboard.closed_total.conversions
+        + dashboard.closed_unconfirmed_total.conversions
+        + dashboard.in_progress_total.conversions
+    )
     conversions = {c.outcome_id: c for c in both}
     hidden = _("Confidential outcome")
     outcome_headers = [
-        _("ID"), _("Startup"), _("Program"), _("Kind"), _("Status"), _("Record confirmed"),
-        _("Record confirmed on"), _("Title (Korean)"), _("Title (English)"), _("Date"), _("Amount"), _("Currency"),
-        _("Amount in %(currency)s") % {"currency": currency}, _("Rate"), _("Rate date"), _("Quantity"), _("Unit"),
-        _("Period"), _("Counterparty"), _("Country"), _("Partnering event"), _("Confidential"), _("Deal closed"),
+        _("ID"),
+        _("Startup"),
+        _("Program"),
+        _("Kind"),
+        _("Status"),
+        _("Record confirmed"),
+        _("Record confirmed on"),
+        _("Title (Korean)"),
+        _("Title (English)"),
+        _("Date"),
+        _("Amount"),
+        _("Currency"),
+        _("Amount in %(currency)s") % {"currency": currency},
+        _("Rate"),
+        _("Rate date"),
+        _("Quantity"),
+        _("Unit"),
+        _("Period"),
+        _("Counterparty"),
+        _("Country"),
+        _("Partnering event"),
+        _("Confidential"),
+        _("Deal closed"),
         _("Rate older than %(days)s days") % {"days": fx.STALE_AFTER_DAYS},
     ]
     outcome_rows = []
     for row, named in rows_for(dashboard, public=public):
         o = row.outcome
         conversion = conversions.get(o.pk)
-        outcome_rows.append([
-            o.pk, o.organisation.name if named else "—", o.program.title, o.get_kind_display(),
-            o.get_status_display(), _("yes") if o.is_confirmed else _("no, unconfirmed"),
-            timezone.localtime(o.confirmed_at).date() if o.confirmed_at else None,
-            o.title_ko if named else hidden, o.title_en if named else hidden, o.occurred_on, o.amount,
-            o.currency, conversion.converted if conversion else None,
-            conversion.rate if conversion and conversion.rate_on else None,
-            conversion.rate_on if conversion else None, o.quantity, o.unit, o.get_period_display(),
-            o.counterparty_label if named else "—", o.country, (o.event.title if o.event and named else ""),
-            _("yes") if o.is_confidential else _("no"),
-            _("yes") if o.status == OutcomeStatus.CLOSED else _("no"),
-            _("yes") if conversion and conversion.is_stale else "",
-        ])
-    kpi_headers = [_("Commitment"), _("KPI"), _("Computed as"), _("Target"), _("Confirmed records"),
-                   _("Unconfirmed"), _("Progress (%)"), _("Unit"), _("Period starts"), _("Period ends"),
-                   _("Excluded amounts"), _("Which outcomes"),
-                   _("Converted at a rate older than %(days)s days") % {"days": fx.STALE_AFTER_DAYS}]
-    kpi_rows = [[
-        v.kpi.commitment.text, v.kpi.name, v.kpi.get_metric_display(), v.kpi.target, v.confirmed, v.unconfirmed,
-        v.progress, v.unit, v.kpi.starts_on, v.kpi.ends_on, _excluded_text(v.total) if v.total else "",
-        "" if v.kpi.metric == KpiMetric.MEETINGS else v.kpi.get_counting_display(),
-        _stale_text(v.total) if v.total else "",
-    ] for v in dashboard.kpi_values]
-    total_headers = [_("Outcomes"), _("Number"), _("Total in %(currency)s") % {"currency": currency},
-                     _("Rate dates used"), _("Excluded amounts (no rate)"),
-                     _("Converted at a rate older than %(days)s days") % {"days": fx.STALE_AFTER_DAYS}]
+        outcome_rows.append(
+            [
+                o.pk,
+                o.organisation.name if named else "—",
+                o.program.title,
+                o.get_kind_display(),
+                o.get_status_display(),
+                _("yes") if o.is_confirmed else _("no, unconfirmed"),
+                timezone.localtime(o.confirmed_at).date() if o.confirmed_at else None,
+                o.title_ko if named else hidden,
+                o.title_en if named else hidden,
+                o.occurred_on,
+                o.amount,
+                o.currency,
+                conversion.converted if conversion else None,
+                conversion.rate if conversion and conversion.rate_on else None,
+                conversion.rate_on if conversion else None,
+                o.quantity,
+                o.unit,
+                o.get_period_display(),
+                o.counterparty_label if named else "—",
+                o.country,
+                (o.event.title if o.event and named else ""),
+                _("yes") if o.is_confidential else _("no"),
+                _("yes") if o.status == OutcomeStatus.CLOSED else _("no"),
+                _("yes") if conversion and conversion.is_stale else "",
+            ]
+        )
+    kpi_headers = [
+        _("Commitment"),
+        _("KPI"),
+        _("Computed as"),
+        _("Target"),
+        _("Confirmed records"),
+        _("Unconfirmed"),
+        _("Progress (%)"),
+        _("Unit"),
+        _("Period starts"),
+        _("Period ends"),
+        _("Excluded amounts"),
+        _("Which outcomes"),
+        _("Converted at a rate older than %(days)s days") % {"days": fx.STALE_AFTER_DAYS},
+    ]
+    kpi_rows = [
+        [
+            v.kpi.commitment.text,
+            v.kpi.name,
+            v.kpi.get_metric_display(),
+            v.kpi.target,
+            v.confirmed,
+            v.unconfirmed,
+            v.progress,
+            v.unit,
+            v.kpi.starts_on,
+            v.kpi.ends_on,
+            _excluded_text(v.total) if v.total else "",
+            "" if v.kpi.metric == KpiMetric.MEETINGS else v.kpi.get_counting_display(),
+            _stale_text(v.total) if v.total else "",
+        ]
+        for v in dashboard.kpi_values
+    ]
+    total_headers = [
+        _("Outcomes"),
+        _("Number"),
+        _("Total in %(currency)s") % {"currency": currency},
+        _("Rate dates used"),
+        _("Excluded amounts (no rate)"),
+        _("Converted at a rate older than %(days)s days") % {"days": fx.STALE_AFTER_DAYS},
+    ]
     total_rows = [
         [label, count, total.amount, _dates(total), _excluded_text(total), _stale_text(total)]
         for label, count, total in dashboard.money_rows
     ]
-    rate_rows = [[r.on, r.currency, r.base, r.rate, r.source]
-                 for r in FxRate.objects.filter(program_id__in=dashboard.scope.program_ids).order_by("on", "currency")]
+    rate_rows = [
+        [r.on, r.currency, r.base, r.rate, r.source]
+        for r in FxRate.objects.filter(program_id__in=dashboard.scope.program_ids).order_by("on", "currency")
+    ]
     named_ids = {row.outcome.pk for row, named in rows_for(dashboard, public=public)}
-    history_rows = [[h.outcome_id, h.get_status_display(), h.on]
-                    for h in StatusChange.objects.filter(outcome_id__in=named_ids).order_by("outcome_id", "on", "pk")]
+    history_rows = [
+        [h.outcome_id, h.get_status_display(), h.on]
+        for h in StatusChange.objects.filter(outcome_id__in=named_ids).order_by("outcome_id", "on", "pk")
+    ]
     sheets = [
         (str(_("Outcomes")), outcome_headers, outcome_rows),
         (str(_("KPIs")), kpi_headers, kpi_rows),
@@ -148,10 +220,19 @@ def notes(dashboard: Dashboard, *, public: bool) -> list[str]:
     return [
         str(_("Public version") if public else _("Version for %(scope)s") % {"scope": dashboard.scope.title}),
         confidentiality_rule(dashboard, public=public),
-        str(_("A confirmed record was verified by the counterparty or the program manager; a closed deal has the "
-              "status “Signed / closed”. Money attracted counts closed deals with confirmed records only.")),
-        str(_("An amount converted at a rate more than %(days)s days older than its own date is flagged: enter a "
-              "newer rate for the program.") % {"days": fx.STALE_AFTER_DAYS}),
+        str(
+            _(
+                "A confirmed record was verified by the counterparty or the program manager; a closed deal has the "
+                "status “Signed / closed”. Money attracted counts closed deals with confirmed records only."
+            )
+        ),
+        str(
+            _(
+                "An amount converted at a rate more than %(days)s days older than its own date is flagged: enter a "
+                "newer rate for the program."
+            )
+            % {"days": fx.STALE_AFTER_DAYS}
+        ),
     ]
 
 
@@ -174,16 +255,19 @@ def pdf(dashboard: Dashboard, *, public: bool = False) -> bytes:
     from weasyprint import HTML
 
     rows = rows_for(dashboard, public=public)
-    html = render_to_string("outcomes/report_pdf.html", {
-        "d": dashboard,
-        "rows": rows[:ROW_LIMIT],
-        "row_limit": ROW_LIMIT,
-        "charts": {name: _svg_uri(svg) for name, svg in dashboard.charts.items()},
-        "generated": timezone.localtime(),
-        "public": public,
-        "internal": names_confidential(dashboard, public=public),
-        "money_rows": dashboard.money_rows,
-        "rule": confidentiality_rule(dashboard, public=public),
-        "stale_after_days": fx.STALE_AFTER_DAYS,
-    })
+    html = render_to_string(
+        "outcomes/report_pdf.html",
+        {
+            "d": dashboard,
+            "rows": rows[:ROW_LIMIT],
+            "row_limit": ROW_LIMIT,
+            "charts": {name: _svg_uri(svg) for name, svg in dashboard.charts.items()},
+            "generated": timezone.localtime(),
+            "public": public,
+            "internal": names_confidential(dashboard, public=public),
+            "money_rows": dashboard.money_rows,
+            "rule": confidentiality_rule(dashboard, public=public),
+            "stale_after_days": fx.STALE_AFTER_DAYS,
+        },
+    )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -32,9 +32,23 @@ from bridgehead.registry.models import Organisation
 
 # Fields a startup may propose to change on a confirmed outcome (files are re-uploaded by the manager).
 PROPOSABLE = (
-    "kind", "status", "title_ko", "title_en", "description_ko", "description_en", "amount", "currency",
-    "quantity", "unit", "period", "counterparty", "counterparty_name", "counterparty_name_ko",
-    "country", "occurred_on", "evidence_url",
+    "kind",
+    "status",
+    "title_ko",
+    "title_en",
+    "description_ko",
+    "description_en",
+    "amount",
+    "currency",
+    "quantity",
+    "unit",
+    "period",
+    "counterparty",
+    "counterparty_name",
+    "counterparty_name_ko",
+    "country",
+    "occurred_on",
+    "evidence_url",
     "is_confidential",
 )
 
@@ -58,8 +72,9 @@ def startup_program_ids(organisation_ids: set[int]) -> set[int]:
         set(cohorts.values_list("cohort__program_id", flat=True))
         | set(applications.values_list("call__program_id", flat=True))
         | set(
-            Participant.objects.filter(organisation_id__in=organisation_ids, event__program__isnull=False)
-            .values_list("event__program_id", flat=True)
+            Participant.objects.filter(organisation_id__in=organisation_ids, event__program__isnull=False).values_list(
+                "event__program_id", flat=True
+            )
         )
     )
 
@@ -87,10 +102,14 @@ def _notify_reported(outcome: Outcome) -> None:
     people = notify.managers_of(outcome.program)
     if outcome.counterparty_id:
         people += notify.members_of(outcome.counterparty, Role.PARTNER_MEMBER)
-    notify.send(people, "outcomes/email/reported.txt", {"outcome": outcome},
-                path=reverse("outcome-detail", args=[outcome.pk]),
-                notice=gettext_lazy("%(org)s reported “%(title)s”; it waits for confirmation."),
-                params={"org": outcome.organisation.name, "title": outcome.title})
+    notify.send(
+        people,
+        "outcomes/email/reported.txt",
+        {"outcome": outcome},
+        path=reverse("outcome-detail", args=[outcome.pk]),
+        notice=gettext_lazy("%(org)s reported “%(title)s”; it waits for confirmation."),
+        params={"org": outcome.organisation.name, "title": outcome.title},
+    )
 
 
 @transaction.atomic
@@ -100,8 +119,11 @@ def report_outcome(*, form, by: User) -> Outcome:
     outcome: Outcome = form.save(commit=False)
     if not by.has_perm("outcomes.report_outcome"):
         raise PermissionDenied
-    if not (roles.is_site_admin(by) or outcome.program_id in managed_program_ids(by)
-            or outcome.organisation_id in startup_organisation_ids(by)):
+    if not (
+        roles.is_site_admin(by)
+        or outcome.program_id in managed_program_ids(by)
+        or outcome.organisation_id in startup_organisation_ids(by)
+    ):
         raise OutcomesError(_("You may only report outcomes of your own startup."), field="organisation")
     outcome.reported_by = by
     outcome.full_clean()
@@ -138,18 +160,24 @@ def confirm_outcome(*, outcome: Outcome, by: User, now: dt.datetime | None = Non
     outcome.confirmed_by, outcome.confirmed_at = by, now or timezone.now()
     outcome.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     if outcome.reported_by_id and outcome.reported_by_id != by.pk:
-        notify.send([outcome.reported_by], "outcomes/email/confirmed.txt", {"outcome": outcome, "by": by},
-                    path=reverse("outcome-detail", args=[outcome.pk]),
-                    notice=gettext_lazy("%(by)s confirmed the outcome “%(title)s”."),
-                    params={"by": str(by), "title": outcome.title})
+        notify.send(
+            [outcome.reported_by],
+            "outcomes/email/confirmed.txt",
+            {"outcome": outcome, "by": by},
+            path=reverse("outcome-detail", args=[outcome.pk]),
+            notice=gettext_lazy("%(by)s confirmed the outcome “%(title)s”."),
+            params={"by": str(by), "title": outcome.title},
+        )
     return outcome
 
 
 def form_data(outcome: Outcome) -> dict[str, str]:
     """The outcome's current values as form input, so a proposal can be replayed through the same form."""
     values = model_to_dict(outcome, fields=[*PROPOSABLE, "organisation", "program", "cohort", "event", "meeting"])
-    return {key: "" if value is None else ("on" if value is True else ("" if value is False else str(value)))
-            for key, value in values.items()}
+    return {
+        key: "" if value is None else ("on" if value is True else ("" if value is False else str(value)))
+        for key, value in values.items()
+    }
 
 
 def _as_text(value) -> str:
@@ -176,10 +204,14 @@ def propose_change(*, form, reason: str, by: User) -> ChangeProposal:
     if not reason.strip():
         raise OutcomesError(_("Say why the record should change."), field="reason")
     proposal = ChangeProposal.objects.create(outcome=outcome, changes=changes, reason=reason.strip(), proposed_by=by)
-    notify.send(notify.managers_of(outcome.program), "outcomes/email/proposal.txt",
-                {"outcome": outcome, "proposal": proposal}, path=reverse("outcome-detail", args=[outcome.pk]),
-                notice=gettext_lazy("%(org)s proposes a change to the confirmed outcome “%(title)s”."),
-                params={"org": outcome.organisation.name, "title": outcome.title})
+    notify.send(
+        notify.managers_of(outcome.program),
+        "outcomes/email/proposal.txt",
+        {"outcome": outcome, "proposal": proposal},
+        path=reverse("outcome-detail", args=[outcome.pk]),
+        notice=gettext_lazy("%(org)s proposes a change to the confirmed outcome “%(title)s”."),
+        params={"org": outcome.organisation.name, "title": outcome.title},
+    )
     return proposal
 
 
@@ -270,8 +302,12 @@ def send_reminders(*, program: Program, now: dt.datetime | None = None) -> int:
     people = User.objects.filter(
         roles__role=Role.STARTUP_MEMBER, roles__organisation__in=startups_of_program(program)
     ).distinct()
-    count = notify.send(people, "outcomes/email/reminder.txt", {"program": program},
-                        path=f"{reverse('outcome-report')}?program={program.pk}")
+    count = notify.send(
+        people,
+        "outcomes/email/reminder.txt",
+        {"program": program},
+        path=f"{reverse('outcome-report')}?program={program.pk}",
+    )
     schedule.last_sent_at = now
     schedule.save(update_fields=["last_sent_at"])
     return count

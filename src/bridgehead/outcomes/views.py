@@ -52,25 +52,42 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     outcomes = visible_outcomes(user, Outcome.objects.select_related("organisation", "program", "counterparty"))
     to_confirm = [o for o in outcomes.filter(confirmed_at__isnull=True) if user.has_perm("outcomes.confirm_outcome", o)]
-    return render(request, "outcomes/outcome_list.html", {
-        "outcomes": outcomes[:200],
-        "to_confirm": to_confirm,
-        "programs": Program.objects.filter(Q(pk__in=managed_program_ids(user))
-                                           | Q(agreement_id__in=observed_agreement_ids(user))).distinct(),
-        "agreements": Agreement.objects.filter(Q(pk__in=observed_agreement_ids(user))
-                                               | Q(programs__pk__in=managed_program_ids(user))).distinct(),
-        "startups": Organisation.objects.filter(pk__in=startup_organisation_ids(user)),
-        "proposals": ChangeProposal.objects.filter(status=ProposalStatus.PENDING,
-                                                   outcome__program_id__in=managed_program_ids(user)),
-        "can_report": user.has_perm("outcomes.report_outcome"),
-        "parties": Organisation.objects.filter(pk__in=party_organisation_ids(user)),
-    })
+    return render(
+        request,
+        "outcomes/outcome_list.html",
+        {
+            "outcomes": outcomes[:200],
+            "to_confirm": to_confirm,
+            "programs": Program.objects.filter(
+                Q(pk__in=managed_program_ids(user)) | Q(agreement_id__in=observed_agreement_ids(user))
+            ).distinct(),
+            "agreements": Agreement.objects.filter(
+                Q(pk__in=observed_agreement_ids(user)) | Q(programs__pk__in=managed_program_ids(user))
+            ).distinct(),
+            "startups": Organisation.objects.filter(pk__in=startup_organisation_ids(user)),
+            "proposals": ChangeProposal.objects.filter(
+                status=ProposalStatus.PENDING, outcome__program_id__in=managed_program_ids(user)
+            ),
+            "can_report": user.has_perm("outcomes.report_outcome"),
+            "parties": Organisation.objects.filter(pk__in=party_organisation_ids(user)),
+        },
+    )
 
 
 def _outcome(request: HttpRequest, pk: int) -> Outcome:
     outcome = get_object_or_404(
-        Outcome.objects.select_related("organisation", "program__agreement", "cohort", "event", "meeting__slot",
-                                       "counterparty", "reported_by", "confirmed_by"), pk=pk)
+        Outcome.objects.select_related(
+            "organisation",
+            "program__agreement",
+            "cohort",
+            "event",
+            "meeting__slot",
+            "counterparty",
+            "reported_by",
+            "confirmed_by",
+        ),
+        pk=pk,
+    )
     require(request.user, "outcomes.view_outcome", outcome, hide=True)
     return outcome
 
@@ -107,8 +124,9 @@ def counterparty_options(request: HttpRequest) -> HttpResponse:
     found = Organisation.objects.order_by("name_en")
     if text:
         found = found.filter(Q(name_en__icontains=text) | Q(name_ko__icontains=text))
-    return render(request, "outcomes/_counterparty_options.html",
-                  {"options": [organisation_label(o) for o in found[:50]]})
+    return render(
+        request, "outcomes/_counterparty_options.html", {"options": [organisation_label(o) for o in found[:50]]}
+    )
 
 
 @login_required
@@ -118,16 +136,20 @@ def outcome_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_name(user, outcome):
         raise Http404
     commitments = list(outcome.program.commitments.prefetch_related("sectors"))
-    return render(request, "outcomes/outcome_detail.html", {
-        "outcome": outcome,
-        "commitments": commitments,
-        "history": outcome.history.select_related("by"),
-        "proposals": outcome.proposals.select_related("proposed_by", "decided_by"),
-        "can_change": user.has_perm("outcomes.change_outcome", outcome),
-        "can_propose": user.has_perm("outcomes.propose_change", outcome),
-        "can_confirm": user.has_perm("outcomes.confirm_outcome", outcome),
-        "can_decide": user.has_perm("outcomes.decide_proposal", outcome),
-    })
+    return render(
+        request,
+        "outcomes/outcome_detail.html",
+        {
+            "outcome": outcome,
+            "commitments": commitments,
+            "history": outcome.history.select_related("by"),
+            "proposals": outcome.proposals.select_related("proposed_by", "decided_by"),
+            "can_change": user.has_perm("outcomes.change_outcome", outcome),
+            "can_propose": user.has_perm("outcomes.propose_change", outcome),
+            "can_confirm": user.has_perm("outcomes.confirm_outcome", outcome),
+            "can_decide": user.has_perm("outcomes.decide_proposal", outcome),
+        },
+    )
 
 
 @login_required
@@ -136,8 +158,9 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
     outcome = _outcome(request, pk)
     if not outcome.evidence or not may_name(request.user, outcome):
         raise Http404
-    response = FileResponse(outcome.evidence.open("rb"), as_attachment=True,
-                            filename=outcome.evidence.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        outcome.evidence.open("rb"), as_attachment=True, filename=outcome.evidence.name.rsplit("/", 1)[-1]
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -157,7 +180,8 @@ def outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
     if request.user.has_perm("outcomes.propose_change", outcome) and not request.user.has_perm(
-            "outcomes.change_outcome", outcome):
+        "outcomes.change_outcome", outcome
+    ):
         messages.info(request, _("This outcome is confirmed: propose a change and the program manager will decide."))
         return redirect("outcome-propose", pk=outcome.pk)
     require(request.user, "outcomes.change_outcome", outcome)
@@ -186,8 +210,7 @@ def outcome_propose(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your proposal was sent to the program manager."))
             return redirect("outcome-detail", pk=outcome.pk)
-    return render(request, "outcomes/outcome_form.html", {**_form_context(form), "outcome": outcome,
-                                                          "proposing": True})
+    return render(request, "outcomes/outcome_form.html", {**_form_context(form), "outcome": outcome, "proposing": True})
 
 
 @require_POST
@@ -260,15 +283,23 @@ def dashboard(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     scope = _scope(request, kind, key)
     board = dashboards.build(scope, request.user, currency=_currency(request))
     program = Program.objects.filter(pk__in=scope.program_ids).first() if kind == "program" else None
-    return render(request, "outcomes/dashboard.html", {
-        "d": board, "scope": scope, "rows": board.rows[:dashboards.ROW_LIMIT], "row_limit": dashboards.ROW_LIMIT,
-        "kpi_groups": _kpi_groups(board), "currencies": ReportingCurrency.choices,
-        "exports": kind in ("agreement", "program"),
-        "manages": program is not None and request.user.has_perm("outcomes.manage_program", program),
-        "program": program,
-        "cohorts": program.cohorts.all() if program else [],
-        "parent": Program.objects.filter(pk__in=scope.program_ids).first() if kind == "cohort" else None,
-    })
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "d": board,
+            "scope": scope,
+            "rows": board.rows[: dashboards.ROW_LIMIT],
+            "row_limit": dashboards.ROW_LIMIT,
+            "kpi_groups": _kpi_groups(board),
+            "currencies": ReportingCurrency.choices,
+            "exports": kind in ("agreement", "program"),
+            "manages": program is not None and request.user.has_perm("outcomes.manage_program", program),
+            "program": program,
+            "cohorts": program.cohorts.all() if program else [],
+            "parent": Program.objects.filter(pk__in=scope.program_ids).first() if kind == "cohort" else None,
+        },
+    )
 
 
 @login_required
@@ -294,8 +325,11 @@ def _period(request: HttpRequest, scope: dashboards.Scope) -> tuple[dt.date, dt.
         except ValueError:
             return default
 
-    start_default = (scope.agreement.signed_at.astimezone(zoneinfo.ZoneInfo(scope.agreement.time_zone)).date()
-                     if scope.agreement else dt.date(2000, 1, 1))
+    start_default = (
+        scope.agreement.signed_at.astimezone(zoneinfo.ZoneInfo(scope.agreement.time_zone)).date()
+        if scope.agreement
+        else dt.date(2000, 1, 1)
+    )
     start, end = parse("from", start_default), parse("to", timezone.localdate())
     return (start, end) if start <= end else (end, start)
 
@@ -310,8 +344,11 @@ def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         if form.is_valid():
             language = request.POST.get("language", "ko")
             text = form.cleaned_data["text_en" if language == "en" else "text_ko"]
-            return download(text.replace("\r\n", "\n").encode("utf-8"),
-                            f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.txt", "text/plain; charset=utf-8")
+            return download(
+                text.replace("\r\n", "\n").encode("utf-8"),
+                f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.txt",
+                "text/plain; charset=utf-8",
+            )
     else:
         korean, english = brief.generate(scope, request.user, start=start, end=end)
         form = BriefForm(initial={"text_ko": korean, "text_en": english})
@@ -342,11 +379,15 @@ def fx_rates(request: HttpRequest, slug: str) -> HttpResponse:
         import_form = FxImportForm(request.POST, request.FILES)
         if import_form.is_valid():
             upload = import_form.cleaned_data["file"]
-            result = fximport.import_rates(program=program, filename=upload.name, content=upload.read(),
-                                           by=request.user)
+            result = fximport.import_rates(
+                program=program, filename=upload.name, content=upload.read(), by=request.user
+            )
             if result.ok:
-                messages.success(request, _("%(created)s rates added, %(updated)s replaced.") % {
-                    "created": result.created, "updated": result.updated})
+                messages.success(
+                    request,
+                    _("%(created)s rates added, %(updated)s replaced.")
+                    % {"created": result.created, "updated": result.updated},
+                )
                 return redirect("outcomes-fx", slug=program.slug)
             problems = result.problems
             messages.error(request, _("Nothing was imported: correct the rows below and upload the file again."))
@@ -356,10 +397,17 @@ def fx_rates(request: HttpRequest, slug: str) -> HttpResponse:
             services.save_fx_rate(form=form, by=request.user)
             messages.success(request, _("The rate is saved."))
             return redirect("outcomes-fx", slug=program.slug)
-    return render(request, "outcomes/fx_rates.html", {
-        "program": program, "form": form, "import_form": import_form, "problems": problems,
-        "rates": FxRate.objects.filter(program=program),
-    })
+    return render(
+        request,
+        "outcomes/fx_rates.html",
+        {
+            "program": program,
+            "form": form,
+            "import_form": import_form,
+            "problems": problems,
+            "rates": FxRate.objects.filter(program=program),
+        },
+    )
 
 
 @login_required
@@ -371,16 +419,24 @@ def kpi_list(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResp
         services.save_kpi(form=form, by=request.user)
         messages.success(request, _("The KPI is saved."))
         return redirect("outcomes-kpis", slug=program.slug)
-    return render(request, "outcomes/kpis.html", {"program": program, "form": form, "kpi": kpi,
-                                                  "kpis": Kpi.objects.filter(program=program)})
+    return render(
+        request,
+        "outcomes/kpis.html",
+        {"program": program, "form": form, "kpi": kpi, "kpis": Kpi.objects.filter(program=program)},
+    )
 
 
 @login_required
 def reminders(request: HttpRequest, slug: str) -> HttpResponse:
     program = _managed_program(request, slug)
     schedule = ReminderSchedule.objects.filter(program=program).first()
-    form = ReminderForm(request.POST or None, initial={
-        "every_days": schedule.every_days if schedule else 90, "is_active": schedule.is_active if schedule else True})
+    form = ReminderForm(
+        request.POST or None,
+        initial={
+            "every_days": schedule.every_days if schedule else 90,
+            "is_active": schedule.is_active if schedule else True,
+        },
+    )
     if request.method == "POST":
         if request.POST.get("action") == "send":
             count = services.send_reminders(program=program)

@@ -85,18 +85,28 @@ SessionFormSet = inlineformset_factory(
 
 class ProfileForm(forms.ModelForm):
     seeks_intents = forms.MultipleChoiceField(
-        label=_("We are looking for"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("We are looking for"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick what you want from partners here; it weighs in every recommendation."),
     )
     offers_intents = forms.MultipleChoiceField(
-        label=_("We can offer"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("We can offer"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick what you can give partners."),
     )
 
     class Meta:
         model = Participant
         fields = [
-            "language", "seeks", "seeks_intents", "offers", "offers_intents", "attendance", "preferred_start",
+            "language",
+            "seeks",
+            "seeks_intents",
+            "offers",
+            "offers_intents",
+            "attendance",
+            "preferred_start",
             "preferred_end",
         ]
         help_texts = {

@@ -53,8 +53,9 @@ def render_for(participant: Participant, template: str, context: dict) -> tuple[
     email, language, zone = _recipient(participant)
     if not email:
         return None
-    subject, body = render_message(template, {**context, "participant": participant, "time_zone": zone},
-                                   language=language, zone=zone)
+    subject, body = render_message(
+        template, {**context, "participant": participant, "time_zone": zone}, language=language, zone=zone
+    )
     return email, subject, body
 
 
@@ -95,8 +96,13 @@ def request_received(request: MeetingRequest) -> None:
     def params() -> dict:
         return {"org": request.sender.organisation.name, "event": request.event.title}
 
-    _inbox(request.recipient, _("%(org)s asked to meet you at %(event)s."), params, links["requests_path"],
-           "partnering.request_received")
+    _inbox(
+        request.recipient,
+        _("%(org)s asked to meet you at %(event)s."),
+        params,
+        links["requests_path"],
+        "partnering.request_received",
+    )
     send(request.recipient, "partnering/email/request_received.txt", {"request": request, **links})
 
 
@@ -108,20 +114,31 @@ def request_answered(request: MeetingRequest) -> None:
         return {"org": request.recipient.organisation.name, "event": request.event.title}
 
     if request.status == "accepted":
-        _inbox(request.sender, _("%(org)s accepted your meeting request at %(event)s."), params,
-               links["agenda_path"], "partnering.request_accepted")
+        _inbox(
+            request.sender,
+            _("%(org)s accepted your meeting request at %(event)s."),
+            params,
+            links["agenda_path"],
+            "partnering.request_accepted",
+        )
         send(request.sender, "partnering/email/request_accepted.txt", {"request": request, **links})
     else:
-        _inbox(request.sender, _("%(org)s declined your meeting request at %(event)s."), params,
-               links["requests_path"], "partnering.request_declined")
+        _inbox(
+            request.sender,
+            _("%(org)s declined your meeting request at %(event)s."),
+            params,
+            links["requests_path"],
+            "partnering.request_declined",
+        )
         send(request.sender, "partnering/email/request_declined.txt", {"request": request, **links})
 
 
 def pending_reminder(recipient: Participant, requests: list[MeetingRequest]) -> None:
     """The daily reminder of requests waiting for an answer: e-mail only (each is already in the inbox)."""
     event = requests[0].event
-    send(recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event,
-                                                             **_links(event.slug)})
+    send(
+        recipient, "partnering/email/pending_reminder.txt", {"requests": requests, "event": event, **_links(event.slug)}
+    )
 
 
 def request_expired(request: MeetingRequest) -> None:
@@ -130,8 +147,13 @@ def request_expired(request: MeetingRequest) -> None:
     def params() -> dict:
         return {"org": request.recipient.organisation.name, "event": request.event.title}
 
-    _inbox(request.sender, _("Your meeting request to %(org)s at %(event)s expired without an answer."), params,
-           links["requests_path"], "partnering.request_expired")
+    _inbox(
+        request.sender,
+        _("Your meeting request to %(org)s at %(event)s expired without an answer."),
+        params,
+        links["requests_path"],
+        "partnering.request_expired",
+    )
     send(request.sender, "partnering/email/request_expired.txt", {"request": request, **links})
 
 
@@ -142,8 +164,13 @@ def meeting_cancelled(meeting: Meeting, participant: Participant) -> None:
     def params() -> dict:
         return {"org": partner.organisation.name, "event": meeting.event.title}
 
-    _inbox(participant, _("Your meeting with %(org)s at %(event)s was cancelled."), params, links["agenda_path"],
-           "partnering.meeting_cancelled")
+    _inbox(
+        participant,
+        _("Your meeting with %(org)s at %(event)s was cancelled."),
+        params,
+        links["agenda_path"],
+        "partnering.meeting_cancelled",
+    )
     send(participant, "partnering/email/meeting_cancelled.txt", {"meeting": meeting, **links})
 
 
@@ -190,7 +217,11 @@ def schedule_published(notices: dict[str, list[int]]) -> int:
     not be placed. Returns how many participants were told."""
     kind_of = {pk: kind for kind, pks in notices.items() for pk in pks}
     meetings = Meeting.objects.filter(pk__in=kind_of).select_related(
-        "event", "slot", "first__person__user", "second__person__user", "first__organisation",
+        "event",
+        "slot",
+        "first__person__user",
+        "second__person__user",
+        "first__organisation",
         "second__organisation",
     )
     per_participant: dict[int, tuple[Participant, dict[str, list[Meeting]]]] = {}
@@ -201,4 +232,3 @@ def schedule_published(notices: dict[str, list[int]]) -> int:
     for participant, changes in per_participant.values():
         schedule_changes(participant, dict(changes))
     return len(per_participant)
-

@@ -82,8 +82,10 @@ def profile(participant: Participant) -> engine.Profile:
 def intents_of(participant: Participant) -> tuple[list[str], list[str]]:
     """(looking for, can offer) as labels: the participant's tags plus what the engine reads in the texts."""
     seeks, offers = engine.profile_intents(profile(participant))
-    return ([str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in seeks],
-            [str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in offers])
+    return (
+        [str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in seeks],
+        [str(INTENT_LABELS[c]) for c in engine.intents.CODES if c in offers],
+    )
 
 
 def feedback_for(event: Event) -> dict[str, list[tuple[str, str]]]:
@@ -126,8 +128,9 @@ def refresh(*, event: Event, top_k: int = 10) -> int:
         return 0
     profiles = [profile(p) for p in participants]
     enc = encoder()
-    recs = engine.recommend(profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event),
-                            feedback=feedback_for(event))
+    recs = engine.recommend(
+        profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event), feedback=feedback_for(event)
+    )
     explainer = engine.Explainer(enc)
     rows = []
     for i, me in enumerate(participants):

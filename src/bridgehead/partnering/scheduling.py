@@ -101,7 +101,12 @@ def compile_event(event: Event) -> Compiled:
     max_meetings: dict[int, int] = {}
     participants = []
     rows = event.participants.values_list(
-        "pk", "attendance", "max_meetings", "preferred_start", "preferred_end", "person__user__time_zone",
+        "pk",
+        "attendance",
+        "max_meetings",
+        "preferred_start",
+        "preferred_end",
+        "person__user__time_zone",
         "person__time_zone",
     )
     for pk, mode, limit, start, end, user_zone, person_zone in rows:
@@ -391,8 +396,19 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
         reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
         meetings = list(
             event.meetings.exclude(status=MeetingStatus.CANCELLED).only(
-                "pk", "event_id", "slot_id", "table", "status", "pinned", "sequence", "uid", "mode", "video_link",
-                "first_id", "second_id", "unplaced_reason",
+                "pk",
+                "event_id",
+                "slot_id",
+                "table",
+                "status",
+                "pinned",
+                "sequence",
+                "uid",
+                "mode",
+                "video_link",
+                "first_id",
+                "second_id",
+                "unplaced_reason",
             )
         )
         _keep_pinned_tables(placed, meetings)

@@ -153,12 +153,15 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         candidates = search(Person.objects.select_related("organisation"), query).exclude(participations__event=event)[
             :20
         ]
-    rows = event.participants.select_related("person", "organisation").prefetch_related(
-        "organisation__sectors"
-    ).annotate(
-        meeting_count=Count("meetings_first", filter=Q(meetings_first__slot__isnull=False), distinct=True)
-        + Count("meetings_second", filter=Q(meetings_second__slot__isnull=False), distinct=True)
-    ).order_by("organisation__name_en", "pk")
+    rows = (
+        event.participants.select_related("person", "organisation")
+        .prefetch_related("organisation__sectors")
+        .annotate(
+            meeting_count=Count("meetings_first", filter=Q(meetings_first__slot__isnull=False), distinct=True)
+            + Count("meetings_second", filter=Q(meetings_second__slot__isnull=False), distinct=True)
+        )
+        .order_by("organisation__name_en", "pk")
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -256,8 +259,10 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
         recs = recs.filter(partner__organisation__country=country.upper())
     recs = list(recs)
     language = (get_language() or "en")[:2]
-    others = event.participants.exclude(pk=me.pk).select_related("organisation", "person").prefetch_related(
-        "organisation__sectors"
+    others = (
+        event.participants.exclude(pk=me.pk)
+        .select_related("organisation", "person")
+        .prefetch_related("organisation__sectors")
     )
     if kind:
         others = others.filter(kind=kind)
@@ -270,8 +275,12 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     others = list(others[:200])
     rules = services.RequestRules.load(me, [rec.partner for rec in recs] + others)
     rows = [
-        (rec, recommending.render_reasons(rec.reasons, language), rules.refusal(rec.partner),
-         recommending.intents_of(rec.partner))
+        (
+            rec,
+            recommending.render_reasons(rec.reasons, language),
+            rules.refusal(rec.partner),
+            recommending.intents_of(rec.partner),
+        )
         for rec in recs
     ]
     return render(
@@ -391,8 +400,10 @@ def _accepted_message(meeting: Meeting) -> str:
         for slot, mode, _why in booking.options
     )
     if options:
-        return _("Accepted, but there is no free time for it in person: the nearest options are %(options)s. "
-                 "The organisers can place it there.") % {"options": options}
+        return _(
+            "Accepted, but there is no free time for it in person: the nearest options are %(options)s. "
+            "The organisers can place it there."
+        ) % {"options": options}
     return _("Accepted, but the two of you have no free slot in common; both of you were told.")
 
 

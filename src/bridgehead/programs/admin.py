@@ -40,9 +40,19 @@ class RelationshipAdmin(admin.ModelAdmin):
     raw_id_fields = ("source", "target")
 
 
-for model in (models.CallReviewer, models.ConflictDeclaration, models.ReviewAssignment, models.Review,
-              models.AssignmentRun, models.DecisionTemplate, models.Decision, models.Cohort, models.CohortMember,
-              models.Mentorship, models.MentoringSession):
+for model in (
+    models.CallReviewer,
+    models.ConflictDeclaration,
+    models.ReviewAssignment,
+    models.Review,
+    models.AssignmentRun,
+    models.DecisionTemplate,
+    models.Decision,
+    models.Cohort,
+    models.CohortMember,
+    models.Mentorship,
+    models.MentoringSession,
+):
     admin.site.register(model)
 
 

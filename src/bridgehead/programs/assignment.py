@@ -113,7 +113,8 @@ def shortages(applications, demand: dict[int, int], eligible: Counter) -> list[s
     return [
         _("%(application)s needs %(needed)s more reviewer(s) but only %(eligible)s eligible reviewer(s) are left")
         % {"application": str(a), "needed": demand[a.pk], "eligible": eligible[a.pk]}
-        for a in applications if eligible[a.pk] < demand[a.pk]
+        for a in applications
+        if eligible[a.pk] < demand[a.pk]
     ]
 
 
@@ -123,21 +124,35 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     call = run.call
     _stage(run, RunStatus.RUNNING, _("Reading applications and reviewers"))
     panel = list(CallReviewer.objects.filter(call=call, is_active=True).select_related("user", "call"))
-    applications = list(call.applications.filter(status=ApplicationStatus.SUBMITTED)
-                         .select_related("organisation", "created_by", "call").order_by("pk"))
+    applications = list(
+        call.applications.filter(status=ApplicationStatus.SUBMITTED)
+        .select_related("organisation", "created_by", "call")
+        .order_by("pk")
+    )
     # A full run re-optimises every engine assignment whose review has not started; manual choices and
     # started reviews are fixed. Replaceable pairs are only replaced if the new optimum differs (diff below),
     # so re-running an unchanged call touches nothing.
     replaceable: dict[tuple[int, int], int] = {}
     if run.kind == RunKind.ASSIGN:
-        replaceable = {(a, r): pk for pk, a, r in ReviewAssignment.objects.filter(
-            application__call=call, source=AssignmentSource.ENGINE, review__isnull=True
-        ).values_list("pk", "application_id", "reviewer_id")}
-    existing = [pair for pair in ReviewAssignment.objects.filter(application__in=applications).values_list(
-        "application_id", "reviewer_id") if pair not in replaceable]
+        replaceable = {
+            (a, r): pk
+            for pk, a, r in ReviewAssignment.objects.filter(
+                application__call=call, source=AssignmentSource.ENGINE, review__isnull=True
+            ).values_list("pk", "application_id", "reviewer_id")
+        }
+    existing = [
+        pair
+        for pair in ReviewAssignment.objects.filter(application__in=applications).values_list(
+            "application_id", "reviewer_id"
+        )
+        if pair not in replaceable
+    ]
     have = Counter(a for a, _r in existing)
-    load = Counter(r for a, r in ReviewAssignment.objects.filter(
-        application__call=call).values_list("application_id", "reviewer_id") if (a, r) not in replaceable)
+    load = Counter(
+        r
+        for a, r in ReviewAssignment.objects.filter(application__call=call).values_list("application_id", "reviewer_id")
+        if (a, r) not in replaceable
+    )
     taken = set(existing)
     demand = {a.pk: max(0, call.reviews_per_application - have[a.pk]) for a in applications}
     capacity = {m.user_id: max(0, m.load_limit - load[m.user_id]) for m in panel}
@@ -148,9 +163,11 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     needed = [a for a in applications if demand[a.pk] > 0]
     _stage(run, RunStatus.RUNNING, _("Computing affinities"))
     fields = list(call.fields.all())
-    scores = affinities([application_text(a, fields) for a in needed],
-                        [person_text(m.user, m.expertise) for m in panel]) if needed and panel \
+    scores = (
+        affinities([application_text(a, fields) for a in needed], [person_text(m.user, m.expertise) for m in panel])
+        if needed and panel
         else np.zeros((len(needed), len(panel)))
+    )
     item_key = {a.pk: str(a) for a in needed}
     person_key = {m.user_id: f"{m.user} (#{m.user_id})" for m in panel}
     triples, eligible = [], Counter()
@@ -166,8 +183,13 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     if not problems and needed:
         _stage(run, RunStatus.RUNNING, _("Solving the assignment"))
         try:
-            result = assign(triples, demand={item_key[a.pk]: demand[a.pk] for a in needed},
-                            max_load={person_key[u]: c for u, c in capacity.items()}, objective="total", bound=True)
+            result = assign(
+                triples,
+                demand={item_key[a.pk]: demand[a.pk] for a in needed},
+                max_load={person_key[u]: c for u, c in capacity.items()},
+                objective="total",
+                bound=True,
+            )
         except Infeasible as exc:
             problems = [str(exc)]
     if problems:
@@ -183,10 +205,15 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
                 pk__in=[pk for pair, pk in replaceable.items() if pair not in chosen]
             ).select_related("reviewer", "application__organisation"):
                 stale.delete()
-            ReviewAssignment.objects.bulk_create([
-                ReviewAssignment(application_id=a, reviewer_id=r, affinity=round(s, 4),
-                                 source=AssignmentSource.ENGINE, run=run)
-                for (a, r), s in chosen.items() if (a, r) not in replaceable])
+            ReviewAssignment.objects.bulk_create(
+                [
+                    ReviewAssignment(
+                        application_id=a, reviewer_id=r, affinity=round(s, 4), source=AssignmentSource.ENGINE, run=run
+                    )
+                    for (a, r), s in chosen.items()
+                    if (a, r) not in replaceable
+                ]
+            )
         run.status, run.stage, run.assigned = RunStatus.DONE, "", len(chosen)
         run.objective = result.objective if result else 0.0
         run.bound = result.bound if result else 0.0
@@ -201,12 +228,15 @@ def add_manual_assignment(*, application: Application, reviewer: User, by: User)
     if not CallReviewer.objects.filter(call=application.call, user=reviewer, is_active=True).exists():
         raise ProgramsError(_("This person is not an active reviewer on the call's panel."))
     if conflict_map([application], [reviewer.pk]):
-        raise ProgramsError(_("%(reviewer)s has a conflict of interest with %(application)s.")
-                            % {"reviewer": reviewer, "application": application})
+        raise ProgramsError(
+            _("%(reviewer)s has a conflict of interest with %(application)s.")
+            % {"reviewer": reviewer, "application": application}
+        )
     with transaction.atomic():
         Exclusion.objects.filter(application=application, reviewer=reviewer).delete()
         assignment, _created = ReviewAssignment.objects.update_or_create(
-            application=application, reviewer=reviewer, defaults={"source": AssignmentSource.MANUAL})
+            application=application, reviewer=reviewer, defaults={"source": AssignmentSource.MANUAL}
+        )
     return assignment
 
 
@@ -216,8 +246,9 @@ def remove_assignment(*, assignment: ReviewAssignment, by: User) -> None:
     if review is not None and review.status == ReviewStatus.SUBMITTED:
         raise ProgramsError(_("This review was already submitted and cannot be removed."))
     with transaction.atomic():
-        Exclusion.objects.get_or_create(application=assignment.application, reviewer=assignment.reviewer,
-                                        defaults={"by": by})
+        Exclusion.objects.get_or_create(
+            application=assignment.application, reviewer=assignment.reviewer, defaults={"by": by}
+        )
         assignment.delete()
 
 
@@ -228,7 +259,8 @@ def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
         member.dropped_at = timezone.now()
         member.save()
         ReviewAssignment.objects.filter(application__call=member.call, reviewer=member.user).exclude(
-            review__status=ReviewStatus.SUBMITTED).delete()
+            review__status=ReviewStatus.SUBMITTED
+        ).delete()
         return queue_assignment(call=member.call, by=by, kind=RunKind.REASSIGN)
 
 
@@ -244,12 +276,18 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     load = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("mentor_id", flat=True))
     taken = set(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", "mentor_id"))
     # Conflicts are checked against the startup itself (members of a cohort without a call have no application).
-    startups = [SimpleNamespace(pk=m.pk, organisation=m.organisation, organisation_id=m.organisation_id,
-                                created_by_id=None) for m in members]
+    startups = [
+        SimpleNamespace(pk=m.pk, organisation=m.organisation, organisation_id=m.organisation_id, created_by_id=None)
+        for m in members
+    ]
     conflicts = conflict_map(startups, [u.pk for u in mentors], declared=False)
-    texts = [application_text(m.application) if m.application else
-             "\n".join(p for p in (m.organisation.description_en, m.organisation.description_ko) if p)
-             or m.organisation.name for m in members]
+    texts = [
+        application_text(m.application)
+        if m.application
+        else "\n".join(p for p in (m.organisation.description_en, m.organisation.description_ko) if p)
+        or m.organisation.name
+        for m in members
+    ]
     scores = affinities(texts, [person_text(u) for u in mentors])
     triples = []
     for i, member in enumerate(members):
@@ -266,7 +304,10 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     except Infeasible as exc:
         raise ProgramsError(_("No mentor assignment is possible: %(reasons)s") % {"reasons": exc}) from exc
     with transaction.atomic():
-        Mentorship.objects.bulk_create([
-            Mentorship(member_id=int(i), mentor_id=int(p), affinity=round(s, 4), source=AssignmentSource.ENGINE)
-            for i, p, s in result.pairs])
+        Mentorship.objects.bulk_create(
+            [
+                Mentorship(member_id=int(i), mentor_id=int(p), affinity=round(s, 4), source=AssignmentSource.ENGINE)
+                for i, p, s in result.pairs
+            ]
+        )
     return len(result.pairs)

@@ -29,10 +29,25 @@ from bridgehead.programs.enums import ConflictReason
 from bridgehead.programs.models import Application, ConflictDeclaration, Relationship
 from bridgehead.registry.models import Person
 
-PUBLIC_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "naver.com", "daum.net", "hanmail.net", "kakao.com", "nate.com",
-    "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "proton.me", "protonmail.com",
-})
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "naver.com",
+        "daum.net",
+        "hanmail.net",
+        "kakao.com",
+        "nate.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+    }
+)
 
 
 def domain_of(email: str) -> str:
@@ -70,8 +85,9 @@ def _people_organisations(user_ids: Iterable[int]) -> tuple[dict[int, set[int]],
     return organisations, domains
 
 
-def conflict_map(applications: Iterable[Application], user_ids: Iterable[int], *,
-                 declared: bool = True) -> dict[tuple[int, int], list[str]]:
+def conflict_map(
+    applications: Iterable[Application], user_ids: Iterable[int], *, declared: bool = True
+) -> dict[tuple[int, int], list[str]]:
     """(application id, user id) → the reasons (ConflictReason values) for every conflicted pair.
 
     ``applications`` only need ``pk``, ``organisation``, ``organisation_id`` and ``created_by_id`` (mentor
@@ -89,9 +105,15 @@ def conflict_map(applications: Iterable[Application], user_ids: Iterable[int], *
     ).values_list("source_id", "target_id"):
         related[source].add(target)
         related[target].add(source)
-    declarations = set(ConflictDeclaration.objects.filter(
-        application__in=[a.pk for a in applications], reviewer_id__in=user_ids
-    ).values_list("application_id", "reviewer_id")) if declared else set()
+    declarations = (
+        set(
+            ConflictDeclaration.objects.filter(
+                application__in=[a.pk for a in applications], reviewer_id__in=user_ids
+            ).values_list("application_id", "reviewer_id")
+        )
+        if declared
+        else set()
+    )
     out: dict[tuple[int, int], list[str]] = {}
     for application in applications:
         org = application.organisation

@@ -32,7 +32,8 @@ def check_upload(field: FormField, upload) -> FileType:
     if upload.size > field.max_bytes:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s."),
-            code="too_large", params={"size": filesizeformat(upload.size), "limit": filesizeformat(field.max_bytes)},
+            code="too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(field.max_bytes)},
         )
     upload.seek(0)
     content = upload.read()
@@ -44,7 +45,8 @@ def check_upload(field: FormField, upload) -> FileType:
     if kind is None or kind not in allowed:
         raise ValidationError(
             _("This file type is not accepted here. Accepted: %(types)s."),
-            code="file_type", params={"types": ", ".join(str(t.label) for t in allowed)},
+            code="file_type",
+            params={"types": ", ".join(str(t.label) for t in allowed)},
         )
     return kind
 
@@ -78,17 +80,21 @@ class ApplicationForm(forms.Form):
         if f.kind == FieldKind.TEXT:
             return forms.CharField(max_length=f.max_length or 300, **common)
         if f.kind == FieldKind.LONG_TEXT:
-            return forms.CharField(max_length=f.max_length or 5000, widget=forms.Textarea(attrs={"rows": 5}),
-                                   **common)
+            return forms.CharField(max_length=f.max_length or 5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
         if f.kind == FieldKind.NUMBER:
-            return forms.DecimalField(min_value=f.min_value, max_value=f.max_value, max_digits=18, decimal_places=2,
-                                      **common)
+            return forms.DecimalField(
+                min_value=f.min_value, max_value=f.max_value, max_digits=18, decimal_places=2, **common
+            )
         if f.kind == FieldKind.CHOICE:
             choices = [("", "—")] + [(c["value"], pick(_Choice(c), "label")) for c in f.choices]
             return forms.ChoiceField(choices=choices, **common)
         if f.kind == FieldKind.SECTORS:
-            field = forms.ModelMultipleChoiceField(queryset=Sector.objects.all(), to_field_name="code",
-                                                   widget=forms.SelectMultiple(attrs={"size": 6}), **common)
+            field = forms.ModelMultipleChoiceField(
+                queryset=Sector.objects.all(),
+                to_field_name="code",
+                widget=forms.SelectMultiple(attrs={"size": 6}),
+                **common,
+            )
             field.label_from_instance = lambda sector: sector.name  # names, never raw codes like health.ai
             return field
         return UploadField(form_field=f, **common)
@@ -109,8 +115,11 @@ class ApplicationForm(forms.Form):
         return out
 
     def uploads(self) -> dict[str, object]:
-        return {f.key: self.cleaned_data[f.key] for f in self.definition
-                if f.kind == FieldKind.FILE and self.cleaned_data.get(f.key)}
+        return {
+            f.key: self.cleaned_data[f.key]
+            for f in self.definition
+            if f.kind == FieldKind.FILE and self.cleaned_data.get(f.key)
+        }
 
 
 class _Choice:
@@ -127,9 +136,21 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = ["slug", "title_ko", "title_en", "description_ko", "description_en", "eligibility_ko",
-                  "eligibility_en", "opens_at", "closes_at", "is_published", "reviews_per_application",
-                  "max_reviews_per_reviewer", "disagreement_threshold"]
+        fields = [
+            "slug",
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+            "eligibility_ko",
+            "eligibility_en",
+            "opens_at",
+            "closes_at",
+            "is_published",
+            "reviews_per_application",
+            "max_reviews_per_reviewer",
+            "disagreement_threshold",
+        ]
 
     def __init__(self, *args, program, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -149,23 +170,41 @@ class CallForm(forms.ModelForm):
 
 class FormFieldForm(forms.ModelForm):
     choices_text = forms.CharField(
-        label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: value | Korean label | English label."),
     )
-    file_types = forms.MultipleChoiceField(label=_("Accepted file types"), choices=FileType.choices, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    file_types = forms.MultipleChoiceField(
+        label=_("Accepted file types"), choices=FileType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = FormField
-        fields = ["key", "kind", "label_ko", "label_en", "help_ko", "help_en", "required", "order", "max_length",
-                  "min_value", "max_value", "file_types", "max_bytes", "used_for_matching"]
+        fields = [
+            "key",
+            "kind",
+            "label_ko",
+            "label_en",
+            "help_ko",
+            "help_en",
+            "required",
+            "order",
+            "max_length",
+            "min_value",
+            "max_value",
+            "file_types",
+            "max_bytes",
+            "used_for_matching",
+        ]
 
     def __init__(self, *args, call: Call, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.call = call
         if self.instance.pk and self.instance.choices:
             self.initial["choices_text"] = "\n".join(
-                f"{c['value']} | {c.get('ko', '')} | {c.get('en', '')}" for c in self.instance.choices)
+                f"{c['value']} | {c.get('ko', '')} | {c.get('en', '')}" for c in self.instance.choices
+            )
 
     def clean(self):
         data = super().clean()
@@ -193,13 +232,15 @@ class FormFieldForm(forms.ModelForm):
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ["name_ko", "name_en", "description_ko", "description_en", "weight", "scale_min", "scale_max",
-                  "order"]
+        fields = ["name_ko", "name_en", "description_ko", "description_en", "weight", "scale_min", "scale_max", "order"]
 
     def clean(self):
         data = super().clean()
-        if data.get("scale_min") is not None and data.get("scale_max") is not None and \
-                data["scale_max"] <= data["scale_min"]:
+        if (
+            data.get("scale_min") is not None
+            and data.get("scale_max") is not None
+            and data["scale_max"] <= data["scale_min"]
+        ):
             self.add_error("scale_max", _("The highest score must be above the lowest."))
         return data
 
@@ -207,24 +248,33 @@ class CriterionForm(forms.ModelForm):
 class ReviewForm(forms.Form):
     """One integer per criterion within its scale, an optional comment per criterion and an overall comment."""
 
-    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              max_length=10000)
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for c in criteria:
             self.fields[f"score_{c.pk}"] = forms.IntegerField(
-                label=f"{c.name} ({c.scale_min}–{c.scale_max})", min_value=c.scale_min, max_value=c.scale_max,
-                help_text=c.description, required=False,
+                label=f"{c.name} ({c.scale_min}–{c.scale_max})",
+                min_value=c.scale_min,
+                max_value=c.scale_max,
+                help_text=c.description,
+                required=False,
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
-                label=_("Comment on %(criterion)s") % {"criterion": c.name}, required=False, max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Comment on %(criterion)s") % {"criterion": c.name},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
-        return {c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}") or "")
-                for c in self.criteria}
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}") or "")
+            for c in self.criteria
+        }
 
 
 class PanelForm(forms.ModelForm):
@@ -237,8 +287,9 @@ class PanelForm(forms.ModelForm):
         from bridgehead.core.enums import Role
 
         self.call = call
-        self.fields["user"].queryset = User.objects.filter(
-            roles__role=Role.REVIEWER, roles__program=call.program).distinct().order_by("username")
+        self.fields["user"].queryset = (
+            User.objects.filter(roles__role=Role.REVIEWER, roles__program=call.program).distinct().order_by("username")
+        )
         self.fields["user"].label = _("Reviewer")
 
     def clean_user(self):
@@ -250,8 +301,7 @@ class PanelForm(forms.ModelForm):
 
 class AssignmentSettingsForm(forms.Form):
     reviews_per_application = forms.IntegerField(label=_("Reviews per application"), min_value=1, max_value=20)
-    max_reviews_per_reviewer = forms.IntegerField(label=_("Maximum reviews per reviewer"), min_value=1,
-                                                  max_value=1000)
+    max_reviews_per_reviewer = forms.IntegerField(label=_("Maximum reviews per reviewer"), min_value=1, max_value=1000)
 
 
 class ManualAssignmentForm(forms.Form):
@@ -264,20 +314,25 @@ class ConflictDeclarationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices,
-                                error_messages={"required": _("Choose a decision first."),
-                                                "invalid_choice": _("Choose a decision first.")})
-    note = forms.CharField(label=_("Note to the applicant"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Added to the e-mail; the applicant also reads it on their application."))
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Outcome.choices,
+        error_messages={"required": _("Choose a decision first."), "invalid_choice": _("Choose a decision first.")},
+    )
+    note = forms.CharField(
+        label=_("Note to the applicant"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Added to the e-mail; the applicant also reads it on their application."),
+    )
     despite_incomplete = forms.BooleanField(label=_("Decide without the missing reviews"), required=False)
 
 
 class OutboxMessageForm(forms.Form):
     """A waiting decision e-mail, as the manager may rewrite it before it leaves."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=300,
-                              widget=forms.TextInput(attrs={"style": "width:100%"}))
+    subject = forms.CharField(label=_("Subject"), max_length=300, widget=forms.TextInput(attrs={"style": "width:100%"}))
     body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
 
 
@@ -297,8 +352,11 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = MentoringSession
         fields = ["held_on", "topic", "notes", "next_steps"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
-                   "notes": forms.Textarea(attrs={"rows": 3}), "next_steps": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class ProgramForm(forms.ModelForm):
@@ -306,12 +364,23 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = ["title_ko", "title_en", "description_ko", "description_en", "starts_on", "ends_on", "time_zone",
-                  "commitments", "operators"]
-        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}),
-                   "ends_on": forms.DateInput(attrs={"type": "date"}),
-                   "commitments": forms.CheckboxSelectMultiple,
-                   "operators": forms.SelectMultiple(attrs={"size": 6})}
+        fields = [
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+            "starts_on",
+            "ends_on",
+            "time_zone",
+            "commitments",
+            "operators",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "commitments": forms.CheckboxSelectMultiple,
+            "operators": forms.SelectMultiple(attrs={"size": 6}),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -53,9 +53,7 @@ class Program(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
 
     class Meta:
@@ -93,8 +91,9 @@ class Call(models.Model):
     eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
-    is_published = models.BooleanField(_("published"), default=False,
-                                       help_text=_("Startups can see a published call and apply while it is open."))
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Startups can see a published call and apply while it is open.")
+    )
     reviews_per_application = models.PositiveSmallIntegerField(
         _("reviews per application"), default=3, validators=[MinValueValidator(1)]
     )
@@ -102,7 +101,10 @@ class Call(models.Model):
         _("maximum reviews per reviewer"), default=15, validators=[MinValueValidator(1)]
     )
     disagreement_threshold = models.DecimalField(
-        _("disagreement threshold (points of 100)"), max_digits=5, decimal_places=1, default=Decimal("25.0"),
+        _("disagreement threshold (points of 100)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("25.0"),
         help_text=_("Flag an application when its reviewers' weighted scores differ by more than this."),
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
@@ -114,8 +116,9 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         constraints = [
             models.UniqueConstraint(fields=["program", "slug"], name="unique_call_slug_per_program"),
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
-                                   name="call_closes_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,12 +154,14 @@ class FormField(models.Model):
     max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
     min_value = models.DecimalField(_("minimum"), max_digits=18, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=18, decimal_places=2, null=True, blank=True)
-    choices = models.JSONField(_("choices"), default=list, blank=True,
-                               help_text=_('List of {"value", "ko", "en"} for choice fields.'))
+    choices = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_('List of {"value", "ko", "en"} for choice fields.')
+    )
     file_types = models.JSONField(_("accepted file types"), default=list, blank=True)
     max_bytes = models.PositiveIntegerField(_("maximum file size (bytes)"), default=10 * 1024 * 1024)
     used_for_matching = models.BooleanField(
-        _("used to match reviewers"), default=True,
+        _("used to match reviewers"),
+        default=True,
         help_text=_("Text answers of this field describe the application when reviewers are matched."),
     )
 
@@ -183,8 +188,13 @@ class Criterion(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     scale_min = models.SmallIntegerField(_("lowest score"), default=1)
     scale_max = models.SmallIntegerField(_("highest score"), default=5)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -194,8 +204,9 @@ class Criterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")),
-                                   name="criterion_scale_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -211,11 +222,13 @@ class Application(models.Model):
     :class:`ApplicationFile`); the status moves draft → submitted → decided, or to withdrawn."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications", verbose_name=_("call"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications",
-                                     verbose_name=_("startup"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("startup")
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
-    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -261,8 +274,9 @@ def _upload_path(instance: ApplicationFile, filename: str) -> str:
 
 
 class ApplicationFile(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files",
-                                    verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="files", verbose_name=_("application")
+    )
     field_key = models.SlugField(_("field"), max_length=50)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=120)
@@ -285,8 +299,9 @@ class ApplicationFile(models.Model):
 class ApplicationEvent(models.Model):
     """The application's history as its applicant and managers read it (the audit log keeps field diffs)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history",
-                                    verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="history", verbose_name=_("application")
+    )
     action = models.CharField(_("action"), max_length=20, choices=HistoryAction.choices)
     by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -305,10 +320,12 @@ class Relationship(models.Model):
     """A recorded investment or partnership between two organisations — a source of conflicts of interest:
     a reviewer from an investor must not review a company that investor funded."""
 
-    source = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relationships_out",
-                               verbose_name=_("organisation"))
-    target = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="relationships_in",
-                               verbose_name=_("counterpart"))
+    source = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="relationships_out", verbose_name=_("organisation")
+    )
+    target = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="relationships_in", verbose_name=_("counterpart")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RelationshipKind.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -329,10 +346,12 @@ class CallReviewer(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="panel", verbose_name=_("call"))
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="review_panels", verbose_name=_("reviewer"))
-    expertise = models.TextField(_("expertise"), blank=True,
-                                 help_text=_("Korean or English; compared with the applications' texts."))
-    max_load = models.PositiveSmallIntegerField(_("maximum reviews"), null=True, blank=True,
-                                                help_text=_("Empty: the call's maximum."))
+    expertise = models.TextField(
+        _("expertise"), blank=True, help_text=_("Korean or English; compared with the applications' texts.")
+    )
+    max_load = models.PositiveSmallIntegerField(
+        _("maximum reviews"), null=True, blank=True, help_text=_("Empty: the call's maximum.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     dropped_at = models.DateTimeField(_("dropped out"), null=True, blank=True)
 
@@ -353,10 +372,12 @@ class CallReviewer(models.Model):
 class ConflictDeclaration(models.Model):
     """A conflict declared by the reviewer (or recorded by the manager); automatic conflicts are computed."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="declared_conflicts",
-                                    verbose_name=_("application"))
-    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="declared_conflicts",
-                                 verbose_name=_("reviewer"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="declared_conflicts", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="declared_conflicts", verbose_name=_("reviewer")
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("declared by"))
     created_at = models.DateTimeField(_("declared"), auto_now_add=True)
@@ -406,14 +427,17 @@ class AssignmentRun(models.Model):
 
 
 class ReviewAssignment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments",
-                                    verbose_name=_("application"))
-    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="review_assignments",
-                                 verbose_name=_("reviewer"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="review_assignments", verbose_name=_("reviewer")
+    )
     source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
-    run = models.ForeignKey(AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                            verbose_name=_("run"))
+    run = models.ForeignKey(
+        AssignmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("run")
+    )
     created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     class Meta:
@@ -429,8 +453,9 @@ class ReviewAssignment(models.Model):
 class Exclusion(models.Model):
     """A manual override: the manager says this reviewer must not get this application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="exclusions",
-                                    verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("application")
+    )
     reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("reviewer"))
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -445,8 +470,9 @@ class Exclusion(models.Model):
 
 
 class Review(models.Model):
-    assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review",
-                                      verbose_name=_("assignment"))
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("assignment")
+    )
     status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     comment = models.TextField(_("comment"), blank=True)
     weighted = models.FloatField(_("weighted score (0–100)"), null=True, blank=True)
@@ -481,8 +507,9 @@ class DecisionTemplate(models.Model):
     """The notification e-mail for one outcome, editable by the program manager in both languages.
     Placeholders: ``{startup}``, ``{call}``, ``{program}``, ``{name}``."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="decision_templates",
-                                verbose_name=_("program"))
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="decision_templates", verbose_name=_("program")
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     subject_ko = models.CharField(_("subject (Korean)"), max_length=200)
     subject_en = models.CharField(_("subject (English)"), max_length=200)
@@ -500,15 +527,17 @@ class DecisionTemplate(models.Model):
 
 
 class Decision(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision",
-                                       verbose_name=_("application"))
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision", verbose_name=_("application")
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("note to the applicant"), blank=True)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
-    sent_outcome = models.CharField(_("outcome told to the applicant"), max_length=20, choices=Outcome.choices,
-                                    blank=True)
+    sent_outcome = models.CharField(
+        _("outcome told to the applicant"), max_length=20, choices=Outcome.choices, blank=True
+    )
     sent_note = models.TextField(_("note told to the applicant"), blank=True)
 
     class Meta:
@@ -537,8 +566,9 @@ class DecisionMessage(models.Model):
     the decision to the applicant's pages. Changing the decision before sending replaces the queued messages.
     """
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="messages",
-                                 verbose_name=_("decision"))
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="messages", verbose_name=_("decision")
+    )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("program"))
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -547,14 +577,15 @@ class DecisionMessage(models.Model):
     to = models.EmailField(_("e-mail address"), blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
-    status = models.CharField(_("status"), max_length=20, choices=MessageStatus.choices,
-                              default=MessageStatus.QUEUED)
+    status = models.CharField(_("status"), max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    edited_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name=_("edited by"))
+    edited_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("edited by")
+    )
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    sent_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name=_("sent by"))
+    sent_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sent by")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -569,8 +600,9 @@ class DecisionMessage(models.Model):
 
 class Cohort(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts", verbose_name=_("program"))
-    call = models.OneToOneField(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="cohort",
-                                verbose_name=_("call"))
+    call = models.OneToOneField(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="cohort", verbose_name=_("call")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -589,10 +621,17 @@ class Cohort(models.Model):
 
 class CohortMember(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members", verbose_name=_("cohort"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cohort_memberships",
-                                     verbose_name=_("startup"))
-    application = models.OneToOneField(Application, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="cohort_member", verbose_name=_("application"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cohort_memberships", verbose_name=_("startup")
+    )
+    application = models.OneToOneField(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohort_member",
+        verbose_name=_("application"),
+    )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
     class Meta:
@@ -606,8 +645,9 @@ class CohortMember(models.Model):
 
 
 class Mentorship(models.Model):
-    member = models.ForeignKey(CohortMember, on_delete=models.CASCADE, related_name="mentorships",
-                               verbose_name=_("mentee"))
+    member = models.ForeignKey(
+        CohortMember, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("mentee")
+    )
     mentor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("mentor"))
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
@@ -624,8 +664,9 @@ class Mentorship(models.Model):
 
 
 class MentoringSession(models.Model):
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions",
-                                   verbose_name=_("mentorship"))
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("mentorship")
+    )
     held_on = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
@@ -640,4 +681,3 @@ class MentoringSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentorship} {self.held_on} {self.topic}"
-

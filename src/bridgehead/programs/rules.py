@@ -58,8 +58,9 @@ def visible_calls(user, queryset: QuerySet) -> QuerySet:
 
 @rules.predicate
 def can_see_call(user, call) -> bool:
-    return call is not None and (manages_program(user, call.program) or (
-        getattr(user, "is_authenticated", False) and call.is_published))
+    return call is not None and (
+        manages_program(user, call.program) or (getattr(user, "is_authenticated", False) and call.is_published)
+    )
 
 
 @rules.predicate

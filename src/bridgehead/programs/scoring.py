@@ -81,7 +81,8 @@ def ranking(call: Call) -> tuple[list[Criterion], list[RankRow]]:
     )
     reviews = list(
         Review.objects.filter(assignment__application__call=call, status=ReviewStatus.SUBMITTED)
-        .select_related("assignment").prefetch_related("scores")
+        .select_related("assignment")
+        .prefetch_related("scores")
     )
     by_reviewer: dict[int, list[tuple[int, float]]] = defaultdict(list)
     by_application: dict[int, list[Review]] = defaultdict(list)
@@ -99,17 +100,20 @@ def ranking(call: Call) -> tuple[list[Criterion], list[RankRow]]:
             for score in review.scores.all():
                 per_criterion[score.criterion_id].append(score.value)
         spread = (max(weighted) - min(weighted)) if len(weighted) >= 2 else None
-        rows.append(RankRow(
-            application=application,
-            reviews=len(mine),
-            assigned=len(application.assignments.all()),
-            raw=round(statistics.fmean(weighted), 2) if weighted else None,
-            normalised=round(statistics.fmean(z[(r.assignment.reviewer_id, application.pk)] for r in mine), 3)
-            if mine else None,
-            spread=round(spread, 2) if spread is not None else None,
-            disagreement=spread is not None and spread > threshold,
-            per_criterion={k: round(statistics.fmean(v), 2) for k, v in per_criterion.items()},
-        ))
+        rows.append(
+            RankRow(
+                application=application,
+                reviews=len(mine),
+                assigned=len(application.assignments.all()),
+                raw=round(statistics.fmean(weighted), 2) if weighted else None,
+                normalised=round(statistics.fmean(z[(r.assignment.reviewer_id, application.pk)] for r in mine), 3)
+                if mine
+                else None,
+                spread=round(spread, 2) if spread is not None else None,
+                disagreement=spread is not None and spread > threshold,
+                per_criterion={k: round(statistics.fmean(v), 2) for k, v in per_criterion.items()},
+            )
+        )
     rows.sort(key=lambda r: (r.normalised is None, -(r.normalised or 0.0), -(r.raw or 0.0), r.application.pk))
     for index, row in enumerate(rows, start=1):
         row.rank = index

@@ -122,7 +122,8 @@ def start_application(*, call: Call, organisation: Organisation, by: User) -> Ap
         raise ProgramsError(_("This call is not open for applications."))
     with transaction.atomic():
         application, created = Application.objects.get_or_create(
-            call=call, organisation=organisation, defaults={"created_by": by})
+            call=call, organisation=organisation, defaults={"created_by": by}
+        )
         if created:
             _log(application, HistoryAction.CREATED, by)
     return application
@@ -130,11 +131,15 @@ def start_application(*, call: Call, organisation: Organisation, by: User) -> Ap
 
 def _check_editable(application: Application, by: User) -> None:
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-        raise ProgramsError(_("This application can no longer be changed (%(status)s).")
-                            % {"status": application.get_applicant_status_display()})
+        raise ProgramsError(
+            _("This application can no longer be changed (%(status)s).")
+            % {"status": application.get_applicant_status_display()}
+        )
     if timezone.now() >= application.call.closes_at:
-        raise ProgramsError(_("The call closed on %(deadline)s; applications can no longer be changed.")
-                            % {"deadline": deadline_text(application.call, by)})
+        raise ProgramsError(
+            _("The call closed on %(deadline)s; applications can no longer be changed.")
+            % {"deadline": deadline_text(application.call, by)}
+        )
 
 
 def save_application(*, application: Application, answers: dict, uploads: dict, by: User) -> Application:
@@ -162,8 +167,12 @@ def _store_file(application: Application, key: str, upload, by: User) -> Applica
         transaction.on_commit(lambda: old_file.delete(save=False))
         existing.delete()
     stored = ApplicationFile(
-        application=application, field_key=key, original_name=(upload.name or "upload")[:255],
-        content_type=CONTENT_TYPES[kind], size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        application=application,
+        field_key=key,
+        original_name=(upload.name or "upload")[:255],
+        content_type=CONTENT_TYPES[kind],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=by,
     )
     stored.file.save("upload", ContentFile(content), save=False)
@@ -193,15 +202,20 @@ def submit_application(*, application: Application, by: User) -> Application:
         if application.status == ApplicationStatus.SUBMITTED:
             raise ProgramsError(_("This application was already submitted."))
         if application.status != ApplicationStatus.DRAFT:
-            raise ProgramsError(_("This application can no longer be submitted (%(status)s).")
-                                % {"status": application.get_status_display()})
+            raise ProgramsError(
+                _("This application can no longer be submitted (%(status)s).")
+                % {"status": application.get_status_display()}
+            )
         if timezone.now() >= application.call.closes_at:
-            raise ProgramsError(_("The deadline has passed: the call closed on %(deadline)s.")
-                                % {"deadline": deadline_text(application.call, by)})
+            raise ProgramsError(
+                _("The deadline has passed: the call closed on %(deadline)s.")
+                % {"deadline": deadline_text(application.call, by)}
+            )
         missing = missing_answers(application)
         if missing:
-            raise ProgramsError(_("Please answer the required questions: %(fields)s.")
-                                % {"fields": ", ".join(f.label for f in missing)})
+            raise ProgramsError(
+                _("Please answer the required questions: %(fields)s.") % {"fields": ", ".join(f.label for f in missing)}
+            )
         application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = timezone.now()
         application.save()
@@ -213,8 +227,10 @@ def withdraw_application(*, application: Application, by: User) -> Application:
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-            raise ProgramsError(_("This application can no longer be withdrawn (%(status)s).")
-                                % {"status": application.get_applicant_status_display()})
+            raise ProgramsError(
+                _("This application can no longer be withdrawn (%(status)s).")
+                % {"status": application.get_applicant_status_display()}
+            )
         application.status = ApplicationStatus.WITHDRAWN
         application.withdrawn_at = timezone.now()
         application.save()
@@ -229,17 +245,20 @@ def declare_conflict(*, application: Application, reviewer: User, reason: str, b
     """Record a conflict; an assignment without a submitted review is withdrawn so it can be filled again."""
     with transaction.atomic():
         declaration, _created = ConflictDeclaration.objects.get_or_create(
-            application=application, reviewer=reviewer, defaults={"reason": reason[:300], "declared_by": by})
+            application=application, reviewer=reviewer, defaults={"reason": reason[:300], "declared_by": by}
+        )
         ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exclude(
-            review__status=ReviewStatus.SUBMITTED).delete()
+            review__status=ReviewStatus.SUBMITTED
+        ).delete()
     return declaration
 
 
 # ---------------------------------------------------------------- reviews
 
 
-def save_review(*, assignment: ReviewAssignment, scores: dict[int, tuple[int | None, str]], comment: str,
-                submit: bool, by: User) -> Review:
+def save_review(
+    *, assignment: ReviewAssignment, scores: dict[int, tuple[int | None, str]], comment: str, submit: bool, by: User
+) -> Review:
     """Save (or submit) a review. Scores outside a criterion's scale are refused whatever the client sent."""
     application = assignment.application
     if assignment.reviewer_id != by.pk:
@@ -247,8 +266,9 @@ def save_review(*, assignment: ReviewAssignment, scores: dict[int, tuple[int | N
     if conflicts_between(application, by):
         raise ProgramsError(_("You have a conflict of interest with this application."))
     if application.status != ApplicationStatus.SUBMITTED:
-        raise ProgramsError(_("This application is not open for review (%(status)s).")
-                            % {"status": application.get_status_display()})
+        raise ProgramsError(
+            _("This application is not open for review (%(status)s).") % {"status": application.get_status_display()}
+        )
     criteria = list(application.call.criteria.all())
     known = {c.pk: c for c in criteria}
     unknown = set(scores) - set(known)
@@ -260,12 +280,14 @@ def save_review(*, assignment: ReviewAssignment, scores: dict[int, tuple[int | N
             raise ProgramsError(
                 _("The score for “%(criterion)s” must be between %(low)s and %(high)s.")
                 % {"criterion": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max},
-                field=f"score_{cid}")
+                field=f"score_{cid}",
+            )
     if submit:
         missing = [c.name for c in criteria if scores.get(c.pk, (None, ""))[0] is None]
         if missing:
-            raise ProgramsError(_("Score every criterion before submitting: %(criteria)s.")
-                                % {"criteria": ", ".join(missing)})
+            raise ProgramsError(
+                _("Score every criterion before submitting: %(criteria)s.") % {"criteria": ", ".join(missing)}
+            )
     with transaction.atomic():
         review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
         for cid, (value, note) in scores.items():
@@ -299,12 +321,18 @@ def default_template_texts(outcome: str) -> dict[str, str]:
                 Outcome.REJECT: _("{program}: result of your application"),
             }[Outcome(outcome)]
             body = {
-                Outcome.ACCEPT: _("Dear {name},\n\nCongratulations: {startup} has been selected for {call}. "
-                                  "We will contact you shortly about the program schedule.\n\n{program}"),
-                Outcome.WAITLIST: _("Dear {name},\n\n{startup} is on the waiting list for {call}. We will let you "
-                                    "know if a place becomes available.\n\n{program}"),
-                Outcome.REJECT: _("Dear {name},\n\nThank you for applying to {call}. We regret that {startup} "
-                                  "was not selected this time.\n\n{program}"),
+                Outcome.ACCEPT: _(
+                    "Dear {name},\n\nCongratulations: {startup} has been selected for {call}. "
+                    "We will contact you shortly about the program schedule.\n\n{program}"
+                ),
+                Outcome.WAITLIST: _(
+                    "Dear {name},\n\n{startup} is on the waiting list for {call}. We will let you "
+                    "know if a place becomes available.\n\n{program}"
+                ),
+                Outcome.REJECT: _(
+                    "Dear {name},\n\nThank you for applying to {call}. We regret that {startup} "
+                    "was not selected this time.\n\n{program}"
+                ),
             }[Outcome(outcome)]
             out[f"subject_{lang}"], out[f"body_{lang}"] = str(subject), str(body)
     return out
@@ -312,7 +340,8 @@ def default_template_texts(outcome: str) -> dict[str, str]:
 
 def decision_template(*, program, outcome: str) -> DecisionTemplate:
     template, _created = DecisionTemplate.objects.get_or_create(
-        program=program, outcome=outcome, defaults=default_template_texts(outcome))
+        program=program, outcome=outcome, defaults=default_template_texts(outcome)
+    )
     return template
 
 
@@ -325,8 +354,12 @@ def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
     template = decision_template(program=application.call.program, outcome=decision.outcome)
     language = recipient_language(user)
     with translation.override(language):
-        values = {"startup": application.organisation.name, "call": application.call.title,
-                  "program": application.call.program.title, "name": str(user)}
+        values = {
+            "startup": application.organisation.name,
+            "call": application.call.title,
+            "program": application.call.program.title,
+            "name": str(user),
+        }
         subject = getattr(template, f"subject_{language}") or template.subject_en
         body = getattr(template, f"body_{language}") or template.body_en
         subject = PLACEHOLDER.sub(lambda m: values[m.group(1)], subject).replace("\n", " ")
@@ -334,7 +367,8 @@ def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
         if decision.note:
             body += "\n\n" + _("Note from the program:") + "\n" + decision.note
         body += "\n\n" + _("Your application and the decision: %(url)s") % {
-            "url": absolute_url(reverse("application-detail", args=[application.pk]))}
+            "url": absolute_url(reverse("application-detail", args=[application.pk]))
+        }
     return subject, body
 
 
@@ -343,17 +377,24 @@ def recipient_language(user: User) -> str:
 
 
 def decision_recipients(application: Application) -> list[User]:
-    members = User.objects.filter(roles__role=Role.STARTUP_MEMBER, roles__organisation=application.organisation,
-                                  is_active=True)
+    members = User.objects.filter(
+        roles__role=Role.STARTUP_MEMBER, roles__organisation=application.organisation, is_active=True
+    )
     return list((members | User.objects.filter(pk=application.created_by_id)).distinct().order_by("pk"))
 
 
 def cohort_for_call(call: Call) -> Cohort:
     year = timezone.localtime(call.closes_at, zoneinfo.ZoneInfo(call.program.time_zone)).year
-    cohort, _created = Cohort.objects.get_or_create(call=call, defaults={
-        "program": call.program, "year": year, "name_ko": f"{call.title_ko or call.title_en} 선정 기업",
-        "name_en": f"{call.title_en or call.title_ko} cohort", "is_synthetic": call.is_synthetic,
-    })
+    cohort, _created = Cohort.objects.get_or_create(
+        call=call,
+        defaults={
+            "program": call.program,
+            "year": year,
+            "name_ko": f"{call.title_ko or call.title_en} 선정 기업",
+            "name_en": f"{call.title_en or call.title_ko} cohort",
+            "is_synthetic": call.is_synthetic,
+        },
+    )
     return cohort
 
 
@@ -370,16 +411,19 @@ def review_warning(application: Application) -> str | None:
     done, assigned = review_counts(application)
     if done >= assigned:
         return None
-    count = ngettext("Only %(done)s of %(assigned)s reviews is complete",
-                     "Only %(done)s of %(assigned)s reviews are complete", done) % {"done": done, "assigned": assigned}
+    count = ngettext(
+        "Only %(done)s of %(assigned)s reviews is complete", "Only %(done)s of %(assigned)s reviews are complete", done
+    ) % {"done": done, "assigned": assigned}
     if application.call.is_open():
-        return _("%(count)s, and the call is still open. Confirm that you decide without the missing reviews.") \
-            % {"count": count}
+        return _("%(count)s, and the call is still open. Confirm that you decide without the missing reviews.") % {
+            "count": count
+        }
     return _("%(count)s. Confirm that you decide without the missing reviews.") % {"count": count}
 
 
-def decide(*, application: Application, outcome: str, note: str, by: User,
-           despite_incomplete: bool = False) -> Decision:
+def decide(
+    *, application: Application, outcome: str, note: str, by: User, despite_incomplete: bool = False
+) -> Decision:
     """Record accept / waitlist / reject; accepted startups join the call's cohort. The applicant is NOT told
     here: the e-mails wait in the program's outbox until a manager sends them (:func:`send_messages`).
 
@@ -388,26 +432,39 @@ def decide(*, application: Application, outcome: str, note: str, by: User,
     if outcome not in Outcome.values:
         raise ProgramsError(_("Choose accept, waiting list or reject."), field="outcome")
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related(
-            "call__program", "organisation").get(pk=application.pk)
-        if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED,
-                                      ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED):
-            raise ProgramsError(_("Only submitted applications can be decided (%(status)s).")
-                                % {"status": application.get_status_display()})
+        application = (
+            Application.objects.select_for_update()
+            .select_related("call__program", "organisation")
+            .get(pk=application.pk)
+        )
+        if application.status not in (
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.ACCEPTED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.REJECTED,
+        ):
+            raise ProgramsError(
+                _("Only submitted applications can be decided (%(status)s).")
+                % {"status": application.get_status_display()}
+            )
         warning = review_warning(application)
         if warning and not despite_incomplete:
             raise ProgramsError(warning, field="despite_incomplete")
         previous = Decision.objects.filter(application=application).first()
         unchanged = previous is not None and (previous.outcome, previous.note) == (outcome, note)
-        decision, _created = Decision.objects.update_or_create(application=application, defaults={
-            "outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now()})
+        decision, _created = Decision.objects.update_or_create(
+            application=application,
+            defaults={"outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now()},
+        )
         application.status = outcome
         application.save()
         _log(application, HistoryAction.DECIDED, by, str(Outcome(outcome).label))
         if outcome == Outcome.ACCEPT:
-            CohortMember.objects.get_or_create(cohort=cohort_for_call(application.call),
-                                               organisation=application.organisation,
-                                               defaults={"application": application})
+            CohortMember.objects.get_or_create(
+                cohort=cohort_for_call(application.call),
+                organisation=application.organisation,
+                defaults={"application": application},
+            )
         else:
             CohortMember.objects.filter(application=application).delete()
         if not (unchanged and decision.messages.filter(status=MessageStatus.QUEUED).exists()):
@@ -424,10 +481,19 @@ def queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
     queued = []
     for user in decision_recipients(decision.application):
         subject, body = render_decision_email(decision=decision, user=user)
-        queued.append(DecisionMessage(
-            decision=decision, program=decision.application.call.program, recipient=user, outcome=decision.outcome,
-            note=decision.note, language=recipient_language(user), to=user.email or "", subject=subject[:300],
-            body=body))
+        queued.append(
+            DecisionMessage(
+                decision=decision,
+                program=decision.application.call.program,
+                recipient=user,
+                outcome=decision.outcome,
+                note=decision.note,
+                language=recipient_language(user),
+                to=user.email or "",
+                subject=subject[:300],
+                body=body,
+            )
+        )
     return DecisionMessage.objects.bulk_create(queued)
 
 
@@ -438,7 +504,8 @@ def _require_outbox_manager(program: Program, by: User) -> None:
 
 def _queued(program: Program, message_ids: list[int] | None):
     messages = DecisionMessage.objects.select_for_update(of=("self",)).filter(
-        program=program, status=MessageStatus.QUEUED)
+        program=program, status=MessageStatus.QUEUED
+    )
     return messages if message_ids is None else messages.filter(pk__in=message_ids)
 
 
@@ -451,8 +518,9 @@ def edit_message(*, message: DecisionMessage, subject: str, body: str, by: User)
     with transaction.atomic():
         message = DecisionMessage.objects.select_for_update().get(pk=message.pk)
         if message.status != MessageStatus.QUEUED:
-            raise ProgramsError(_("This e-mail has already left the outbox (%(status)s).")
-                                % {"status": message.get_status_display()})
+            raise ProgramsError(
+                _("This e-mail has already left the outbox (%(status)s).") % {"status": message.get_status_display()}
+            )
         if (message.subject, message.body.strip()) == (subject[:300], body):
             return message  # nothing rewritten: not marked as edited
         message.subject, message.body = subject[:300], body
@@ -489,8 +557,11 @@ def send_messages(*, program: Program, message_ids: list[int] | None, by: User) 
 
     _require_outbox_manager(program, by)
     with transaction.atomic():
-        messages = list(_queued(program, message_ids).select_related(
-            "recipient", "decision__application__call", "decision__application__organisation"))
+        messages = list(
+            _queued(program, message_ids).select_related(
+                "recipient", "decision__application__call", "decision__application__organisation"
+            )
+        )
         now = timezone.now()
         released: dict[int, DecisionMessage] = {}
         for message in messages:
@@ -501,12 +572,18 @@ def send_messages(*, program: Program, message_ids: list[int] | None, by: User) 
             application = message.decision.application
             with translation.override(message.language):
                 params = {"startup": str(application.organisation.name), "call": str(application.call.title)}
-            notify(user=message.recipient, message=NOTICES[Outcome(message.outcome)], params=params,
-                   url=reverse("application-detail", args=[application.pk]), kind="decision")
+            notify(
+                user=message.recipient,
+                message=NOTICES[Outcome(message.outcome)],
+                params=params,
+                url=reverse("application-detail", args=[application.pk]),
+                kind="decision",
+            )
             released[message.decision_id] = message
         for message in released.values():
             Decision.objects.filter(pk=message.decision_id).update(
-                sent_outcome=message.outcome, sent_note=message.note, notified_at=now)
+                sent_outcome=message.outcome, sent_note=message.note, notified_at=now
+            )
             _log(message.decision.application, HistoryAction.NOTIFIED, by, str(Outcome(message.outcome).label))
     return len(messages)
 

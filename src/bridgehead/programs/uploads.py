@@ -25,7 +25,10 @@ OOXML_PARTS = {"word/": FileType.DOCX, "xl/": FileType.XLSX, "ppt/": FileType.PP
 EXECUTABLE_SIGNATURES = (
     b"MZ",  # Windows PE
     b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",  # Mach-O
     b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
     b"#!",  # scripts
 )

@@ -83,17 +83,24 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.select_related("agreement"), slug=slug)
     require(request.user, "programs.view_program", program, hide=True)
     manages = request.user.has_perm("programs.change_program", program)
-    return render(request, "programs/program_detail.html", {
-        "program": program,
-        "operators": program.operators.all(),
-        "commitments": program.commitments.all(),
-        "calls": visible_calls(request.user, program.calls.all()).annotate(
-            submitted=Count("applications", filter=~Q(applications__status__in=[
-                ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]))),
-        "cohorts": program.cohorts.annotate(size=Count("members")),
-        "managers": User.objects.filter(roles__role=Role.PROGRAM_MANAGER, roles__program=program).distinct(),
-        "manages": manages,
-    })
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "operators": program.operators.all(),
+            "commitments": program.commitments.all(),
+            "calls": visible_calls(request.user, program.calls.all()).annotate(
+                submitted=Count(
+                    "applications",
+                    filter=~Q(applications__status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]),
+                )
+            ),
+            "cohorts": program.cohorts.annotate(size=Count("members")),
+            "managers": User.objects.filter(roles__role=Role.PROGRAM_MANAGER, roles__program=program).distinct(),
+            "manages": manages,
+        },
+    )
 
 
 @login_required
@@ -114,14 +121,19 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """Everything the signed-in person has to do in programs: applications, reviews, mentees."""
     user = request.user
     applications = Application.objects.filter(organisation_id__in=member_organisation_ids(user)).select_related(
-        "call__program", "organisation", "decision")
+        "call__program", "organisation", "decision"
+    )
     assignments = ReviewAssignment.objects.filter(
-        reviewer=user, application__call__program_id__in=roles.program_ids(user, Role.REVIEWER),
+        reviewer=user,
+        application__call__program_id__in=roles.program_ids(user, Role.REVIEWER),
         application__status=ApplicationStatus.SUBMITTED,
     ).select_related("application__organisation", "application__call", "review")
     mentorships = Mentorship.objects.filter(mentor=user).select_related("member__organisation", "member__cohort")
-    return render(request, "programs/my_work.html", {
-        "applications": applications, "assignments": assignments, "mentorships": mentorships})
+    return render(
+        request,
+        "programs/my_work.html",
+        {"applications": applications, "assignments": assignments, "mentorships": mentorships},
+    )
 
 
 # ---------------------------------------------------------------- calls
@@ -162,20 +174,37 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manages = user.has_perm("programs.change_call", call)
     applications, counts = [], []
     if manages:
-        applications = list(call.applications.select_related("organisation").annotate(
-            assigned=Count("assignments", distinct=True),
-            reviewed=Count("assignments", filter=Q(assignments__review__status=ReviewStatus.SUBMITTED),
-                           distinct=True)).order_by("organisation__name_en", "pk"))
+        applications = list(
+            call.applications.select_related("organisation")
+            .annotate(
+                assigned=Count("assignments", distinct=True),
+                reviewed=Count(
+                    "assignments", filter=Q(assignments__review__status=ReviewStatus.SUBMITTED), distinct=True
+                ),
+            )
+            .order_by("organisation__name_en", "pk")
+        )
         by_status = {}
         for application in applications:
             by_status[application.status] = by_status.get(application.status, 0) + 1
         counts = [(label, by_status.get(value, 0)) for value, label in ApplicationStatus.choices]
-    return render(request, "programs/call_detail.html", {
-        "call": call, "program": call.program, "fields": call.fields.all(), "criteria": call.criteria.all(),
-        "manages": manages, "mine": mine, "mine_status": mine.get_applicant_status_display() if mine else "",
-        "startups": services.startups_of(user), "can_apply": user.has_perm("programs.apply", call),
-        "applications": applications, "status_counts": counts,
-    })
+    return render(
+        request,
+        "programs/call_detail.html",
+        {
+            "call": call,
+            "program": call.program,
+            "fields": call.fields.all(),
+            "criteria": call.criteria.all(),
+            "manages": manages,
+            "mine": mine,
+            "mine_status": mine.get_applicant_status_display() if mine else "",
+            "startups": services.startups_of(user),
+            "can_apply": user.has_perm("programs.apply", call),
+            "applications": applications,
+            "status_counts": counts,
+        },
+    )
 
 
 @login_required
@@ -191,8 +220,11 @@ def form_builder(request: HttpRequest, pk: int, field_id: int | None = None) -> 
         services.save_form_field(form=form, by=request.user)
         messages.success(request, _("The question is saved."))
         return redirect("call-form", pk=call.pk)
-    return render(request, "programs/form_builder.html", {
-        "call": call, "program": call.program, "fields": call.fields.all(), "form": form, "editing": instance})
+    return render(
+        request,
+        "programs/form_builder.html",
+        {"call": call, "program": call.program, "fields": call.fields.all(), "form": form, "editing": instance},
+    )
 
 
 @login_required
@@ -207,8 +239,11 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
         services.save_criterion(form=form, call=call, by=request.user)
         messages.success(request, _("The criterion is saved."))
         return redirect("call-rubric", pk=call.pk)
-    return render(request, "programs/rubric.html", {
-        "call": call, "program": call.program, "criteria": call.criteria.all(), "form": form, "editing": instance})
+    return render(
+        request,
+        "programs/rubric.html",
+        {"call": call, "program": call.program, "criteria": call.criteria.all(), "form": form, "editing": instance},
+    )
 
 
 # ---------------------------------------------------------------- applications
@@ -231,7 +266,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _application(request: HttpRequest, pk: int, perm: str = "programs.view_application") -> Application:
     application = get_object_or_404(
-        Application.objects.select_related("call__program", "organisation", "created_by"), pk=pk)
+        Application.objects.select_related("call__program", "organisation", "created_by"), pk=pk
+    )
     require(request.user, "programs.view_application", application, hide=True)
     if perm != "programs.view_application":
         require(request.user, perm, application, hide=False)
@@ -246,21 +282,30 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationForm(request.POST or None, request.FILES or None, call=call, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_application(application=application, answers=form.answers(), uploads=form.uploads(),
-                                      by=request.user)
+            services.save_application(
+                application=application, answers=form.answers(), uploads=form.uploads(), by=request.user
+            )
             if "submit" in request.POST and application.status == ApplicationStatus.DRAFT:
                 services.submit_application(application=application, by=request.user)
-                messages.success(request, _("Your application is submitted. You can still edit it until the "
-                                            "deadline."))
+                messages.success(request, _("Your application is submitted. You can still edit it until the deadline."))
                 return redirect("application-detail", pk=application.pk)
             messages.success(request, _("Saved."))
             return redirect("application-edit", pk=application.pk)
         except services.ProgramsError as exc:
             _error(request, exc)
     files = {f.field_key: f for f in application.files.all()}
-    return render(request, "programs/application_form.html", {
-        "application": application, "call": call, "program": call.program, "form": form, "files": files,
-        "missing": services.missing_answers(application) if application.status == ApplicationStatus.DRAFT else []})
+    return render(
+        request,
+        "programs/application_form.html",
+        {
+            "application": application,
+            "call": call,
+            "program": call.program,
+            "form": form,
+            "files": files,
+            "missing": services.missing_answers(application) if application.status == ApplicationStatus.DRAFT else [],
+        },
+    )
 
 
 def _answers(application: Application, user) -> list[tuple[FormField, object, object]]:
@@ -274,8 +319,9 @@ def _answers(application: Application, user) -> list[tuple[FormField, object, ob
     for field in fields:
         value = application.answers.get(field.key)
         if field.kind == FieldKind.CHOICE:
-            value = next((c.get("ko" if korean else "en") or c["value"] for c in field.choices
-                          if c["value"] == value), value)
+            value = next(
+                (c.get("ko" if korean else "en") or c["value"] for c in field.choices if c["value"] == value), value
+            )
         elif field.kind == FieldKind.SECTORS and value:
             value = ", ".join(sectors.get(code, code) for code in value)
         answers.append((field, value, files.get(field.key)))
@@ -293,27 +339,40 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reviews = []
     if manages:
         reviews = application.assignments.select_related("reviewer", "review").prefetch_related(
-            "review__scores__criterion")
+            "review__scores__criterion"
+        )
     decision = getattr(application, "decision", None)
     history = application.history.select_related("by")
     if not manages:  # the applicant learns a decision when its e-mail is sent, not when it is recorded
         history = history.exclude(action=HistoryAction.DECIDED)
-    return render(request, "programs/application_detail.html", {
-        "application": application, "call": call, "program": call.program, "answers": _answers(application, user),
-        "history": history, "manages": manages, "is_applicant": is_applicant,
-        "my_assignment": my_assignment, "reviews": reviews, "decision": decision,
-        "status_label": application.get_status_display() if manages else application.get_applicant_status_display(),
-        "queued": decision.messages.filter(status=MessageStatus.QUEUED).count() if manages and decision else 0,
-        "outcomes": Outcome.choices,
-    })
+    return render(
+        request,
+        "programs/application_detail.html",
+        {
+            "application": application,
+            "call": call,
+            "program": call.program,
+            "answers": _answers(application, user),
+            "history": history,
+            "manages": manages,
+            "is_applicant": is_applicant,
+            "my_assignment": my_assignment,
+            "reviews": reviews,
+            "decision": decision,
+            "status_label": application.get_status_display() if manages else application.get_applicant_status_display(),
+            "queued": decision.messages.filter(status=MessageStatus.QUEUED).count() if manages and decision else 0,
+            "outcomes": Outcome.choices,
+        },
+    )
 
 
 @login_required
 def application_file(request: HttpRequest, pk: int, key: str) -> FileResponse:
     application = _application(request, pk)
     stored = get_object_or_404(application.files, field_key=key)
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, as_attachment=True,
-                            filename=stored.original_name)
+    response = FileResponse(
+        stored.file.open("rb"), content_type=stored.content_type, as_attachment=True, filename=stored.original_name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -339,8 +398,9 @@ def _next_url(request: HttpRequest, data) -> str:
 
 CONFIRM_QUESTIONS = {
     Outcome.ACCEPT: gettext_lazy("Accept %(startup)s? The applicant will be told once you send the outbox."),
-    Outcome.WAITLIST: gettext_lazy("Put %(startup)s on the waiting list? The applicant will be told once you send the "
-                            "outbox."),
+    Outcome.WAITLIST: gettext_lazy(
+        "Put %(startup)s on the waiting list? The applicant will be told once you send the outbox."
+    ),
     Outcome.REJECT: gettext_lazy("Reject %(startup)s? The applicant will be told once you send the outbox."),
 }
 
@@ -354,17 +414,23 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = _next_url(request, data)
     form = DecisionForm(data)
     if not form.is_valid() and "outcome" in form.errors:
-        messages.error(request, _("Choose a decision for %(startup)s first.")
-                       % {"startup": application.organisation.name})
+        messages.error(
+            request, _("Choose a decision for %(startup)s first.") % {"startup": application.organisation.name}
+        )
         return redirect(next_url or reverse("application-detail", args=[application.pk]))
     error = None
     if request.method == "POST" and data.get("confirmed") and form.is_valid():
         try:
-            services.decide(application=application, outcome=form.cleaned_data["outcome"],
-                            note=form.cleaned_data["note"], by=request.user,
-                            despite_incomplete=form.cleaned_data["despite_incomplete"])
-            messages.success(request, _("Decision recorded. The e-mail to the applicant waits in the outbox until "
-                                        "you send it."))
+            services.decide(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                despite_incomplete=form.cleaned_data["despite_incomplete"],
+            )
+            messages.success(
+                request, _("Decision recorded. The e-mail to the applicant waits in the outbox until you send it.")
+            )
             return redirect(next_url or reverse("application-detail", args=[application.pk]))
         except services.ProgramsError as exc:
             error = exc.message
@@ -372,13 +438,23 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = getattr(application, "decision", None)
     if request.method == "GET":  # the confirmation opens with the note already written, if any
         form = DecisionForm(initial={"outcome": outcome, "note": decision.note if decision else ""})
-    return render(request, "programs/decision_confirm.html", {
-        "application": application, "call": application.call, "program": application.call.program, "form": form,
-        "outcome": outcome, "outcome_label": Outcome(outcome).label, "decision": decision,
-        "question": CONFIRM_QUESTIONS[Outcome(outcome)] % {"startup": application.organisation.name},
-        "warning": services.review_warning(application), "error": error,
-        "next": next_url or reverse("application-detail", args=[application.pk]),
-    })
+    return render(
+        request,
+        "programs/decision_confirm.html",
+        {
+            "application": application,
+            "call": application.call,
+            "program": application.call.program,
+            "form": form,
+            "outcome": outcome,
+            "outcome_label": Outcome(outcome).label,
+            "decision": decision,
+            "question": CONFIRM_QUESTIONS[Outcome(outcome)] % {"startup": application.organisation.name},
+            "warning": services.review_warning(application),
+            "error": error,
+            "next": next_url or reverse("application-detail", args=[application.pk]),
+        },
+    )
 
 
 # ---------------------------------------------------------------- reviews
@@ -399,15 +475,29 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_review(assignment=assignment, scores=form.scores(), comment=form.cleaned_data["comment"],
-                                 submit="submit" in request.POST, by=request.user)
+            services.save_review(
+                assignment=assignment,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                submit="submit" in request.POST,
+                by=request.user,
+            )
             messages.success(request, _("Your review is submitted.") if "submit" in request.POST else _("Saved."))
             return redirect("my-work")
         except services.ProgramsError as exc:
             _error(request, exc)
-    return render(request, "programs/review_form.html", {
-        "application": application, "call": application.call, "form": form, "review": existing,
-        "conflict_form": ConflictDeclarationForm(), "answers": _answers(application, request.user)})
+    return render(
+        request,
+        "programs/review_form.html",
+        {
+            "application": application,
+            "call": application.call,
+            "form": form,
+            "review": existing,
+            "conflict_form": ConflictDeclarationForm(),
+            "answers": _answers(application, request.user),
+        },
+    )
 
 
 @login_required
@@ -429,9 +519,12 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk, "programs.change_call")
     panel_form = PanelForm(call=call)
     confirm_drop = None
-    settings_form = AssignmentSettingsForm(initial={
-        "reviews_per_application": call.reviews_per_application,
-        "max_reviews_per_reviewer": call.max_reviews_per_reviewer})
+    settings_form = AssignmentSettingsForm(
+        initial={
+            "reviews_per_application": call.reviews_per_application,
+            "max_reviews_per_reviewer": call.max_reviews_per_reviewer,
+        }
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -452,13 +545,21 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
                     assigning.queue_assignment(call=call, by=request.user, kind=kind)
                     return redirect("call-assignment", pk=call.pk)
             elif action == "drop":
-                member = get_object_or_404(CallReviewer.objects.select_related("user"), call=call, is_active=True,
-                                           pk=request.POST.get("member"))
+                member = get_object_or_404(
+                    CallReviewer.objects.select_related("user"),
+                    call=call,
+                    is_active=True,
+                    pk=request.POST.get("member"),
+                )
                 if request.POST.get("confirmed"):
                     assigning.drop_reviewer(member=member, by=request.user)
                     return redirect("call-assignment", pk=call.pk)
-                confirm_drop = (member, ReviewAssignment.objects.filter(application__call=call, reviewer=member.user)
-                                .exclude(review__status=ReviewStatus.SUBMITTED).count())
+                confirm_drop = (
+                    member,
+                    ReviewAssignment.objects.filter(application__call=call, reviewer=member.user)
+                    .exclude(review__status=ReviewStatus.SUBMITTED)
+                    .count(),
+                )
             elif action == "assign":
                 application = get_object_or_404(Application, call=call, pk=request.POST.get("application"))
                 reviewer = get_object_or_404(User, pk=request.POST.get("reviewer"))
@@ -470,18 +571,32 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("call-assignment", pk=call.pk)
         except services.ProgramsError as exc:
             _error(request, exc)
-    applications = list(call.applications.filter(status=ApplicationStatus.SUBMITTED).select_related(
-        "organisation", "created_by").prefetch_related("assignments__reviewer", "assignments__review"))
+    applications = list(
+        call.applications.filter(status=ApplicationStatus.SUBMITTED)
+        .select_related("organisation", "created_by")
+        .prefetch_related("assignments__reviewer", "assignments__review")
+    )
     panel = list(call.panel.select_related("user"))
     conflicts = conflict_map(applications, [m.user_id for m in panel if m.is_active])
-    loads = dict(ReviewAssignment.objects.filter(application__call=call).values_list("reviewer").annotate(
-        n=Count("pk")))
-    return render(request, "programs/assignment.html", {
-        "call": call, "program": call.program, "panel": [(m, loads.get(m.user_id, 0)) for m in panel],
-        "applications": applications, "conflict_count": len(conflicts), "panel_form": panel_form,
-        "settings_form": settings_form, "run": call.assignment_runs.first(),
-        "active_reviewers": [m.user for m in panel if m.is_active], "confirm_drop": confirm_drop,
-    })
+    loads = dict(
+        ReviewAssignment.objects.filter(application__call=call).values_list("reviewer").annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "programs/assignment.html",
+        {
+            "call": call,
+            "program": call.program,
+            "panel": [(m, loads.get(m.user_id, 0)) for m in panel],
+            "applications": applications,
+            "conflict_count": len(conflicts),
+            "panel_form": panel_form,
+            "settings_form": settings_form,
+            "run": call.assignment_runs.first(),
+            "active_reviewers": [m.user for m in panel if m.is_active],
+            "confirm_drop": confirm_drop,
+        },
+    )
 
 
 @login_required
@@ -497,9 +612,18 @@ def ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
     criteria, rows = ranking(call)
     if request.GET.get("format") == "xlsx":
         return download(exports.ranking_xlsx(call, criteria, rows), f"ranking-{call.slug}.xlsx", XLSX_TYPE)
-    return render(request, "programs/ranking.html", {
-        "call": call, "program": call.program, "criteria": criteria, "rows": rows, "outcomes": Outcome.choices,
-        "waiting": DecisionMessage.objects.filter(program=call.program, status=MessageStatus.QUEUED).count()})
+    return render(
+        request,
+        "programs/ranking.html",
+        {
+            "call": call,
+            "program": call.program,
+            "criteria": criteria,
+            "rows": rows,
+            "outcomes": Outcome.choices,
+            "waiting": DecisionMessage.objects.filter(program=call.program, status=MessageStatus.QUEUED).count(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- decisions, cohorts, mentoring
@@ -518,8 +642,11 @@ def decision_templates(request: HttpRequest, slug: str, outcome: str = Outcome.A
         form.save()
         messages.success(request, _("The e-mail template is saved."))
         return redirect("decision-templates", slug=program.slug, outcome=outcome)
-    return render(request, "programs/decision_templates.html", {
-        "program": program, "form": form, "outcome": outcome, "outcomes": Outcome.choices})
+    return render(
+        request,
+        "programs/decision_templates.html",
+        {"program": program, "form": form, "outcome": outcome, "outcomes": Outcome.choices},
+    )
 
 
 def _outbox_program(request: HttpRequest, slug: str) -> Program:
@@ -545,29 +672,48 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, _("Select at least one e-mail first."))
             elif action in ("send_all", "send_selected"):
                 sent = services.send_messages(program=program, message_ids=ids, by=request.user)
-                messages.success(request, ngettext("%(count)s e-mail sent; the applicants are notified.",
-                                                   "%(count)s e-mails sent; the applicants are notified.", sent)
-                                 % {"count": sent})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s e-mail sent; the applicants are notified.",
+                        "%(count)s e-mails sent; the applicants are notified.",
+                        sent,
+                    )
+                    % {"count": sent},
+                )
             elif action == "discard_selected":
                 discarded = services.discard_messages(program=program, message_ids=ids, by=request.user)
-                messages.success(request, ngettext("%(count)s e-mail discarded.", "%(count)s e-mails discarded.",
-                                                   discarded) % {"count": discarded})
+                messages.success(
+                    request,
+                    ngettext("%(count)s e-mail discarded.", "%(count)s e-mails discarded.", discarded)
+                    % {"count": discarded},
+                )
         except services.ProgramsError as exc:
             _error(request, exc)
         return redirect("program-outbox", slug=program.slug)
     base = DecisionMessage.objects.filter(program=program).select_related(
-        "recipient", "decision__application__organisation", "decision__application__call", "sent_by")
-    return render(request, "programs/outbox.html", {
-        "program": program, "queued": base.filter(status=MessageStatus.QUEUED).order_by("created_at", "pk"),
-        "sent": base.filter(status=MessageStatus.SENT).order_by("-sent_at", "-pk")[:50],
-    })
+        "recipient", "decision__application__organisation", "decision__application__call", "sent_by"
+    )
+    return render(
+        request,
+        "programs/outbox.html",
+        {
+            "program": program,
+            "queued": base.filter(status=MessageStatus.QUEUED).order_by("created_at", "pk"),
+            "sent": base.filter(status=MessageStatus.SENT).order_by("-sent_at", "-pk")[:50],
+        },
+    )
 
 
 @login_required
 def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     """One waiting e-mail: edit its text, send it alone, or discard it."""
-    message = get_object_or_404(DecisionMessage.objects.select_related(
-        "program", "recipient", "decision__application__organisation", "decision__application__call"), pk=pk)
+    message = get_object_or_404(
+        DecisionMessage.objects.select_related(
+            "program", "recipient", "decision__application__organisation", "decision__application__call"
+        ),
+        pk=pk,
+    )
     program = _outbox_program(request, message.program.slug)
     form = OutboxMessageForm(request.POST or None, initial={"subject": message.subject, "body": message.body})
     if request.method == "POST":
@@ -578,12 +724,17 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The e-mail is discarded."))
                 return redirect("program-outbox", slug=program.slug)
             if form.is_valid():
-                services.edit_message(message=message, subject=form.cleaned_data["subject"],
-                                      body=form.cleaned_data["body"], by=request.user)
+                services.edit_message(
+                    message=message,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    by=request.user,
+                )
                 if action == "send":
                     services.send_messages(program=program, message_ids=[message.pk], by=request.user)
-                    messages.success(request, _("The e-mail is sent to %(to)s.")
-                                     % {"to": message.to or str(message.recipient)})
+                    messages.success(
+                        request, _("The e-mail is sent to %(to)s.") % {"to": message.to or str(message.recipient)}
+                    )
                     return redirect("program-outbox", slug=program.slug)
                 messages.success(request, _("The e-mail is saved; it is still waiting in the outbox."))
                 return redirect("outbox-message", pk=message.pk)
@@ -602,26 +753,36 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not manages:
             raise PermissionDenied
         if form.is_valid():
-            mentors = list(User.objects.filter(roles__role=Role.MENTOR, roles__program=cohort.program, is_active=True)
-                           .distinct())
+            mentors = list(
+                User.objects.filter(roles__role=Role.MENTOR, roles__program=cohort.program, is_active=True).distinct()
+            )
             try:
-                made = assigning.match_mentors(cohort=cohort, mentors=mentors, by=request.user,
-                                               per_startup=form.cleaned_data["mentors_per_startup"],
-                                               max_mentees=form.cleaned_data["max_mentees"])
+                made = assigning.match_mentors(
+                    cohort=cohort,
+                    mentors=mentors,
+                    by=request.user,
+                    per_startup=form.cleaned_data["mentors_per_startup"],
+                    max_mentees=form.cleaned_data["max_mentees"],
+                )
                 messages.success(request, _("%(count)s mentor pairs created.") % {"count": made})
             except services.ProgramsError as exc:
                 _error(request, exc)
             return redirect("cohort-detail", pk=cohort.pk)
-    members = visible_members(request.user, cohort).select_related("organisation").prefetch_related(
-        "mentorships__mentor")
-    return render(request, "programs/cohort_detail.html", {
-        "cohort": cohort, "program": cohort.program, "members": members, "manages": manages, "form": form})
+    members = (
+        visible_members(request.user, cohort).select_related("organisation").prefetch_related("mentorships__mentor")
+    )
+    return render(
+        request,
+        "programs/cohort_detail.html",
+        {"cohort": cohort, "program": cohort.program, "members": members, "manages": manages, "form": form},
+    )
 
 
 @login_required
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = get_object_or_404(Mentorship.objects.select_related("member__cohort__program", "mentor",
-                                                                     "member__organisation"), pk=pk)
+    mentorship = get_object_or_404(
+        Mentorship.objects.select_related("member__cohort__program", "mentor", "member__organisation"), pk=pk
+    )
     require(request.user, "programs.view_mentorship", mentorship, hide=True)
     can_log = request.user.has_perm("programs.log_session", mentorship)
     form = SessionForm(request.POST or None)
@@ -632,9 +793,16 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.log_session(mentorship=mentorship, form=form, by=request.user)
             messages.success(request, _("The session is logged."))
             return redirect("mentorship-detail", pk=mentorship.pk)
-    return render(request, "programs/mentorship_detail.html", {
-        "mentorship": mentorship, "sessions": mentorship.sessions.select_related("logged_by"), "form": form,
-        "can_log": can_log})
+    return render(
+        request,
+        "programs/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "sessions": mentorship.sessions.select_related("logged_by"),
+            "form": form,
+            "can_log": can_log,
+        },
+    )
 
 
 @login_required

@@ -27,16 +27,33 @@ class CountryListField(forms.CharField):
 
 
 class OrganisationForm(forms.ModelForm):
-    markets_sought = CountryListField(label=_("Markets sought"), required=False,
-                                      help_text=_("Two-letter country codes, e.g. US, CN."))
+    markets_sought = CountryListField(
+        label=_("Markets sought"), required=False, help_text=_("Two-letter country codes, e.g. US, CN.")
+    )
     markets_offered = CountryListField(label=_("Markets offered"), required=False)
 
     class Meta:
         model = Organisation
-        fields = ["name_ko", "name_en", "kind", "cluster", "country", "city", "sectors", "stage", "website",
-                  "description_ko", "description_en", "markets_sought", "markets_offered"]
-        widgets = {"sectors": forms.CheckboxSelectMultiple, "description_ko": forms.Textarea(attrs={"rows": 4}),
-                   "description_en": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "name_ko",
+            "name_en",
+            "kind",
+            "cluster",
+            "country",
+            "city",
+            "sectors",
+            "stage",
+            "website",
+            "description_ko",
+            "description_en",
+            "markets_sought",
+            "markets_offered",
+        ]
+        widgets = {
+            "sectors": forms.CheckboxSelectMultiple,
+            "description_ko": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def clean(self):
         data = super().clean()
@@ -55,8 +72,17 @@ class OrganisationForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["name_ko", "name_en", "organisation", "title_ko", "title_en", "email", "time_zone",
-                  "bio_ko", "bio_en"]
+        fields = [
+            "name_ko",
+            "name_en",
+            "organisation",
+            "title_ko",
+            "title_en",
+            "email",
+            "time_zone",
+            "bio_ko",
+            "bio_en",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -67,12 +93,21 @@ class PersonForm(forms.ModelForm):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.all(), required=False,
-                                     to_field_name="slug", empty_label=_("Any cluster"))
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False,
-                                    to_field_name="code", empty_label=_("Any sector"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *OrganisationKind.choices],
-                             required=False)
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"),
+        queryset=Cluster.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Any cluster"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Any sector"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *OrganisationKind.choices], required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
 
 

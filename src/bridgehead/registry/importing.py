@@ -39,11 +39,40 @@ class Column:
 
 
 ORGANISATION_COLUMNS = (
-    Column("name_en", ("name_en", "name", "name english", "english name", "organisation", "organization",
-                       "company", "영문명", "영문 기관명", "기관명 영문", "영문 회사명", "영문 기업명"),
-           "Name (English)"),
-    Column("name_ko", ("name_ko", "name korean", "korean name", "국문명", "한글명", "기관명", "회사명", "기업명",
-                       "기관명 국문", "국문 기관명"), "Name (Korean)"),
+    Column(
+        "name_en",
+        (
+            "name_en",
+            "name",
+            "name english",
+            "english name",
+            "organisation",
+            "organization",
+            "company",
+            "영문명",
+            "영문 기관명",
+            "기관명 영문",
+            "영문 회사명",
+            "영문 기업명",
+        ),
+        "Name (English)",
+    ),
+    Column(
+        "name_ko",
+        (
+            "name_ko",
+            "name korean",
+            "korean name",
+            "국문명",
+            "한글명",
+            "기관명",
+            "회사명",
+            "기업명",
+            "기관명 국문",
+            "국문 기관명",
+        ),
+        "Name (Korean)",
+    ),
     Column("kind", ("kind", "type", "organisation type", "유형", "구분", "기관 유형", "기관유형"), "Kind"),
     Column("country", ("country", "country code", "국가", "국가 코드"), "Country"),
     Column("city", ("city", "도시", "소재지"), "City"),
@@ -51,24 +80,36 @@ ORGANISATION_COLUMNS = (
     Column("sectors", ("sectors", "sector", "industry", "분야", "산업 분야", "산업분야", "업종"), "Sectors"),
     Column("stage", ("stage", "funding stage", "단계", "투자 단계", "성장 단계"), "Stage"),
     Column("website", ("website", "web", "url", "homepage", "홈페이지", "웹사이트"), "Website"),
-    Column("markets_sought", ("markets sought", "target markets", "markets", "목표 시장", "진출 희망 국가",
-                              "진출희망국"), "Markets sought"),
-    Column("description_en", ("description_en", "description", "description english", "english description",
-                              "영문 소개"), "Description (English)"),
-    Column("description_ko", ("description_ko", "description korean", "korean description", "소개", "기관 소개",
-                              "기업 소개", "국문 소개"), "Description (Korean)"),
+    Column(
+        "markets_sought",
+        ("markets sought", "target markets", "markets", "목표 시장", "진출 희망 국가", "진출희망국"),
+        "Markets sought",
+    ),
+    Column(
+        "description_en",
+        ("description_en", "description", "description english", "english description", "영문 소개"),
+        "Description (English)",
+    ),
+    Column(
+        "description_ko",
+        ("description_ko", "description korean", "korean description", "소개", "기관 소개", "기업 소개", "국문 소개"),
+        "Description (Korean)",
+    ),
     Column("contact_name", ("contact", "contact name", "담당자", "담당자명", "담당자 이름"), "Contact name"),
-    Column("contact_email", ("email", "e-mail", "contact email", "이메일", "담당자 이메일", "전자우편"),
-           "Contact e-mail"),
+    Column(
+        "contact_email", ("email", "e-mail", "contact email", "이메일", "담당자 이메일", "전자우편"), "Contact e-mail"
+    ),
     Column("contact_title", ("contact title", "title", "position", "직함", "직책", "담당자 직책"), "Contact title"),
 )
 
 PERSON_COLUMNS = (
     Column("name_en", ("name_en", "name", "name english", "english name", "영문 이름", "영문명"), "Name (English)"),
-    Column("name_ko", ("name_ko", "name korean", "korean name", "이름", "성명", "국문 이름", "한글 이름"),
-           "Name (Korean)"),
-    Column("organisation", ("organisation", "organization", "company", "기관", "소속", "회사", "소속 기관"),
-           "Organisation"),
+    Column(
+        "name_ko", ("name_ko", "name korean", "korean name", "이름", "성명", "국문 이름", "한글 이름"), "Name (Korean)"
+    ),
+    Column(
+        "organisation", ("organisation", "organization", "company", "기관", "소속", "회사", "소속 기관"), "Organisation"
+    ),
     Column("title_en", ("title_en", "title", "position", "title english", "영문 직함"), "Title (English)"),
     Column("title_ko", ("title_ko", "title korean", "직함", "직책", "직위"), "Title (Korean)"),
     Column("email", ("email", "e-mail", "이메일", "전자우편"), "E-mail"),
@@ -78,16 +119,41 @@ PERSON_COLUMNS = (
 
 KIND_ALIASES = {
     **{value: value for value in OrganisationKind.values},
-    "정부": "government", "지자체": "government", "시청": "government", "대학": "university", "대학교": "university",
-    "스타트업": "startup", "창업기업": "startup", "기업": "company", "회사": "company", "대기업": "company",
-    "투자사": "investor", "투자자": "investor", "vc": "investor", "벤처캐피탈": "investor", "병원": "hospital",
-    "기관": "agency", "공공기관": "agency", "지원기관": "agency", "corporate": "company", "corporation": "company",
+    "정부": "government",
+    "지자체": "government",
+    "시청": "government",
+    "대학": "university",
+    "대학교": "university",
+    "스타트업": "startup",
+    "창업기업": "startup",
+    "기업": "company",
+    "회사": "company",
+    "대기업": "company",
+    "투자사": "investor",
+    "투자자": "investor",
+    "vc": "investor",
+    "벤처캐피탈": "investor",
+    "병원": "hospital",
+    "기관": "agency",
+    "공공기관": "agency",
+    "지원기관": "agency",
+    "corporate": "company",
+    "corporation": "company",
 }
 STAGE_ALIASES = {
     **{value: value for value in Stage.values},
-    "preseed": "pre-seed", "예비창업": "pre-seed", "시드": "seed", "seriesa": "series-a", "series a": "series-a",
-    "시리즈a": "series-a", "seriesb": "series-b", "series b": "series-b", "시리즈b": "series-b",
-    "성장": "growth", "상장": "public", "ipo": "public",
+    "preseed": "pre-seed",
+    "예비창업": "pre-seed",
+    "시드": "seed",
+    "seriesa": "series-a",
+    "series a": "series-a",
+    "시리즈a": "series-a",
+    "seriesb": "series-b",
+    "series b": "series-b",
+    "시리즈b": "series-b",
+    "성장": "growth",
+    "상장": "public",
+    "ipo": "public",
 }
 _SPLIT = re.compile(r"[;,|/\n]+")
 
@@ -139,8 +205,9 @@ def _map_headers(table: Table, columns: tuple[Column, ...], result: ImportResult
         if column is None:
             continue
         if column.field in seen:
-            result.problems.append(Problem(1, header, _("duplicates column “%(other)s”; keep only one.") % {
-                "other": seen[column.field]}))
+            result.problems.append(
+                Problem(1, header, _("duplicates column “%(other)s”; keep only one.") % {"other": seen[column.field]})
+            )
             continue
         seen[column.field] = header
         mapping[index] = column
@@ -189,8 +256,11 @@ class _OrganisationValidator:
 
         name_en, name_ko = raw.get("name_en", ""), raw.get("name_ko", "")
         if not name_en and not name_ko:
-            problems.append(Problem(number, header("name_en") or header("name_ko"),
-                                    _("a name is required (Korean, English or both).")))
+            problems.append(
+                Problem(
+                    number, header("name_en") or header("name_ko"), _("a name is required (Korean, English or both).")
+                )
+            )
         for field_name, limit in (("name_en", 200), ("name_ko", 200), ("city", 100)):
             if len(raw.get(field_name, "")) > limit:
                 problem(field_name, _("longer than %(limit)s characters.") % {"limit": limit})
@@ -206,8 +276,11 @@ class _OrganisationValidator:
         if not kind_raw:
             problem("kind", _("the kind is required (e.g. startup, investor, company, hospital)."))
         elif kind is None:
-            problem("kind", _("unknown kind “%(value)s”; use one of: %(choices)s.") % {
-                "value": kind_raw, "choices": ", ".join(OrganisationKind.values)})
+            problem(
+                "kind",
+                _("unknown kind “%(value)s”; use one of: %(choices)s.")
+                % {"value": kind_raw, "choices": ", ".join(OrganisationKind.values)},
+            )
         values["kind"] = kind
 
         cluster = None
@@ -223,8 +296,10 @@ class _OrganisationValidator:
         if not country:
             problem("country", _("the country is required (two-letter code such as KR or US)."))
         elif not re.fullmatch(r"[A-Z]{2}", country):
-            problem("country", _("“%(value)s” is not a two-letter country code such as KR or US.") % {
-                "value": raw.get("country")})
+            problem(
+                "country",
+                _("“%(value)s” is not a two-letter country code such as KR or US.") % {"value": raw.get("country")},
+            )
         values["country"] = country
 
         sectors = []
@@ -240,8 +315,11 @@ class _OrganisationValidator:
         stage_key = stage_raw.casefold()
         stage = STAGE_ALIASES.get(stage_key) or STAGE_ALIASES.get(stage_key.replace(" ", ""))
         if stage_raw and stage is None:
-            problem("stage", _("unknown stage “%(value)s”; use one of: %(choices)s.") % {
-                "value": stage_raw, "choices": ", ".join(Stage.values)})
+            problem(
+                "stage",
+                _("unknown stage “%(value)s”; use one of: %(choices)s.")
+                % {"value": stage_raw, "choices": ", ".join(Stage.values)},
+            )
         values["stage"] = stage or ""
 
         website = raw.get("website", "")
@@ -261,8 +339,9 @@ class _OrganisationValidator:
         markets = [m.strip().upper() for m in _SPLIT.split(raw.get("markets_sought", "")) if m.strip()]
         bad_markets = [m for m in markets if not re.fullmatch(r"[A-Z]{2}", m)]
         if bad_markets:
-            problem("markets_sought", _("not two-letter country codes: %(values)s.") % {
-                "values": ", ".join(bad_markets)})
+            problem(
+                "markets_sought", _("not two-letter country codes: %(values)s.") % {"values": ", ".join(bad_markets)}
+            )
         values["markets_sought"] = markets
         values["description_en"] = raw.get("description_en", "")
         values["description_ko"] = raw.get("description_ko", "")
@@ -275,8 +354,11 @@ class _OrganisationValidator:
                 problem("contact_email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
         if (email or raw.get("contact_title")) and not raw.get("contact_name"):
             problem("contact_name", _("a contact e-mail or title is given without the contact's name."))
-        values.update(contact_name=raw.get("contact_name", "")[:150], contact_email=email,
-                      contact_title=raw.get("contact_title", "")[:150])
+        values.update(
+            contact_name=raw.get("contact_name", "")[:150],
+            contact_email=email,
+            contact_title=raw.get("contact_title", "")[:150],
+        )
 
         # Later rows may not repeat earlier ones: the file must not create two records for one organisation.
         if not problems:
@@ -306,14 +388,19 @@ class _PersonValidator:
 
         values: dict[str, object] = {k: raw.get(k, "")[:150] for k in ("name_en", "name_ko", "title_en", "title_ko")}
         if not raw.get("name_en") and not raw.get("name_ko"):
-            problems.append(Problem(number, header("name_en") or header("name_ko"),
-                                    _("a name is required (Korean, English or both).")))
+            problems.append(
+                Problem(
+                    number, header("name_en") or header("name_ko"), _("a name is required (Korean, English or both).")
+                )
+            )
         organisation = None
         if raw.get("organisation"):
             organisation = self.organisations.get(name_key(raw["organisation"]))
             if organisation is None:
-                problem("organisation", _("unknown organisation “%(value)s”; import it first.") % {
-                    "value": raw["organisation"]})
+                problem(
+                    "organisation",
+                    _("unknown organisation “%(value)s”; import it first.") % {"value": raw["organisation"]},
+                )
         values["organisation"] = organisation
         email = raw.get("email", "")
         if email:
@@ -333,8 +420,9 @@ class _PersonValidator:
         languages = [lang.strip().lower() for lang in _SPLIT.split(raw.get("languages", "")) if lang.strip()]
         unknown = [lang for lang in languages if lang not in ("ko", "en", "zh", "ja", "de", "fr", "es")]
         if unknown:
-            problem("languages", _("unknown language codes: %(values)s (use ko, en …).")
-                    % {"values": ", ".join(unknown)})
+            problem(
+                "languages", _("unknown language codes: %(values)s (use ko, en …).") % {"values": ", ".join(unknown)}
+            )
         values["languages"] = languages
         return values, problems
 

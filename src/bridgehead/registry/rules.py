@@ -34,7 +34,5 @@ rules.add_perm("registry.import_organisations", is_staff_like)
 rules.add_perm("registry.export_organisations", is_staff_like)
 rules.add_perm("registry.add_person", is_staff_like)
 rules.add_perm("registry.change_person", is_staff_like | is_the_person | is_member_of_persons_organisation)
-rules.add_perm(
-    "registry.view_person_contact", is_staff_like | is_the_person | is_member_of_persons_organisation
-)
+rules.add_perm("registry.view_person_contact", is_staff_like | is_the_person | is_member_of_persons_organisation)
 rules.add_perm("registry.change_cluster", rules.predicate(roles.is_site_admin, name="is_site_admin"))

@@ -21,7 +21,10 @@ def preview_import(*, kind: str, filename: str, content: bytes, by: User) -> tup
     """Keep the upload and validate it, writing no domain object, so the user sees every problem first."""
     result = importing.validate_file(kind, filename, content)
     batch = ImportBatch.objects.create(
-        kind=kind, filename=filename[:255], content=content, created_by=by,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        created_by=by,
         summary={"rows": len(result.rows), "problems": len(result.problems), "encoding": result.encoding},
     )
     return batch, result
@@ -58,10 +61,17 @@ def organisation_rows(queryset: QuerySet[Organisation]) -> tuple[list[str], list
     rows = []
     for org in queryset.select_related("cluster").prefetch_related("sectors"):
         values = {
-            "name_en": org.name_en, "name_ko": org.name_ko, "kind": org.kind, "country": org.country,
-            "city": org.city, "cluster": org.cluster.slug if org.cluster else "",
-            "sectors": "; ".join(s.code for s in org.sectors.all()), "stage": org.stage, "website": org.website,
-            "markets_sought": "; ".join(org.markets_sought), "description_en": org.description_en,
+            "name_en": org.name_en,
+            "name_ko": org.name_ko,
+            "kind": org.kind,
+            "country": org.country,
+            "city": org.city,
+            "cluster": org.cluster.slug if org.cluster else "",
+            "sectors": "; ".join(s.code for s in org.sectors.all()),
+            "stage": org.stage,
+            "website": org.website,
+            "markets_sought": "; ".join(org.markets_sought),
+            "description_en": org.description_en,
             "description_ko": org.description_ko,
         }
         rows.append([values[c.field] for c in columns])
@@ -71,8 +81,16 @@ def organisation_rows(queryset: QuerySet[Organisation]) -> tuple[list[str], list
 def person_rows(queryset: QuerySet[Person]) -> tuple[list[str], list[list[object]]]:
     headers = [c.label for c in importing.PERSON_COLUMNS]
     rows = [
-        [p.name_en, p.name_ko, p.organisation.name if p.organisation else "", p.title_en, p.title_ko, p.email,
-         p.time_zone, "; ".join(p.languages)]
+        [
+            p.name_en,
+            p.name_ko,
+            p.organisation.name if p.organisation else "",
+            p.title_en,
+            p.title_ko,
+            p.email,
+            p.time_zone,
+            "; ".join(p.languages),
+        ]
         for p in queryset.select_related("organisation")
     ]
     return headers, rows

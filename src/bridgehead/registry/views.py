@@ -31,9 +31,15 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_object_or_404(Cluster, slug=slug)
     organisations = cluster.organisations.prefetch_related("sectors")[:50]
-    return render(request, "registry/cluster_detail.html", {
-        "cluster": cluster, "facts": cluster.facts.all(), "organisations": organisations,
-    })
+    return render(
+        request,
+        "registry/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "facts": cluster.facts.all(),
+            "organisations": organisations,
+        },
+    )
 
 
 def filtered_organisations(params) -> tuple[DirectoryFilterForm, object]:
@@ -64,9 +70,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "can_add": request.user.has_perm("registry.add_organisation"),
-               "can_import": request.user.has_perm("registry.import_organisations")}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": request.user.has_perm("registry.add_organisation"),
+        "can_import": request.user.has_perm("registry.import_organisations"),
+    }
     template = "registry/_organisation_results.html" if request.htmx else "registry/organisation_list.html"
     return render(request, template, context)
 
@@ -74,12 +84,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("cluster"), slug=slug)
-    return render(request, "registry/organisation_detail.html", {
-        "organisation": organisation,
-        "people": organisation.people.all(),
-        "signatures": organisation.signatures.select_related("agreement"),
-        "can_edit": request.user.has_perm("registry.change_organisation", organisation),
-    })
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": organisation.people.all(),
+            "signatures": organisation.signatures.select_related("agreement"),
+            "can_edit": request.user.has_perm("registry.change_organisation", organisation),
+        },
+    )
 
 
 @login_required
@@ -100,11 +114,15 @@ def organisation_edit(request: HttpRequest, slug: str | None = None) -> HttpResp
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
-    return render(request, "registry/person_detail.html", {
-        "person": person,
-        "can_see_contact": request.user.has_perm("registry.view_person_contact", person),
-        "can_edit": request.user.has_perm("registry.change_person", person),
-    })
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "can_see_contact": request.user.has_perm("registry.view_person_contact", person),
+            "can_edit": request.user.has_perm("registry.change_person", person),
+        },
+    )
 
 
 @login_required
@@ -132,8 +150,11 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
         )
         return redirect("import-preview", pk=batch.pk)
     columns = importing.SCHEMAS[kind][0]
-    return render(request, "registry/import_upload.html", {"form": form, "kind": kind, "columns": columns,
-                                                           "kind_label": IMPORT_KINDS[kind]})
+    return render(
+        request,
+        "registry/import_upload.html",
+        {"form": form, "kind": kind, "columns": columns, "kind_label": IMPORT_KINDS[kind]},
+    )
 
 
 @login_required

@@ -41,8 +41,11 @@ class FriendlyErrorsMiddleware:
         if isinstance(exception, Http404):
             return get_resolver().resolve_error_handler(404)(request, exception)
         if isinstance(exception, Exception) and not _handled_by_django(exception):
-            logger.error("Internal Server Error: %s", request.path, exc_info=(type(exception), exception,
-                                                                               exception.__traceback__))
+            logger.error(
+                "Internal Server Error: %s",
+                request.path,
+                exc_info=(type(exception), exception, exception.__traceback__),
+            )
             return get_resolver().resolve_error_handler(500)(request)
         return None
 

@@ -65,8 +65,12 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
     reasons = rows[0]["matches"][0]["reasons"]
     market = next(r for r in reasons if r["code"] == "market_fit")
     weights = json.loads((Path(__file__).resolve().parents[3] / "src/bridgehead/engines/match/model.json").read_text())
-    assert market == {"code": "market_fit", "markets": ["US"], "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
-                      "weight": round(weights["weights"]["markets"], 4)}  # full market fit: contribution = weight
+    assert market == {
+        "code": "market_fit",
+        "markets": ["US"],
+        "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
+        "weight": round(weights["weights"]["markets"], 4),
+    }  # full market fit: contribution = weight
     assert set(rows[0]["matches"][0]["contributions"]) == set(weights["weights"]) - {
         f for f, w in weights["weights"].items() if not w
     }
@@ -82,8 +86,10 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
         ),
         (json.dumps(PROFILES[0]) + "\n\n" + json.dumps(PROFILES[0]) + "\n", "p.jsonl:3: duplicate id 's1'"),
         (json.dumps({**PROFILES[0], "markets": ["USA"]}) + "\n", "p.jsonl:1: market 'USA' is not an ISO"),
-        (json.dumps({**PROFILES[0], "seeks_intents": ["money"]}) + "\n",
-         "p.jsonl:1: unknown intent 'money' in 'seeks_intents'"),
+        (
+            json.dumps({**PROFILES[0], "seeks_intents": ["money"]}) + "\n",
+            "p.jsonl:1: unknown intent 'money' in 'seeks_intents'",
+        ),
     ],
 )
 def test_recommend_rejects_bad_profiles(tmp_path, capsys, content, message) -> None:
@@ -98,8 +104,9 @@ def test_recommend_reads_intent_tags_and_feedback(tmp_path, capsys) -> None:
     src = _write(tmp_path / "p.jsonl", "\n".join(json.dumps(p, ensure_ascii=False) for p in tagged) + "\n")
     feedback = _write(tmp_path / "f.csv", "viewer,partner,signal\ns1,i2,declined\n")
     out = tmp_path / "m.jsonl"
-    code = main(["match", "recommend", str(src), "--top", "2", "--encoder", "hash", "--feedback", str(feedback),
-                 "-o", str(out)])
+    code = main(
+        ["match", "recommend", str(src), "--top", "2", "--encoder", "hash", "--feedback", str(feedback), "-o", str(out)]
+    )
     assert code == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows[0]["matches"]) == 2

@@ -56,8 +56,13 @@ def test_structured_reasons_for_a_startup_and_an_investor(profiles) -> None:
     # "Seed investment" (seeks) meets "Seed and Series A funding" (offers) at the startup's stage.
     intent = next(r for r in reasons if r["code"] == "intent")
     assert {k: intent[k] for k in ("direction", "intent", "a", "a_field", "b", "b_field", "stage", "focus")} == {
-        "direction": "a_seeks", "intent": "investment", "a": "Seed investment to enter the US market",
-        "a_field": "seeks", "b": "Seed and Series A funding", "b_field": "offers", "stage": "seed",
+        "direction": "a_seeks",
+        "intent": "investment",
+        "a": "Seed investment to enter the US market",
+        "a_field": "seeks",
+        "b": "Seed and Series A funding",
+        "b_field": "offers",
+        "stage": "seed",
         "focus": ["seed", "series-a"],
     }
     assert render(intent, "en") == (
@@ -106,11 +111,26 @@ def test_long_unpunctuated_korean_is_split_by_kiwi() -> None:
 
 
 def test_intent_reasons_quote_a_seek_as_a_seek_and_never_an_ask_as_an_offer() -> None:
-    startup = Profile("s", "startup", "ko", "시리즈 A 이후 미국 병원 실증을 원합니다. 위탁생산 파트너가 필요합니다.",
-                      "심전도 패치를 만듭니다. 미국 병원 실증을 원합니다.", ("medtech.devices",), "series-a", ("US",))
-    maker = Profile("m", "company", "en", "We look for wearable makers.",
-                    "We need new clients. We offer contract manufacturing in GMP plants.", ("medtech.devices",),
-                    None, ("US",))
+    startup = Profile(
+        "s",
+        "startup",
+        "ko",
+        "시리즈 A 이후 미국 병원 실증을 원합니다. 위탁생산 파트너가 필요합니다.",
+        "심전도 패치를 만듭니다. 미국 병원 실증을 원합니다.",
+        ("medtech.devices",),
+        "series-a",
+        ("US",),
+    )
+    maker = Profile(
+        "m",
+        "company",
+        "en",
+        "We look for wearable makers.",
+        "We need new clients. We offer contract manufacturing in GMP plants.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
     explainer = Explainer(HashEncoder(dim=64))
     for a, b in ((startup, maker), (maker, startup)):
         for r in explainer.explain(a, b):
@@ -122,7 +142,9 @@ def test_intent_reasons_quote_a_seek_as_a_seek_and_never_an_ask_as_an_offer() ->
                         assert "원합니다" not in r[side] and "need" not in r[side]
     intent = next(r for r in explainer.explain(startup, maker) if r["code"] == "intent")
     assert (intent["intent"], intent["a"], intent["b"]) == (
-        "manufacturing", "위탁생산 파트너가 필요합니다.", "We offer contract manufacturing in GMP plants."
+        "manufacturing",
+        "위탁생산 파트너가 필요합니다.",
+        "We offer contract manufacturing in GMP plants.",
     )
     assert render(intent, "ko") == (
         "찾고 계신 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 이 기관이 제공합니다: "
@@ -159,8 +181,10 @@ def test_no_two_recommendations_on_a_page_open_with_the_same_sentence() -> None:
     for row in rows:
         openers = [m["reasons"][0]["text"] for m in row["matches"]]
         assert len(openers) == len(set(openers)) == len(row["matches"])
-        strongest = [Explainer(enc).explain(ps[[p.id for p in ps].index(row["id"])],
-                                            ps[[p.id for p in ps].index(m["id"])])[0] for m in row["matches"][:3]]
+        strongest = [
+            Explainer(enc).explain(ps[[p.id for p in ps].index(row["id"])], ps[[p.id for p in ps].index(m["id"])])[0]
+            for m in row["matches"][:3]
+        ]
         texts = [render(r, "en") for r in strongest]
         repeated_strongest += len(texts) - len(set(texts))
         for m in row["matches"]:

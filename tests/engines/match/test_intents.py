@@ -26,8 +26,10 @@ def test_korean_needs_and_capabilities_are_recognised_without_full_stops() -> No
     assert set(found) == {"investment", "distribution"}
     assert found["investment"] == "시리즈 A를 이끌 투자자를 찾고 있습니다"
     assert found["distribution"] == "미국 병원 판매 채널이 필요합니다"
-    offers = ("임상시험센터에서 연간 수백 건의 임상시험을 수행합니다. "
-              "신기술을 병동에서 실증할 수 있는 테스트베드를 운영합니다.")
+    offers = (
+        "임상시험센터에서 연간 수백 건의 임상시험을 수행합니다. "
+        "신기술을 병동에서 실증할 수 있는 테스트베드를 운영합니다."
+    )
     assert set(recognise(offers, "offers")) == {"clinical_trials", "pilot"}
 
 
@@ -51,12 +53,36 @@ def test_tags_add_to_recognised_intents_and_unknown_codes_are_ignored() -> None:
 
 
 def test_complementary_intents_lift_the_partner_that_offers_the_need() -> None:
-    startup = Profile("s", "startup", "en", "We need a contract manufacturer.", "Wearable ECG patch.",
-                      ("medtech.devices",), "seed", ("US",))
-    maker = Profile("m", "company", "en", "Device startups.", "We offer contract manufacturing in GMP plants.",
-                    ("medtech.devices",), None, ("US",))
-    seller = Profile("d", "company", "en", "Device startups.", "We resell consumer electronics in malls.",
-                     ("medtech.devices",), None, ("US",))
+    startup = Profile(
+        "s",
+        "startup",
+        "en",
+        "We need a contract manufacturer.",
+        "Wearable ECG patch.",
+        ("medtech.devices",),
+        "seed",
+        ("US",),
+    )
+    maker = Profile(
+        "m",
+        "company",
+        "en",
+        "Device startups.",
+        "We offer contract manufacturing in GMP plants.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
+    seller = Profile(
+        "d",
+        "company",
+        "en",
+        "Device startups.",
+        "We resell consumer electronics in malls.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
     recs = recommend([startup, maker, seller], HashEncoder(dim=64), k=2)
     assert [recs.ids[j] for j, _ in recs.matches(0)] == ["m", "d"]
 
@@ -75,8 +101,12 @@ def test_shipped_model_loads_as_a_learned_logistic_scorer() -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["not json", json.dumps({"weights": {}}), json.dumps({"weights": {"shoe_size": 1.0}}),
-     json.dumps({"weights": {"sectors": "NaN"}, "bias": 0})],
+    [
+        "not json",
+        json.dumps({"weights": {}}),
+        json.dumps({"weights": {"shoe_size": 1.0}}),
+        json.dumps({"weights": {"sectors": "NaN"}, "bias": 0}),
+    ],
 )
 def test_a_broken_model_file_falls_back_to_the_hand_set_weights(tmp_path, content) -> None:
     path = tmp_path / "model.json"

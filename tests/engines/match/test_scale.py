@@ -9,8 +9,27 @@ import numpy as np
 from bridgehead.engines.match import CachedEncoder, HashEncoder, Profile, Rules, prepare, recommend, refresh
 from bridgehead.engines.match.scoring import Scorer
 
-WORDS = ["seed", "investment", "contract", "manufacturer", "clinical", "trial", "hospital", "pilot", "FDA",
-         "distribution", "wearable", "ECG", "antibody", "imaging", "AI", "genomics", "data", "Japan", "US"]
+WORDS = [
+    "seed",
+    "investment",
+    "contract",
+    "manufacturer",
+    "clinical",
+    "trial",
+    "hospital",
+    "pilot",
+    "FDA",
+    "distribution",
+    "wearable",
+    "ECG",
+    "antibody",
+    "imaging",
+    "AI",
+    "genomics",
+    "data",
+    "Japan",
+    "US",
+]
 KINDS = ["startup", "investor", "company", "hospital", "mentor"]
 
 
@@ -19,14 +38,25 @@ def _profiles(n: int, seed: int = 3) -> list[Profile]:
     out = []
     for i in range(n):
         words = lambda: " ".join(rng.choice(WORDS, size=int(rng.integers(2, 7))))  # noqa: E731
-        out.append(Profile(
-            id=f"p{i:03d}", kind=KINDS[int(rng.integers(len(KINDS)))], language="en",
-            seeks=f"We need {words()}.", offers=f"We offer {words()}.",
-            sectors=tuple(rng.choice(["bio.genomics", "health.ai", "medtech.devices", "health.wearables"],
-                                     size=int(rng.integers(1, 3)), replace=False)),
-            stage=["seed", "series-a", None][int(rng.integers(3))], markets=("US",) if rng.random() < 0.5 else ("KR",),
-            stages=("seed",) if rng.random() < 0.3 else (),
-        ))
+        out.append(
+            Profile(
+                id=f"p{i:03d}",
+                kind=KINDS[int(rng.integers(len(KINDS)))],
+                language="en",
+                seeks=f"We need {words()}.",
+                offers=f"We offer {words()}.",
+                sectors=tuple(
+                    rng.choice(
+                        ["bio.genomics", "health.ai", "medtech.devices", "health.wearables"],
+                        size=int(rng.integers(1, 3)),
+                        replace=False,
+                    )
+                ),
+                stage=["seed", "series-a", None][int(rng.integers(3))],
+                markets=("US",) if rng.random() < 0.5 else ("KR",),
+                stages=("seed",) if rng.random() < 0.3 else (),
+            )
+        )
     return out
 
 
@@ -58,8 +88,9 @@ def test_refresh_after_changes_equals_a_full_recomputation() -> None:
     recs = recommend(ps, k=6, rules=rules, prepared=prep, shortlist=0)
     changed = list(ps)
     for i in (3, 17, 40, 41):
-        changed[i] = replace(ps[i], offers="We offer contract manufacturer FDA clinical trial hospital pilot.",
-                             markets=("US",))
+        changed[i] = replace(
+            ps[i], offers="We offer contract manufacturer FDA clinical trial hospital pilot.", markets=("US",)
+        )
     changed[50] = replace(ps[50], kind="investor" if ps[50].kind != "investor" else "hospital")
     before, hits = enc.misses, enc.hits
     new, new_prep = refresh(recs, prep, changed, enc, rules=rules, shortlist=0)
@@ -77,16 +108,56 @@ def test_refresh_after_changes_equals_a_full_recomputation() -> None:
 def test_feedback_moves_partners_like_the_refused_one_down_for_that_viewer_only() -> None:
     import pytest
 
-    startup = Profile("s", "startup", "en", "We need a contract manufacturer.", "Wearable ECG patch.",
-                      ("medtech.devices",), "seed", ("US",))
-    other = Profile("t", "startup", "en", "We need a contract manufacturer.", "Wearable ECG patch.",
-                    ("medtech.devices",), "seed", ("US",))
-    refused = Profile("m1", "company", "en", "Wearables.", "Contract manufacturing of plastic housings in China.",
-                      ("medtech.devices",), None, ("US",))
-    alike = Profile("m2", "company", "en", "Wearables.", "Contract manufacturing of plastic housings in Vietnam.",
-                    ("medtech.devices",), None, ("US",))
-    unlike = Profile("m3", "company", "en", "Wearables and patches.", "Contract manufacturing of ECG electrodes.",
-                     ("medtech.devices",), None, ("US",))
+    startup = Profile(
+        "s",
+        "startup",
+        "en",
+        "We need a contract manufacturer.",
+        "Wearable ECG patch.",
+        ("medtech.devices",),
+        "seed",
+        ("US",),
+    )
+    other = Profile(
+        "t",
+        "startup",
+        "en",
+        "We need a contract manufacturer.",
+        "Wearable ECG patch.",
+        ("medtech.devices",),
+        "seed",
+        ("US",),
+    )
+    refused = Profile(
+        "m1",
+        "company",
+        "en",
+        "Wearables.",
+        "Contract manufacturing of plastic housings in China.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
+    alike = Profile(
+        "m2",
+        "company",
+        "en",
+        "Wearables.",
+        "Contract manufacturing of plastic housings in Vietnam.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
+    unlike = Profile(
+        "m3",
+        "company",
+        "en",
+        "Wearables and patches.",
+        "Contract manufacturing of ECG electrodes.",
+        ("medtech.devices",),
+        None,
+        ("US",),
+    )
     ps = [startup, other, refused, alike, unlike]
     enc = HashEncoder(dim=256)
     rules = Rules(blocks=frozenset({("s", "m1")}))

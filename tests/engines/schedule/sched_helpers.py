@@ -13,8 +13,11 @@ from bridgehead.engines.schedule.model import Problem
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # ../shared beside the repository (a clone), or beside the worktrees' parent (/work/wt/<name> → /work/shared).
 B2B_DIR = next(
-    (d for d in (REPO_ROOT.parent / "shared" / "bench" / "b2b", REPO_ROOT.parents[1] / "shared" / "bench" / "b2b")
-     if d.exists()),
+    (
+        d
+        for d in (REPO_ROOT.parent / "shared" / "bench" / "b2b", REPO_ROOT.parents[1] / "shared" / "bench" / "b2b")
+        if d.exists()
+    ),
     REPO_ROOT.parent / "shared" / "bench" / "b2b",
 )
 

@@ -41,8 +41,11 @@ def test_full_tables_offer_virtual_and_either_goes_virtual():
     got = place(slots, [a, b], day="d1")
     assert got.slot is None
     assert got.reason == "no table free in any common free slot"
-    assert got.options == [Option("d1-1", "virtual", "virtual"), Option("d1-2", "virtual", "virtual"),
-                           Option("d1-3", "virtual", "virtual")]
+    assert got.options == [
+        Option("d1-1", "virtual", "virtual"),
+        Option("d1-2", "virtual", "virtual"),
+        Option("d1-3", "virtual", "virtual"),
+    ]
     assert place(slots, [a, b], mode="either", day="d1") == Placement("d1-1", "virtual")
 
 

@@ -33,8 +33,9 @@ def three_days_over_dst() -> tuple[Slot, ...]:
     for day in (31, 1, 2):
         month = "10" if day == 31 else "11"
         for i in range(4):
-            out.append(Slot(f"d{day}-{i}", f"2026-{month}-{day:02d}T{16 + i // 2:02d}:{30 * (i % 2):02d}:00Z", 30,
-                            f"d{day}"))
+            out.append(
+                Slot(f"d{day}-{i}", f"2026-{month}-{day:02d}T{16 + i // 2:02d}:{30 * (i % 2):02d}:00Z", 30, f"d{day}")
+            )
         nxt = {31: "2026-11-01", 1: "2026-11-02", 2: "2026-11-03"}[day]
         out.append(Slot(f"d{day}-eve", f"{nxt}T00:30:00Z", 30, f"d{day}-eve"))
     return tuple(out)
@@ -153,8 +154,22 @@ def test_cli_generates_a_hybrid_event_whose_remote_third_prefers_seoul_hours(tmp
     parser = argparse.ArgumentParser(prog="bridgehead")
     add_parser(parser.add_subparsers(dest="command", required=True))
     out = tmp_path / "hybrid.json"
-    ns = parser.parse_args(["schedule", "generate", "--participants", "300", "--days", "2", "--requests", "2",
-                            "--virtual-share", "0.33", "-o", str(out)])
+    ns = parser.parse_args(
+        [
+            "schedule",
+            "generate",
+            "--participants",
+            "300",
+            "--days",
+            "2",
+            "--requests",
+            "2",
+            "--virtual-share",
+            "0.33",
+            "-o",
+            str(out),
+        ]
+    )
     assert ns.handler(ns) == 0
     data = json.loads(out.read_text())
     zones = [p["preferred_hours"]["zone"] for p in data["participants"]]

@@ -109,7 +109,9 @@ def prepare(
     profiles = list(profiles)
     n = len(profiles)
     reuse = (
-        previous is not None and vectors is None and len(previous.profiles) == n
+        previous is not None
+        and vectors is None
+        and len(previous.profiles) == n
         and all(p.id == q.id for p, q in zip(profiles, previous.profiles, strict=True))
     )
     changed: list[int] = []
@@ -167,9 +169,13 @@ def prepare(
         profiles=profiles,
         seeks=np.ascontiguousarray(seeks, dtype=np.float32),
         offers=np.ascontiguousarray(offers, dtype=np.float32),
-        sectors=(previous.sectors if reuse and previous is not None and all(
-            p.sectors == q.sectors for p, q in zip(profiles, previous.profiles, strict=True))
-            else _densify(sector_matrix([tuple(p.sectors) for p in profiles]))),
+        sectors=(
+            previous.sectors
+            if reuse
+            and previous is not None
+            and all(p.sectors == q.sectors for p, q in zip(profiles, previous.profiles, strict=True))
+            else _densify(sector_matrix([tuple(p.sectors) for p in profiles]))
+        ),
         markets=markets,
         has_markets=markets.sum(axis=1) > 0,
         stage_own=stage_own,
@@ -256,8 +262,9 @@ def components(
     local_ba = np.minimum((o_r * local) @ s_c.T, 1.0)
     inv_ab = s_r[:, inv][:, None] * o_c[:, inv][None, :]
     inv_ba = o_r[:, inv][:, None] * s_c[:, inv][None, :]
-    i_ab, i_ba = _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known,
-                                  mk, a_to_b, b_to_a)
+    i_ab, i_ba = _intent_features(
+        feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b, b_to_a
+    )
     if isinstance(prep.sectors, np.ndarray):
         sec = prep.sectors[rows] @ prep.sectors[cols].T
     else:
@@ -287,10 +294,18 @@ def _intent_masks(prep: Prepared) -> tuple[int, np.ndarray, np.ndarray]:
 
 
 def _intent_features(
-    feats: dict[str, np.ndarray], plain_ab: np.ndarray, plain_ba: np.ndarray, local_ab: np.ndarray,
-    local_ba: np.ndarray, inv_ab: np.ndarray, inv_ba: np.ndarray, st: np.ndarray, st_known: np.ndarray,
+    feats: dict[str, np.ndarray],
+    plain_ab: np.ndarray,
+    plain_ba: np.ndarray,
+    local_ab: np.ndarray,
+    local_ba: np.ndarray,
+    inv_ab: np.ndarray,
+    inv_ba: np.ndarray,
+    st: np.ndarray,
+    st_known: np.ndarray,
     mk: np.ndarray,
-    a_to_b: np.ndarray, b_to_a: np.ndarray,
+    a_to_b: np.ndarray,
+    b_to_a: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The intent features from complementary-intent indicators (each direction, by intent group):
     ``intent_fit`` counts investment only at a stage in the investor's focus — or when no stage and focus
@@ -337,8 +352,7 @@ def pair_components(
     local_ba = np.minimum((o_r * s_c) @ local, 1.0)
     inv_ab = s_r[:, inv] * o_c[:, inv]
     inv_ba = o_r[:, inv] * s_c[:, inv]
-    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b,
-                     b_to_a)
+    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b, b_to_a)
     if isinstance(prep.sectors, np.ndarray):
         sec = np.einsum("pv,pv->p", prep.sectors[pi], prep.sectors[pj])
     else:
@@ -414,13 +428,30 @@ def recommend(
     if k < 1:
         raise ValueError("k must be at least 1")
     with blas_threads():
-        return _recommend(profiles, encoder, k, rules, scorer_for(weights, scorer), prepared, block_rows, progress,
-                          shortlist, feedback)
+        return _recommend(
+            profiles,
+            encoder,
+            k,
+            rules,
+            scorer_for(weights, scorer),
+            prepared,
+            block_rows,
+            progress,
+            shortlist,
+            feedback,
+        )
 
 
 def _recommend(
-    profiles: Sequence[Profile], encoder: Encoder | None, k: int, rules: Rules | None, sc: Scorer,
-    prepared: Prepared | None, block_rows: int, progress: Callable[[int], None] | None, shortlist: int | None,
+    profiles: Sequence[Profile],
+    encoder: Encoder | None,
+    k: int,
+    rules: Rules | None,
+    sc: Scorer,
+    prepared: Prepared | None,
+    block_rows: int,
+    progress: Callable[[int], None] | None,
+    shortlist: int | None,
     feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None,
 ) -> Recommendations:
     rules = rules or Rules()
@@ -498,8 +529,9 @@ def profile_vectors(prep: Prepared, rows: np.ndarray) -> np.ndarray:
     return v / norms
 
 
-def feedback_adjustment(prep: Prepared, signals: Sequence[tuple[int, float]], cols: np.ndarray,
-                        weight: float = FEEDBACK_WEIGHT) -> np.ndarray:
+def feedback_adjustment(
+    prep: Prepared, signals: Sequence[tuple[int, float]], cols: np.ndarray, weight: float = FEEDBACK_WEIGHT
+) -> np.ndarray:
     """Log-odds to add to one viewer's scores of ``cols``: Σ signal × similarity(col, partner) × weight,
     over the partners the viewer gave feedback on (Rocchio-style: partners like the ones they turned
     down sink, partners like the ones they met gladly rise)."""
@@ -512,8 +544,14 @@ def feedback_adjustment(prep: Prepared, signals: Sequence[tuple[int, float]], co
 
 
 def _apply_feedback(
-    prep: Prepared, rules: Rules, sc: Scorer, blocked: dict[int, list[int]], k: int, index: np.ndarray,
-    score: np.ndarray, feedback: Mapping[str, Sequence[tuple[str, str | float]]],
+    prep: Prepared,
+    rules: Rules,
+    sc: Scorer,
+    blocked: dict[int, list[int]],
+    k: int,
+    index: np.ndarray,
+    score: np.ndarray,
+    feedback: Mapping[str, Sequence[tuple[str, str | float]]],
 ) -> None:
     """Re-rank, exactly, the rows of viewers who gave feedback, with :func:`feedback_adjustment`."""
     pos = {p.id: i for i, p in enumerate(prep.profiles)}
@@ -552,9 +590,18 @@ def _blocked(prep: Prepared, rules: Rules) -> dict[int, list[int]]:
 
 
 def _rank_rows(
-    prep: Prepared, which: np.ndarray, rules: Rules, sc: Scorer, blocked: dict[int, list[int]], k: int,
-    index: np.ndarray, score: np.ndarray, block_rows: int = 512, progress: Callable[[int], None] | None = None,
-    shortlist: int | None = None, stage1: Shortlist | None = None,
+    prep: Prepared,
+    which: np.ndarray,
+    rules: Rules,
+    sc: Scorer,
+    blocked: dict[int, list[int]],
+    k: int,
+    index: np.ndarray,
+    score: np.ndarray,
+    block_rows: int = 512,
+    progress: Callable[[int], None] | None = None,
+    shortlist: int | None = None,
+    stage1: Shortlist | None = None,
 ) -> None:
     """Top-k of the rows ``which`` (global positions) into ``index``/``score``, exact or in two stages."""
     cols_of = allowed_columns(prep, rules)
@@ -580,9 +627,16 @@ def _rank_rows(
 
 
 def refresh(
-    recs: Recommendations, previous: Prepared, profiles: Sequence[Profile], encoder: Encoder,
-    rules: Rules | None = None, weights: Weights | None = None, *, scorer: Scorer | None = None,
-    shortlist: int | None = None, feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None = None,
+    recs: Recommendations,
+    previous: Prepared,
+    profiles: Sequence[Profile],
+    encoder: Encoder,
+    rules: Rules | None = None,
+    weights: Weights | None = None,
+    *,
+    scorer: Scorer | None = None,
+    shortlist: int | None = None,
+    feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None = None,
 ) -> tuple[Recommendations, Prepared]:
     """Update ``recs`` (computed on ``previous``) after some profiles changed, without re-ranking everyone.
 
@@ -594,18 +648,26 @@ def refresh(
     :func:`recommend`. Returns the new recommendations and the new prepared arrays.
     """
     with blas_threads():
-        return _refresh(recs, previous, profiles, encoder, rules or Rules(), scorer_for(weights, scorer), shortlist,
-                        feedback)
+        return _refresh(
+            recs, previous, profiles, encoder, rules or Rules(), scorer_for(weights, scorer), shortlist, feedback
+        )
 
 
 def _refresh(
-    recs: Recommendations, previous: Prepared, profiles: Sequence[Profile], encoder: Encoder, rules: Rules,
-    sc: Scorer, shortlist: int | None, feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None,
+    recs: Recommendations,
+    previous: Prepared,
+    profiles: Sequence[Profile],
+    encoder: Encoder,
+    rules: Rules,
+    sc: Scorer,
+    shortlist: int | None,
+    feedback: Mapping[str, Sequence[tuple[str, str | float]]] | None,
 ) -> tuple[Recommendations, Prepared]:
     prep = prepare(profiles, encoder, previous=previous)
     n, k = recs.index.shape
-    changed = np.array([i for i, (p, q) in enumerate(zip(prep.profiles, previous.profiles, strict=True)) if p != q],
-                       dtype=np.int64)
+    changed = np.array(
+        [i for i, (p, q) in enumerate(zip(prep.profiles, previous.profiles, strict=True)) if p != q], dtype=np.int64
+    )
     old_stage1 = previous.extras.get("stage1")
     if isinstance(old_stage1, Shortlist) and old_stage1.scorer == sc:
         new_stage1 = old_stage1.updated(prep, changed)
@@ -726,16 +788,27 @@ class Shortlist:
         approx = self.rows[rows] @ self.cols[cols].T
         _mask(approx, rows, cols, blocked)
         mm = min(m, len(cols))
-        part = np.argpartition(-approx, mm - 1, axis=1)[:, :mm] if mm < len(cols) else np.broadcast_to(
-            np.arange(len(cols)), (len(rows), len(cols)))
+        part = (
+            np.argpartition(-approx, mm - 1, axis=1)[:, :mm]
+            if mm < len(cols)
+            else np.broadcast_to(np.arange(len(cols)), (len(rows), len(cols)))
+        )
         out = cols[part]
         out[~np.isfinite(np.take_along_axis(approx, part, axis=1))] = -1
         return out
 
 
 def _top_k_two_stage(
-    prep: Prepared, rows: np.ndarray, cols: np.ndarray, scorer: Scorer, shortlist: Shortlist,
-    blocked: dict[int, list[int]], k: int, m: int, index: np.ndarray, score: np.ndarray,
+    prep: Prepared,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    scorer: Scorer,
+    shortlist: Shortlist,
+    blocked: dict[int, list[int]],
+    k: int,
+    m: int,
+    index: np.ndarray,
+    score: np.ndarray,
 ) -> None:
     cand = shortlist.candidates(rows, cols, blocked, m)
     a_to_b, b_to_a = _shortlist_text(prep, rows, cand)
@@ -744,8 +817,9 @@ def _top_k_two_stage(
     valid = pj >= 0
     raw = np.full(len(pj), -np.inf, dtype=np.float32)
     if valid.any():
-        raw[valid] = pair_components(prep, pi[valid], pj[valid], scorer,
-                                     text=(a_to_b.ravel()[valid], b_to_a.ravel()[valid]))[1]
+        raw[valid] = pair_components(
+            prep, pi[valid], pj[valid], scorer, text=(a_to_b.ravel()[valid], b_to_a.ravel()[valid])
+        )[1]
     _keep_top(rows, cand, raw.reshape(cand.shape), k, scorer, index, score)
 
 

@@ -231,8 +231,14 @@ def _item_sums(pb: Problem, chosen: np.ndarray) -> np.ndarray:
     return np.bincount(pb.e_item[chosen], weights=pb.e_score[chosen], minlength=len(pb.items))
 
 
-def _lp(pb: Problem, objective: str, integer: bool = False, worst_at_least: float | None = None,
-        mins: np.ndarray | None = None, time_limit: float = 60.0) -> tuple[float, np.ndarray | None, bool]:
+def _lp(
+    pb: Problem,
+    objective: str,
+    integer: bool = False,
+    worst_at_least: float | None = None,
+    mins: np.ndarray | None = None,
+    time_limit: float = 60.0,
+) -> tuple[float, np.ndarray | None, bool]:
     """Solve the LP relaxation (or the MIP with ``integer``) with HiGHS.
 
     Variables: x_e ∈ [0, 1] for each candidate pair, plus t (worst-off item total) for ``"fair"``.
@@ -258,11 +264,11 @@ def _lp(pb: Problem, objective: str, integer: bool = False, worst_at_least: floa
         value = np.concatenate([value, -np.ones(n_i)])
         start = np.append(start, start[-1] + n_i)
     row_lo = np.concatenate([pb.demand, mins] + ([np.zeros(n_i)] if fair else [])).astype(np.float64)
-    row_hi = np.concatenate([pb.demand, pb.max_load] + ([np.full(n_i, np.inf)] if fair else [])).astype(
-        np.float64
-    )
-    cost = np.concatenate([pb.e_score, [0.0]]) if fair and worst_at_least is not None else (
-        np.concatenate([np.zeros(n_e), [1.0]]) if fair else pb.e_score.copy()
+    row_hi = np.concatenate([pb.demand, pb.max_load] + ([np.full(n_i, np.inf)] if fair else [])).astype(np.float64)
+    cost = (
+        np.concatenate([pb.e_score, [0.0]])
+        if fair and worst_at_least is not None
+        else (np.concatenate([np.zeros(n_e), [1.0]]) if fair else pb.e_score.copy())
     )
     col_lo = np.zeros(n_col)
     col_hi = np.ones(n_col)
@@ -296,9 +302,7 @@ def _lp(pb: Problem, objective: str, integer: bool = False, worst_at_least: floa
     h.passModel(lp)
     h.run()
     status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal and not (
-        integer and h.getInfo().primal_solution_status == 2
-    ):
+    if status != highspy.HighsModelStatus.kOptimal and not (integer and h.getInfo().primal_solution_status == 2):
         return math.nan, None, False
     x = np.asarray(h.getSolution().col_value)
     obj = float(h.getInfo().objective_function_value)

@@ -101,8 +101,15 @@ def _recommend(ns: argparse.Namespace) -> int:
         prep = prepare(profiles, encoder, progress=_tracker(progress, "encoding", 2 * len(profiles)))
         hits = encoder.hits
         t1 = time.perf_counter()
-        recs = recommend(profiles, k=ns.top, rules=rules, weights=weights, prepared=prep, feedback=feedback,
-                         progress=_tracker(progress, "scoring", len(profiles)))
+        recs = recommend(
+            profiles,
+            k=ns.top,
+            rules=rules,
+            weights=weights,
+            prepared=prep,
+            feedback=feedback,
+            progress=_tracker(progress, "scoring", len(profiles)),
+        )
         t2 = time.perf_counter()
         explainer = None if ns.no_reasons else Explainer(encoder, scorer_for(weights))
         rows = recommendation_rows(recs, profiles, explainer, _tracker(progress, "explaining", len(profiles)))
@@ -131,8 +138,13 @@ def _assign(ns: argparse.Namespace) -> int:
     with _progress() as progress:
         task = progress.add_task(f"assign ({ns.objective})", total=None)
         try:
-            result = assign(pb, objective=ns.objective, bound=not ns.no_bound, lp=True if ns.lp_bound else None,
-                            progress=lambda stage: progress.update(task, description=f"assign: {stage}"))
+            result = assign(
+                pb,
+                objective=ns.objective,
+                bound=not ns.no_bound,
+                lp=True if ns.lp_bound else None,
+                progress=lambda stage: progress.update(task, description=f"assign: {stage}"),
+            )
         except Infeasible as exc:
             progress.stop()
             _err.print("[red]infeasible:[/red]", highlight=False)
@@ -175,16 +187,31 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     rec.add_argument("profiles", type=Path, metavar="PROFILES.jsonl")
     rec.add_argument("--top", type=_positive, default=10, metavar="K")
     rec.add_argument("-o", "--output", type=Path, required=True, metavar="MATCHES.jsonl")
-    rec.add_argument("--encoder", default="use-static", choices=["use-static", "use", "e5", "hash"],
-                     help="use-static (default): USE without n-gram context, fast at scale; use: full USE")
+    rec.add_argument(
+        "--encoder",
+        default="use-static",
+        choices=["use-static", "use", "e5", "hash"],
+        help="use-static (default): USE without n-gram context, fast at scale; use: full USE",
+    )
     rec.add_argument("--cache", type=Path, help="encoding cache file (.npz); unchanged texts are reused")
     rec.add_argument("--blocks", type=Path, metavar="BLOCKS.csv", help="a,b pairs that must never match")
-    rec.add_argument("--allow", action="append", metavar="KIND:KIND",
-                     help="also allow this kind pair (e.g. startup:startup); repeatable")
-    rec.add_argument("--feedback", type=Path, metavar="FEEDBACK.csv",
-                     help="viewer,partner,signal rows (no_thanks, declined, accepted, met_positive, met_negative)")
-    rec.add_argument("--weights", help="v1's hand-set score instead of the learned model, e.g. "
-                                       "text=0.6,sectors=0.2,markets=0.1,stage=0.1,mutual=0.5")
+    rec.add_argument(
+        "--allow",
+        action="append",
+        metavar="KIND:KIND",
+        help="also allow this kind pair (e.g. startup:startup); repeatable",
+    )
+    rec.add_argument(
+        "--feedback",
+        type=Path,
+        metavar="FEEDBACK.csv",
+        help="viewer,partner,signal rows (no_thanks, declined, accepted, met_positive, met_negative)",
+    )
+    rec.add_argument(
+        "--weights",
+        help="v1's hand-set score instead of the learned model, e.g. "
+        "text=0.6,sectors=0.2,markets=0.1,stage=0.1,mutual=0.5",
+    )
     rec.add_argument("--no-reasons", action="store_true", help="skip explanations (faster)")
     rec.set_defaults(handler=_recommend)
 
@@ -196,8 +223,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     asg.add_argument("--conflicts", type=Path, metavar="C.csv")
     asg.add_argument("--objective", choices=["total", "fair"], default="total")
     asg.add_argument("--no-bound", action="store_true", help="skip the bound (faster for fair)")
-    asg.add_argument("--lp-bound", action="store_true",
-                     help="with total: prove the bound by the LP relaxation instead of the flow (more memory)")
+    asg.add_argument(
+        "--lp-bound",
+        action="store_true",
+        help="with total: prove the bound by the LP relaxation instead of the flow (more memory)",
+    )
     asg.add_argument("-o", "--output", type=Path, required=True, metavar="ASSIGNMENT.csv")
     asg.set_defaults(handler=_assign)
 

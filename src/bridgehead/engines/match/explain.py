@@ -140,8 +140,13 @@ class Explainer:
         if shared:
             reasons.append({"code": "shared_sectors", "sectors": shared, "weight": sector_w})
         if neighbours:
-            reasons.append({"code": "neighbouring_sectors", "pairs": [list(p) for p in neighbours],
-                            "weight": round(sector_w / 2, 4)})
+            reasons.append(
+                {
+                    "code": "neighbouring_sectors",
+                    "pairs": [list(p) for p in neighbours],
+                    "weight": round(sector_w / 2, 4),
+                }
+            )
         common = [m for m in a.markets if m in set(b.markets)]
         if common:
             reasons.append({"code": "market_fit", "markets": common, "weight": contrib.get("markets", 0.0)})
@@ -216,8 +221,15 @@ def _intent_reasons(a: Profile, b: Profile, weight: float) -> list[Reason]:
 
 def _phrase(direction: str, a: str, b: str, similarity: float) -> Reason:
     fields = ("seeks", "offers") if direction == "a_seeks" else ("offers", "seeks")
-    return {"code": "phrase", "direction": direction, "a": a, "b": b, "a_field": fields[0], "b_field": fields[1],
-            "similarity": round(similarity, 3)}
+    return {
+        "code": "phrase",
+        "direction": direction,
+        "a": a,
+        "b": b,
+        "a_field": fields[0],
+        "b_field": fields[1],
+        "similarity": round(similarity, 3),
+    }
 
 
 def _stage_reason(a: Profile, b: Profile) -> Reason | None:
@@ -344,12 +356,10 @@ def render(reason: Reason, lang: str) -> str:
     if code == "phrase":
         if reason["direction"] == "a_seeks":
             if ko:
-                return (f"귀 기관의 요청 사항(‘{reason['a']}’)이 "
-                        f"상대 기관의 제공 역량(‘{reason['b']}’)과 잘 맞습니다.")
+                return f"귀 기관의 요청 사항(‘{reason['a']}’)이 상대 기관의 제공 역량(‘{reason['b']}’)과 잘 맞습니다."
             return f"You are looking for “{reason['a']}”; they offer “{reason['b']}”."
         if ko:
-            return (f"상대 기관이 찾는 내용(‘{reason['b']}’)을 "
-                    f"귀 기관의 역량(‘{reason['a']}’)으로 채울 수 있습니다.")
+            return f"상대 기관이 찾는 내용(‘{reason['b']}’)을 귀 기관의 역량(‘{reason['a']}’)으로 채울 수 있습니다."
         return f"They are looking for “{reason['b']}”, which you offer: “{reason['a']}”."
     if code == "shared_sectors":
         names = _join([sector_name(s, lang) for s in reason["sectors"]], lang)
@@ -359,11 +369,15 @@ def render(reason: Reason, lang: str) -> str:
         for x, y in reason["pairs"]:
             p = parent(x) or x
             if ko:
-                parts.append(f"귀 기관은 {sector_name(x, lang)}, 상대 기관은 {sector_name(y, lang)} 분야로 "
-                             f"같은 {sector_name(p, lang)} 계열입니다")
+                parts.append(
+                    f"귀 기관은 {sector_name(x, lang)}, 상대 기관은 {sector_name(y, lang)} 분야로 "
+                    f"같은 {sector_name(p, lang)} 계열입니다"
+                )
             else:
-                parts.append(f"you are in {sector_name(x, lang)} and they are in {sector_name(y, lang)}, "
-                             f"both part of {sector_name(p, lang)}")
+                parts.append(
+                    f"you are in {sector_name(x, lang)} and they are in {sector_name(y, lang)}, "
+                    f"both part of {sector_name(p, lang)}"
+                )
         if ko:
             return "인접 분야입니다. " + "; ".join(parts) + "."
         return "Neighbouring sectors: " + "; ".join(parts) + "."

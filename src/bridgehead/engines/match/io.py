@@ -70,8 +70,9 @@ def profile_from_dict(obj: Any, path: Path, line: int) -> Profile:
         tags[key] = _str_list(obj, key, path, line)
         for code in tags[key]:
             if code not in INTENT_CODES:
-                raise InputError(path, line, f"unknown intent {code!r} in {key!r} (expected one of "
-                                             f"{', '.join(INTENT_CODES)})")
+                raise InputError(
+                    path, line, f"unknown intent {code!r} in {key!r} (expected one of {', '.join(INTENT_CODES)})"
+                )
     name = obj.get("name")
     return Profile(
         id=obj["id"],
@@ -125,8 +126,9 @@ def _csv_rows(path: Path, header: Sequence[str]) -> Iterator[tuple[int, list[str
                 if line == 1 and [c.lower() for c in cells] == list(header):
                     continue
                 if len(cells) != len(header):
-                    raise InputError(path, line, f"expected {len(header)} columns ({','.join(header)}), "
-                                                 f"got {len(cells)}")
+                    raise InputError(
+                        path, line, f"expected {len(header)} columns ({','.join(header)}), got {len(cells)}"
+                    )
                 if any(not c for c in cells):
                     raise InputError(path, line, "empty cell")
                 yield line, cells

@@ -34,7 +34,15 @@ import numpy as np
 from .model import Weights
 
 FEATURES: tuple[str, ...] = (
-    "text_mean", "text_min", "text_max", "intent_any", "intent_fit", "intent_both", "halves", "sectors", "markets",
+    "text_mean",
+    "text_min",
+    "text_max",
+    "intent_any",
+    "intent_fit",
+    "intent_both",
+    "halves",
+    "sectors",
+    "markets",
     "stage",
 )
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -77,15 +85,27 @@ class Scorer:
     def default(cls) -> Scorer:
         """Hand-set fallback: v1's weights (text 0.6 split between mean and min, sectors 0.2, markets and
         stage 0.1) plus 0.3 for complementary intents and 0.3 for both halves of a fit."""
-        return cls({"text_mean": 0.3, "text_min": 0.3, "intent_any": 0.3, "halves": 0.3, "sectors": 0.2,
-                    "markets": 0.1, "stage": 0.1}, source="default")
+        return cls(
+            {
+                "text_mean": 0.3,
+                "text_min": 0.3,
+                "intent_any": 0.3,
+                "halves": 0.3,
+                "sectors": 0.2,
+                "markets": 0.1,
+                "stage": 0.1,
+            },
+            source="default",
+        )
 
     @classmethod
     def from_weights(cls, w: Weights) -> Scorer:
         """v1's formula exactly: text = (1−μ)·mean + μ·min, weights normalised to sum to 1, no intents."""
         wt, ws, wm, wst = w.normalised()
-        return cls({"text_mean": wt * (1 - w.mutual), "text_min": wt * w.mutual, "sectors": ws, "markets": wm,
-                    "stage": wst}, source="weights")
+        return cls(
+            {"text_mean": wt * (1 - w.mutual), "text_min": wt * w.mutual, "sectors": ws, "markets": wm, "stage": wst},
+            source="weights",
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str = "learned") -> Scorer:
@@ -126,8 +146,9 @@ def _shipped() -> Scorer:
     return _load(MODEL_PATH)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight: np.ndarray | None = None,
-                 iterations: int = 50) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight: np.ndarray | None = None, iterations: int = 50
+) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression by Newton's method (IRLS); returns (weights, bias).
 
     Eight features and tens of thousands of pairs: a few Newton steps on a 9×9 system, no library needed.

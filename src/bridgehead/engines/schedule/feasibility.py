@@ -79,21 +79,38 @@ def fixed_conflicts(instance: Instance) -> list[Conflict]:
             continue
         if m.slots is not None and m.fixed not in m.slots:
             out.append(
-                Conflict("fixed", f"meeting {m.id} is fixed at {m.fixed}, which it does not allow", "fixed",
-                         meetings=(m.id,), slots=(m.fixed,))
+                Conflict(
+                    "fixed",
+                    f"meeting {m.id} is fixed at {m.fixed}, which it does not allow",
+                    "fixed",
+                    meetings=(m.id,),
+                    slots=(m.fixed,),
+                )
             )
         for pid in m.participants:
             person = people.get(pid)
             if person is not None and m.fixed in person.unavailable:
                 out.append(
-                    Conflict("fixed", f"meeting {m.id} is fixed at {m.fixed}, which participant {pid} cannot attend",
-                             "fixed", participants=(pid,), meetings=(m.id,), slots=(m.fixed,))
+                    Conflict(
+                        "fixed",
+                        f"meeting {m.id} is fixed at {m.fixed}, which participant {pid} cannot attend",
+                        "fixed",
+                        participants=(pid,),
+                        meetings=(m.id,),
+                        slots=(m.fixed,),
+                    )
                 )
             other = taken.get((pid, m.fixed))
             if other is not None:
                 out.append(
-                    Conflict("fixed", f"participant {pid} has two fixed meetings at {m.fixed}: {other} and {m.id}",
-                             "fixed", participants=(pid,), meetings=(other, m.id), slots=(m.fixed,))
+                    Conflict(
+                        "fixed",
+                        f"participant {pid} has two fixed meetings at {m.fixed}: {other} and {m.id}",
+                        "fixed",
+                        participants=(pid,),
+                        meetings=(other, m.id),
+                        slots=(m.fixed,),
+                    )
                 )
             taken[(pid, m.fixed)] = m.id
             count.setdefault(pid, []).append(m.id)
@@ -106,15 +123,25 @@ def fixed_conflicts(instance: Instance) -> list[Conflict]:
             continue
         if isinstance(tables, int) and len(ms) > tables:
             out.append(
-                Conflict("fixed", f"slot {sid} has {len(ms)} fixed in-person meetings but {tables} tables", "fixed",
-                         meetings=tuple(ms[tables:]), slots=(sid,))
+                Conflict(
+                    "fixed",
+                    f"slot {sid} has {len(ms)} fixed in-person meetings but {tables} tables",
+                    "fixed",
+                    meetings=tuple(ms[tables:]),
+                    slots=(sid,),
+                )
             )
     for pid, ms in count.items():
         cap = people[pid].max_meetings if pid in people else None
         if isinstance(cap, int) and len(ms) > cap:
             out.append(
-                Conflict("fixed", f"participant {pid} has {len(ms)} fixed meetings but max_meetings {cap}", "fixed",
-                         participants=(pid,), meetings=tuple(ms[cap:]))
+                Conflict(
+                    "fixed",
+                    f"participant {pid} has {len(ms)} fixed meetings but max_meetings {cap}",
+                    "fixed",
+                    participants=(pid,),
+                    meetings=tuple(ms[cap:]),
+                )
             )
     return out
 
@@ -246,4 +273,3 @@ def spread_conflict(pb: Problem, per: tuple[int, ...] | list[int], *, proven: bo
         participants=(pb.part_ids[hi], pb.part_ids[lo]),
         meetings=fixed,
     )
-

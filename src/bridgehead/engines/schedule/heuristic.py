@@ -439,7 +439,9 @@ def prefer(state: State, check_stop: Callable[[], None], max_rounds: int = 8) ->
         todo = [
             m
             for m in range(pb.n_meetings)
-            if state.slot_of[m] >= 0 and pb.fixed[m] < 0 and not state.pinned[m]
+            if state.slot_of[m] >= 0
+            and pb.fixed[m] < 0
+            and not state.pinned[m]
             and pb.preferred_score(m, state.slot_of[m]) < len(pb.parts[m])
         ]
         for n, m in enumerate(todo):
@@ -462,8 +464,10 @@ def prefer(state: State, check_stop: Callable[[], None], max_rounds: int = 8) ->
                     continue
                 people = {q for a in comp_s | comp_t for q in pb.parts[a]}
                 before, after = _breaks_after_swap(state, people, s, t)
-                if any(x != y for x, y in zip(after, before, strict=True)) if strict else any(
-                    x > y for x, y in zip(after, before, strict=True)
+                if (
+                    any(x != y for x, y in zip(after, before, strict=True))
+                    if strict
+                    else any(x > y for x, y in zip(after, before, strict=True))
                 ):
                     continue
                 _swap(state, comp_s, comp_t, s, t)

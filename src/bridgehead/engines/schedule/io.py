@@ -54,7 +54,7 @@ def _hours(value: Any, where: str) -> PreferredHours | None:
         return None
     w = f"{where}.preferred_hours"
     if not isinstance(value, dict):
-        raise InstanceError(f"{w}: expected an object {{\"zone\": …, \"start\": \"08:00\", \"end\": \"20:00\"}}")
+        raise InstanceError(f'{w}: expected an object {{"zone": …, "start": "08:00", "end": "20:00"}}')
     return PreferredHours(
         zone=_need(value, "zone", w, str),
         start=value.get("start", "08:00"),

@@ -286,9 +286,7 @@ def _stage_maxsat(run: _Run, bnd, threads: int) -> bool:
     if run.remaining() <= 0.05 or run.should_stop():
         return True
     run.report("maxsat")
-    result = maxsat.solve_breaks_maxsat(
-        pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop
-    )
+    result = maxsat.solve_breaks_maxsat(pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop)
     if result is None or result.slot_of is None:
         return False
     run.offer(result.slot_of, "maxsat")
@@ -324,8 +322,9 @@ def _stage_cpsat(run: _Run, bnd, threads: int, seed: int) -> None:
     if result is None or result.slot_of is None:
         return
     kept = run.offer(result.slot_of, "cp-sat")
-    if result.proven and (kept or _key(pb, run.best, run.fair, run.prev_slot)
-                          == _key(pb, result.slot_of, run.fair, run.prev_slot)):
+    if result.proven and (
+        kept or _key(pb, run.best, run.fair, run.prev_slot) == _key(pb, result.slot_of, run.fair, run.prev_slot)
+    ):
         run.status = "optimal"
         run.solver = "cp-sat"
     elif not kept:
