@@ -117,7 +117,11 @@ def test_unknown_ids_are_404(client, world, bearer):
     headers = bearer("admin")
     assert client.get("/api/organisations/no-such-org", headers=headers).status_code == 404
     assert client.get("/api/people/999999", headers=headers).status_code == 404
-    assert client.get("/api/agreements/no-such-agreement", headers=headers).json() == {"detail": "Not found."}
+    assert client.get("/api/agreements/no-such-agreement", headers=headers).json() == {
+        "code": "not_found",
+        "detail": "Not found.",
+        "field": None,
+    }
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
 
+from bridgehead.core.actions import set_request_actor
 from bridgehead.core.models import ApiToken
 
 
@@ -15,6 +16,7 @@ class TokenAuth(HttpBearer):
             return None
         api_token.touch()
         request.user = api_token.user
+        set_request_actor(api_token.user, via="api-token")
         return api_token.user
 
 

@@ -10,6 +10,7 @@ from bridgehead import __version__
 from bridgehead.api import agreements, registry
 from bridgehead.api.auth import AUTH
 from bridgehead.api.errors import FormErrors
+from bridgehead.core.errors import Refused
 
 api = NinjaAPI(
     title="Bridgehead API",
@@ -26,14 +27,21 @@ def form_errors(request, exc: FormErrors):
     return api.create_response(request, {"detail": exc.detail}, status=422)
 
 
+@api.exception_handler(Refused)
+def refused(request, exc: Refused):
+    """Every domain refusal: ``{"code", "detail", "field"}`` with the status its kind maps to."""
+    return api.create_response(request, exc.as_json(), status=exc.status)
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+    body = {"code": "permission_denied", "detail": "You do not have permission to do this.", "field": None}
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"code": "not_found", "detail": "Not found.", "field": None}, status=404)
 
 
 api.add_router("/", registry.router)

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from bridgehead.core import audit, signals  # noqa: F401 - connects the receivers
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
+
+        from bridgehead.core import actions, audit, signals  # noqa: F401 - connects the receivers
 
         audit.register_models()
+        pre_save.connect(actions._stamp_actor, sender=LogEntry, dispatch_uid="bridgehead-actor")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+
+from bridgehead.core import permissions
 
 
 def require(user, perm: str, obj=None, *, hide: bool = False) -> None:
     """Refuse unless ``user`` has ``perm`` (on ``obj``). ``hide`` answers 404 so that the existence of
-    another program's or agreement's data is not revealed."""
+    another program's or agreement's data is not revealed; otherwise the refusal is the same
+    :class:`~bridgehead.core.errors.Refused` a service raises (``permission.<perm>``, 403)."""
     if not user.has_perm(perm, obj):
         if hide:
             raise Http404
-        raise PermissionDenied
+        raise permissions.refusal(perm)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "bridgehead.core.actions.ActorMiddleware",
+    "bridgehead.core.refusals.RefusedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
