@@ -4,7 +4,6 @@ from django.urls import include, path
 from bridgehead.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     # Browsers ask for /favicon.ico on pages that name no icon (PDF viewers, raw API responses).
     path("favicon.ico", views.favicon),
     path("language/", views.set_language, name="set-language"),

@@ -1,4 +1,4 @@
-"""Account pages: home, preferences (language and time zone), language switch, API tokens."""
+"""Account pages: preferences (language and time zone), language switch, API tokens."""
 
 from __future__ import annotations
 
@@ -15,38 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bridgehead.agreements.models import Agreement
-from bridgehead.agreements.rules import visible_agreements
 from bridgehead.core import notifications
 from bridgehead.core.enums import Language
 from bridgehead.core.forms import ApiTokenForm, PreferencesForm
 from bridgehead.core.models import ApiToken, Notification
-from bridgehead.partnering import day
-from bridgehead.programs.models import Program
-from bridgehead.programs.rules import visible_programs
-from bridgehead.registry.models import Cluster, Organisation
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in home page. A partnering participant opens on their next meeting (one click from the
-    check-in), then later meetings and waiting requests; staff and observers keep agreements and programs."""
-    if not request.user.is_authenticated:
-        return render(request, "core/welcome.html", {"clusters": Cluster.objects.all()})
-    agreements = visible_agreements(request.user, Agreement.objects.all()).prefetch_related("signatories")
-    programs = visible_programs(request.user, Program.objects.select_related("agreement"))
-    my_roles = request.user.roles.select_related("program", "agreement", "organisation")
-    return render(
-        request,
-        "core/home.html",
-        {
-            "agreements": agreements,
-            "programs": programs,
-            "my_roles": my_roles,
-            "clusters": Cluster.objects.all(),
-            "organisation_count": Organisation.objects.count(),
-            "day": day.summary(request.user),
-        },
-    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -5,8 +5,10 @@ from django.urls import include, path
 
 from bridgehead.api.urls import api
 from bridgehead.partnering.views import calendar_feed
+from bridgehead.site.home import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("bridgehead.core.urls")),
     path("", include("bridgehead.registry.urls")),
     path("agreements/", include("bridgehead.agreements.urls")),
