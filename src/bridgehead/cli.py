@@ -19,14 +19,14 @@ Handler = Callable[[argparse.Namespace], int]
 def _django_setup() -> None:
     """Configure Django for the web sub-commands (lazy: engine commands never pay for it)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridgehead.site.settings")
-    import django
+    import django  # Django is configured only for web commands
 
     django.setup()
 
 
 def _run_manage(argv: Sequence[str]) -> int:
     _django_setup()
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # needs the settings _django_setup just made
 
     execute_from_command_line(["bridgehead", *argv])
     return 0
@@ -34,7 +34,7 @@ def _run_manage(argv: Sequence[str]) -> int:
 
 def _web_parsers(subparsers: argparse._SubParsersAction) -> None:
     """Sub-commands that need the Django site."""
-    from bridgehead import webcli
+    from bridgehead import webcli  # web commands import Django; engine commands stay light
 
     webcli.add_parsers(subparsers, setup=_django_setup)
 
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from bridgehead.engines.match import cli as match_cli
+    from bridgehead.engines.match import cli as match_cli  # engines load numpy/OR-Tools: only when the parser is built
     from bridgehead.engines.schedule import cli as schedule_cli
 
     schedule_cli.add_parser(subparsers)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from auditlog.models import LogEntry
+        from auditlog.models import LogEntry  # models import only once the app registry is ready
         from django.db.models.signals import pre_save
 
         from bridgehead.core import actions, audit, signals  # noqa: F401 - connects the receivers

@@ -23,7 +23,7 @@ EXCLUDED_FIELDS = {("core", "user"): ["password", "last_login"]}
 
 
 def register_models() -> None:
-    from auditlog.registry import auditlog
+    from auditlog.registry import auditlog  # auditlog's registry reads models: only once apps are ready
 
     for model in apps.get_models():
         key = (model._meta.app_label, model._meta.model_name)

@@ -46,7 +46,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(content: bytes) -> tuple[list[list[str]], str]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl is heavy: loaded only for .xlsx files
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -140,7 +140,7 @@ def write_xlsx(
 
     ``number_formats`` maps a sheet title to {column index: Excel number format} (e.g. ``"#,##0.00"`` for
     money, ``"yyyy-mm-dd"`` for dates), so numbers and dates stay numbers and dates in Excel."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl is heavy: loaded only for .xlsx files
     from openpyxl.styles import Font
 
     workbook = Workbook()

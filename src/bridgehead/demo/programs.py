@@ -40,6 +40,7 @@ from bridgehead.programs.models import (
     Relationship,
     ReviewAssignment,
 )
+from bridgehead.programs.scoring import ranking
 from bridgehead.registry.models import Organisation, Person
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
@@ -367,8 +368,6 @@ def _score(call: Call, rng: random.Random) -> None:
 
 def _decide(call: Call, manager: User) -> None:
     """Top 6 accepted, next 4 waitlisted, the rest rejected — recorded without e-mails (demo addresses)."""
-    from bridgehead.programs.scoring import ranking
-
     _criteria, rows = ranking(call)
     cohort = services.cohort_for_call(call)
     for row in rows:

@@ -19,6 +19,8 @@ from bridgehead.agreements.models import Agreement, Commitment, Signatory
 from bridgehead.core.enums import Role
 from bridgehead.core.models import RoleAssignment, User
 from bridgehead.demo.organisations import REAL, SYNTHETIC, Row
+from bridgehead.demo.outcomes import load_outcomes
+from bridgehead.demo.partnering import load_partnering
 from bridgehead.demo.programs import load_programs
 from bridgehead.demo.taxonomy import SECTORS
 from bridgehead.programs.models import Program
@@ -305,11 +307,7 @@ def load_demo(
         step("calls, reviews and cohorts")
         load_programs(program=program, organisations=organisations, password=password, now=now)
     step("partnering events: 2024 and the live one (matching and scheduling engines)")
-    from bridgehead.demo.partnering import load_partnering
-
     load_partnering(program=program, admin=User.objects.get(username="admin"), now=now)
     step("outcomes, FX rates and KPIs")
-    from bridgehead.demo.outcomes import load_outcomes
-
     load_outcomes(program=program, manager=User.objects.get(username="manager"), today=timezone.localdate(now))
     return logins

@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import get_resolver
 
 logger = logging.getLogger("django.request")
@@ -52,7 +54,4 @@ class FriendlyErrorsMiddleware:
 
 def _handled_by_django(exception: Exception) -> bool:
     """Exceptions Django turns into a 400 or 403 page itself (the same in every mode)."""
-    from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-    from django.http.multipartparser import MultiPartParserError
-
     return isinstance(exception, PermissionDenied | BadRequest | SuspiciousOperation | MultiPartParserError)

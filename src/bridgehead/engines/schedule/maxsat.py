@@ -54,7 +54,7 @@ class MaxSatResult:
 def available() -> bool:
     """Whether the MaxSAT back end (``hermax``, with ``python-sat`` for cardinality encodings) imports."""
     try:
-        import hermax.incremental  # noqa: F401
+        import hermax.incremental  # noqa: F401 - probe: is the optional MaxSAT back end installed?
         import pysat.card  # noqa: F401
     except ImportError:
         return False
@@ -73,7 +73,7 @@ def applicable(pb: Problem, all_held_possible: bool) -> bool:
 
 class _Cnf:
     def __init__(self, encoding: str, pairwise_max: int) -> None:
-        from pysat.formula import IDPool
+        from pysat.formula import IDPool  # optional MaxSAT back end
 
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
@@ -87,7 +87,7 @@ class _Cnf:
         self.clauses.append(clause)
 
     def at_most(self, lits: list[int], k: int, guard: int | None = None) -> None:
-        from pysat.card import CardEnc, EncType
+        from pysat.card import CardEnc, EncType  # optional MaxSAT back end
 
         if k >= len(lits):
             return
@@ -105,7 +105,7 @@ class _Cnf:
             self.add(clause if guard is None else [*clause, guard])
 
     def at_least(self, lits: list[int], k: int) -> None:
-        from pysat.card import CardEnc, EncType
+        from pysat.card import CardEnc, EncType  # optional MaxSAT back end
 
         if k <= 0:
             return
@@ -210,7 +210,7 @@ def _solve_one(
     pairwise: int,
     order: str = "index",
 ) -> MaxSatResult | None:
-    from hermax.core.ipamir_solver_interface import SolveStatus
+    from hermax.core.ipamir_solver_interface import SolveStatus  # optional MaxSAT back end
     from hermax.incremental import UWrMaxSAT
 
     t0 = time.perf_counter()
