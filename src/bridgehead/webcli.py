@@ -25,6 +25,16 @@ err_console = Console(stderr=True, soft_wrap=True)  # error lines stay whole for
 
 def _demo(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
+    from django.conf import settings  # Django is configured only by setup() above
+
+    if not settings.DEBUG:
+        # The demo (re)creates a superuser "admin" and other logins with a published password.
+        err_console.print(
+            "[red]bridgehead demo runs only on a development site (DEBUG=1): it creates logins, among them "
+            "the administrator 'admin', with a published password.[/] Nothing was changed.",
+            highlight=False,
+        )
+        return 2
     from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
 
     with Progress(SpinnerColumn(), TextColumn("[bold]Loading the demo:[/] {task.description}"), console=console) as bar:

@@ -63,7 +63,16 @@ def test_one_login_per_role():
     }
 
 
-def test_cli_demo_prints_logins(capsys):
+def test_cli_demo_refuses_a_production_site(settings, capsys):
+    # Finding 13.12: with DEBUG=0 the demo re-created the superuser "admin" with the published password.
+    settings.DEBUG = False
+    assert main(["demo"]) == 2
+    assert "runs only on a development site (DEBUG=1)" in capsys.readouterr().err
+    assert not User.objects.exists()
+
+
+def test_cli_demo_prints_logins(settings, capsys):
+    settings.DEBUG = True
     assert main(["demo", "--password", "pw-demo-test"]) == 0
     out = capsys.readouterr().out
     assert "manager" in out and "pw-demo-test" in out
