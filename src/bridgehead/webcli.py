@@ -1,4 +1,4 @@
-"""Web sub-commands of ``bridgehead``: demo, serve, worker, import, export.
+"""Web sub-commands of ``bridgehead``: demo, serve, worker, import, export, backup, restore.
 
 Each handler calls ``setup()`` (Django) first and then a service; nothing here holds domain logic.
 """
@@ -291,3 +291,53 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     exp.add_argument("kind", choices=["organisations", "people"])
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(handler=lambda ns: _export(ns, setup))
+
+    save = subparsers.add_parser("backup", help="write the database and uploaded files to one archive (.tar.gz)")
+    save.add_argument("archive", help="where to write it, e.g. backups/bridgehead-2026-11-30.tar.gz")
+    save.set_defaults(handler=lambda ns: _backup(ns, setup))
+    load = subparsers.add_parser(
+        "restore", help="restore an archive into an empty database and upload directory, then verify it"
+    )
+    load.add_argument("archive")
+    load.add_argument("--replace", action="store_true", help="overwrite a database and uploads that hold data")
+    load.set_defaults(handler=lambda ns: _restore(ns, setup))
+
+
+def _backup(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.core.backup import BackupError, backup  # Django is configured only by setup() above
+
+    with Progress(SpinnerColumn(), TextColumn("[bold]Backup:[/] {task.description}"), console=console) as bar:
+        task = bar.add_task("starting", total=None)
+        try:
+            manifest = backup(Path(ns.archive), progress=lambda label: bar.update(task, description=label))
+        except BackupError as error:
+            err_console.print(f"[red]{error}[/] No archive was written.", highlight=False)
+            return 1
+    rows = sum(manifest.tables.values())
+    console.print(
+        f"{ns.archive}: {manifest.vendor} database, {len(manifest.tables)} tables, {rows} rows, "
+        f"{len(manifest.files)} uploaded files."
+    )
+    return 0
+
+
+def _restore(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    setup()
+    from bridgehead.core.backup import BackupError, restore  # Django is configured only by setup() above
+
+    with Progress(SpinnerColumn(), TextColumn("[bold]Restore:[/] {task.description}"), console=console) as bar:
+        task = bar.add_task("starting", total=None)
+        try:
+            manifest = restore(
+                Path(ns.archive), replace=ns.replace, progress=lambda label: bar.update(task, description=label)
+            )
+        except BackupError as error:
+            err_console.print(f"[red]{error}[/]", highlight=False)
+            return 1
+    rows = sum(manifest.tables.values())
+    console.print(
+        f"Restored and verified: {len(manifest.tables)} tables, {rows} rows, {len(manifest.files)} uploaded files "
+        f"(backup of {manifest.created_at})."
+    )
+    return 0
