@@ -110,7 +110,15 @@ TEMPLATES = [
                 "bridgehead.core.context_processors.navigation",
             ],
         },
-    }
+    },
+    {
+        # Plain-text e-mail: the same templates, never HTML-escaped ("Let's meet & talk", not "Let&#x27;s …").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -188,6 +196,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds per attempt; a hung server never holds a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bridgehead <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the site is reached from outside: every link in an e-mail is made absolute with it.
