@@ -89,7 +89,7 @@ def test_preferences_reject_unknown_time_zone(client):
 def test_api_token_is_shown_once_and_can_be_revoked(client):
     user = UserFactory(username="kim")
     client.force_login(user)
-    response = client.post(reverse("api-tokens"), {"name": "sync script"})
+    response = client.post(reverse("api-tokens"), {"name": "sync script", "days": "90"})
     raw = response.context["raw_key"]
     token = ApiToken.objects.get()
     assert raw.startswith("bh_") and token.key_hash != raw and raw not in token.key_hash

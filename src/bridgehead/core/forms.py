@@ -3,10 +3,11 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.enums import COMMON_TIME_ZONES, Language
-from bridgehead.core.models import User
+from bridgehead.core.models import ApiToken, User
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -25,3 +26,10 @@ class PreferencesForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What is this token for?"), max_length=100)
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=lambda: [(d, gettext("%(days)s days") % {"days": d}) for d in ApiToken.LIFETIME_DAYS],
+        initial=ApiToken.DEFAULT_LIFETIME_DAYS,
+        help_text=_("It stops working after that, and at once if your password changes."),
+    )

@@ -7,6 +7,7 @@ organisation (startup and partner members). Site administrators have no scope.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
@@ -149,9 +150,19 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str) -> ApiToken | None:
         """Find the live token for a raw key; only hashes are stored, so a leaked database leaks no keys."""
         token = self.select_related("user").filter(key_hash=_hash_token(raw), revoked_at__isnull=True).first()
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.is_active or token.has_expired:
             return None
         return token
+
+    def live(self) -> ApiTokenQuerySet:
+        """Tokens that still authenticate: not revoked and not past their expiry."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
+    def revoke_all(self, user: User) -> int:
+        """Revoke every live token of ``user`` (a password change or reset ends what the old password made)."""
+        return self.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -164,8 +175,13 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    #: Lifetimes offered when a token is made; a token never lives longer than the longest.
+    LIFETIME_DAYS = (30, 90, 365)
+    DEFAULT_LIFETIME_DAYS = 90
 
     class Meta:
         verbose_name = _("API token")
@@ -175,11 +191,20 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, name: str, days: int = DEFAULT_LIFETIME_DAYS) -> tuple[ApiToken, str]:
         """Create a token and return it with the raw key, which is shown once and never stored."""
+        if days not in cls.LIFETIME_DAYS:
+            raise ValueError(f"A token lives {cls.LIFETIME_DAYS} days, not {days}.")
         raw = "bh_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=_hash_token(raw))
+        expires_at = timezone.now() + dt.timedelta(days=days)
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[:8], key_hash=_hash_token(raw), expires_at=expires_at
+        )
         return token, raw
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def touch(self) -> None:
         self.last_used_at = timezone.now()

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
-from bridgehead.core.models import RoleAssignment, User
+from bridgehead.core.models import ApiToken, RoleAssignment, User
 
 
 def sync_admin_flags(user_id: int) -> None:
@@ -60,3 +60,13 @@ def _superuser_holds_the_role(sender, instance: User, created: bool, **kwargs) -
     it was created with survive the next role change instead of silently disappearing."""
     if created and instance.is_superuser:
         RoleAssignment.objects.get_or_create(user=instance, role=Role.SITE_ADMIN)
+
+
+@receiver(pre_save, sender=User)
+def _revoke_tokens_when_the_password_changes(sender, instance: User, **kwargs) -> None:
+    """A password change or reset revokes every API token: whoever knew the old password may have made one."""
+    if not instance.pk:
+        return
+    previous = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if previous is not None and previous != instance.password:
+        ApiToken.objects.revoke_all(instance)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("language/", views.set_language, name="set-language"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/password_reset/", views.ThrottledPasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/preferences/", views.preferences, name="preferences"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bridgehead.core import notifications
+from bridgehead.core import notifications, throttle
 from bridgehead.core.enums import Language
 from bridgehead.core.forms import ApiTokenForm, PreferencesForm
 from bridgehead.core.models import ApiToken, Notification
@@ -59,9 +60,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     raw_key = None
     if request.method == "POST" and form.is_valid():
-        _token, raw_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        _token, raw_key = ApiToken.issue(
+            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+        )
         form = ApiTokenForm()
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    tokens = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")
     return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "raw_key": raw_key})
 
 
@@ -109,3 +112,23 @@ def mark_all_notifications_read(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("inbox")
+
+
+class ThrottledPasswordReset(auth_views.PasswordResetView):
+    """Django's password reset, limited per address and per e-mail address (``PASSWORD_RESET_LIMITS``).
+
+    The limit answers the same whether or not the address belongs to an account, so it reveals nothing.
+    """
+
+    def form_valid(self, form):
+        limits = settings.PASSWORD_RESET_LIMITS
+        window = limits["window_seconds"]
+        email = form.cleaned_data["email"].strip().lower()
+        by_address = throttle.allow(
+            f"reset-address:{throttle.client_address(self.request)}", limit=limits["address"], window_seconds=window
+        )
+        by_email = throttle.allow(f"reset-email:{email}", limit=limits["email"], window_seconds=window)
+        if not (by_address and by_email):
+            form.add_error(None, _("Too many password-reset requests. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -160,7 +160,15 @@ LOGOUT_REDIRECT_URL = "home"
 # Failed-login throttling (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked per account (from any address) and per address (whatever accounts it tries): spraying a few
+# passwords over many accounts from one address is stopped, and so is a locked account tried from elsewhere.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Behind TLS-terminating proxies every request comes from the proxy: name how many to trust, and the
+# client's own address is read from X-Forwarded-For (never trusted when no proxy is declared).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "bridgehead.core.throttle.client_address"
+# Password-reset requests: per address and per e-mail address, in one hour.
+PASSWORD_RESET_LIMITS = {"address": 5, "email": 3, "window_seconds": 3600}
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
