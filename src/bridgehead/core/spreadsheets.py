@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,10 +115,18 @@ def read_table(filename: str, content: bytes, *, max_bytes: int) -> Table:
     return Table(headers=[h.strip() for h in headers], rows=data, encoding=encoding)
 
 
+#: Control characters XML 1.0 (and so .xlsx) cannot hold; tab, newline and carriage return are allowed.
+_ILLEGAL_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def neutralise(value: object) -> object:
-    """Make a value safe to put in a spreadsheet cell (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Make a value safe to put in a spreadsheet cell, header or data alike: control characters a workbook
+    cannot store are dropped (one in any user's text used to fail the whole export) and text that a
+    spreadsheet would run as a formula is prefixed so it stays text."""
+    if isinstance(value, str):
+        value = _ILLEGAL_IN_CELLS.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
@@ -125,10 +134,16 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     """UTF-8 with BOM, which both Korean and US Excel open correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         writer.writerow(["" if v is None else neutralise(v if not isinstance(v, Decimal) else str(v)) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names with ``[]:*?/\\`` or control characters, or longer than 31 characters."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", _ILLEGAL_IN_CELLS.sub("", title)).strip()
+    return (cleaned or "Sheet")[:31]
 
 
 def write_xlsx(
@@ -146,8 +161,8 @@ def write_xlsx(
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(list(headers))
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        sheet.append([neutralise(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
