@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 
@@ -11,6 +12,7 @@ from bridgehead.api import agreements, registry
 from bridgehead.api.auth import AUTH
 from bridgehead.api.errors import FormErrors
 from bridgehead.core.errors import Refused
+from bridgehead.core.middleware import too_large
 
 api = NinjaAPI(
     title="Bridgehead API",
@@ -31,6 +33,12 @@ def form_errors(request, exc: FormErrors):
 def refused(request, exc: Refused):
     """Every domain refusal: ``{"code", "detail", "field"}`` with the status its kind maps to."""
     return api.create_response(request, exc.as_json(), status=exc.status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request, exc):
+    """A body with no declared length that grew past the limit while Django read it."""
+    return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 @api.exception_handler(PermissionDenied)
