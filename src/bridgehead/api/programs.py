@@ -104,7 +104,9 @@ class ApplicationOut(Schema):
 
 
 class ApplicationIn(Schema):
-    organisation: str = Field(..., max_length=120, description="slug of your startup")
+    organisation: str = Field(
+        ..., max_length=Organisation._meta.get_field("slug").max_length, description="slug of your startup"
+    )
     answers: dict = Field(default_factory=dict)
 
 
