@@ -103,6 +103,8 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     with page.expect_navigation():  # the refusal is a new page: wait for it, not the form it replaces
         page.click("[data-testid=confirm-decision]")  # without ticking the box: refused, nothing recorded
     assert page.locator("[data-testid=decision-confirm]").is_visible()
+    warning = page.get_attribute("[data-testid=review-warning]", "data-refusal-code")
+    assert warning == "programs.decision.reviews_incomplete"
     assert Application.objects.get(pk=application.pk).status == "submitted"
     page.check("input[name=despite_incomplete]")
     page.click("[data-testid=confirm-decision]")

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus, HistoryAction
 from bridgehead.programs.models import Application, ApplicationFile
@@ -85,7 +86,8 @@ def test_required_answers_missing_refuses_submission(world, login, call):
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
-    assert "Please answer the required questions: Summary, Pitch deck." in response.content.decode()
+    page = response.content.decode()
+    assert 'data-refusal-code="programs.application.incomplete"' in page and "Summary, Pitch deck" in page
 
 
 def test_late_submission_is_refused_with_the_deadline_in_the_applicants_zone(world, call):
@@ -99,12 +101,11 @@ def test_late_submission_is_refused_with_the_deadline_in_the_applicants_zone(wor
     call.opens_at = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
     call.save()
 
-    with pytest.raises(services.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_application(application=application, by=startup)
 
-    assert refused.value.message == (
-        "The deadline has passed: the call closed on Feb. 29, 2024, 11:59 p.m. (America/Los_Angeles)."
-    )
+    assert (refused.value.code, refused.value.status) == ("programs.application.closed", 409)
+    assert refused.value.params == {"deadline": "Feb. 29, 2024, 11:59 p.m. (America/Los_Angeles)"}
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
 
@@ -120,7 +121,7 @@ def test_late_submission_through_the_page_is_refused(world, login, call):
         reverse("application-edit", args=[application.pk]), {**_answers(), "submit": "1"}, follow=True
     )
 
-    assert "applications can no longer be changed" in response.content.decode()
+    assert 'data-refusal-code="programs.application.closed"' in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
 
@@ -131,10 +132,10 @@ def test_double_submission_is_refused(world, call):
         call=call, organisation=world["startup"], created_by=startup, status=ApplicationStatus.SUBMITTED
     )
 
-    with pytest.raises(services.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_application(application=application, by=startup)
 
-    assert refused.value.message == "This application was already submitted."
+    assert refused.value.code == "programs.application.already_submitted"
 
 
 def test_submitted_application_can_be_edited_until_the_deadline_and_withdrawn(world, call):
@@ -148,8 +149,9 @@ def test_submitted_application_can_be_edited_until_the_deadline_and_withdrawn(wo
     assert application.answers["summary"] == "수정된 요약"
     assert application.status == ApplicationStatus.WITHDRAWN
     assert [e.action for e in application.history.all()] == [HistoryAction.EDITED, HistoryAction.WITHDRAWN]
-    with pytest.raises(services.ProgramsError):
+    with pytest.raises(Refused) as refused:
         services.save_application(application=application, answers={"summary": "again"}, uploads={}, by=startup)
+    assert refused.value.code == "programs.application.not_editable"
 
 
 @pytest.mark.parametrize(
@@ -222,7 +224,8 @@ def test_startup_cannot_apply_for_an_organisation_it_is_not_a_member_of(world, l
 
     response = client.post(reverse("call-apply", args=[call.pk]), {"organisation": stranger.pk})
 
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert 'data-refusal-code="permission.programs.apply_for"' in response.content.decode()
     assert Application.objects.count() == 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import assignment as assigning
 from bridgehead.programs.enums import AssignmentSource, ReviewStatus, RunKind, RunStatus
 from bridgehead.programs.models import AssignmentRun, CallReviewer, Exclusion, Review, ReviewAssignment
@@ -157,10 +158,11 @@ def test_manual_assignment_of_a_conflicted_reviewer_is_refused(world, call):
     application = _applications(call, n=1)[0]
     PersonFactory(user=members[0].user, organisation=application.organisation)
 
-    with pytest.raises(assigning.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         assigning.add_manual_assignment(application=application, reviewer=members[0].user, by=world["users"]["manager"])
 
-    assert refused.value.message == f"rev0 has a conflict of interest with #{application.pk} App 0."
+    assert refused.value.code == "programs.assignment.conflict_of_interest"
+    assert refused.value.params == {"reviewer": "rev0", "application": f"#{application.pk} App 0"}
 
 
 def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import services
 from bridgehead.programs.conflicts import conflicts_between
 from bridgehead.programs.models import ReviewAssignment
@@ -83,10 +84,11 @@ def test_conflicted_reviewer_cannot_open_even_an_assigned_application(world, log
 
     assert client.get(reverse("application-detail", args=[application.pk])).status_code == 404
     assert client.get(reverse("application-review", args=[application.pk])).status_code == 404
-    with pytest.raises(services.ProgramsError):
+    with pytest.raises(Refused) as refused:
         services.save_review(
             assignment=ReviewAssignment.objects.get(), scores={}, comment="", submit=False, by=reviewer
         )
+    assert refused.value.code == "permission.programs.write_review"
 
 
 def test_reviewer_cannot_open_an_unassigned_application(world, login, application):

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from bridgehead.core.errors import Refused
 from bridgehead.core.models import Notification
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus, HistoryAction, MessageStatus, Outcome
@@ -267,10 +268,13 @@ def test_outbox_is_for_this_programs_managers_only(world, login, call, applicati
             reverse("program-outbox", args=["their-program"]), {"action": "send_selected", "message": [message.pk]}
         )
         assert services.send_messages(program=world["their_program"], message_ids=[message.pk], by=their_manager) == 0
-    with pytest.raises(services.ProgramsError):
-        services.send_messages(program=world["our_program"], message_ids=None, by=their_manager)
-    with pytest.raises(services.ProgramsError):
-        services.edit_message(message=message, subject="x", body="y", by=their_manager)
+    for refused_action in (
+        lambda: services.send_messages(program=world["our_program"], message_ids=None, by=their_manager),
+        lambda: services.edit_message(message=message, subject="x", body="y", by=their_manager),
+    ):
+        with pytest.raises(Refused) as refused:
+            refused_action()
+        assert refused.value.code == "permission.programs.manage_outbox"
 
     assert mail.outbox == []
     assert set(DecisionMessage.objects.values_list("status", flat=True)) == {MessageStatus.QUEUED}
@@ -314,8 +318,9 @@ def test_changing_an_acceptance_to_waitlist_leaves_the_cohort(world, application
 
 def test_drafts_cannot_be_decided(world, call):
     draft = ApplicationFactory(call=call, status=ApplicationStatus.DRAFT)
-    with pytest.raises(services.ProgramsError):
+    with pytest.raises(Refused) as refused:
         services.decide(application=draft, outcome=Outcome.ACCEPT, note="", by=world["users"]["manager"])
+    assert refused.value.code == "programs.decision.not_submitted"
 
 
 def test_others_cannot_decide(world, login, application):

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus, Outcome, ReviewStatus
 from bridgehead.programs.models import CallReviewer, Decision, Review, ReviewAssignment
@@ -132,12 +133,10 @@ def test_service_refuses_an_incomplete_decision_unless_told_explicitly(world, ca
     application = _half_reviewed(call, world)
     manager = world["users"]["manager"]
 
-    with pytest.raises(services.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.decide(application=application, outcome=Outcome.REJECT, note="", by=manager)
-    assert refused.value.message == (
-        "Only 1 of 2 reviews is complete, and the call is still open. "
-        "Confirm that you decide without the missing reviews."
-    )
+    assert (refused.value.code, refused.value.field) == ("programs.decision.reviews_incomplete", "despite_incomplete")
+    assert refused.value.message == services.review_warning(application)
 
     call.opens_at = timezone.now() - dt.timedelta(days=30)
     call.closes_at = timezone.now() - dt.timedelta(days=1)

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import services
 from bridgehead.programs.enums import ReviewStatus
 from bridgehead.programs.models import Review
 from bridgehead.programs.scoring import ranking, weighted_score, z_scores
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, grant
 from tests.programs.factories import ApplicationFactory, CriterionFactory, ReviewAssignmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,28 +78,30 @@ def test_score_outside_the_scale_is_refused(world, login, call):
         f"score_{team.pk}": ["Ensure this value is less than or equal to 5."],
         f"score_{market.pk}": ["Ensure this value is greater than or equal to 1."],
     }
-    with pytest.raises(services.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.save_review(
             assignment=assignment, scores={team.pk: (9, "")}, comment="", submit=False, by=world["users"]["reviewer"]
         )
-    assert refused.value.message == "The score for “Team” must be between 1 and 5."
+    assert (refused.value.code, refused.value.field) == ("programs.review.score_out_of_range", f"score_{team.pk}")
+    assert refused.value.params == {"criterion": "Team", "low": 1, "high": 5}
     assert Review.objects.count() == 0
 
 
 def test_submitting_needs_every_criterion(world, call):
     team, _market = _criteria(call)
     assignment = ReviewAssignmentFactory(application=ApplicationFactory(call=call), reviewer=world["users"]["reviewer"])
-    with pytest.raises(services.ProgramsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.save_review(
             assignment=assignment, scores={team.pk: (3, "")}, comment="", submit=True, by=world["users"]["reviewer"]
         )
-    assert refused.value.message == "Score every criterion before submitting: Market."
+    assert (refused.value.code, refused.value.params) == ("programs.review.incomplete", {"criteria": "Market"})
 
 
 def test_reviewer_cannot_review_someone_elses_assignment(world, call):
     assignment = ReviewAssignmentFactory(application=ApplicationFactory(call=call))
-    with pytest.raises(services.ProgramsError):
+    with pytest.raises(Refused) as refused:
         services.save_review(assignment=assignment, scores={}, comment="", submit=False, by=world["users"]["reviewer"])
+    assert refused.value.code == "permission.programs.write_review"
 
 
 def _score(assignment, value: int):
@@ -115,7 +118,9 @@ def _score(assignment, value: int):
 def test_ranking_normalises_severe_and_lenient_reviewers_and_flags_disagreement(world, call):
     call.criteria.all().delete()
     CriterionFactory(call=call, name_en="Overall", scale_min=0, scale_max=100, weight=Decimal("1"))
-    severe, lenient = UserFactory(username="severe"), UserFactory(username="lenient")
+    severe, lenient = (
+        grant(UserFactory(username=name), "reviewer", program=call.program) for name in ("severe", "lenient")
+    )
     a, b, c = (
         ApplicationFactory(call=call, organisation=OrganisationFactory(slug=s, name_en=s.upper()))
         for s in ("a", "b", "c")

@@ -2,20 +2,23 @@
 
 Decisions are not made through the API; they are read here only once released (sent from the outbox).
 
-Same forms, services and permission rules as the pages: another startup's application or an unassigned
-(or conflicted) review answers 404, refused changes answer 422 with the reason.
+Same forms, services and permission rules as the pages: an application the caller may not see or an
+unassigned (or conflicted) review answers 404; a refused change answers with the service's refusal, in the
+one shape of every API refusal (``{"code", "detail", "field"}``, status by kind: ``bridgehead.api.urls``).
 """
 
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.api.errors import raise_for_form
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import require
-from bridgehead.programs import services
+from bridgehead.programs import limits, services
 from bridgehead.programs.enums import ApplicationStatus
 from bridgehead.programs.forms import ApplicationForm
 from bridgehead.programs.models import Application, Call, Cohort, CohortMember, Program, ReviewAssignment
@@ -26,6 +29,7 @@ from bridgehead.programs.rules import (
     visible_members,
     visible_programs,
 )
+from bridgehead.registry.models import Organisation
 
 router = Router(tags=["programs"])
 
@@ -100,7 +104,9 @@ class ApplicationOut(Schema):
 
 
 class ApplicationIn(Schema):
-    organisation: str = Field(..., max_length=120, description="slug of your startup")
+    organisation: str = Field(
+        ..., max_length=Organisation._meta.get_field("slug").max_length, description="slug of your startup"
+    )
     answers: dict = Field(default_factory=dict)
 
 
@@ -111,12 +117,12 @@ class AnswersIn(Schema):
 class ScoreIn(Schema):
     criterion: int
     value: int | None
-    comment: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=limits.SCORE_COMMENT_MAX)
 
 
 class ReviewIn(Schema):
     scores: list[ScoreIn]
-    comment: str = Field("", max_length=10000)
+    comment: str = Field("", max_length=limits.REVIEW_COMMENT_MAX)
     submit: bool = False
 
 
@@ -144,17 +150,13 @@ class CohortOut(Schema):
     members: list[CohortMemberOut]
 
 
-def _refused(exc: services.ProgramsError) -> FormErrors:
-    return FormErrors(
-        [{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message, "type": "refused"}]
-    )
-
-
-def _own_application(request, application_id: int) -> Application:
+def _application(request, application_id: int, perm: str = "programs.view_application") -> Application:
+    """The application, or 404 when ``perm`` says the caller may not know it exists. Changes are refused by
+    the services (``programs.change_application``), the same refusal the pages show."""
     application = get_object_or_404(
         Application.objects.select_related("call__program", "organisation"), pk=application_id
     )
-    require(request.user, "programs.change_application", application, hide=True)
+    require(request.user, perm, application, hide=True)
     return application
 
 
@@ -162,10 +164,7 @@ def _save_answers(request, application: Application, answers: dict) -> Applicati
     form = ApplicationForm(data=answers, call=application.call)
     raise_for_form(form, field_map={k: f"answers.{k}" for k in form.fields})
     given = {k: v for k, v in form.answers().items() if k in answers}
-    try:
-        return services.save_application(application=application, answers=given, uploads={}, by=request.user)
-    except services.ProgramsError as exc:
-        raise _refused(exc) from exc
+    return services.save_application(application=application, answers=given, uploads={}, by=request.user)
 
 
 @router.get("/calls", response=list[CallOut])
@@ -184,21 +183,15 @@ def get_call(request, call_id: int):
 def create_application(request, call_id: int, payload: ApplicationIn):
     call = get_object_or_404(Call.objects.select_related("program"), pk=call_id)
     require(request.user, "programs.view_call", call, hide=True)
-    organisation = services.startups_of(request.user).filter(slug=payload.organisation).first()
+    organisation = Organisation.objects.filter(slug=payload.organisation).first()
     if organisation is None:
-        raise FormErrors(
-            [
-                {
-                    "loc": ["body", "payload", "organisation"],
-                    "type": "invalid",
-                    "msg": "You can only apply for a startup you are a member of.",
-                }
-            ]
+        raise Refused(
+            "programs.application.unknown_startup",
+            _("No organisation has this slug."),
+            kind=Kind.INVALID,
+            field="organisation",
         )
-    try:
-        application = services.start_application(call=call, organisation=organisation, by=request.user)
-    except services.ProgramsError as exc:
-        raise _refused(exc) from exc
+    application = services.start_application(call=call, organisation=organisation, by=request.user)
     if payload.answers:
         application = _save_answers(request, application, payload.answers)
     return Status(201, application)
@@ -213,28 +206,22 @@ def list_applications(request):
 
 @router.get("/applications/{application_id}", response=ApplicationOut)
 def get_application(request, application_id: int):
-    return _own_application(request, application_id)
+    return _application(request, application_id, "programs.change_application")  # the caller's own
 
 
 @router.patch("/applications/{application_id}", response=ApplicationOut)
 def update_application(request, application_id: int, payload: AnswersIn):
-    return _save_answers(request, _own_application(request, application_id), payload.answers)
+    return _save_answers(request, _application(request, application_id), payload.answers)
 
 
 @router.post("/applications/{application_id}/submit", response=ApplicationOut)
 def submit_application(request, application_id: int):
-    try:
-        return services.submit_application(application=_own_application(request, application_id), by=request.user)
-    except services.ProgramsError as exc:
-        raise _refused(exc) from exc
+    return services.submit_application(application=_application(request, application_id), by=request.user)
 
 
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
 def withdraw_application(request, application_id: int):
-    try:
-        return services.withdraw_application(application=_own_application(request, application_id), by=request.user)
-    except services.ProgramsError as exc:
-        raise _refused(exc) from exc
+    return services.withdraw_application(application=_application(request, application_id), by=request.user)
 
 
 def _review_out(assignment: ReviewAssignment) -> dict:
@@ -264,16 +251,13 @@ def save_review(request, application_id: int, payload: ReviewIn):
     application = get_object_or_404(Application.objects.select_related("call"), pk=application_id)
     require(request.user, "programs.review_application", application, hide=True)
     assignment = get_object_or_404(ReviewAssignment, application=application, reviewer=request.user)
-    try:
-        services.save_review(
-            assignment=assignment,
-            scores={s.criterion: (s.value, s.comment) for s in payload.scores},
-            comment=payload.comment,
-            submit=payload.submit,
-            by=request.user,
-        )
-    except services.ProgramsError as exc:
-        raise _refused(exc) from exc
+    services.save_review(
+        assignment=assignment,
+        scores={s.criterion: (s.value, s.comment) for s in payload.scores},
+        comment=payload.comment,
+        submit=payload.submit,
+        by=request.user,
+    )
     return _review_out(
         ReviewAssignment.objects.select_related("application__organisation", "review").get(pk=assignment.pk)
     )

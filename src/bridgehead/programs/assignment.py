@@ -27,8 +27,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bridgehead.core.actions import acting_as, domain_action, record
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
+from bridgehead.core.permissions import require
 from bridgehead.engines.match import CachedEncoder, Infeasible, assign, get_encoder
 from bridgehead.programs.conflicts import conflict_map
 from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind, RunStatus
@@ -43,7 +47,6 @@ from bridgehead.programs.models import (
     Mentorship,
     ReviewAssignment,
 )
-from bridgehead.programs.services import ProgramsError
 from bridgehead.registry.models import Person
 
 _ENCODERS: dict[str, object] = {}
@@ -214,6 +217,11 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
                     if (a, r) not in replaceable
                 ]
             )
+            _record_applied(
+                run,
+                created=[p for p in chosen if p not in replaceable],
+                removed=[p for p in replaceable if p not in chosen],
+            )
         run.status, run.stage, run.assigned = RunStatus.DONE, "", len(chosen)
         run.objective = result.objective if result else 0.0
         run.bound = result.bound if result else 0.0
@@ -223,37 +231,61 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     return run
 
 
+def _record_applied(run: AssignmentRun, *, created: list, removed: list) -> None:
+    """One audit entry for the engine's bulk change, naming who started the run and the pairs it changed."""
+    with acting_as(run.started_by):
+        record(
+            run.call,
+            "programs.assignment.applied",
+            summary=f"Reviewer assignment run {run.pk}: {len(created)} created, {len(removed)} removed",
+            detail={"run": run.pk, "created": sorted(map(list, created)), "removed": sorted(map(list, removed))},
+        )
+
+
+@domain_action
 def add_manual_assignment(*, application: Application, reviewer: User, by: User) -> ReviewAssignment:
     """A manager's override: assign this reviewer (never when conflicted); the engine keeps it."""
+    require(by, "programs.assign_reviewers", application.call)
     if not CallReviewer.objects.filter(call=application.call, user=reviewer, is_active=True).exists():
-        raise ProgramsError(_("This person is not an active reviewer on the call's panel."))
+        raise Refused(
+            "programs.assignment.not_on_panel",
+            gettext_lazy("This person is not an active reviewer on the call's panel."),
+            kind=Kind.INVALID,
+            field="reviewer",
+        )
     if conflict_map([application], [reviewer.pk]):
-        raise ProgramsError(
-            _("%(reviewer)s has a conflict of interest with %(application)s.")
-            % {"reviewer": reviewer, "application": application}
+        raise Refused(
+            "programs.assignment.conflict_of_interest",
+            gettext_lazy("%(reviewer)s has a conflict of interest with %(application)s."),
+            params={"reviewer": str(reviewer), "application": str(application)},
         )
-    with transaction.atomic():
-        Exclusion.objects.filter(application=application, reviewer=reviewer).delete()
-        assignment, _created = ReviewAssignment.objects.update_or_create(
-            application=application, reviewer=reviewer, defaults={"source": AssignmentSource.MANUAL}
-        )
+    Exclusion.objects.filter(application=application, reviewer=reviewer).delete()
+    assignment, _created = ReviewAssignment.objects.update_or_create(
+        application=application, reviewer=reviewer, defaults={"source": AssignmentSource.MANUAL}
+    )
     return assignment
 
 
+@domain_action
 def remove_assignment(*, assignment: ReviewAssignment, by: User) -> None:
     """A manager's override: take the pair out and keep the engine from putting it back."""
+    require(by, "programs.assign_reviewers", assignment.application.call)
     review = getattr(assignment, "review", None)
     if review is not None and review.status == ReviewStatus.SUBMITTED:
-        raise ProgramsError(_("This review was already submitted and cannot be removed."))
-    with transaction.atomic():
-        Exclusion.objects.get_or_create(
-            application=assignment.application, reviewer=assignment.reviewer, defaults={"by": by}
+        raise Refused(
+            "programs.assignment.review_submitted",
+            gettext_lazy("This review was already submitted and cannot be removed."),
         )
-        assignment.delete()
+    Exclusion.objects.get_or_create(
+        application=assignment.application, reviewer=assignment.reviewer, defaults={"by": by}
+    )
+    assignment.delete()
 
 
+@domain_action
 def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
     """A reviewer drops out: their unstarted assignments go, and only those are filled again."""
+    require(by, "programs.assign_reviewers", member.call)
     with transaction.atomic():
         member.is_active = False
         member.dropped_at = timezone.now()
@@ -267,11 +299,16 @@ def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
 # ---------------------------------------------------------------- mentors
 
 
+@domain_action
 def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, max_mentees: int, by: User) -> int:
     """Give each cohort startup ``per_startup`` mentors (keeping existing ones), maximising affinity."""
+    require(by, "programs.change_cohort", cohort)
     members = list(cohort.members.select_related("organisation", "application__call", "application__created_by"))
     if not members or not mentors:
-        raise ProgramsError(_("A cohort with startups and at least one mentor is needed."))
+        raise Refused(
+            "programs.mentoring.nothing_to_match",
+            gettext_lazy("A cohort with startups and at least one mentor is needed."),
+        )
     have = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", flat=True))
     load = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("mentor_id", flat=True))
     taken = set(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", "mentor_id"))
@@ -302,12 +339,20 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     try:
         result = assign(triples, demand=demand, max_load=capacity, objective="total", bound=False)
     except Infeasible as exc:
-        raise ProgramsError(_("No mentor assignment is possible: %(reasons)s") % {"reasons": exc}) from exc
+        raise Refused(
+            "programs.mentoring.infeasible",
+            gettext_lazy("No mentor assignment is possible: %(reasons)s"),
+            params={"reasons": str(exc)},
+        ) from exc
     with transaction.atomic():
         Mentorship.objects.bulk_create(
             [
                 Mentorship(member_id=int(i), mentor_id=int(p), affinity=round(s, 4), source=AssignmentSource.ENGINE)
                 for i, p, s in result.pairs
             ]
+        )
+        created = sorted([int(i), int(p)] for i, p, _s in result.pairs)
+        record(
+            cohort, "programs.mentoring.matched", summary=f"{len(created)} mentor pairs", detail={"created": created}
         )
     return len(result.pairs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
 from bridgehead.core.models import User
+from bridgehead.programs import limits
 from bridgehead.programs.enums import FieldKind, FileType, Outcome
 from bridgehead.programs.models import (
     Call,
@@ -25,6 +26,12 @@ from bridgehead.programs.uploads import is_executable, sniff
 from bridgehead.registry.models import Sector
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def count_field(label, bounds: tuple[int, int], **kwargs) -> forms.IntegerField:
+    """A whole number within one of the app's ranges (``limits``)."""
+    low, high = bounds
+    return forms.IntegerField(label=label, min_value=low, max_value=high, **kwargs)
 
 
 def check_upload(field: FormField, upload) -> FileType:
@@ -78,9 +85,13 @@ class ApplicationForm(forms.Form):
     def _field_for(f: FormField) -> forms.Field:
         common = {"label": f.label + (" *" if f.required else ""), "help_text": f.help, "required": False}
         if f.kind == FieldKind.TEXT:
-            return forms.CharField(max_length=f.max_length or 300, **common)
+            return forms.CharField(max_length=f.max_length or limits.TEXT_ANSWER_MAX, **common)
         if f.kind == FieldKind.LONG_TEXT:
-            return forms.CharField(max_length=f.max_length or 5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
+            return forms.CharField(
+                max_length=f.max_length or limits.LONG_TEXT_ANSWER_MAX,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                **common,
+            )
         if f.kind == FieldKind.NUMBER:
             return forms.DecimalField(
                 min_value=f.min_value, max_value=f.max_value, max_digits=18, decimal_places=2, **common
@@ -133,6 +144,8 @@ class CallForm(forms.ModelForm):
 
     opens_at = forms.DateTimeField(label=_("Opens"), widget=LOCAL_INPUT)
     closes_at = forms.DateTimeField(label=_("Closes"), widget=LOCAL_INPUT)
+    reviews_per_application = count_field(_("Reviews per application"), limits.REVIEWS_PER_APPLICATION)
+    max_reviews_per_reviewer = count_field(_("Maximum reviews per reviewer"), limits.REVIEWS_PER_REVIEWER)
 
     class Meta:
         model = Call
@@ -249,7 +262,10 @@ class ReviewForm(forms.Form):
     """One integer per criterion within its scale, an optional comment per criterion and an overall comment."""
 
     comment = forms.CharField(
-        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+        label=_("Overall comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.REVIEW_COMMENT_MAX,
     )
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs) -> None:
@@ -266,7 +282,7 @@ class ReviewForm(forms.Form):
             self.fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Comment on %(criterion)s") % {"criterion": c.name},
                 required=False,
-                max_length=5000,
+                max_length=limits.SCORE_COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -300,8 +316,8 @@ class PanelForm(forms.ModelForm):
 
 
 class AssignmentSettingsForm(forms.Form):
-    reviews_per_application = forms.IntegerField(label=_("Reviews per application"), min_value=1, max_value=20)
-    max_reviews_per_reviewer = forms.IntegerField(label=_("Maximum reviews per reviewer"), min_value=1, max_value=1000)
+    reviews_per_application = count_field(_("Reviews per application"), limits.REVIEWS_PER_APPLICATION)
+    max_reviews_per_reviewer = count_field(_("Maximum reviews per reviewer"), limits.REVIEWS_PER_REVIEWER)
 
 
 class ManualAssignmentForm(forms.Form):
@@ -310,7 +326,9 @@ class ManualAssignmentForm(forms.Form):
 
 
 class ConflictDeclarationForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you have a conflict?"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Why do you have a conflict?"), max_length=limits.CONFLICT_REASON_MAX, required=False
+    )
 
 
 class DecisionForm(forms.Form):
@@ -322,7 +340,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the applicant"),
         required=False,
-        max_length=5000,
+        max_length=limits.DECISION_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Added to the e-mail; the applicant also reads it on their application."),
     )
@@ -332,8 +350,14 @@ class DecisionForm(forms.Form):
 class OutboxMessageForm(forms.Form):
     """A waiting decision e-mail, as the manager may rewrite it before it leaves."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=300, widget=forms.TextInput(attrs={"style": "width:100%"}))
-    body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=limits.MESSAGE_SUBJECT_MAX,
+        widget=forms.TextInput(attrs={"style": "width:100%"}),
+    )
+    body = forms.CharField(
+        label=_("Message"), max_length=limits.MESSAGE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 14})
+    )
 
 
 class DecisionTemplateForm(forms.ModelForm):
@@ -344,8 +368,8 @@ class DecisionTemplateForm(forms.ModelForm):
 
 
 class MentorMatchingForm(forms.Form):
-    mentors_per_startup = forms.IntegerField(label=_("Mentors per startup"), min_value=1, max_value=5, initial=1)
-    max_mentees = forms.IntegerField(label=_("Maximum startups per mentor"), min_value=1, max_value=50, initial=3)
+    mentors_per_startup = count_field(_("Mentors per startup"), limits.MENTORS_PER_STARTUP, initial=1)
+    max_mentees = count_field(_("Maximum startups per mentor"), limits.MENTEES_PER_MENTOR, initial=3)
 
 
 class SessionForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.core.bilingual import bilingual
 from bridgehead.core.models import validate_time_zone
+from bridgehead.programs import limits
 from bridgehead.programs.enums import (
     ApplicationStatus,
     AssignmentSource,
@@ -305,7 +306,7 @@ class ApplicationEvent(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=HistoryAction.choices)
     by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), default=timezone.now)
-    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=limits.HISTORY_DETAIL_MAX, blank=True)
 
     class Meta:
         ordering = ["application", "at", "pk"]
@@ -378,7 +379,7 @@ class ConflictDeclaration(models.Model):
     reviewer = models.ForeignKey(
         USER, on_delete=models.CASCADE, related_name="declared_conflicts", verbose_name=_("reviewer")
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=limits.CONFLICT_REASON_MAX, blank=True)
     declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("declared by"))
     created_at = models.DateTimeField(_("declared"), auto_now_add=True)
 
@@ -575,7 +576,7 @@ class DecisionMessage(models.Model):
     note = models.TextField(_("note to the applicant"), blank=True)
     language = models.CharField(_("language"), max_length=8)
     to = models.EmailField(_("e-mail address"), blank=True)
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=limits.MESSAGE_SUBJECT_MAX)
     body = models.TextField(_("body"))
     status = models.CharField(_("status"), max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)

@@ -9,13 +9,24 @@
 * Cohorts: the program's people and observers, plus members of the cohort's startups once their acceptance
   was sent from the outbox (a decision is not news to the applicant before that); mentorships: the
   mentor, the mentee's members and managers.
+
+Every "who may" of the app is a permission here. Services check them with the acting user
+(``core.permissions.require(by, "programs.…", obj)``); views and the API only hide what a person may not
+know exists (404). What the state of an object allows (a closed call, a sent e-mail) is not a permission:
+services refuse it with a ``programs.<thing>.<reason>`` code.
 """
 
 import rules
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
+from bridgehead.registry.enums import OrganisationKind
+
+# Messages for permission refusals that can say more than "You do not have permission to do this."
+ONLY_OWN_STARTUP = _("You can only apply for a startup you are a member of.")
+ONLY_OUTBOX_MANAGERS = _("Only the program's managers can handle its decision e-mails.")
 
 
 def visible_programs(user, queryset: QuerySet) -> QuerySet:
@@ -74,6 +85,16 @@ def can_apply(user, call) -> bool:
 
 
 @rules.predicate
+def is_member_startup(user, organisation) -> bool:
+    """The organisation is a startup and the user one of its members: they may apply for it."""
+    return (
+        organisation is not None
+        and organisation.kind == OrganisationKind.STARTUP
+        and organisation.pk in member_organisation_ids(user)
+    )
+
+
+@rules.predicate
 def is_applicant(user, application) -> bool:
     return application is not None and application.organisation_id in member_organisation_ids(user)
 
@@ -95,6 +116,16 @@ def reviews_application(user, application) -> bool:
     from bridgehead.programs.conflicts import conflicts_between
 
     return not conflicts_between(application, user)
+
+
+@rules.predicate
+def writes_review(user, assignment) -> bool:
+    """The assignment is the user's own, and they may review its application (see above)."""
+    return (
+        assignment is not None
+        and assignment.reviewer_id == getattr(user, "pk", None)
+        and reviews_application(user, assignment.application)
+    )
 
 
 # A startup counts as a cohort member for the outside only once its acceptance was sent from the outbox
@@ -138,13 +169,18 @@ def can_see_mentorship(user, mentorship) -> bool:
 
 rules.add_perm("programs.view_program", can_see_program)
 rules.add_perm("programs.change_program", manages_program)
+rules.add_perm("programs.manage_outbox", manages_program)  # read, edit, send and discard decision e-mails
 rules.add_perm("programs.view_call", can_see_call)
-rules.add_perm("programs.change_call", manages_call)
+rules.add_perm("programs.change_call", manages_call)  # the call, its form and its rubric
+rules.add_perm("programs.assign_reviewers", manages_call)  # panel, settings, runs, manual pairs, drop-outs
 rules.add_perm("programs.apply", can_apply)
+rules.add_perm("programs.apply_for", is_member_startup)  # object: the organisation applying
 rules.add_perm("programs.view_application", is_applicant | manages_application | reviews_application)
 rules.add_perm("programs.change_application", is_applicant)
 rules.add_perm("programs.decide_application", manages_application)
 rules.add_perm("programs.review_application", reviews_application)
+rules.add_perm("programs.write_review", writes_review)  # object: the review assignment
+rules.add_perm("programs.declare_conflict", reviews_application)  # the reviewer's own declaration
 rules.add_perm("programs.view_cohort", can_see_cohort)
 rules.add_perm("programs.change_cohort", manages_cohort)
 rules.add_perm("programs.view_mentorship", can_see_mentorship)

@@ -1,8 +1,11 @@
 """Programs domain logic: calls, applications, conflicts, reviews, decisions, cohorts and mentoring.
 
-Every function takes keyword-only arguments, makes its whole change in one transaction (django-auditlog
-records the field changes) and queues mail only after commit. Pages and the API call these same functions.
-Reviewer and mentor assignment lives in :mod:`bridgehead.programs.assignment`.
+Every state-changing function is a domain action (:func:`~bridgehead.core.actions.domain_action`): it takes
+keyword-only arguments, checks the acting user ``by`` against the app's rules (``programs/rules.py``) with
+:func:`~bridgehead.core.permissions.require`, makes its whole change in one transaction (django-auditlog
+records the field changes, naming ``by``) and queues mail only after commit. A refused change raises
+:class:`~bridgehead.core.errors.Refused` with a ``programs.<thing>.<reason>`` code. Pages and the API call
+these same functions. Reviewer and mentor assignment lives in :mod:`bridgehead.programs.assignment`.
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ import re
 import zoneinfo
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bridgehead.core import roles
+from bridgehead.core.actions import after_commit, domain_action
 from bridgehead.core.enums import Role
+from bridgehead.core.errors import Kind, Refused
+from bridgehead.core.mail import absolute_url, send_after_commit
 from bridgehead.core.models import User
-from bridgehead.programs.conflicts import conflicts_between
+from bridgehead.core.notifications import notify
+from bridgehead.core.permissions import require
+from bridgehead.programs import limits
 from bridgehead.programs.enums import (
     ApplicationStatus,
     FieldKind,
@@ -36,9 +42,11 @@ from bridgehead.programs.models import (
     ApplicationEvent,
     ApplicationFile,
     Call,
+    CallReviewer,
     Cohort,
     CohortMember,
     ConflictDeclaration,
+    Criterion,
     Decision,
     DecisionMessage,
     DecisionTemplate,
@@ -50,49 +58,86 @@ from bridgehead.programs.models import (
     ReviewAssignment,
     Score,
 )
+from bridgehead.programs.rules import ONLY_OUTBOX_MANAGERS, ONLY_OWN_STARTUP, member_organisation_ids
 from bridgehead.programs.scoring import weighted_score
 from bridgehead.programs.uploads import CONTENT_TYPES
 from bridgehead.registry.enums import OrganisationKind
 from bridgehead.registry.models import Organisation
 
-
-class ProgramsError(Exception):
-    """A refused change; the message is for the person who asked, in their language."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 # ---------------------------------------------------------------- programs and calls
 
 
-def save_program(*, form, by: User):
-    with transaction.atomic():
-        program = form.save()
-    return program
+@domain_action
+def save_program(*, form, by: User) -> Program:
+    require(by, "programs.change_program", form.instance)
+    return form.save()
 
 
+@domain_action
 def save_call(*, form, by: User) -> Call:
-    with transaction.atomic():
-        call = form.save(commit=False)
-        call.program = form.program
-        call.save()
+    require(by, "programs.change_program", form.program)
+    call = form.save(commit=False)
+    call.program = form.program
+    call.save()
     return call
 
 
+@domain_action
 def save_form_field(*, form, by: User) -> FormField:
-    with transaction.atomic():
-        return form.save()
+    require(by, "programs.change_call", form.call)
+    return form.save()
 
 
-def save_criterion(*, form, call: Call, by: User):
-    with transaction.atomic():
-        criterion = form.save(commit=False)
-        criterion.call = call
-        criterion.save()
+@domain_action
+def delete_form_field(*, field: FormField, by: User) -> None:
+    require(by, "programs.change_call", field.call)
+    field.delete()
+
+
+@domain_action
+def save_criterion(*, form, call: Call, by: User) -> Criterion:
+    require(by, "programs.change_call", call)
+    criterion = form.save(commit=False)
+    criterion.call = call
+    criterion.save()
     return criterion
+
+
+@domain_action
+def delete_criterion(*, criterion: Criterion, by: User) -> None:
+    require(by, "programs.change_call", criterion.call)
+    criterion.delete()
+
+
+@domain_action
+def save_decision_template(*, form, by: User) -> DecisionTemplate:
+    require(by, "programs.change_program", form.instance.program)
+    return form.save()
+
+
+# ---------------------------------------------------------------- the review panel
+
+
+@domain_action
+def add_panel_member(*, form, call: Call, by: User) -> CallReviewer:
+    """Put a reviewer of the program on the call's panel (the form checks they are not on it already)."""
+    require(by, "programs.assign_reviewers", call)
+    member = form.save(commit=False)
+    member.call = call
+    member.save()
+    return member
+
+
+@domain_action
+def save_assignment_settings(
+    *, call: Call, reviews_per_application: int, max_reviews_per_reviewer: int, by: User
+) -> Call:
+    """How many reviews each application needs and each reviewer may carry (ranges: ``limits``, via the form)."""
+    require(by, "programs.assign_reviewers", call)
+    call.reviews_per_application = reviews_per_application
+    call.max_reviews_per_reviewer = max_reviews_per_reviewer
+    call.save()
+    return call
 
 
 # ---------------------------------------------------------------- applications
@@ -105,55 +150,59 @@ def deadline_text(call: Call, user: User) -> str:
 
 
 def _log(application: Application, action: str, by: User | None, detail: str = "") -> None:
-    ApplicationEvent.objects.create(application=application, action=action, by=by, detail=detail[:300])
+    ApplicationEvent.objects.create(
+        application=application, action=action, by=by, detail=detail[: limits.HISTORY_DETAIL_MAX]
+    )
 
 
 def startups_of(user: User):
-    """Startups the user may apply for: organisations of kind startup where they are a startup member."""
-    ids = {g.organisation_id for g in roles.grants(user) if g.role == Role.STARTUP_MEMBER and g.organisation_id}
-    return Organisation.objects.filter(pk__in=ids, kind=OrganisationKind.STARTUP)
+    """Startups the user may apply for (``programs.apply_for``): startups where they are a member."""
+    return Organisation.objects.filter(pk__in=member_organisation_ids(user), kind=OrganisationKind.STARTUP)
 
 
+@domain_action
 def start_application(*, call: Call, organisation: Organisation, by: User) -> Application:
     """Open (or return the existing) draft of ``organisation`` for ``call``."""
-    if not startups_of(by).filter(pk=organisation.pk).exists():
-        raise ProgramsError(_("You can only apply for a startup you are a member of."))
+    require(by, "programs.apply_for", organisation, message=ONLY_OWN_STARTUP)
     if not call.is_open():
-        raise ProgramsError(_("This call is not open for applications."))
-    with transaction.atomic():
-        application, created = Application.objects.get_or_create(
-            call=call, organisation=organisation, defaults={"created_by": by}
-        )
-        if created:
-            _log(application, HistoryAction.CREATED, by)
+        raise Refused("programs.call.not_open", gettext_lazy("This call is not open for applications."))
+    application, created = Application.objects.get_or_create(
+        call=call, organisation=organisation, defaults={"created_by": by}
+    )
+    if created:
+        _log(application, HistoryAction.CREATED, by)
     return application
 
 
 def _check_editable(application: Application, by: User) -> None:
+    """The state refusals of a change to an application (who may change it is ``programs.change_application``)."""
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-        raise ProgramsError(
-            _("This application can no longer be changed (%(status)s).")
-            % {"status": application.get_applicant_status_display()}
+        raise Refused(
+            "programs.application.not_editable",
+            gettext_lazy("This application can no longer be changed (%(status)s)."),
+            params={"status": application.get_applicant_status_display()},
         )
     if timezone.now() >= application.call.closes_at:
-        raise ProgramsError(
-            _("The call closed on %(deadline)s; applications can no longer be changed.")
-            % {"deadline": deadline_text(application.call, by)}
+        raise Refused(
+            "programs.application.closed",
+            gettext_lazy("The call closed on %(deadline)s; applications can no longer be changed."),
+            params={"deadline": deadline_text(application.call, by)},
         )
 
 
+@domain_action
 def save_application(*, application: Application, answers: dict, uploads: dict, by: User) -> Application:
     """Store answers (and files already checked by the form) — a draft, or an edit before the deadline."""
-    with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-        _check_editable(application, by)
-        keys = {f.key for f in application.call.fields.all()}
-        application.answers = {**application.answers, **{k: v for k, v in answers.items() if k in keys}}
-        application.save()
-        for key, upload in uploads.items():
-            _store_file(application, key, upload, by)
-        edited = application.status == ApplicationStatus.SUBMITTED
-        _log(application, HistoryAction.EDITED if edited else HistoryAction.SAVED, by)
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    require(by, "programs.change_application", application)
+    _check_editable(application, by)
+    keys = {f.key for f in application.call.fields.all()}
+    application.answers = {**application.answers, **{k: v for k, v in answers.items() if k in keys}}
+    application.save()
+    for key, upload in uploads.items():
+        _store_file(application, key, upload, by)
+    edited = application.status == ApplicationStatus.SUBMITTED
+    _log(application, HistoryAction.EDITED if edited else HistoryAction.SAVED, by)
     return application
 
 
@@ -164,7 +213,7 @@ def _store_file(application: Application, key: str, upload, by: User) -> Applica
     existing = ApplicationFile.objects.filter(application=application, field_key=key).first()
     if existing is not None:
         old_file = existing.file
-        transaction.on_commit(lambda: old_file.delete(save=False))
+        after_commit(lambda: old_file.delete(save=False))
         existing.delete()
     stored = ApplicationFile(
         application=application,
@@ -195,113 +244,139 @@ def missing_answers(application: Application) -> list[FormField]:
     return missing
 
 
+@domain_action
 def submit_application(*, application: Application, by: User) -> Application:
     """Submit before the deadline (checked here, on the server, against the stored close time)."""
-    with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-        if application.status == ApplicationStatus.SUBMITTED:
-            raise ProgramsError(_("This application was already submitted."))
-        if application.status != ApplicationStatus.DRAFT:
-            raise ProgramsError(
-                _("This application can no longer be submitted (%(status)s).")
-                % {"status": application.get_status_display()}
-            )
-        if timezone.now() >= application.call.closes_at:
-            raise ProgramsError(
-                _("The deadline has passed: the call closed on %(deadline)s.")
-                % {"deadline": deadline_text(application.call, by)}
-            )
-        missing = missing_answers(application)
-        if missing:
-            raise ProgramsError(
-                _("Please answer the required questions: %(fields)s.") % {"fields": ", ".join(f.label for f in missing)}
-            )
-        application.status = ApplicationStatus.SUBMITTED
-        application.submitted_at = timezone.now()
-        application.save()
-        _log(application, HistoryAction.SUBMITTED, by)
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    require(by, "programs.change_application", application)
+    if application.status == ApplicationStatus.SUBMITTED:
+        raise Refused("programs.application.already_submitted", gettext_lazy("This application was already submitted."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise Refused(
+            "programs.application.not_submittable",
+            gettext_lazy("This application can no longer be submitted (%(status)s)."),
+            params={"status": application.get_status_display()},
+        )
+    if timezone.now() >= application.call.closes_at:
+        raise Refused(
+            "programs.application.closed",
+            gettext_lazy("The deadline has passed: the call closed on %(deadline)s."),
+            params={"deadline": deadline_text(application.call, by)},
+        )
+    missing = missing_answers(application)
+    if missing:
+        raise Refused(
+            "programs.application.incomplete",
+            gettext_lazy("Please answer the required questions: %(fields)s."),
+            kind=Kind.INVALID,
+            params={"fields": ", ".join(str(f.label) for f in missing)},
+        )
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save()
+    _log(application, HistoryAction.SUBMITTED, by)
     return application
 
 
+@domain_action
 def withdraw_application(*, application: Application, by: User) -> Application:
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-            raise ProgramsError(
-                _("This application can no longer be withdrawn (%(status)s).")
-                % {"status": application.get_applicant_status_display()}
-            )
-        application.status = ApplicationStatus.WITHDRAWN
-        application.withdrawn_at = timezone.now()
-        application.save()
-        _log(application, HistoryAction.WITHDRAWN, by)
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    require(by, "programs.change_application", application)
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise Refused(
+            "programs.application.not_withdrawable",
+            gettext_lazy("This application can no longer be withdrawn (%(status)s)."),
+            params={"status": application.get_applicant_status_display()},
+        )
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save()
+    _log(application, HistoryAction.WITHDRAWN, by)
     return application
 
 
 # ---------------------------------------------------------------- conflicts
 
 
+@domain_action
 def declare_conflict(*, application: Application, reviewer: User, reason: str, by: User) -> ConflictDeclaration:
-    """Record a conflict; an assignment without a submitted review is withdrawn so it can be filled again."""
-    with transaction.atomic():
-        declaration, _created = ConflictDeclaration.objects.get_or_create(
-            application=application, reviewer=reviewer, defaults={"reason": reason[:300], "declared_by": by}
-        )
-        ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exclude(
-            review__status=ReviewStatus.SUBMITTED
-        ).delete()
+    """Record a conflict; an assignment without a submitted review is withdrawn so it can be filled again.
+
+    A reviewer declares their own (``programs.declare_conflict``); the call's managers may record one for a
+    reviewer of the panel (``programs.assign_reviewers``)."""
+    if reviewer.pk == by.pk:
+        require(by, "programs.declare_conflict", application)
+    else:
+        require(by, "programs.assign_reviewers", application.call)
+    declaration, _created = ConflictDeclaration.objects.get_or_create(
+        application=application,
+        reviewer=reviewer,
+        defaults={"reason": reason[: limits.CONFLICT_REASON_MAX], "declared_by": by},
+    )
+    ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exclude(
+        review__status=ReviewStatus.SUBMITTED
+    ).delete()
     return declaration
 
 
 # ---------------------------------------------------------------- reviews
 
 
+@domain_action
 def save_review(
     *, assignment: ReviewAssignment, scores: dict[int, tuple[int | None, str]], comment: str, submit: bool, by: User
 ) -> Review:
-    """Save (or submit) a review. Scores outside a criterion's scale are refused whatever the client sent."""
+    """Save (or submit) a review. Scores outside a criterion's scale are refused whatever the client sent.
+
+    Only the assigned reviewer, still a reviewer of the program and without a conflict, writes it
+    (``programs.write_review``)."""
+    require(by, "programs.write_review", assignment)
     application = assignment.application
-    if assignment.reviewer_id != by.pk:
-        raise ProgramsError(_("This review is assigned to someone else."))
-    if conflicts_between(application, by):
-        raise ProgramsError(_("You have a conflict of interest with this application."))
     if application.status != ApplicationStatus.SUBMITTED:
-        raise ProgramsError(
-            _("This application is not open for review (%(status)s).") % {"status": application.get_status_display()}
+        raise Refused(
+            "programs.review.not_open",
+            gettext_lazy("This application is not open for review (%(status)s)."),
+            params={"status": application.get_status_display()},
         )
     criteria = list(application.call.criteria.all())
     known = {c.pk: c for c in criteria}
     unknown = set(scores) - set(known)
     if unknown:
-        raise ProgramsError(_("Unknown criterion."), field="scores")
+        raise Refused(
+            "programs.review.unknown_criterion", gettext_lazy("Unknown criterion."), kind=Kind.INVALID, field="scores"
+        )
     for cid, (value, _comment) in scores.items():
         criterion = known[cid]
         if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
-            raise ProgramsError(
-                _("The score for “%(criterion)s” must be between %(low)s and %(high)s.")
-                % {"criterion": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max},
+            raise Refused(
+                "programs.review.score_out_of_range",
+                gettext_lazy("The score for “%(criterion)s” must be between %(low)s and %(high)s."),
+                kind=Kind.INVALID,
                 field=f"score_{cid}",
+                params={"criterion": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max},
             )
     if submit:
         missing = [c.name for c in criteria if scores.get(c.pk, (None, ""))[0] is None]
         if missing:
-            raise ProgramsError(
-                _("Score every criterion before submitting: %(criteria)s.") % {"criteria": ", ".join(missing)}
+            raise Refused(
+                "programs.review.incomplete",
+                gettext_lazy("Score every criterion before submitting: %(criteria)s."),
+                kind=Kind.INVALID,
+                params={"criteria": ", ".join(missing)},
             )
-    with transaction.atomic():
-        review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-        for cid, (value, note) in scores.items():
-            if value is None:
-                Score.objects.filter(review=review, criterion_id=cid).delete()
-                continue
-            Score.objects.update_or_create(review=review, criterion_id=cid, defaults={"value": value, "comment": note})
-        review.comment = comment
-        values = dict(review.scores.values_list("criterion_id", "value"))
-        review.weighted = weighted_score(criteria, values) if set(values) >= set(known) and criteria else None
-        if submit:
-            review.status = ReviewStatus.SUBMITTED
-            review.submitted_at = timezone.now()
-        review.save()
+    review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+    for cid, (value, note) in scores.items():
+        if value is None:
+            Score.objects.filter(review=review, criterion_id=cid).delete()
+            continue
+        Score.objects.update_or_create(review=review, criterion_id=cid, defaults={"value": value, "comment": note})
+    review.comment = comment
+    values = dict(review.scores.values_list("criterion_id", "value"))
+    review.weighted = weighted_score(criteria, values) if set(values) >= set(known) and criteria else None
+    if submit:
+        review.status = ReviewStatus.SUBMITTED
+        review.submitted_at = timezone.now()
+    review.save()
     return review
 
 
@@ -348,8 +423,6 @@ def decision_template(*, program, outcome: str) -> DecisionTemplate:
 def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
     """Subject and body in the recipient's language; only the four known placeholders are replaced. The body
     ends with an absolute link to the application, where the decision can be read."""
-    from bridgehead.core.mail import absolute_url
-
     application = decision.application
     template = decision_template(program=application.call.program, outcome=decision.outcome)
     language = recipient_language(user)
@@ -421,6 +494,7 @@ def review_warning(application: Application) -> str | None:
     return _("%(count)s. Confirm that you decide without the missing reviews.") % {"count": count}
 
 
+@domain_action
 def decide(
     *, application: Application, outcome: str, note: str, by: User, despite_incomplete: bool = False
 ) -> Decision:
@@ -429,52 +503,56 @@ def decide(
 
     Deciding with incomplete reviews is refused unless ``despite_incomplete`` says the manager saw the warning.
     """
+    require(by, "programs.decide_application", application)
     if outcome not in Outcome.values:
-        raise ProgramsError(_("Choose accept, waiting list or reject."), field="outcome")
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("call__program", "organisation")
-            .get(pk=application.pk)
+        raise Refused(
+            "programs.decision.unknown_outcome",
+            gettext_lazy("Choose accept, waiting list or reject."),
+            kind=Kind.INVALID,
+            field="outcome",
         )
-        if application.status not in (
-            ApplicationStatus.SUBMITTED,
-            ApplicationStatus.ACCEPTED,
-            ApplicationStatus.WAITLISTED,
-            ApplicationStatus.REJECTED,
-        ):
-            raise ProgramsError(
-                _("Only submitted applications can be decided (%(status)s).")
-                % {"status": application.get_status_display()}
-            )
-        warning = review_warning(application)
-        if warning and not despite_incomplete:
-            raise ProgramsError(warning, field="despite_incomplete")
-        previous = Decision.objects.filter(application=application).first()
-        unchanged = previous is not None and (previous.outcome, previous.note) == (outcome, note)
-        decision, _created = Decision.objects.update_or_create(
-            application=application,
-            defaults={"outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now()},
+    application = (
+        Application.objects.select_for_update().select_related("call__program", "organisation").get(pk=application.pk)
+    )
+    if application.status not in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.REJECTED,
+    ):
+        raise Refused(
+            "programs.decision.not_submitted",
+            gettext_lazy("Only submitted applications can be decided (%(status)s)."),
+            params={"status": application.get_status_display()},
         )
-        application.status = outcome
-        application.save()
-        _log(application, HistoryAction.DECIDED, by, str(Outcome(outcome).label))
-        if outcome == Outcome.ACCEPT:
-            CohortMember.objects.get_or_create(
-                cohort=cohort_for_call(application.call),
-                organisation=application.organisation,
-                defaults={"application": application},
-            )
-        else:
-            CohortMember.objects.filter(application=application).delete()
-        if not (unchanged and decision.messages.filter(status=MessageStatus.QUEUED).exists()):
-            queue_decision_messages(decision=decision)
+    warning = review_warning(application)
+    if warning and not despite_incomplete:
+        raise Refused("programs.decision.reviews_incomplete", warning, field="despite_incomplete")
+    previous = Decision.objects.filter(application=application).first()
+    unchanged = previous is not None and (previous.outcome, previous.note) == (outcome, note)
+    decision, _created = Decision.objects.update_or_create(
+        application=application,
+        defaults={"outcome": outcome, "note": note, "decided_by": by, "decided_at": timezone.now()},
+    )
+    application.status = outcome
+    application.save()
+    _log(application, HistoryAction.DECIDED, by, str(Outcome(outcome).label))
+    if outcome == Outcome.ACCEPT:
+        CohortMember.objects.get_or_create(
+            cohort=cohort_for_call(application.call),
+            organisation=application.organisation,
+            defaults={"application": application},
+        )
+    else:
+        CohortMember.objects.filter(application=application).delete()
+    if not (unchanged and decision.messages.filter(status=MessageStatus.QUEUED).exists()):
+        _queue_decision_messages(decision=decision)
     return decision
 
 
-def queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
+def _queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
     """Replace the decision's waiting e-mails with one per recipient, rendered in their language. Nothing is
-    queued when the applicant was already told exactly this decision."""
+    queued when the applicant was already told exactly this decision. Part of :func:`decide`'s transaction."""
     decision.messages.filter(status=MessageStatus.QUEUED).delete()
     if not decision.is_pending:
         return []
@@ -490,16 +568,11 @@ def queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
                 note=decision.note,
                 language=recipient_language(user),
                 to=user.email or "",
-                subject=subject[:300],
+                subject=subject[: limits.MESSAGE_SUBJECT_MAX],
                 body=body,
             )
         )
     return DecisionMessage.objects.bulk_create(queued)
-
-
-def _require_outbox_manager(program: Program, by: User) -> None:
-    if not by.has_perm("programs.change_program", program):
-        raise ProgramsError(_("Only the program's managers can handle its decision e-mails."))
 
 
 def _queued(program: Program, message_ids: list[int] | None):
@@ -509,32 +582,36 @@ def _queued(program: Program, message_ids: list[int] | None):
     return messages if message_ids is None else messages.filter(pk__in=message_ids)
 
 
+@domain_action
 def edit_message(*, message: DecisionMessage, subject: str, body: str, by: User) -> DecisionMessage:
     """The manager rewrites a waiting e-mail before it leaves."""
-    _require_outbox_manager(message.program, by)
-    subject, body = " ".join(subject.split()), body.strip()
+    require(by, "programs.manage_outbox", message.program, message=ONLY_OUTBOX_MANAGERS)
+    subject, body = " ".join(subject.split())[: limits.MESSAGE_SUBJECT_MAX], body.strip()
     if not subject or not body:
-        raise ProgramsError(_("An e-mail needs a subject and a body."))
-    with transaction.atomic():
-        message = DecisionMessage.objects.select_for_update().get(pk=message.pk)
-        if message.status != MessageStatus.QUEUED:
-            raise ProgramsError(
-                _("This e-mail has already left the outbox (%(status)s).") % {"status": message.get_status_display()}
-            )
-        if (message.subject, message.body.strip()) == (subject[:300], body):
-            return message  # nothing rewritten: not marked as edited
-        message.subject, message.body = subject[:300], body
-        message.edited_by, message.edited_at = by, timezone.now()
-        message.save()
+        raise Refused(
+            "programs.message.empty", gettext_lazy("An e-mail needs a subject and a body."), kind=Kind.INVALID
+        )
+    message = DecisionMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != MessageStatus.QUEUED:
+        raise Refused(
+            "programs.message.not_queued",
+            gettext_lazy("This e-mail has already left the outbox (%(status)s)."),
+            params={"status": message.get_status_display()},
+        )
+    if (message.subject, message.body.strip()) == (subject, body):
+        return message  # nothing rewritten: not marked as edited
+    message.subject, message.body = subject, body
+    message.edited_by, message.edited_at = by, timezone.now()
+    message.save()
     return message
 
 
+@domain_action
 def discard_messages(*, program: Program, message_ids: list[int] | None, by: User) -> int:
     """Take waiting e-mails out of the outbox without sending them; the decision itself stays recorded."""
-    _require_outbox_manager(program, by)
-    with transaction.atomic():
-        messages = list(_queued(program, message_ids))
-        DecisionMessage.objects.filter(pk__in=[m.pk for m in messages]).update(status=MessageStatus.DISCARDED)
+    require(by, "programs.manage_outbox", program, message=ONLY_OUTBOX_MANAGERS)
+    messages = list(_queued(program, message_ids))
+    DecisionMessage.objects.filter(pk__in=[m.pk for m in messages]).update(status=MessageStatus.DISCARDED)
     return len(messages)
 
 
@@ -545,56 +622,54 @@ NOTICES = {
 }
 
 
+@domain_action
 def send_messages(*, program: Program, message_ids: list[int] | None, by: User) -> int:
     """Send waiting decision e-mails of ``program`` (the given ones, or all with ``None``).
 
-    In one transaction: each message is marked sent, its e-mail queued for after commit, its recipient
-    notified in-app, and the decision released to the applicant (their pages and the API show it from now on).
-    Returns how many messages were sent.
+    In one transaction: each message is marked sent, its e-mail queued for after commit
+    (``core.mail.send_after_commit``), its recipient notified in-app, and the decision released to the
+    applicant (their pages and the API show it from now on). Returns how many messages were sent.
     """
-    from bridgehead.core.mail import send_after_commit
-    from bridgehead.core.notifications import notify
-
-    _require_outbox_manager(program, by)
-    with transaction.atomic():
-        messages = list(
-            _queued(program, message_ids).select_related(
-                "recipient", "decision__application__call", "decision__application__organisation"
-            )
+    require(by, "programs.manage_outbox", program, message=ONLY_OUTBOX_MANAGERS)
+    messages = list(
+        _queued(program, message_ids).select_related(
+            "recipient", "decision__application__call", "decision__application__organisation"
         )
-        now = timezone.now()
-        released: dict[int, DecisionMessage] = {}
-        for message in messages:
-            message.status, message.sent_at, message.sent_by = MessageStatus.SENT, now, by
-            message.save(update_fields=["status", "sent_at", "sent_by"])
-            if message.to:
-                send_after_commit(message.to, message.subject, message.body)
-            application = message.decision.application
-            with translation.override(message.language):
-                params = {"startup": str(application.organisation.name), "call": str(application.call.title)}
-            notify(
-                user=message.recipient,
-                message=NOTICES[Outcome(message.outcome)],
-                params=params,
-                url=reverse("application-detail", args=[application.pk]),
-                kind="decision",
-            )
-            released[message.decision_id] = message
-        for message in released.values():
-            Decision.objects.filter(pk=message.decision_id).update(
-                sent_outcome=message.outcome, sent_note=message.note, notified_at=now
-            )
-            _log(message.decision.application, HistoryAction.NOTIFIED, by, str(Outcome(message.outcome).label))
+    )
+    now = timezone.now()
+    released: dict[int, DecisionMessage] = {}
+    for message in messages:
+        message.status, message.sent_at, message.sent_by = MessageStatus.SENT, now, by
+        message.save(update_fields=["status", "sent_at", "sent_by"])
+        if message.to:
+            send_after_commit(message.to, message.subject, message.body)
+        application = message.decision.application
+        with translation.override(message.language):
+            params = {"startup": str(application.organisation.name), "call": str(application.call.title)}
+        notify(
+            user=message.recipient,
+            message=NOTICES[Outcome(message.outcome)],
+            params=params,
+            url=reverse("application-detail", args=[application.pk]),
+            kind="decision",
+        )
+        released[message.decision_id] = message
+    for message in released.values():
+        Decision.objects.filter(pk=message.decision_id).update(
+            sent_outcome=message.outcome, sent_note=message.note, notified_at=now
+        )
+        _log(message.decision.application, HistoryAction.NOTIFIED, by, str(Outcome(message.outcome).label))
     return len(messages)
 
 
 # ---------------------------------------------------------------- mentoring
 
 
+@domain_action
 def log_session(*, mentorship: Mentorship, form, by: User) -> MentoringSession:
-    with transaction.atomic():
-        session = form.save(commit=False)
-        session.mentorship = mentorship
-        session.logged_by = by
-        session.save()
+    require(by, "programs.log_session", mentorship)
+    session = form.save(commit=False)
+    session.mentorship = mentorship
+    session.logged_by = by
+    session.save()
     return session

@@ -1,4 +1,9 @@
-"""Program pages (thin: parse, check permissions, call a service, render)."""
+"""Program pages (thin: parse, hide what the visitor may not know exists, call a service, render).
+
+Services check who may act (``programs/rules.py``) and refuse with :class:`~bridgehead.core.errors.Refused`.
+A view that stays on its page after a refusal flashes it (:func:`_flash`, tagged with its code); a
+permission refusal becomes the "Not allowed" page (``core.refusals.RefusedMiddleware``), like in the API.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from bridgehead.core import roles
+from bridgehead.core import refusals, roles
 from bridgehead.core.enums import Role
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
 from bridgehead.core.models import User
 from bridgehead.programs import assignment as assigning
@@ -64,11 +69,15 @@ from bridgehead.programs.models import (
 )
 from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_members, visible_programs
 from bridgehead.programs.scoring import ranking
-from bridgehead.registry.models import Sector
+from bridgehead.registry.models import Organisation, Sector
 
 
-def _error(request: HttpRequest, exc: services.ProgramsError) -> None:
-    messages.error(request, exc.message)
+def _flash(request: HttpRequest, refusal: Refused) -> None:
+    """Show a state or value refusal on the page the view returns; a permission refusal is not a message but
+    the "Not allowed" page, so it goes on to the middleware."""
+    if refusal.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        raise refusal
+    refusals.flash(request, refusal)
 
 
 @login_required
@@ -213,7 +222,7 @@ def form_builder(request: HttpRequest, pk: int, field_id: int | None = None) -> 
     instance = get_object_or_404(FormField, pk=field_id, call=call) if field_id else None
     form = FormFieldForm(request.POST or None, instance=instance, call=call)
     if request.method == "POST" and "delete" in request.POST and instance:
-        instance.delete()
+        services.delete_form_field(field=instance, by=request.user)
         messages.success(request, _("The question is deleted."))
         return redirect("call-form", pk=call.pk)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +242,7 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
     instance = get_object_or_404(Criterion, pk=criterion_id, call=call) if criterion_id else None
     form = CriterionForm(request.POST or None, instance=instance)
     if request.method == "POST" and "delete" in request.POST and instance:
-        instance.delete()
+        services.delete_criterion(criterion=instance, by=request.user)
         return redirect("call-rubric", pk=call.pk)
     if request.method == "POST" and form.is_valid():
         services.save_criterion(form=form, call=call, by=request.user)
@@ -253,13 +262,14 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
-    organisation = services.startups_of(request.user).filter(pk=request.POST.get("organisation")).first()
+    chosen = request.POST.get("organisation", "")
+    organisation = Organisation.objects.filter(pk=chosen).first() if chosen.isdigit() else None
     if organisation is None:
         raise Http404
     try:
         application = services.start_application(call=call, organisation=organisation, by=request.user)
-    except services.ProgramsError as exc:
-        _error(request, exc)
+    except Refused as exc:
+        _flash(request, exc)
         return redirect("call-detail", pk=call.pk)
     return redirect("application-edit", pk=application.pk)
 
@@ -291,8 +301,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("application-detail", pk=application.pk)
             messages.success(request, _("Saved."))
             return redirect("application-edit", pk=application.pk)
-        except services.ProgramsError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _flash(request, exc)
     files = {f.field_key: f for f in application.files.all()}
     return render(
         request,
@@ -384,8 +394,8 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.withdraw_application(application=application, by=request.user)
         messages.success(request, _("Your application is withdrawn."))
-    except services.ProgramsError as exc:
-        _error(request, exc)
+    except Refused as exc:
+        _flash(request, exc)
     return redirect("application-detail", pk=application.pk)
 
 
@@ -418,7 +428,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Choose a decision for %(startup)s first.") % {"startup": application.organisation.name}
         )
         return redirect(next_url or reverse("application-detail", args=[application.pk]))
-    error = None
+    refusal = None
     if request.method == "POST" and data.get("confirmed") and form.is_valid():
         try:
             services.decide(
@@ -432,8 +442,10 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Decision recorded. The e-mail to the applicant waits in the outbox until you send it.")
             )
             return redirect(next_url or reverse("application-detail", args=[application.pk]))
-        except services.ProgramsError as exc:
-            error = exc.message
+        except Refused as exc:
+            if exc.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+                raise
+            refusal = exc
     outcome = form.cleaned_data["outcome"]
     decision = getattr(application, "decision", None)
     if request.method == "GET":  # the confirmation opens with the note already written, if any
@@ -451,7 +463,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "question": CONFIRM_QUESTIONS[Outcome(outcome)] % {"startup": application.organisation.name},
             "warning": services.review_warning(application),
-            "error": error,
+            "refusal": refusal,
             "next": next_url or reverse("application-detail", args=[application.pk]),
         },
     )
@@ -484,8 +496,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Your review is submitted.") if "submit" in request.POST else _("Saved."))
             return redirect("my-work")
-        except services.ProgramsError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _flash(request, exc)
     return render(
         request,
         "programs/review_form.html",
@@ -531,16 +543,12 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "add_reviewer":
                 panel_form = PanelForm(request.POST, call=call)
                 if panel_form.is_valid():
-                    member = panel_form.save(commit=False)
-                    member.call = call
-                    member.save()
+                    services.add_panel_member(form=panel_form, call=call, by=request.user)
                     return redirect("call-assignment", pk=call.pk)
             elif action == "run":
                 settings_form = AssignmentSettingsForm(request.POST)
                 if settings_form.is_valid():
-                    call.reviews_per_application = settings_form.cleaned_data["reviews_per_application"]
-                    call.max_reviews_per_reviewer = settings_form.cleaned_data["max_reviews_per_reviewer"]
-                    call.save()
+                    services.save_assignment_settings(call=call, by=request.user, **settings_form.cleaned_data)
                     kind = request.POST.get("kind") if request.POST.get("kind") in RunKind.values else RunKind.ASSIGN
                     assigning.queue_assignment(call=call, by=request.user, kind=kind)
                     return redirect("call-assignment", pk=call.pk)
@@ -569,8 +577,8 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
                 pair = get_object_or_404(ReviewAssignment, application__call=call, pk=request.POST.get("assignment"))
                 assigning.remove_assignment(assignment=pair, by=request.user)
                 return redirect("call-assignment", pk=call.pk)
-        except services.ProgramsError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _flash(request, exc)
     applications = list(
         call.applications.filter(status=ApplicationStatus.SUBMITTED)
         .select_related("organisation", "created_by")
@@ -639,7 +647,7 @@ def decision_templates(request: HttpRequest, slug: str, outcome: str = Outcome.A
     template = services.decision_template(program=program, outcome=outcome)
     form = DecisionTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_decision_template(form=form, by=request.user)
         messages.success(request, _("The e-mail template is saved."))
         return redirect("decision-templates", slug=program.slug, outcome=outcome)
     return render(
@@ -688,8 +696,8 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
                     ngettext("%(count)s e-mail discarded.", "%(count)s e-mails discarded.", discarded)
                     % {"count": discarded},
                 )
-        except services.ProgramsError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _flash(request, exc)
         return redirect("program-outbox", slug=program.slug)
     base = DecisionMessage.objects.filter(program=program).select_related(
         "recipient", "decision__application__organisation", "decision__application__call", "sent_by"
@@ -738,8 +746,8 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("program-outbox", slug=program.slug)
                 messages.success(request, _("The e-mail is saved; it is still waiting in the outbox."))
                 return redirect("outbox-message", pk=message.pk)
-        except services.ProgramsError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _flash(request, exc)
     return render(request, "programs/outbox_message.html", {"program": program, "message": message, "form": form})
 
 
@@ -750,8 +758,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manages = request.user.has_perm("programs.change_cohort", cohort)
     form = MentorMatchingForm(request.POST or None)
     if request.method == "POST":
-        if not manages:
-            raise PermissionDenied
+        require(request.user, "programs.change_cohort", cohort)  # the same refusal as the service's
         if form.is_valid():
             mentors = list(
                 User.objects.filter(roles__role=Role.MENTOR, roles__program=cohort.program, is_active=True).distinct()
@@ -765,8 +772,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     max_mentees=form.cleaned_data["max_mentees"],
                 )
                 messages.success(request, _("%(count)s mentor pairs created.") % {"count": made})
-            except services.ProgramsError as exc:
-                _error(request, exc)
+            except Refused as exc:
+                _flash(request, exc)
             return redirect("cohort-detail", pk=cohort.pk)
     members = (
         visible_members(request.user, cohort).select_related("organisation").prefetch_related("mentorships__mentor")
@@ -787,8 +794,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_log = request.user.has_perm("programs.log_session", mentorship)
     form = SessionForm(request.POST or None)
     if request.method == "POST":
-        if not can_log:
-            raise PermissionDenied
+        require(request.user, "programs.log_session", mentorship)  # the same refusal as the service's
         if form.is_valid():
             services.log_session(mentorship=mentorship, form=form, by=request.user)
             messages.success(request, _("The session is logged."))
