@@ -30,6 +30,7 @@ def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
+@rules.predicate
 def is_event_staff(user, event) -> bool:
     """Site admins and the program managers of the event's program run the event."""
     if event is None or not _signed_in(user):
@@ -45,11 +46,6 @@ def _is_user(user, participant) -> bool:
 
 
 # --- events ------------------------------------------------------------------------------------------------
-
-
-@rules.predicate
-def runs_event(user, event) -> bool:
-    return is_event_staff(user, event)
 
 
 @rules.predicate
@@ -106,8 +102,8 @@ def runs_meetings_event(user, meeting) -> bool:
     return meeting is not None and is_event_staff(user, meeting.event)
 
 
-rules.add_perm("partnering.view_event", rules.is_authenticated & (is_published | runs_event | is_participant))
-rules.add_perm("partnering.manage_event", runs_event)
+rules.add_perm("partnering.view_event", rules.is_authenticated & (is_published | is_event_staff | is_participant))
+rules.add_perm("partnering.manage_event", is_event_staff)
 # On a Participant, saved or not yet: registering someone for ``participant.event``.
 rules.add_perm("partnering.register_participant", (is_self & event_is_open_to_register) | runs_participants_event)
 rules.add_perm("partnering.change_participant", is_self | runs_participants_event)

@@ -417,59 +417,60 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
     from bridgehead.partnering import tasks  # tasks import this module (the worker runs execute_run)
 
     rules.require(by, "partnering.manage_event", run.event)
-    run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
-    event = Event.objects.select_for_update().get(pk=run.event_id)
-    if run.status != RunStatus.SUCCEEDED:
-        raise Refused("partnering.run.not_finished", gettext_lazy("Only a finished run can be published."))
-    if run.published_at:
-        raise Refused("partnering.run.already_published", gettext_lazy("This run is already published."))
-    newer = ScheduleRun.objects.filter(event=event, published_at__gt=run.created_at).exists()
-    if newer:
-        raise Refused(
-            "partnering.run.superseded",
-            gettext_lazy("A newer schedule has been published since this run started; solve again."),
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
+        event = Event.objects.select_for_update().get(pk=run.event_id)
+        if run.status != RunStatus.SUCCEEDED:
+            raise Refused("partnering.run.not_finished", gettext_lazy("Only a finished run can be published."))
+        if run.published_at:
+            raise Refused("partnering.run.already_published", gettext_lazy("This run is already published."))
+        newer = ScheduleRun.objects.filter(event=event, published_at__gt=run.created_at).exists()
+        if newer:
+            raise Refused(
+                "partnering.run.superseded",
+                gettext_lazy("A newer schedule has been published since this run started; solve again."),
+            )
+        placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
+        reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
+        meetings = list(
+            event.meetings.exclude(status=MeetingStatus.CANCELLED).only(
+                "pk",
+                "event_id",
+                "slot_id",
+                "table",
+                "status",
+                "pinned",
+                "sequence",
+                "uid",
+                "mode",
+                "video_link",
+                "first_id",
+                "second_id",
+                "unplaced_reason",
+            )
         )
-    placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
-    reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
-    meetings = list(
-        event.meetings.exclude(status=MeetingStatus.CANCELLED).only(
-            "pk",
-            "event_id",
-            "slot_id",
-            "table",
-            "status",
-            "pinned",
-            "sequence",
-            "uid",
-            "mode",
-            "video_link",
-            "first_id",
-            "second_id",
-            "unplaced_reason",
-        )
-    )
-    _keep_pinned_tables(placed, meetings)
-    changed: list[Meeting] = []
-    notices: dict[str, list[int]] = {"scheduled": [], "moved": [], "dropped": [], "unplaced": []}
-    was: dict[int, tuple[int | None, int | None]] = {}
-    for meeting in meetings:
-        before = (meeting.slot_id, meeting.table)
-        notice = _apply(event, meeting, placed.get(meeting.pk), reasons.get(meeting.pk, ""))
-        if notice is not None:
-            changed.append(meeting)
-            was[meeting.pk] = before
-            if notice:
-                notices[notice].append(meeting.pk)
-    write_placements(changed)
-    now = timezone.now()
-    event.schedule_published_at = now
-    event.save(update_fields=["schedule_published_at"])
-    run.published_at = now
-    run.diagnostics = {**run.diagnostics, "notices": notices}
-    run.save(update_fields=["published_at", "diagnostics"])
-    _record_publish(event, run, notices, was, {m.pk: (m.slot_id, m.table) for m in changed})
-    if not notify.is_silenced():
-        after_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
+        _keep_pinned_tables(placed, meetings)
+        changed: list[Meeting] = []
+        notices: dict[str, list[int]] = {"scheduled": [], "moved": [], "dropped": [], "unplaced": []}
+        was: dict[int, tuple[int | None, int | None]] = {}  # slot and table before, for the audit entry
+        for meeting in meetings:
+            before = (meeting.slot_id, meeting.table)
+            notice = _apply(event, meeting, placed.get(meeting.pk), reasons.get(meeting.pk, ""))
+            if notice is not None:
+                changed.append(meeting)
+                was[meeting.pk] = before
+                if notice:
+                    notices[notice].append(meeting.pk)
+        write_placements(changed)
+        now = timezone.now()
+        event.schedule_published_at = now
+        event.save(update_fields=["schedule_published_at"])
+        run.published_at = now
+        run.diagnostics = {**run.diagnostics, "notices": notices}
+        run.save(update_fields=["published_at", "diagnostics"])
+        _record_publish(event, run, notices, was, {m.pk: (m.slot_id, m.table) for m in changed})
+        if not notify.is_silenced():
+            after_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
     return {"changed": len(changed), "moved": len(notices["moved"])}
 
 
