@@ -15,6 +15,7 @@ from bridgehead.core.errors import Kind
 from bridgehead.core.models import ApiToken
 from bridgehead.partnering import scheduling, services
 from bridgehead.partnering.enums import RunStatus
+from bridgehead.partnering.forms import ProfileForm
 from bridgehead.partnering.models import Event, Meeting, MeetingRequest, ScheduleRun
 from tests.factories import UserFactory, grant
 from tests.partnering.factories import EventFactory, add_session, participant, refused
@@ -166,6 +167,13 @@ def _attempts(t: dict) -> list[tuple[str, str, object]]:
         ),
         ("start_solve", "manage_event", lambda by: scheduling.start_solve(event=event, by=by, time_limit=2)),
         ("publish_run", "manage_event", lambda by: scheduling.publish_run(run=run, by=by)),
+        (
+            "save_profile",
+            "change_participant",
+            lambda by: services.save_profile(
+                form=ProfileForm({"language": "en", "attendance": "in_person"}, instance=startup, event=event), by=by
+            ),
+        ),
     ]
 
 
@@ -205,6 +213,7 @@ def test_every_state_changing_service_is_a_domain_action():
         "refresh_recommendations",
         "register_participant",
         "set_availability",
+        "save_profile",
         "send_request",
         "accept_request",
         "decline_request",
@@ -300,3 +309,18 @@ def test_a_refused_publish_leaves_no_entry(fair, django_capture_on_commit_callba
     with refused("partnering.run.already_published", Kind.CONFLICT):
         scheduling.publish_run(run=run, by=fair["manager"])
     assert _published_entries(fair["event"]).count() == 1
+
+
+def test_a_bulk_import_leaves_one_entry_with_the_counts_and_the_door(db):
+    from bridgehead.core.actions import acting_as
+    from bridgehead.engines.schedule.generate import generate
+    from bridgehead.partnering import bulk
+    from tests.partnering.factories import site_admin
+
+    event, operator = EventFactory(slug="imported"), site_admin()
+    with acting_as(operator, via="cli"):
+        counts = bulk.import_instance(event=event, instance=generate(12, seed=1))
+    entry = LogEntry.objects.get_for_object(event).get(additional_data__action="partnering.instance.imported")
+    assert (entry.actor, entry.additional_data["via"]) == (operator, "cli")
+    assert {k: entry.additional_data[k] for k in counts} == counts
+    assert counts["participants"] == 12 == event.participants.count()

@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -163,6 +164,13 @@ def register_participant(
             _("%(name)s is already registered for this event."),
             params={"name": str(person)},
         ) from None
+
+
+@domain_action
+def save_profile(*, form: forms.ModelForm, by: User) -> Participant:
+    """Save a participant's event profile (a valid ``ProfileForm`` bound to the participant)."""
+    rules.require(by, "partnering.change_participant", form.instance)
+    return form.save()
 
 
 def unknown_slots(ids: Iterable[int]) -> Refused:

@@ -204,7 +204,7 @@ def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "partnering/register.html", {"event": event, "person": person})
     form = ProfileForm(request.POST or None, instance=me, event=event)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_profile(form=form, by=request.user)
         messages.success(request, _("Your profile for this event was saved."))
         return redirect("event-me", slug=slug)
     return render(request, "partnering/profile.html", {"event": event, "me": me, "form": form})
