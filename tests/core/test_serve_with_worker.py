@@ -37,7 +37,7 @@ from bridgehead.registry.models import Organisation, Person
 user = User.objects.create_user(username="staff", password="x", is_superuser=True)
 event = Event.objects.create(slug="e", title_en="Event", time_zone="America/Los_Angeles", tables=2)
 EventSession.objects.create(event=event, date=dt.date(2030, 6, 1), starts=dt.time(9), ends=dt.time(10))
-services.build_slots(event=event)
+services.build_slots(event=event, by=user)
 sides = []
 for kind in ("startup", "investor"):
     org = Organisation.objects.create(slug=kind, name_en=kind, kind=kind, country="US")

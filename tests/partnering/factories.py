@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import factory
+import pytest
 
+from bridgehead.core.errors import Kind, Refused
+from bridgehead.core.models import User
 from bridgehead.partnering import services
 from bridgehead.partnering.models import Event, EventSession
 from bridgehead.registry.models import Person
@@ -28,11 +33,28 @@ class EventFactory(factory.django.DjangoModelFactory):
     status = "published"
 
 
+def site_admin() -> User:
+    """Someone who runs every event (a superuser), for set-up steps whose actor the test does not care about."""
+    return User.objects.get_or_create(username="site-admin", defaults={"is_superuser": True})[0]
+
+
+@contextmanager
+def refused(code: str, kind: Kind | None = None, **params) -> Iterator[pytest.ExceptionInfo[Refused]]:
+    """Expect a :class:`Refused` with ``code`` (and ``kind``, and these ``params`` when given)."""
+    with pytest.raises(Refused) as caught:
+        yield caught
+    assert caught.value.code == code
+    if kind is not None:
+        assert caught.value.kind == kind
+    for name, value in params.items():
+        assert caught.value.params[name] == value
+
+
 def add_session(event: Event, date: dt.date, starts: str, ends: str, **kwargs) -> EventSession:
     session = EventSession.objects.create(
         event=event, date=date, starts=dt.time.fromisoformat(starts), ends=dt.time.fromisoformat(ends), **kwargs
     )
-    services.build_slots(event=event)
+    services.build_slots(event=event, by=site_admin())
     return session
 
 

@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 
 from bridgehead.partnering import services
-from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Meeting, MeetingRequest
-from tests.partnering.factories import EventFactory, add_session, participant
+from tests.partnering.factories import EventFactory, add_session, participant, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +44,7 @@ def test_accept_is_refused_at_the_recipients_meeting_limit(people):
     investor = people["investor"]
     first, second = ask(people["startup"], investor), ask(people["startup2"], investor)
     services.accept_request(request=first, by=user_of(investor))
-    with pytest.raises(
-        PartneringError,
-        match=r"^You already have 1 meetings, the most this event allows you \(1\); cancel one first\.$",
-    ):
+    with refused("partnering.request.capacity_full", held=1, limit=1):
         services.accept_request(request=second, by=user_of(investor))
     second.refresh_from_db()
     assert (second.status, Meeting.objects.count()) == ("pending", 1)
@@ -58,7 +54,7 @@ def test_accept_is_refused_when_the_sender_has_no_room_left(people):
     startup = people["startup"]
     first, second = ask(startup, people["investor"]), ask(startup, people["investor2"])
     services.accept_request(request=first, by=user_of(people["investor"]))
-    with pytest.raises(PartneringError, match=r"^Haeum Org already has the most meetings this event allows \(1\)\.$"):
+    with refused("partnering.request.partner_full", name="Haeum Org", limit=1):
         services.accept_request(request=second, by=user_of(people["investor2"]))
     assert Meeting.objects.count() == 1
 
@@ -84,7 +80,7 @@ def test_a_cancelled_meeting_frees_its_place(people):
 def test_no_request_to_a_participant_who_is_full(people):
     investor = people["investor"]
     services.accept_request(request=ask(people["startup"], investor), by=user_of(investor))
-    with pytest.raises(PartneringError, match=r"^Pacific Org already has the most meetings this event allows \(1\)\.$"):
+    with refused("partnering.request.partner_full", name="Pacific Org", limit=1):
         ask(people["startup2"], investor)
     assert MeetingRequest.objects.filter(sender=people["startup2"]).count() == 0
 
@@ -137,10 +133,12 @@ def test_find_partners_offers_requests_only_where_they_can_succeed(client, peopl
     assert "Request a meeting with Haeum Org</button>" in body
     assert f'data-testid="request-any-{people["investor2"].pk}"' not in body
     same_kind = "At this event, a Investor does not book meetings with a Investor."
-    assert f'data-testid="participant-refusal-{people["investor2"].pk}">{same_kind}' in body
+    code = 'data-refusal-code="partnering.request.pair_not_allowed"'
+    assert f'data-testid="participant-refusal-{people["investor2"].pk}" {code}>{same_kind}' in body
     assert f'data-testid="request-any-{startup2.pk}"' not in body
     blocked = "This participant is not available for a meeting with you."
-    assert f'data-testid="participant-refusal-{startup2.pk}">{blocked}' in body
+    code = 'data-refusal-code="partnering.request.blocked"'
+    assert f'data-testid="participant-refusal-{startup2.pk}" {code}>{blocked}' in body
 
 
 def test_another_events_participant_cannot_answer_or_see_the_request(client, people):
@@ -165,7 +163,8 @@ def test_no_request_buttons_once_requests_have_closed(client, event, people):
     body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
     assert 'data-testid="request-any-' not in body
     closed = "Requests for this event closed on 2026-04-30 17:00 PDT."
-    assert f'data-testid="participant-refusal-{people["startup"].pk}">{closed}' in body
+    code = 'data-refusal-code="partnering.request.closed"'
+    assert f'data-testid="participant-refusal-{people["startup"].pk}" {code}>{closed}' in body
 
 
 def test_no_request_buttons_once_the_quota_is_used(client, event, people):
@@ -225,9 +224,11 @@ def test_an_existing_meeting_is_named_as_such_beside_the_partner(client, event, 
     client.force_login(user_of(people["investor"]))
     body = client.get(reverse("event-recommendations", args=["cap-day"])).content.decode()
     assert (
-        f'data-testid="participant-refusal-{people["startup"].pk}">You already have a meeting with this participant.'
+        f'data-testid="participant-refusal-{people["startup"].pk}" '
+        'data-refusal-code="partnering.request.already_meeting">You already have a meeting with this participant.'
     ) in body
     assert (
-        f'data-testid="participant-refusal-{people["startup2"].pk}">'
+        f'data-testid="participant-refusal-{people["startup2"].pk}" '
+        'data-refusal-code="partnering.request.already_open">'
         "There is already an open request between you and this participant."
     ) in body

@@ -88,7 +88,9 @@ def test_check_in_and_feedback_by_a_side(client, fair):
     feedback = meeting.feedback.get()
     assert (feedback.participant, feedback.valuable, feedback.follow_up) == (fair["investor"], True, False)
     client.force_login(fair["outsider"])
-    assert client.post(reverse("meeting-action", args=[meeting.pk, "no-show"])).status_code == 302
+    refused = client.post(reverse("meeting-action", args=[meeting.pk, "no-show"]))
+    assert refused.status_code == 403
+    assert 'data-refusal-code="permission.partnering.record_no_show"' in refused.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == "checked_in"  # the outsider's post changed nothing
 

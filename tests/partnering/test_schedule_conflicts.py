@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from bridgehead.core.errors import Kind
 from bridgehead.engines import schedule as engine
 from bridgehead.partnering import scheduling
-from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Meeting, ScheduleRun
+from tests.partnering.factories import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_other_programs_manager_cannot_see_the_conflict(client, conflict):
 
 
 def test_unknown_relaxation_is_refused(conflict):
-    with pytest.raises(PartneringError, match="Unknown relaxation."):
+    with refused("partnering.solve.unknown_relaxation", Kind.INVALID):
         scheduling.start_solve(event=conflict["event"], by=conflict["manager"], time_limit=5, relax=["tables"])
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
+from bridgehead.core.errors import Kind
 from bridgehead.partnering import scheduling, services
-from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Meeting, ScheduleRun
 from tests.factories import UserFactory, grant
-from tests.partnering.factories import EventFactory, add_session, participant
+from tests.partnering.factories import EventFactory, add_session, participant, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_solve_schedules_everything_and_says_how_good_it_is(setup, django_captur
 
 def test_second_solve_refused_while_one_runs(setup):
     ScheduleRun.objects.create(event=setup["event"], status="running", heartbeat_at=dt.datetime.now(dt.UTC))
-    with pytest.raises(PartneringError, match="A schedule is already being computed for this event"):
+    with refused("partnering.solve.already_running", Kind.CONFLICT):
         scheduling.start_solve(event=setup["event"], by=setup["manager"])
 
 
@@ -101,14 +101,14 @@ def test_pin_refuses_a_slot_where_someone_is_busy(setup, django_capture_on_commi
     solve_and_publish(setup, django_capture_on_commit_callbacks)
     meeting = Meeting.objects.filter(first=setup["startups"][0]).first()
     other = Meeting.objects.filter(first=setup["startups"][0]).exclude(pk=meeting.pk).first()
-    with pytest.raises(PartneringError, match="already has a meeting in that slot"):
+    with refused("partnering.meeting.participant_busy"):
         scheduling.pin_meeting(meeting=meeting, slot=other.slot, table=None, by=setup["manager"])
 
 
 def test_participant_cannot_pin(setup, django_capture_on_commit_callbacks):
     meeting = setup["meetings"][0]
     slot = setup["event"].slots.first()
-    with pytest.raises(PartneringError, match="Only the event staff can move meetings by hand."):
+    with refused("permission.partnering.move_meeting", Kind.FORBIDDEN):
         scheduling.pin_meeting(meeting=meeting, slot=slot, table=1, by=setup["startups"][0].person.user)
 
 
@@ -132,7 +132,7 @@ def test_cancelled_run_and_failed_run_leave_the_schedule_untouched(setup, django
     scheduling.cancel_run(run=run, by=setup["manager"])
     run.refresh_from_db()
     assert run.status == "cancelled"
-    with pytest.raises(PartneringError, match="Only a finished run can be published."):
+    with refused("partnering.run.not_finished"):
         scheduling.publish_run(run=run, by=setup["manager"])
     assert sorted(Meeting.objects.values_list("pk", "slot_id", "table")) == before
 
@@ -142,6 +142,6 @@ def test_availability_outside_the_event_is_refused(setup):
     add_session(other, dt.date(2026, 7, 1), "09:00", "10:00")
     me = setup["startups"][0]
     foreign = other.slots.first().pk
-    with pytest.raises(PartneringError, match=f"These slots are not part of this event: {foreign}."):
+    with refused("partnering.availability.unknown_slots", Kind.INVALID, ids=str(foreign)):
         services.set_availability(participant=me, unavailable=[foreign], by=me.person.user)
     assert me.unavailable.count() == 0

@@ -1,19 +1,29 @@
 """Partnering endpoints: events, participants, requests, meetings, agenda (JSON and iCal), schedule runs.
 
-Every endpoint applies the same permission checks and the same services as the pages; a rule the event
-refuses (quota, deadline, block …) comes back as HTTP 409 with the reason in ``detail``.
+Every endpoint calls the same services as the pages, which check who may act (``partnering/rules.py``).
+A refusal reaches the API's one handler as ``{"code", "detail", "field"}``: 403 for a permission
+(``permission.partnering.…``), 409 for a rule of the event's state (quota, deadline, block …), 422 for a
+value it refuses — the same code the page flashes or shows. Objects the caller may not see answer 404.
 """
 
 from datetime import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import require
 from bridgehead.partnering import calendar, scheduling, services
-from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering.enums import (
+    REQUEST_MESSAGE_MAX,
+    SOLVE_TIME_LIMIT_DEFAULT,
+    SOLVE_TIME_LIMIT_MAX,
+    SOLVE_TIME_LIMIT_MIN,
+    Objective,
+)
 from bridgehead.partnering.models import Event, Meeting, MeetingRequest, Participant, ScheduleRun
 
 router = Router(tags=["partnering"])
@@ -46,7 +56,7 @@ class ParticipantOut(Schema):
 
 class RequestIn(Schema):
     recipient: int
-    message: str = Field("", max_length=2000)
+    message: str = Field("", max_length=REQUEST_MESSAGE_MAX)
 
 
 class RequestOut(Schema):
@@ -82,8 +92,8 @@ class MeetingOut(Schema):
 
 
 class SolveIn(Schema):
-    time_limit: float = Field(20, ge=1, le=600)
-    objective: str = Field("weight", pattern="^(weight|fair)$")
+    time_limit: float = Field(SOLVE_TIME_LIMIT_DEFAULT, ge=SOLVE_TIME_LIMIT_MIN, le=SOLVE_TIME_LIMIT_MAX)
+    objective: Objective = Objective.WEIGHT
 
 
 class RunOut(Schema):
@@ -104,12 +114,10 @@ def _event(request, slug: str) -> Event:
 def _me(request, event: Event) -> Participant:
     me = services.participant_for(request.user, event)
     if me is None:
-        raise HttpError(403, "You are not a participant of this event.")
+        raise Refused(
+            "partnering.participant.not_registered", _("You are not a participant of this event."), kind=Kind.FORBIDDEN
+        )
     return me
-
-
-def _refused(error: PartneringError) -> HttpError:
-    return HttpError(409, str(error))
 
 
 @router.get("/events", response=list[EventOut])
@@ -143,12 +151,7 @@ def create_request(request, slug: str, payload: RequestIn):
     event = _event(request, slug)
     me = _me(request, event)
     recipient = get_object_or_404(Participant, pk=payload.recipient, event=event)
-    try:
-        return Status(
-            201, services.send_request(sender=me, recipient=recipient, message=payload.message, by=request.user)
-        )
-    except PartneringError as error:
-        raise _refused(error) from error
+    return Status(201, services.send_request(sender=me, recipient=recipient, message=payload.message, by=request.user))
 
 
 @router.post("/requests/{request_id}/{action}", response=RequestOut)
@@ -163,10 +166,7 @@ def answer_request(request, request_id: int, action: str):
     }
     if action not in actions:
         raise HttpError(404, "Not found.")
-    try:
-        return actions[action]()
-    except PartneringError as error:
-        raise _refused(error) from error
+    return actions[action]()
 
 
 @router.get("/events/{slug}/meetings", response=list[MeetingOut])
@@ -194,13 +194,9 @@ def my_agenda_ics(request, slug: str):
 @router.post("/events/{slug}/solve", response={202: RunOut})
 def solve(request, slug: str, payload: SolveIn):
     event = _event(request, slug)
-    require(request.user, "partnering.manage_event", event)
-    try:
-        run = scheduling.start_solve(
-            event=event, by=request.user, time_limit=payload.time_limit, objective=payload.objective
-        )
-    except PartneringError as error:
-        raise _refused(error) from error
+    run = scheduling.start_solve(
+        event=event, by=request.user, time_limit=payload.time_limit, objective=payload.objective
+    )
     return Status(202, run)
 
 
@@ -215,9 +211,6 @@ def get_run(request, run_id: int):
 def publish(request, run_id: int):
     run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=run_id)
     require(request.user, "partnering.manage_event", run.event, hide=True)
-    try:
-        scheduling.publish_run(run=run, by=request.user)
-    except PartneringError as error:
-        raise _refused(error) from error
+    scheduling.publish_run(run=run, by=request.user)
     run.refresh_from_db()
     return run

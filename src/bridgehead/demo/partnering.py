@@ -107,7 +107,7 @@ def _person(organisation: Organisation, name: str, zone: str) -> Person:
     return person
 
 
-def _event(program: Program) -> Event:
+def _event(program: Program, admin: User) -> Event:
     event, created = Event.objects.get_or_create(
         slug=EVENT_SLUG,
         defaults={
@@ -145,7 +145,7 @@ def _event(program: Program) -> Event:
                 starts=dt.time.fromisoformat(starts),
                 ends=dt.time.fromisoformat(ends),
             )
-        services.build_slots(event=event)
+        services.build_slots(event=event, by=admin)
     return event
 
 
@@ -235,7 +235,7 @@ def _login_participant(event: Event, username: str) -> Participant | None:
 
 
 def _load_2024(*, program: Program, admin: User) -> Event:
-    event = _event(program)
+    event = _event(program, admin)
     if event.schedule_published_at:
         _participants(event)  # refresh the profiles (seeks/offers) of a database loaded by an older version
         return event
@@ -337,7 +337,7 @@ def _online_session(local_now: dt.datetime) -> tuple[dt.datetime, dt.time]:
     return start, end.time() if end.date() == start.date() and end.time() <= dt.time(23, 30) else dt.time(23, 30)
 
 
-def _live_event(program: Program, local_now: dt.datetime) -> Event:
+def _live_event(program: Program, local_now: dt.datetime, admin: User) -> Event:
     today = local_now.date()
     day = today + LIVE_DAY_AFTER
     deadline = dt.datetime.combine(day - dt.timedelta(days=7), dt.time(17), tzinfo=LIVE_ZONE).astimezone(dt.UTC)
@@ -374,7 +374,7 @@ def _live_event(program: Program, local_now: dt.datetime) -> Event:
         EventSession.objects.create(
             event=event, name_ko=name_ko, name_en=name_en, date=date, starts=starts, ends=ends, tables=tables
         )
-    services.build_slots(event=event)
+    services.build_slots(event=event, by=admin)
     return event
 
 
@@ -410,7 +410,7 @@ def _load_live(*, program: Program, admin: User, now: dt.datetime) -> Event:
     local_now = now.astimezone(LIVE_ZONE)
     event = Event.objects.filter(slug=LIVE_SLUG).first()
     if event is None:
-        event = _live_event(program, local_now)
+        event = _live_event(program, local_now, admin)
     else:
         _reanchor(event, local_now.date())
     if event.schedule_published_at:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from bridgehead.core.errors import Refused
 from bridgehead.core.models import User
 from bridgehead.partnering import calendar, services
 from bridgehead.partnering.enums import EventStatus, MeetingStatus, RequestStatus
@@ -25,8 +26,8 @@ class AgendaItem:
 
     meeting: Meeting
     partner: Participant
-    check_in_refusal: str | None
-    no_show_refusal: str | None
+    check_in_refusal: Refused | None
+    no_show_refusal: Refused | None
     feedback: Feedback | None = None
     feedback_form: FeedbackForm | None = None
     is_next: bool = False

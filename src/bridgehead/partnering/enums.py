@@ -55,3 +55,18 @@ class RunStatus(models.TextChoices):
 
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class Objective(models.TextChoices):
+    """What a schedule solve optimises first (the engine's ``objective``)."""
+
+    WEIGHT = "weight", _("Most meetings, then fewest breaks")
+    FAIR = "fair", _("Nobody without a meeting first, then most meetings")
+
+
+# One definition per rule: the model, the forms, the API schemas and the services all read these.
+REQUEST_MESSAGE_MAX = 2000  # characters in a meeting request's message
+FEEDBACK_COMMENT_MAX = 2000  # characters in a meeting feedback comment
+SOLVE_TIME_LIMIT_MIN = 1  # seconds a manager may give one schedule solve …
+SOLVE_TIME_LIMIT_MAX = 600  # … at most …
+SOLVE_TIME_LIMIT_DEFAULT = 20  # … and what the form and the API start from

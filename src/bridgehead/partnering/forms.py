@@ -5,7 +5,15 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.forms import time_zone_choices
-from bridgehead.partnering.enums import Attendance
+from bridgehead.partnering.enums import (
+    FEEDBACK_COMMENT_MAX,
+    REQUEST_MESSAGE_MAX,
+    SOLVE_TIME_LIMIT_DEFAULT,
+    SOLVE_TIME_LIMIT_MAX,
+    SOLVE_TIME_LIMIT_MIN,
+    Attendance,
+    Objective,
+)
 from bridgehead.partnering.models import DEFAULT_ALLOWED_PAIRS, Event, EventSession, Participant
 from bridgehead.partnering.recommending import INTENT_CHOICES
 from bridgehead.registry.enums import OrganisationKind
@@ -146,19 +154,18 @@ class RegisterForm(forms.Form):
 
 class RequestForm(forms.Form):
     message = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REQUEST_MESSAGE_MAX
     )
 
 
 class SolveForm(forms.Form):
-    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=20)
-    objective = forms.ChoiceField(
-        label=_("Objective"),
-        choices=[
-            ("weight", _("Most meetings, then fewest breaks")),
-            ("fair", _("Nobody without a meeting first, then most meetings")),
-        ],
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"),
+        min_value=SOLVE_TIME_LIMIT_MIN,
+        max_value=SOLVE_TIME_LIMIT_MAX,
+        initial=SOLVE_TIME_LIMIT_DEFAULT,
     )
+    objective = forms.ChoiceField(label=_("Objective"), choices=Objective.choices)
     relax = forms.MultipleChoiceField(
         required=False, choices=[("fixed", "fixed"), ("break-spread", "break-spread")], widget=forms.MultipleHiddenInput
     )
@@ -178,7 +185,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FEEDBACK_COMMENT_MAX
     )
 
 

@@ -23,6 +23,8 @@ from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.partnering.enums import (
     ACTIVE_RUN_STATUSES,
+    FEEDBACK_COMMENT_MAX,
+    REQUEST_MESSAGE_MAX,
     Attendance,
     EventStatus,
     MeetingMode,
@@ -219,7 +221,7 @@ class MeetingRequest(models.Model):
     recipient = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="requests_received", verbose_name=_("to")
     )
-    message = models.TextField(_("message"), blank=True, max_length=2000)
+    message = models.TextField(_("message"), blank=True, max_length=REQUEST_MESSAGE_MAX)
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -322,7 +324,7 @@ class Feedback(models.Model):
     )
     valuable = models.BooleanField(_("Was it valuable?"))
     follow_up = models.BooleanField(_("Is a follow-up planned?"))
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    comment = models.TextField(_("comment"), blank=True, max_length=FEEDBACK_COMMENT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("sent"), auto_now=True)
 

@@ -24,19 +24,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bridgehead.core.actions import after_commit, domain_action, record
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.engines import schedule as engine
 from bridgehead.engines.schedule import live
-from bridgehead.partnering import notify
+from bridgehead.partnering import notify, rules
 from bridgehead.partnering.enums import (
     ACTIVE_RUN_STATUSES,
+    SOLVE_TIME_LIMIT_DEFAULT,
+    SOLVE_TIME_LIMIT_MAX,
+    SOLVE_TIME_LIMIT_MIN,
     Attendance,
     MeetingMode,
     MeetingStatus,
+    Objective,
     RunStatus,
     UnplacedReason,
 )
-from bridgehead.partnering.errors import PartneringError
 from bridgehead.partnering.models import Event, Meeting, Participant, ScheduleRun, Slot
 
 STALE_AFTER = dt.timedelta(minutes=2)
@@ -175,28 +180,52 @@ def _close_stale_runs(event: Event, now: dt.datetime) -> None:
 
 
 def start_solve(
-    *, event: Event, by: User, time_limit: float = 20.0, objective: str = "weight", relax: list[str] | None = None
+    *,
+    event: Event,
+    by: User,
+    time_limit: float = SOLVE_TIME_LIMIT_DEFAULT,
+    objective: str = Objective.WEIGHT,
+    relax: list[str] | None = None,
 ) -> ScheduleRun:
     """Queue a solve. A second solve is refused while one is queued or running (a database constraint backs
     this check up, so two managers clicking at once still get one run). ``relax`` names hard rules the
     manager agreed to relax after a run explained that they cannot all hold (e.g. ``["fixed"]``)."""
     from bridgehead.partnering import tasks
 
-    if objective not in ("weight", "fair"):
-        raise PartneringError(_("Unknown objective."))
+    rules.require(by, "partnering.manage_event", event)
+    if objective not in Objective.values:
+        raise Refused(
+            "partnering.solve.unknown_objective",
+            gettext_lazy("Unknown objective."),
+            kind=Kind.INVALID,
+            field="objective",
+        )
     relax = sorted(set(relax or []))
     if any(r not in RELAXATIONS for r in relax):
-        raise PartneringError(_("Unknown relaxation."))
-    if not 1 <= time_limit <= 600:
-        raise PartneringError(_("The time limit must be between 1 and 600 seconds."))
+        raise Refused(
+            "partnering.solve.unknown_relaxation", gettext_lazy("Unknown relaxation."), kind=Kind.INVALID, field="relax"
+        )
+    if not SOLVE_TIME_LIMIT_MIN <= time_limit <= SOLVE_TIME_LIMIT_MAX:
+        raise Refused(
+            "partnering.solve.time_limit",
+            gettext_lazy("The time limit must be between %(min)s and %(max)s seconds."),
+            kind=Kind.INVALID,
+            field="time_limit",
+            params={"min": SOLVE_TIME_LIMIT_MIN, "max": SOLVE_TIME_LIMIT_MAX},
+        )
     now = timezone.now()
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)
         _close_stale_runs(event, now)
         if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
-            raise PartneringError(_("A schedule is already being computed for this event; wait for it or cancel it."))
+            raise Refused(
+                "partnering.solve.already_running",
+                gettext_lazy("A schedule is already being computed for this event; wait for it or cancel it."),
+            )
         if not event.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
-            raise PartneringError(_("There is no accepted meeting to schedule yet."))
+            raise Refused(
+                "partnering.solve.nothing_to_schedule", gettext_lazy("There is no accepted meeting to schedule yet.")
+            )
         run = ScheduleRun.objects.create(
             event=event, started_by=by, time_limit=time_limit, objective=objective, relax=relax
         )
@@ -371,6 +400,7 @@ def _breaks(compiled: Compiled, busy: dict[int, list[int]]) -> dict[str, int]:
     return result
 
 
+@domain_action
 def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
     """Apply a finished run to the meetings in one transaction; then both sides of every change are told.
 
@@ -379,19 +409,27 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
     inbox entry per change, so a 60,000-meeting publish stays one quick transaction. A meeting the schedule
     could not place keeps the reason (``unplaced_reason``), shown on both agendas; its two sides are told
     once, not again at every publish while the reason stays the same.
-    """
-    from bridgehead.partnering import tasks
 
+    The meetings are written in bulk (:func:`write_placements`, no per-row audit), so the publish leaves one
+    audit entry on the event, ``partnering.schedule.published``, naming ``by`` and every meeting it moved
+    (from and to which slot), gave a time or took one from.
+    """
+    from bridgehead.partnering import tasks  # tasks import this module (the worker runs execute_run)
+
+    rules.require(by, "partnering.manage_event", run.event)
     with transaction.atomic():
         run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
         event = Event.objects.select_for_update().get(pk=run.event_id)
         if run.status != RunStatus.SUCCEEDED:
-            raise PartneringError(_("Only a finished run can be published."))
+            raise Refused("partnering.run.not_finished", gettext_lazy("Only a finished run can be published."))
         if run.published_at:
-            raise PartneringError(_("This run is already published."))
+            raise Refused("partnering.run.already_published", gettext_lazy("This run is already published."))
         newer = ScheduleRun.objects.filter(event=event, published_at__gt=run.created_at).exists()
         if newer:
-            raise PartneringError(_("A newer schedule has been published since this run started; solve again."))
+            raise Refused(
+                "partnering.run.superseded",
+                gettext_lazy("A newer schedule has been published since this run started; solve again."),
+            )
         placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
         reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
         meetings = list(
@@ -414,10 +452,13 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
         _keep_pinned_tables(placed, meetings)
         changed: list[Meeting] = []
         notices: dict[str, list[int]] = {"scheduled": [], "moved": [], "dropped": [], "unplaced": []}
+        was: dict[int, tuple[int | None, int | None]] = {}  # slot and table before, for the audit entry
         for meeting in meetings:
+            before = (meeting.slot_id, meeting.table)
             notice = _apply(event, meeting, placed.get(meeting.pk), reasons.get(meeting.pk, ""))
             if notice is not None:
                 changed.append(meeting)
+                was[meeting.pk] = before
                 if notice:
                     notices[notice].append(meeting.pk)
         write_placements(changed)
@@ -427,9 +468,43 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
         run.published_at = now
         run.diagnostics = {**run.diagnostics, "notices": notices}
         run.save(update_fields=["published_at", "diagnostics"])
+        _record_publish(event, run, notices, was, {m.pk: (m.slot_id, m.table) for m in changed})
         if not notify.is_silenced():
-            transaction.on_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
+            after_commit(lambda: tasks.send_schedule_notices.enqueue(run.pk))
     return {"changed": len(changed), "moved": len(notices["moved"])}
+
+
+def _record_publish(
+    event: Event,
+    run: ScheduleRun,
+    notices: dict[str, list[int]],
+    was: dict[int, tuple[int | None, int | None]],
+    now_at: dict[int, tuple[int | None, int | None]],
+) -> None:
+    """The publish's one audit entry: which meetings moved (slot start times in UTC, and tables), which got a
+    time ("created") and which lost theirs ("removed"); the acting user is the domain action's ``by``."""
+    slot_ids = {slot for pk in notices["moved"] for slot in (was[pk][0], now_at[pk][0])}
+    starts = {
+        pk: at.astimezone(dt.UTC).isoformat()
+        for pk, at in Slot.objects.filter(pk__in=slot_ids).values_list("pk", "starts_at")
+    }
+    moved = [
+        {
+            "meeting": pk,
+            "from": starts.get(was[pk][0]),
+            "to": starts.get(now_at[pk][0]),
+            "from_table": was[pk][1],
+            "to_table": now_at[pk][1],
+        }
+        for pk in notices["moved"]
+    ]
+    record(
+        event,
+        "partnering.schedule.published",
+        summary=f"Schedule run {run.pk} published: {len(moved)} meetings moved, {len(notices['scheduled'])} given "
+        f"a time, {len(notices['dropped'])} lost their time.",
+        detail={"run": run.pk, "moved": moved, "created": notices["scheduled"], "removed": notices["dropped"]},
+    )
 
 
 def _apply(event: Event, meeting: Meeting, target: tuple[int, int | None] | None, reason: str) -> str | None:
@@ -532,27 +607,44 @@ def _video_link(event: Event, meeting: Meeting) -> str:
     return f"{base}/{meeting.uid.hex[:12]}" if base else ""
 
 
+@domain_action
 def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) -> Meeting:
     """A manual edit by staff: the meeting goes to this slot (and table) now and stays there in later solves."""
-    from bridgehead.partnering.services import is_event_staff
-
-    if not is_event_staff(by, meeting.event):
-        raise PartneringError(_("Only the event staff can move meetings by hand."))
+    rules.require(by, "partnering.move_meeting", meeting)
     if slot.event_id != meeting.event_id:
-        raise PartneringError(_("That slot belongs to another event."))
+        raise Refused(
+            "partnering.meeting.slot_of_other_event",
+            gettext_lazy("That slot belongs to another event."),
+            kind=Kind.INVALID,
+            field="slot",
+        )
     if table is not None and not 1 <= table <= slot.tables:
-        raise PartneringError(
-            _("Table %(table)s does not exist in that slot (1–%(tables)s).") % {"table": table, "tables": slot.tables}
+        raise Refused(
+            "partnering.meeting.no_such_table",
+            gettext_lazy("Table %(table)s does not exist in that slot (1–%(tables)s)."),
+            kind=Kind.INVALID,
+            field="table",
+            params={"table": table, "tables": slot.tables},
         )
     sides = [meeting.first_id, meeting.second_id]
     if slot.unavailable_participants.filter(pk__in=sides).exists():
-        raise PartneringError(_("One of the two participants is not available in that slot."))
+        raise Refused(
+            "partnering.meeting.participant_unavailable",
+            gettext_lazy("One of the two participants is not available in that slot."),
+        )
     with transaction.atomic():
         clash = Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).exclude(status=MeetingStatus.CANCELLED)
         if clash.filter(first_id__in=sides).exists() or clash.filter(second_id__in=sides).exists():
-            raise PartneringError(_("One of the two participants already has a meeting in that slot."))
+            raise Refused(
+                "partnering.meeting.participant_busy",
+                gettext_lazy("One of the two participants already has a meeting in that slot."),
+            )
         if table is not None and clash.filter(table=table).exists():
-            raise PartneringError(_("Table %(table)s is taken in that slot.") % {"table": table})
+            raise Refused(
+                "partnering.meeting.table_taken",
+                gettext_lazy("Table %(table)s is taken in that slot."),
+                params={"table": table},
+            )
         had_slot = meeting.slot_id is not None
         moved = had_slot and (meeting.slot_id, meeting.table) != (slot.pk, table)
         meeting.slot, meeting.table, meeting.pinned, meeting.unplaced_reason = slot, table, True, ""

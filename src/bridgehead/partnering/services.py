@@ -1,7 +1,10 @@
 """Partnering domain logic: event set-up, participants, availability, requests and meetings on the day.
 
-Each function takes keyword-only arguments, does its whole change in one transaction and queues mail after
-commit (DESIGN §5). Views, the API and the CLI only call these. Scheduling lives in ``scheduling.py``.
+Each state-changing function is a domain action (``core.actions``): keyword-only arguments, the acting user
+as ``by``, checked first against the app's ``rules.py``; the whole change in one transaction, audited with
+``by`` as the actor; mail and queued tasks after commit (DESIGN §5). A rule the event refuses raises
+``core.errors.Refused`` with a stable ``partnering.<thing>.<reason>`` code. Views, the API and the CLI only
+call these. Scheduling lives in ``scheduling.py``.
 """
 
 from __future__ import annotations
@@ -11,16 +14,24 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core import roles
+from bridgehead.core.actions import after_commit, domain_action
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
-from bridgehead.partnering import notify
-from bridgehead.partnering.enums import Attendance, EventStatus, MeetingStatus, RequestStatus
-from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering import notify, rules, scheduling, tasks
+from bridgehead.partnering.enums import (
+    FEEDBACK_COMMENT_MAX,
+    REQUEST_MESSAGE_MAX,
+    Attendance,
+    EventStatus,
+    MeetingStatus,
+    RequestStatus,
+)
 from bridgehead.partnering.models import (
     Block,
     Event,
@@ -44,64 +55,69 @@ def _local(date: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime
     return dt.datetime.combine(date, time, tzinfo=zone)
 
 
-def build_slots(*, event: Event) -> int:
+@domain_action
+def build_slots(*, event: Event, by: User) -> int:
     """Create the meeting slots of every session, converting venue wall-clock times to UTC.
 
     Existing slots are kept (meetings point at them); slots a session no longer covers are removed only when
     no meeting uses them. Returns the number of slots of the event.
     """
+    rules.require(by, "partnering.manage_event", event)
     zone = zoneinfo.ZoneInfo(event.time_zone)
     length = dt.timedelta(minutes=event.slot_minutes)
-    with transaction.atomic():
-        wanted: dict[dt.datetime, tuple[EventSession, dt.datetime, int]] = {}
-        for session in event.sessions.all():
-            start = _local(session.date, session.starts, zone).astimezone(dt.UTC)
-            end = _local(session.date, session.ends, zone).astimezone(dt.UTC)
-            while start + length <= end:
-                wanted[start] = (
-                    session,
-                    start + length,
-                    session.tables if session.tables is not None else event.tables,
-                )
-                start += length
-        existing = {slot.starts_at: slot for slot in event.slots.all()}
-        stale = [slot for starts_at, slot in existing.items() if starts_at not in wanted]
-        used = Meeting.objects.filter(slot__in=stale).exclude(status=MeetingStatus.CANCELLED)
-        if used.exists():
-            raise PartneringError(
-                _(
-                    "A session change would remove slots that already hold meetings; move or "
-                    "cancel those meetings first."
-                )
+    wanted: dict[dt.datetime, tuple[EventSession, dt.datetime, int]] = {}
+    for session in event.sessions.all():
+        start = _local(session.date, session.starts, zone).astimezone(dt.UTC)
+        end = _local(session.date, session.ends, zone).astimezone(dt.UTC)
+        while start + length <= end:
+            wanted[start] = (
+                session,
+                start + length,
+                session.tables if session.tables is not None else event.tables,
             )
-        Slot.objects.filter(pk__in=[s.pk for s in stale]).delete()
-        for starts_at, (session, ends_at, tables) in wanted.items():
-            slot = existing.get(starts_at)
-            if slot is None:
-                Slot.objects.create(event=event, session=session, starts_at=starts_at, ends_at=ends_at, tables=tables)
-            elif (slot.session_id, slot.ends_at, slot.tables) != (session.pk, ends_at, tables):
-                slot.session, slot.ends_at, slot.tables = session, ends_at, tables
-                slot.save(update_fields=["session", "ends_at", "tables"])
+            start += length
+    existing = {slot.starts_at: slot for slot in event.slots.all()}
+    stale = [slot for starts_at, slot in existing.items() if starts_at not in wanted]
+    used = Meeting.objects.filter(slot__in=stale).exclude(status=MeetingStatus.CANCELLED)
+    if used.exists():
+        raise Refused(
+            "partnering.event.slots_in_use",
+            _("A session change would remove slots that already hold meetings; move or cancel those meetings first."),
+        )
+    Slot.objects.filter(pk__in=[s.pk for s in stale]).delete()
+    for starts_at, (session, ends_at, tables) in wanted.items():
+        slot = existing.get(starts_at)
+        if slot is None:
+            Slot.objects.create(event=event, session=session, starts_at=starts_at, ends_at=ends_at, tables=tables)
+        elif (slot.session_id, slot.ends_at, slot.tables) != (session.pk, ends_at, tables):
+            slot.session, slot.ends_at, slot.tables = session, ends_at, tables
+            slot.save(update_fields=["session", "ends_at", "tables"])
     return event.slots.count()
 
 
+@domain_action
 def publish_event(*, event: Event, by: User) -> None:
+    rules.require(by, "partnering.manage_event", event)
     if not event.slots.exists():
-        raise PartneringError(_("Add at least one session with meeting slots before publishing the event."))
+        raise Refused(
+            "partnering.event.no_slots",
+            _("Add at least one session with meeting slots before publishing the event."),
+        )
     event.status = EventStatus.PUBLISHED
     event.save(update_fields=["status"])
 
 
-def is_event_staff(user: User, event: Event) -> bool:
-    """Site admins and the program managers of the event's program run the event."""
-    if roles.is_site_admin(user):
-        return True
-    return event.program_id is not None and event.program_id in roles.program_ids(user, "program_manager")
+@domain_action
+def refresh_recommendations(*, event: Event, by: User) -> None:
+    """Recompute every participant's recommendations in the background (after profiles changed)."""
+    rules.require(by, "partnering.manage_event", event)
+    after_commit(lambda: tasks.refresh_recommendations.enqueue(event.pk))
 
 
 # --- participants and availability -----------------------------------------------------------------------
 
 
+@domain_action
 def register_participant(
     *,
     event: Event,
@@ -113,10 +129,21 @@ def register_participant(
     attendance: str = Attendance.IN_PERSON,
     max_meetings: int | None = None,
 ) -> Participant:
+    """Register ``person`` for ``event``: themselves (for a published event), or anyone by the event's staff."""
+    rules.require(by, "partnering.register_participant", Participant(event=event, person=person))
     if person.organisation_id is None:
-        raise PartneringError(_("%(name)s has no organisation; add one to the person first.") % {"name": person})
+        raise Refused(
+            "partnering.participant.no_organisation",
+            _("%(name)s has no organisation; add one to the person first."),
+            params={"name": str(person)},
+        )
     if attendance == Attendance.VIRTUAL and not event.virtual_allowed:
-        raise PartneringError(_("This event has no virtual meetings; register to attend in person."))
+        raise Refused(
+            "partnering.participant.virtual_not_allowed",
+            _("This event has no virtual meetings; register to attend in person."),
+            kind=Kind.INVALID,
+            field="attendance",
+        )
     organisation = person.organisation
     try:
         with transaction.atomic():
@@ -132,20 +159,41 @@ def register_participant(
                 max_meetings=max_meetings,
             )
     except IntegrityError:
-        raise PartneringError(_("%(name)s is already registered for this event.") % {"name": person}) from None
+        raise Refused(
+            "partnering.participant.already_registered",
+            _("%(name)s is already registered for this event."),
+            params={"name": str(person)},
+        ) from None
 
 
+@domain_action
+def save_profile(*, form: forms.ModelForm, by: User) -> Participant:
+    """Save a participant's event profile (a valid ``ProfileForm`` bound to the participant)."""
+    rules.require(by, "partnering.change_participant", form.instance)
+    return form.save()
+
+
+def unknown_slots(ids: Iterable[int]) -> Refused:
+    """The refusal for slot ids that are not the event's (the availability page checks its own form too)."""
+    return Refused(
+        "partnering.availability.unknown_slots",
+        _("These slots are not part of this event: %(ids)s."),
+        kind=Kind.INVALID,
+        field="unavailable",
+        params={"ids": ", ".join(str(i) for i in sorted(ids))},
+    )
+
+
+@domain_action
 def set_availability(*, participant: Participant, unavailable: Iterable[int], by: User) -> None:
     """Replace the participant's unavailable slots. Slot ids outside this event are refused, not ignored."""
+    rules.require(by, "partnering.change_participant", participant)
     wanted = set(unavailable)
     slots = list(Slot.objects.filter(event=participant.event, pk__in=wanted))
     unknown = wanted - {slot.pk for slot in slots}
     if unknown:
-        raise PartneringError(
-            _("These slots are not part of this event: %(ids)s.") % {"ids": ", ".join(str(i) for i in sorted(unknown))}
-        )
-    with transaction.atomic():
-        participant.unavailable.set(slots)
+        raise unknown_slots(unknown)
+    participant.unavailable.set(slots)
 
 
 def participant_for(user: User, event: Event) -> Participant | None:
@@ -157,8 +205,8 @@ def participant_for(user: User, event: Event) -> Participant | None:
 # --- requests ---------------------------------------------------------------------------------------------
 #
 # What a participant may do is decided in one place: ``RequestRules.refusal`` and ``accept_refusal`` return
-# the reason an action would be refused (or None). The services raise it; the pages show it instead of a
-# button that would only be refused after the click.
+# the refusal an action would meet (or None). The services raise it; the pages show it instead of a button
+# that would only be refused after the click. Who may act at all is a permission in ``rules.py``.
 
 
 def meeting_limit(participant: Participant, event: Event | None = None) -> int:
@@ -186,18 +234,21 @@ def _fmt(when: dt.datetime) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _full_refusal(participant: Participant, held: int, *, mine: bool, event: Event) -> str | None:
+def _full_refusal(participant: Participant, held: int, *, mine: bool, event: Event) -> Refused | None:
     limit = meeting_limit(participant, event)
     if held < limit:
         return None
     if mine:
-        return _(
-            "You already have %(held)s meetings, the most this event allows you (%(limit)s); cancel one first."
-        ) % {"held": held, "limit": limit}
-    return _("%(name)s already has the most meetings this event allows (%(limit)s).") % {
-        "name": participant.organisation.name,
-        "limit": limit,
-    }
+        return Refused(
+            "partnering.request.capacity_full",
+            _("You already have %(held)s meetings, the most this event allows you (%(limit)s); cancel one first."),
+            params={"held": held, "limit": limit},
+        )
+    return Refused(
+        "partnering.request.partner_full",
+        _("%(name)s already has the most meetings this event allows (%(limit)s)."),
+        params={"name": participant.organisation.name, "limit": limit},
+    )
 
 
 @dataclass
@@ -235,33 +286,65 @@ class RequestRules:
             held=meetings_held([sender.pk, *ids]),
         )
 
-    def refusal(self, recipient: Participant) -> str | None:
+    def refusal(self, recipient: Participant) -> Refused | None:
         """Why ``sender`` may not send ``recipient`` a request now, or None when it may."""
         sender, event = self.sender, self.sender.event
         if recipient.event_id != event.pk:
-            return _("You can only send requests to participants of the same event.")
+            return Refused(
+                "partnering.request.other_event",
+                _("You can only send requests to participants of the same event."),
+                kind=Kind.INVALID,
+                field="recipient",
+            )
         if recipient.pk == sender.pk:
-            return _("You cannot send a meeting request to yourself.")
+            return Refused("partnering.request.to_self", _("You cannot send a meeting request to yourself."))
         if event.request_deadline and self.now > event.request_deadline:
-            return _("Requests for this event closed on %(deadline)s.") % {"deadline": _fmt(event.request_deadline)}
+            return Refused(
+                "partnering.request.closed",
+                _("Requests for this event closed on %(deadline)s."),
+                params={"deadline": _fmt(event.request_deadline)},
+            )
         if not event.may_meet(sender.kind, recipient.kind):
-            return _("At this event, a %(a)s does not book meetings with a %(b)s.") % {
-                "a": sender.organisation.get_kind_display(),
-                "b": recipient.organisation.get_kind_display(),
-            }
+            return Refused(
+                "partnering.request.pair_not_allowed",
+                _("At this event, a %(a)s does not book meetings with a %(b)s."),
+                params={
+                    "a": sender.organisation.get_kind_display(),
+                    "b": recipient.organisation.get_kind_display(),
+                },
+            )
         if recipient.pk in self.blocked:
-            return _("This participant is not available for a meeting with you.")
+            return Refused("partnering.request.blocked", _("This participant is not available for a meeting with you."))
         if recipient.pk in self.meeting_with:
-            return _("You already have a meeting with this participant.")
+            return Refused("partnering.request.already_meeting", _("You already have a meeting with this participant."))
         if recipient.pk in self.open_with:
-            return _("There is already an open request between you and this participant.")
+            return Refused(
+                "partnering.request.already_open",
+                _("There is already an open request between you and this participant."),
+            )
         if self.sent >= event.request_quota:
-            return _("You have used all %(quota)s requests of this event.") % {"quota": event.request_quota}
+            return Refused(
+                "partnering.request.quota_used",
+                _("You have used all %(quota)s requests of this event."),
+                params={"quota": event.request_quota},
+            )
         return _full_refusal(sender, self.held.get(sender.pk, 0), mine=True, event=event) or _full_refusal(
             recipient, self.held.get(recipient.pk, 0), mine=False, event=event
         )
 
 
+def message_too_long() -> Refused:
+    """The refusal for a request message over :data:`REQUEST_MESSAGE_MAX` (the request page says it too)."""
+    return Refused(
+        "partnering.request.message_too_long",
+        _("The message is too long (%(limit)s characters at most)."),
+        kind=Kind.INVALID,
+        field="message",
+        params={"limit": f"{REQUEST_MESSAGE_MAX:,}"},
+    )
+
+
+@domain_action
 def send_request(
     *,
     sender: Participant,
@@ -270,18 +353,27 @@ def send_request(
     by: User,
     now: dt.datetime | None = None,
 ) -> MeetingRequest:
-    """Send a meeting request; every rule of the event is checked with both participants locked."""
-    with transaction.atomic():
-        # Lock both sides in a fixed order: concurrent A→B and B→A requests then run one after the other.
-        list(Participant.objects.select_for_update().filter(pk__in=[sender.pk, recipient.pk]).order_by("pk"))
-        refusal = RequestRules.load(sender, [recipient], now).refusal(recipient)
-        if refusal:
-            raise PartneringError(refusal)
-        request = MeetingRequest.objects.create(
-            event=sender.event, sender=sender, recipient=recipient, message=message.strip()[:2000]
-        )
-        notify.request_received(request)
+    """Send a meeting request after the same checks the pages show, with both participants locked."""
+    rules.require(by, "partnering.send_request", sender)
+    message = message.strip()
+    if len(message) > REQUEST_MESSAGE_MAX:
+        raise message_too_long()
+    # Lock both sides in a fixed order: concurrent A→B and B→A requests then run one after the other.
+    list(Participant.objects.select_for_update().filter(pk__in=[sender.pk, recipient.pk]).order_by("pk"))
+    refusal = RequestRules.load(sender, [recipient], now).refusal(recipient)
+    if refusal:
+        raise refusal
+    request = MeetingRequest.objects.create(event=sender.event, sender=sender, recipient=recipient, message=message)
+    notify.request_received(request)
     return request
+
+
+def _not_pending(request: MeetingRequest) -> Refused:
+    return Refused(
+        "partnering.request.not_pending",
+        _("This request is no longer pending (it is %(status)s)."),
+        params={"status": request.get_status_display().lower()},
+    )
 
 
 def _lock_pending(request: MeetingRequest) -> MeetingRequest:
@@ -289,9 +381,7 @@ def _lock_pending(request: MeetingRequest) -> MeetingRequest:
         MeetingRequest.objects.select_for_update().select_related("event", "sender", "recipient").get(pk=request.pk)
     )
     if locked.status != RequestStatus.PENDING:
-        raise PartneringError(
-            _("This request is no longer pending (it is %(status)s).") % {"status": locked.get_status_display().lower()}
-        )
+        raise _not_pending(locked)
     return locked
 
 
@@ -302,24 +392,18 @@ def is_overdue(request: MeetingRequest, now: dt.datetime | None = None) -> bool:
     return request.status == RequestStatus.PENDING and deadline is not None and (now or timezone.now()) > deadline
 
 
-def accept_refusal(
-    *, request: MeetingRequest, by: User, now: dt.datetime | None = None, held: dict[int, int] | None = None
-) -> str | None:
-    """Why ``by`` may not accept ``request`` now (or None). Capacity is checked here: a participant at the
-    meeting limit cannot accept, as on b2match and Brella, so no meeting is accepted that the schedule
-    could never hold; the reason names the side that is full. ``held`` (from ``meetings_held``) spares the
-    count when a page asks for many requests at once."""
+def _accept_state_refusal(
+    request: MeetingRequest, now: dt.datetime | None, held: dict[int, int] | None
+) -> Refused | None:
     if request.status != RequestStatus.PENDING:
-        return _("This request is no longer pending (it is %(status)s).") % {
-            "status": request.get_status_display().lower()
-        }
-    if request.recipient.person.user_id != by.pk:
-        return _("Only the invited participant can accept this request.")
+        return _not_pending(request)
     event = request.event
     if is_overdue(request, now):
-        return _("Requests of this event could be accepted until %(deadline)s.") % {
-            "deadline": _fmt(event.acceptance_deadline)
-        }
+        return Refused(
+            "partnering.request.answers_closed",
+            _("Requests of this event could be accepted until %(deadline)s."),
+            params={"deadline": _fmt(event.acceptance_deadline)},
+        )
     if held is None:
         held = meetings_held([request.recipient_id, request.sender_id])
     return _full_refusal(request.recipient, held.get(request.recipient_id, 0), mine=True, event=event) or (
@@ -327,92 +411,98 @@ def accept_refusal(
     )
 
 
+def accept_refusal(
+    *, request: MeetingRequest, by: User, now: dt.datetime | None = None, held: dict[int, int] | None = None
+) -> Refused | None:
+    """Why ``by`` may not accept ``request`` now (or None). Capacity is checked here: a participant at the
+    meeting limit cannot accept, as on b2match and Brella, so no meeting is accepted that the schedule
+    could never hold; the reason names the side that is full. ``held`` (from ``meetings_held``) spares the
+    count when a page asks for many requests at once."""
+    return rules.why_not(by, "partnering.accept_request", request) or _accept_state_refusal(request, now, held)
+
+
+@domain_action
 def accept_request(*, request: MeetingRequest, by: User, now: dt.datetime | None = None) -> Meeting:
     """Turn a pending request into a meeting waiting for the schedule.
 
     Both participants are locked (in a fixed order) before the capacity check, so two accepts racing for
     a participant's last free place cannot both pass; the request's row lock makes a concurrent
-    accept/decline of the same request wait and then see that it is no longer pending.
+    accept/decline of the same request wait and then see that it is no longer pending. After publication
+    the meeting gets its time at once, in the same transaction (live booking, moving nobody).
     """
+    rules.require(by, "partnering.accept_request", request)
     now = now or timezone.now()
-    with transaction.atomic():
-        sides = [request.sender_id, request.recipient_id]
-        list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
-        locked = (
-            MeetingRequest.objects.select_for_update(of=("self",))
-            .select_related("event", "sender__organisation", "recipient__organisation", "recipient__person")
-            .get(pk=request.pk)
-        )
-        refusal = accept_refusal(request=locked, by=by, now=now)
-        if refusal:
-            raise PartneringError(refusal)
-        locked.status, locked.responded_at = RequestStatus.ACCEPTED, now
-        locked.save(update_fields=["status", "responded_at"])
-        meeting = Meeting.objects.create(
-            event=locked.event, request=locked, first=locked.sender, second=locked.recipient
-        )
-        notify.request_answered(locked)
+    sides = [request.sender_id, request.recipient_id]
+    list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
+    locked = (
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .select_related("event", "sender__organisation", "recipient__organisation", "recipient__person")
+        .get(pk=request.pk)
+    )
+    refusal = _accept_state_refusal(locked, now, None)
+    if refusal:
+        raise refusal
+    locked.status, locked.responded_at = RequestStatus.ACCEPTED, now
+    locked.save(update_fields=["status", "responded_at"])
+    meeting = Meeting.objects.create(event=locked.event, request=locked, first=locked.sender, second=locked.recipient)
+    notify.request_answered(locked)
     meeting.booking = None
     if locked.event.schedule_published_at:
-        # After publication the meeting gets its time at once (live booking), moving nobody; the result
-        # (placed, or why not and the nearest options) rides on the meeting for the page to show.
-        from bridgehead.partnering import scheduling  # scheduling imports this module's helpers
-
+        # The result (placed, or why not and the nearest options) rides on the meeting for the page to show.
         meeting.booking = scheduling.book_live(meeting=meeting)
         meeting.refresh_from_db()
     return meeting
 
 
+@domain_action
 def decline_request(
     *, request: MeetingRequest, by: User, no_thanks: bool = False, now: dt.datetime | None = None
 ) -> MeetingRequest:
     """Decline; "no thanks" also blocks the pair both ways (no recommendation, no new request). The sender
     is told either way (without saying which), so no request waits unanswered in their list."""
-    with transaction.atomic():
-        locked = _lock_pending(request)
-        if locked.recipient.person.user_id != by.pk:
-            raise PartneringError(_("Only the invited participant can decline this request."))
-        locked.status, locked.responded_at = RequestStatus.DECLINED, now or timezone.now()
-        locked.save(update_fields=["status", "responded_at"])
-        if no_thanks:
-            Block.objects.get_or_create(event=locked.event, by=locked.recipient, blocked=locked.sender)
-            locked.event.recommendations.filter(
-                Q(participant=locked.sender, partner=locked.recipient)
-                | Q(participant=locked.recipient, partner=locked.sender)
-            ).delete()
-        notify.request_answered(locked)
+    rules.require(by, "partnering.decline_request", request)
+    locked = _lock_pending(request)
+    locked.status, locked.responded_at = RequestStatus.DECLINED, now or timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    if no_thanks:
+        Block.objects.get_or_create(event=locked.event, by=locked.recipient, blocked=locked.sender)
+        locked.event.recommendations.filter(
+            Q(participant=locked.sender, partner=locked.recipient)
+            | Q(participant=locked.recipient, partner=locked.sender)
+        ).delete()
+    notify.request_answered(locked)
     return locked
 
 
+@domain_action
 def withdraw_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
-    with transaction.atomic():
-        locked = _lock_pending(request)
-        if locked.sender.person.user_id != by.pk:
-            raise PartneringError(_("Only the participant who sent this request can withdraw it."))
-        locked.status, locked.responded_at = RequestStatus.WITHDRAWN, timezone.now()
-        locked.save(update_fields=["status", "responded_at"])
+    rules.require(by, "partnering.withdraw_request", request)
+    locked = _lock_pending(request)
+    locked.status, locked.responded_at = RequestStatus.WITHDRAWN, timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
     return locked
 
 
+@domain_action
 def expire_requests(*, event: Event, now: dt.datetime | None = None) -> int:
     """Pending requests past the acceptance deadline expire and their senders are told; they never held a
-    slot, so nothing else moves."""
+    slot, so nothing else moves. Housekeeping: the platform acts, nobody is ``by``."""
     now = now or timezone.now()
     if not event.acceptance_deadline or now <= event.acceptance_deadline:
         return 0
-    with transaction.atomic():
-        pending = list(
-            event.requests.select_for_update(of=("self",))  # lock the requests, not the joined rows
-            .filter(status=RequestStatus.PENDING)
-            .select_related("event", "sender__person__user", "recipient__organisation")
-        )
-        for request in pending:
-            request.status, request.responded_at = RequestStatus.EXPIRED, now
-            request.save(update_fields=["status", "responded_at"])  # save() so each change is audited
-            notify.request_expired(request)  # the sender is not left waiting for an answer that never comes
+    pending = list(
+        event.requests.select_for_update(of=("self",))  # lock the requests, not the joined rows
+        .filter(status=RequestStatus.PENDING)
+        .select_related("event", "sender__person__user", "recipient__organisation")
+    )
+    for request in pending:
+        request.status, request.responded_at = RequestStatus.EXPIRED, now
+        request.save(update_fields=["status", "responded_at"])  # save() so each change is audited
+        notify.request_expired(request)  # the sender is not left waiting for an answer that never comes
     return len(pending)
 
 
+@domain_action
 def remind_pending(*, event: Event, now: dt.datetime | None = None, every: dt.timedelta = dt.timedelta(days=1)) -> int:
     """One reminder e-mail per participant with requests waiting for an answer, at most once per ``every``."""
     now = now or timezone.now()
@@ -424,10 +514,9 @@ def remind_pending(*, event: Event, now: dt.datetime | None = None, every: dt.ti
     )
     for request in due:
         waiting.setdefault(request.recipient_id, []).append(request)
-    with transaction.atomic():
-        for requests in waiting.values():
-            notify.pending_reminder(requests[0].recipient, requests)
-            MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
+    for requests in waiting.values():
+        notify.pending_reminder(requests[0].recipient, requests)
+        MeetingRequest.objects.filter(pk__in=[r.pk for r in requests]).update(reminded_at=now)
     return len(waiting)
 
 
@@ -436,7 +525,8 @@ def remind_pending(*, event: Event, now: dt.datetime | None = None, every: dt.ti
 CHECK_IN_GRACE = dt.timedelta(hours=1)  # around the venue's day, for a clock or a session near midnight
 
 
-def _is_side(user: User, meeting: Meeting) -> Participant | None:
+def _side_of(user: User, meeting: Meeting) -> Participant | None:
+    """The meeting's participant that is ``user`` (None for staff or anyone else)."""
     for side in (meeting.first, meeting.second):
         if side.person.user_id == user.pk:
             return side
@@ -461,86 +551,114 @@ def check_in_window(meeting: Meeting) -> tuple[dt.datetime, dt.datetime] | None:
     return opens - CHECK_IN_GRACE, closes + CHECK_IN_GRACE
 
 
-def _day_refusal(meeting: Meeting, now: dt.datetime) -> str | None:
+def _day_refusal(meeting: Meeting, now: dt.datetime, thing: str) -> Refused | None:
+    """Outside the meeting's day at the venue; ``thing`` names the action in the code (checkin, no_show)."""
     window = check_in_window(meeting)
     if window is None:
-        return _("This meeting has no time yet.")
+        return Refused(f"partnering.{thing}.no_time", _("This meeting has no time yet."))
     day = venue_day(meeting).isoformat()
     if now < window[0]:
-        return _("Check-in opens on the day of the meeting (%(day)s at the venue).") % {"day": day}
+        return Refused(
+            f"partnering.{thing}.not_today",
+            _("Check-in opens on the day of the meeting (%(day)s at the venue)."),
+            params={"day": day},
+        )
     if now > window[1]:
-        return _("This meeting was on %(day)s; check-in is closed.") % {"day": day}
+        return Refused(
+            f"partnering.{thing}.day_over",
+            _("This meeting was on %(day)s; check-in is closed."),
+            params={"day": day},
+        )
     return None
 
 
-def check_in_refusal(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> str | None:
-    """Why ``by`` may not check ``meeting`` in now (or None). Only on the meeting's day at the venue."""
-    if _is_side(by, meeting) is None and not is_event_staff(by, meeting.event):
-        return _("Only the two participants or the event staff can check this meeting in.")
+def _check_in_state_refusal(meeting: Meeting, now: dt.datetime) -> Refused | None:
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.NO_SHOW) or meeting.slot_id is None:
-        return _("Only a scheduled meeting can be checked in.")
-    return _day_refusal(meeting, now or timezone.now())
+        return Refused("partnering.checkin.not_scheduled", _("Only a scheduled meeting can be checked in."))
+    return _day_refusal(meeting, now, "checkin")
 
 
-def no_show_refusal(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> str | None:
-    """A no-show is recorded on the meeting's day, once it has started."""
-    now = now or timezone.now()
-    if _is_side(by, meeting) is None and not is_event_staff(by, meeting.event):
-        return _("Only the two participants or the event staff can record a no-show.")
+def _no_show_state_refusal(meeting: Meeting, now: dt.datetime) -> Refused | None:
     if meeting.status != MeetingStatus.SCHEDULED or meeting.slot_id is None:
-        return _("Only a scheduled meeting that has not been checked in can be a no-show.")
-    if now < meeting.slot.starts_at and _day_refusal(meeting, now) is None:
-        return _("A no-show can be recorded once the meeting has started.")
-    return _day_refusal(meeting, now)
+        return Refused(
+            "partnering.no_show.not_scheduled",
+            _("Only a scheduled meeting that has not been checked in can be a no-show."),
+        )
+    if now < meeting.slot.starts_at and _day_refusal(meeting, now, "no_show") is None:
+        return Refused("partnering.no_show.not_started", _("A no-show can be recorded once the meeting has started."))
+    return _day_refusal(meeting, now, "no_show")
 
 
+def check_in_refusal(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> Refused | None:
+    """Why ``by`` may not check ``meeting`` in now (or None). Only on the meeting's day at the venue."""
+    return rules.why_not(by, "partnering.check_in", meeting) or _check_in_state_refusal(meeting, now or timezone.now())
+
+
+def no_show_refusal(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> Refused | None:
+    """A no-show is recorded on the meeting's day, once it has started."""
+    return rules.why_not(by, "partnering.record_no_show", meeting) or _no_show_state_refusal(
+        meeting, now or timezone.now()
+    )
+
+
+@domain_action
 def cancel_meeting(*, meeting: Meeting, by: User) -> Meeting:
-    side = _is_side(by, meeting)
-    if side is None and not is_event_staff(by, meeting.event):
-        raise PartneringError(_("Only the two participants or the event staff can cancel this meeting."))
-    with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.status == MeetingStatus.CANCELLED:
-            return locked
-        locked.status, locked.table, locked.pinned = MeetingStatus.CANCELLED, None, False
-        locked.sequence += 1
-        locked.save()
-        for participant in (locked.first, locked.second):
-            if participant != side:
-                notify.meeting_cancelled(locked, participant)
+    rules.require(by, "partnering.cancel_meeting", meeting)
+    side = _side_of(by, meeting)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == MeetingStatus.CANCELLED:
+        return locked
+    locked.status, locked.table, locked.pinned = MeetingStatus.CANCELLED, None, False
+    locked.sequence += 1
+    locked.save()
+    for participant in (locked.first, locked.second):
+        if participant != side:
+            notify.meeting_cancelled(locked, participant)
     return locked
 
 
+@domain_action
 def check_in(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> Meeting:
+    rules.require(by, "partnering.check_in", meeting)
     now = now or timezone.now()
-    refusal = check_in_refusal(meeting=meeting, by=by, now=now)
+    refusal = _check_in_state_refusal(meeting, now)
     if refusal:
-        raise PartneringError(refusal)
+        raise refusal
     meeting.status, meeting.checked_in_at, meeting.checked_in_by = MeetingStatus.CHECKED_IN, now, by
     meeting.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
     return meeting
 
 
+@domain_action
 def mark_no_show(*, meeting: Meeting, by: User, now: dt.datetime | None = None) -> Meeting:
-    refusal = no_show_refusal(meeting=meeting, by=by, now=now)
+    rules.require(by, "partnering.record_no_show", meeting)
+    refusal = _no_show_state_refusal(meeting, now or timezone.now())
     if refusal:
-        raise PartneringError(refusal)
+        raise refusal
     meeting.status = MeetingStatus.NO_SHOW
     meeting.save(update_fields=["status", "updated_at"])
     return meeting
 
 
+@domain_action
 def give_feedback(*, meeting: Meeting, by: User, valuable: bool, follow_up: bool, comment: str = "") -> Feedback:
     """Record (or correct) one side's answers; the agenda then shows "Feedback sent on …" with them."""
-    side = _is_side(by, meeting)
-    if side is None:
-        raise PartneringError(_("Only the two participants can give feedback on this meeting."))
+    rules.require(by, "partnering.give_feedback", meeting)
     if meeting.status != MeetingStatus.CHECKED_IN:
-        raise PartneringError(_("Feedback is for meetings that took place (checked in)."))
+        raise Refused("partnering.feedback.not_checked_in", _("Feedback is for meetings that took place (checked in)."))
+    comment = comment.strip()
+    if len(comment) > FEEDBACK_COMMENT_MAX:
+        raise Refused(
+            "partnering.feedback.comment_too_long",
+            _("The comment is too long (%(limit)s characters at most)."),
+            kind=Kind.INVALID,
+            field="comment",
+            params={"limit": f"{FEEDBACK_COMMENT_MAX:,}"},
+        )
     feedback, _created = Feedback.objects.update_or_create(
         meeting=meeting,
-        participant=side,
-        defaults={"valuable": valuable, "follow_up": follow_up, "comment": comment.strip()[:2000]},
+        participant=_side_of(by, meeting),
+        defaults={"valuable": valuable, "follow_up": follow_up, "comment": comment},
     )
     return feedback
 

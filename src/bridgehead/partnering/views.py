@@ -1,6 +1,14 @@
-"""Partnering pages. Thin: parse, check permission, call a service, render. Every refusal is server-side."""
+"""Partnering pages. Thin: find what the visitor may see, call a service, render.
+
+Who may act is the services' check (``rules.py``); a refusal is a ``core.errors.Refused``. A permission
+refusal goes on to the "Not allowed" page (``RefusedMiddleware``); a refusal of the event's state (a
+deadline, a full agenda) is flashed with its code on the page the view returns to, as before.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +20,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bridgehead.core import refusals
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import download, require
 from bridgehead.partnering import calendar, day, recommending, scheduling, services
-from bridgehead.partnering.enums import MeetingStatus, RequestStatus, RunStatus
-from bridgehead.partnering.errors import PartneringError
+from bridgehead.partnering.enums import REQUEST_MESSAGE_MAX, MeetingStatus, RequestStatus, RunStatus
 from bridgehead.partnering.forms import (
     EventForm,
     FeedbackForm,
@@ -58,8 +67,16 @@ def _me(request: HttpRequest, event: Event) -> Participant:
     return participant
 
 
-def _fail(request: HttpRequest, error: PartneringError) -> None:
-    messages.error(request, str(error))
+@contextmanager
+def _flash_refusals(request: HttpRequest) -> Iterator[None]:
+    """A state refusal inside becomes an error message (tagged with its code) on the page the view shows
+    next; a permission refusal goes on to the middleware's "Not allowed" page."""
+    try:
+        yield
+    except Refused as refusal:
+        if refusal.kind == Kind.FORBIDDEN:
+            raise
+        refusals.flash(request, refusal)
 
 
 @login_required
@@ -103,18 +120,14 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event)
     sessions = SessionFormSet(request.POST or None, instance=event or Event())
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
-        try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if program is not None:
-                    saved.program = program
-                saved.save()
-                sessions.instance = saved
-                sessions.save()
-                services.build_slots(event=saved)
-        except PartneringError as error:
-            _fail(request, error)
-        else:
+        with _flash_refusals(request), transaction.atomic():
+            saved = form.save(commit=False)
+            if program is not None:
+                saved.program = program
+            saved.save()
+            sessions.instance = saved
+            sessions.save()
+            services.build_slots(event=saved, by=request.user)
             messages.success(request, _("The event was saved."))
             return redirect("event-detail", slug=saved.slug)
     return render(
@@ -125,12 +138,10 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug, manage=True)
-    try:
+    event = _event(request, slug)
+    with _flash_refusals(request):
         services.publish_event(event=event, by=request.user)
         messages.success(request, _("The event is open for registration and requests."))
-    except PartneringError as error:
-        _fail(request, error)
     return redirect("event-detail", slug=slug)
 
 
@@ -139,11 +150,9 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, manage=True)
     if request.method == "POST":
         person = get_object_or_404(Person.objects.select_related("organisation", "user"), pk=request.POST.get("person"))
-        try:
+        with _flash_refusals(request):
             services.register_participant(event=event, person=person, by=request.user)
             messages.success(request, _("%(name)s is registered.") % {"name": person.name})
-        except PartneringError as error:
-            _fail(request, error)
         return redirect("event-participants", slug=slug)
     query = request.GET.get("q", "")
     candidates = Person.objects.none()
@@ -174,10 +183,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def refresh_recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     """Recompute every participant's recommendations in the background (after profiles changed)."""
-    from bridgehead.partnering import tasks
-
-    event = _event(request, slug, manage=True)
-    transaction.on_commit(lambda: tasks.refresh_recommendations.enqueue(event.pk))
+    services.refresh_recommendations(event=_event(request, slug), by=request.user)
     messages.success(request, _("Recommendations are being recomputed for every participant."))
     return redirect("event-participants", slug=slug)
 
@@ -189,18 +195,16 @@ def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
     if me is None:
         person = Person.objects.filter(user=request.user).select_related("organisation").first()
         if request.method == "POST" and person is not None:
-            try:
+            with _flash_refusals(request):
                 services.register_participant(
                     event=event, person=person, by=request.user, language=request.user.language
                 )
                 messages.success(request, _("You are registered. Tell partners what you seek and offer."))
-            except PartneringError as error:
-                _fail(request, error)
             return redirect("event-me", slug=slug)
         return render(request, "partnering/register.html", {"event": event, "person": person})
     form = ProfileForm(request.POST or None, instance=me, event=event)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_profile(form=form, by=request.user)
         messages.success(request, _("Your profile for this event was saved."))
         return redirect("event-me", slug=slug)
     return render(request, "partnering/profile.html", {"event": event, "me": me, "form": form})
@@ -211,21 +215,21 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     me = _me(request, event)
     if request.method == "POST":
-        try:
-            available = {int(v) for v in request.POST.getlist("available")}
+        with _flash_refusals(request):
+            try:
+                available = {int(v) for v in request.POST.getlist("available")}
+            except ValueError:
+                raise Refused(
+                    "partnering.availability.not_understood",
+                    gettext_lazy("The form was not understood; reload the page and try again."),
+                    kind=Kind.INVALID,
+                ) from None
             all_slots = set(event.slots.values_list("pk", flat=True))
-            extra = available - all_slots
-            if extra:
-                raise PartneringError(
-                    _("These slots are not part of this event: %(ids)s.") % {"ids": ", ".join(map(str, sorted(extra)))}
-                )
+            if available - all_slots:
+                raise services.unknown_slots(available - all_slots)
             services.set_availability(participant=me, unavailable=all_slots - available, by=request.user)
             messages.success(request, _("Your availability was saved."))
             return redirect("event-availability", slug=slug)
-        except ValueError:
-            _fail(request, PartneringError(_("The form was not understood; reload the page and try again.")))
-        except PartneringError as error:
-            _fail(request, error)
     unavailable = set(me.unavailable.values_list("pk", flat=True))
     sessions = []
     for session in event.sessions.prefetch_related("slots"):
@@ -294,6 +298,7 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": {"kind": kind, "sector": sector, "country": country},
             "kinds": OrganisationKind.choices,
             "sectors": sector_choices(),
+            "message_max": REQUEST_MESSAGE_MAX,
         },
     )
 
@@ -305,14 +310,11 @@ def send_request(request: HttpRequest, slug: str, participant_id: int) -> HttpRe
     me = _me(request, event)
     recipient = get_object_or_404(Participant, pk=participant_id, event=event)
     form = RequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.send_request(sender=me, recipient=recipient, message=form.cleaned_data["message"], by=request.user)
-            messages.success(request, _("Your request was sent to %(name)s.") % {"name": recipient.organisation.name})
-        except PartneringError as error:
-            _fail(request, error)
-    else:
-        messages.error(request, _("The message is too long (2,000 characters at most)."))
+    with _flash_refusals(request):
+        if not form.is_valid():
+            raise services.message_too_long()
+        services.send_request(sender=me, recipient=recipient, message=form.cleaned_data["message"], by=request.user)
+        messages.success(request, _("Your request was sent to %(name)s.") % {"name": recipient.organisation.name})
     return redirect("event-requests", slug=slug)
 
 
@@ -362,7 +364,7 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     meeting_request = get_object_or_404(MeetingRequest.objects.select_related("event"), pk=pk)
     event = _event(request, meeting_request.event.slug)
-    try:
+    with _flash_refusals(request):
         if action == "accept":
             meeting = services.accept_request(request=meeting_request, by=request.user)
             messages.success(request, _accepted_message(meeting))
@@ -374,8 +376,6 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Withdrawn."))
         else:
             raise Http404
-    except PartneringError as error:
-        _fail(request, error)
     return redirect("event-requests", slug=event.slug)
 
 
@@ -454,7 +454,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, manage=True)
     form = SolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _flash_refusals(request):
             scheduling.start_solve(
                 event=event,
                 by=request.user,
@@ -464,8 +464,6 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             )
             # No flash message: it would still say "being computed" after the run ended, while the run's
             # own card (polled below) always says where the run stands.
-        except PartneringError as error:
-            _fail(request, error)
         return redirect("event-schedule", slug=slug)
     runs = event.runs.all()[:10]
     return render(
@@ -561,7 +559,7 @@ def conflict_report(run: ScheduleRun) -> dict:
 def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=pk)
     require(request.user, "partnering.manage_event", run.event, hide=True)
-    try:
+    with _flash_refusals(request):
         if action == "publish":
             result = scheduling.publish_run(run=run, by=request.user)
             messages.success(
@@ -574,8 +572,6 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("The run will stop; the published schedule is unchanged."))
         else:
             raise Http404
-    except PartneringError as error:
-        _fail(request, error)
     return redirect("event-schedule", slug=run.event.slug)
 
 
@@ -604,7 +600,7 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         pk=pk,
     )
     event = _event(request, meeting.event.slug)
-    try:
+    with _flash_refusals(request):
         if action == "check-in":
             services.check_in(meeting=meeting, by=request.user)
             side = services.participant_for(request.user, event)
@@ -622,20 +618,22 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "feedback":
             form = FeedbackForm(request.POST)
             if not form.is_valid():
-                raise PartneringError(_("Answer both questions."))
+                raise Refused(
+                    "partnering.feedback.incomplete", gettext_lazy("Answer both questions."), kind=Kind.INVALID
+                )
             services.give_feedback(meeting=meeting, by=request.user, **form.cleaned_data)
             messages.success(request, _("Thank you for your feedback. It is kept with the meeting on your agenda."))
         elif action == "pin":
             form = PinForm(request.POST)
             if not form.is_valid():
-                raise PartneringError(_("Choose a slot (and a table)."))
+                raise Refused(
+                    "partnering.meeting.no_slot_chosen", gettext_lazy("Choose a slot (and a table)."), kind=Kind.INVALID
+                )
             slot = get_object_or_404(Slot, pk=form.cleaned_data["slot"], event=event)
             scheduling.pin_meeting(meeting=meeting, slot=slot, table=form.cleaned_data["table"], by=request.user)
             messages.success(request, _("The meeting was moved and pinned."))
         else:
             raise Http404
-    except PartneringError as error:
-        _fail(request, error)
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return redirect(next_url)
