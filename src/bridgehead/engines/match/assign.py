@@ -437,11 +437,9 @@ def assign(
     """
     if objective not in ("total", "fair"):
         raise ValueError("objective must be 'total' or 'fair'")
-    labels = {"item_labels": item_labels or {}, "person_labels": person_labels or {}}
-    if isinstance(scores, Problem):
-        pb = replace(scores, **labels) if item_labels or person_labels else scores
-    else:
-        pb = build_problem(scores, demand, max_load, min_load, conflicts, **labels)
+    pb = scores if isinstance(scores, Problem) else build_problem(scores, demand, max_load, min_load, conflicts)
+    if item_labels or person_labels:
+        pb = replace(pb, item_labels=item_labels or pb.item_labels, person_labels=person_labels or pb.person_labels)
     step = progress or (lambda _stage: None)
     step("diagnose")
     reasons = diagnose(pb)
