@@ -145,10 +145,6 @@ class Slot(models.Model):
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} UTC"
 
-    @property
-    def engine_id(self) -> str:
-        return f"s{self.pk}"
-
 
 class Participant(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants", verbose_name=_("event"))
@@ -188,10 +184,6 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.organisation})"
-
-    @property
-    def engine_id(self) -> str:
-        return f"p{self.pk}"
 
 
 class Block(models.Model):
@@ -306,10 +298,6 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first} × {self.second}"
-
-    @property
-    def engine_id(self) -> str:
-        return f"m{self.pk}"
 
     def partner_of(self, participant: Participant) -> Participant:
         return self.second if participant.pk == self.first_id else self.first

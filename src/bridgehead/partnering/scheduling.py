@@ -12,7 +12,6 @@ solve is requested.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bridgehead.core.actions import after_commit, domain_action, record
+from bridgehead.core.engine_ids import EngineIds
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.engines import schedule as engine
@@ -52,15 +52,19 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes: enough for a live page,
 
 # --- instance -------------------------------------------------------------------------------------------
 
+# The scheduler's ids (see core.engine_ids): the only place a slot, participant or meeting key becomes an
+# engine id and back — for solves, stored runs (``ScheduleRun.solution``) and live bookings alike.
+SLOT_IDS, SESSION_IDS = EngineIds("s"), EngineIds("session")
+PARTICIPANT_IDS, MEETING_IDS = EngineIds("p"), EngineIds("m")
+
 
 @dataclass
 class Compiled:
-    """An engine instance plus what is needed to map its ids back to rows."""
+    """An engine instance plus the rows behind it (keys; engine ids are mapped by the ``*_IDS`` above)."""
 
     instance: engine.Instance
     previous: engine.Solution | None
-    slot_pk: dict[str, int]
-    meeting_pk: dict[str, int]
+    slots: list[int]  # slot pks in time order
     unavailable: dict[int, set[int]]  # participant pk -> slot pks
     meeting_sides: dict[int, tuple[int, int]]
     max_meetings: dict[int, int]
@@ -88,14 +92,14 @@ def compile_event(event: Event) -> Compiled:
     slots = list(event.slots.order_by("starts_at").values_list("pk", "starts_at", "ends_at", "session_id", "tables"))
     engine_slots = tuple(
         engine.Slot(
-            id=f"s{pk}",
+            id=SLOT_IDS.id(pk),
             start=start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             minutes=int((end - start).total_seconds() // 60),
-            session=f"session{session}",
+            session=SESSION_IDS.id(session),
         )
         for pk, start, end, session, _tables in slots
     )
-    tables = {f"s{pk}": count for pk, _s, _e, _session, count in slots}
+    tables = {SLOT_IDS.id(pk): count for pk, _s, _e, _session, count in slots}
     unavailable: dict[int, set[int]] = defaultdict(set)
     through = Participant.unavailable.through
     for participant_id, slot_id in through.objects.filter(participant__event=event).values_list(
@@ -119,8 +123,8 @@ def compile_event(event: Event) -> Compiled:
         max_meetings[pk] = limit if limit is not None else event.max_meetings
         participants.append(
             engine.Participant(
-                id=f"p{pk}",
-                unavailable=tuple(f"s{s}" for s in sorted(unavailable.get(pk, ()))),
+                id=PARTICIPANT_IDS.id(pk),
+                unavailable=tuple(SLOT_IDS.id(s) for s in sorted(unavailable.get(pk, ()))),
                 max_meetings=max_meetings[pk],
                 preferred_hours=_preferred_hours(start, end, user_zone or person_zone or event.time_zone),
             )
@@ -133,18 +137,18 @@ def compile_event(event: Event) -> Compiled:
     )
     for pk, first, second, weight, pinned, slot_id, table, status in rows:
         sides[pk] = (first, second)
-        fixed = f"s{slot_id}" if pinned and slot_id else None
+        fixed = SLOT_IDS.id(slot_id) if pinned and slot_id else None
         meetings.append(
             engine.Meeting(
-                id=f"m{pk}",
-                participants=(f"p{first}", f"p{second}"),
+                id=MEETING_IDS.id(pk),
+                participants=(PARTICIPANT_IDS.id(first), PARTICIPANT_IDS.id(second)),
                 weight=float(weight),
                 mode=_mode(event, attendance[first], attendance[second]),
                 fixed=fixed,
             )
         )
         if event.schedule_published_at and slot_id and status in LIVE_STATUSES:
-            previous.append(engine.Assignment(meeting=f"m{pk}", slot=f"s{slot_id}", table=table))
+            previous.append(engine.Assignment(meeting=MEETING_IDS.id(pk), slot=SLOT_IDS.id(slot_id), table=table))
     instance = engine.Instance(
         name=event.slug,
         slots=engine_slots,
@@ -156,8 +160,7 @@ def compile_event(event: Event) -> Compiled:
     return Compiled(
         instance=instance,
         previous=engine.Solution(instance=event.slug, assignments=previous) if previous else None,
-        slot_pk={f"s{pk}": pk for pk, *_rest in slots},
-        meeting_pk={f"m{pk}": pk for pk in sides},
+        slots=[pk for pk, *_rest in slots],
         unavailable=unavailable,
         meeting_sides=sides,
         max_meetings=max_meetings,
@@ -340,14 +343,14 @@ RELAXED = {
 
 def _conflicts(compiled: Compiled, exc: engine.HardRulesError) -> list[dict]:
     """The engine's conflicts with its ids turned into database keys (names are looked up when shown)."""
-    part_pk = {f"p{pk}": pk for pair in compiled.meeting_sides.values() for pk in pair}
+    sides = {pk for pair in compiled.meeting_sides.values() for pk in pair}  # only people with a meeting
     return [
         {
             "rule": c.rule,
             "relaxation": c.relaxation,
-            "participants": [part_pk[p] for p in c.participants if p in part_pk],
-            "meetings": [compiled.meeting_pk[m] for m in c.meetings if m in compiled.meeting_pk],
-            "slots": [compiled.slot_pk[s] for s in c.slots if s in compiled.slot_pk],
+            "participants": [pk for pk in PARTICIPANT_IDS.pks(c.participants) if pk in sides],
+            "meetings": MEETING_IDS.pks(c.meetings),
+            "slots": SLOT_IDS.pks(c.slots),
         }
         for c in exc.conflicts
     ]
@@ -355,19 +358,16 @@ def _conflicts(compiled: Compiled, exc: engine.HardRulesError) -> list[dict]:
 
 def diagnose(compiled: Compiled, solution: engine.Solution) -> dict:
     """Why each accepted meeting did not get a slot, and each participant's breaks, for the manager."""
-    placed = {a.meeting: compiled.slot_pk[a.slot] for a in solution.assignments}
+    placed = {MEETING_IDS.pk(a.meeting) for a in solution.assignments}
     count: dict[int, int] = defaultdict(int)
-    busy: dict[int, list[int]] = defaultdict(list)
-    for meeting_id, slot_pk in placed.items():
-        for side in compiled.meeting_sides[compiled.meeting_pk[meeting_id]]:
+    for pk in placed:
+        for side in compiled.meeting_sides[pk]:
             count[side] += 1
-            busy[side].append(slot_pk)
-    all_slots = set(compiled.slot_pk.values())
+    all_slots = set(compiled.slots)
     unscheduled = {}
-    for meeting_id, pk in compiled.meeting_pk.items():
-        if meeting_id in placed:
+    for pk, (a, b) in compiled.meeting_sides.items():
+        if pk in placed:
             continue
-        a, b = compiled.meeting_sides[pk]
         common = all_slots - compiled.unavailable.get(a, set()) - compiled.unavailable.get(b, set())
         if not common:
             reason = "no_common_slot"
@@ -376,28 +376,10 @@ def diagnose(compiled: Compiled, solution: engine.Solution) -> dict:
         else:
             reason = "no_free_common_slot"
         unscheduled[str(pk)] = reason
-    return {"unscheduled": unscheduled, "breaks": _breaks(compiled, busy)}
-
-
-def _breaks(compiled: Compiled, busy: dict[int, list[int]]) -> dict[str, int]:
-    """Breaks per participant under the "idle" rule: a gap of available, empty slots between two meetings of
-    one session (matches the engine's definition, counted here from the rows the manager sees)."""
-    order = {pk: i for i, pk in enumerate(compiled.slot_pk.values())}
-    session_of = {compiled.slot_pk[s.id]: s.session for s in compiled.instance.slots}
-    ordered = sorted(compiled.slot_pk.values(), key=order.get)
-    result = {}
-    for participant, slot_pks in busy.items():
-        mine = sorted(slot_pks, key=order.get)
-        breaks = 0
-        for left, right in itertools.pairwise(mine):
-            if session_of[left] != session_of[right]:
-                continue
-            between = ordered[order[left] + 1 : order[right]]
-            if any(s not in compiled.unavailable.get(participant, set()) for s in between):
-                breaks += 1
-        if breaks:
-            result[str(participant)] = breaks
-    return result
+    breaks = {
+        str(PARTICIPANT_IDS.pk(p)): n for p, n in engine.breaks_by_participant(compiled.instance, solution).items() if n
+    }
+    return {"unscheduled": unscheduled, "breaks": breaks}
 
 
 @domain_action
@@ -430,7 +412,7 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
                 "partnering.run.superseded",
                 gettext_lazy("A newer schedule has been published since this run started; solve again."),
             )
-        placed = {int(key[1:]): (int(slot[1:]), table) for key, (slot, table) in run.solution.items()}
+        placed = {MEETING_IDS.pk(key): (SLOT_IDS.pk(slot), table) for key, (slot, table) in run.solution.items()}
         reasons = {int(pk): reason for pk, reason in run.diagnostics.get("unscheduled", {}).items()}
         meetings = list(
             event.meetings.exclude(status=MeetingStatus.CANCELLED).only(
@@ -725,23 +707,23 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
         ):
             for pk in (first, second):
                 if pk in sides:
-                    busy[pk].add(f"s{slot_id}")
+                    busy[pk].add(SLOT_IDS.id(slot_id))
         unavailable: dict[int, set[str]] = defaultdict(set)
         for pk, slot_id in Participant.unavailable.through.objects.filter(participant_id__in=sides).values_list(
             "participant_id", "slot_id"
         ):
-            unavailable[pk].add(f"s{slot_id}")
+            unavailable[pk].add(SLOT_IDS.id(slot_id))
         zone = ZoneInfo(event.time_zone)
         people = [live.Person(busy=frozenset(busy[pk]), unavailable=frozenset(unavailable[pk])) for pk in sides]
         attendance = dict(Participant.objects.filter(pk__in=sides).values_list("pk", "attendance"))
         mode = _mode(event, attendance[meeting.first_id], attendance[meeting.second_id])
-        by_id = {f"s{s.pk}": s for s in slots}
+        by_id = {SLOT_IDS.id(s.pk): s for s in slots}
         on_day = None if day is None else day.isoformat()
 
         def live_slots(free: dict[int, int] | None) -> list[live.LiveSlot]:
             return [
                 live.LiveSlot(
-                    id=f"s{s.pk}",
+                    id=SLOT_IDS.id(s.pk),
                     day=s.starts_at.astimezone(zone).date().isoformat(),
                     session=str(s.session_id),
                     free_tables=s.tables if free is None else free.get(s.pk, s.tables),

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bridgehead.core.actions import acting_as, domain_action, record
+from bridgehead.core.engine_ids import EngineIds
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.core.permissions import require
@@ -50,6 +51,9 @@ from bridgehead.programs.models import (
 from bridgehead.registry.models import Person
 
 _ENCODERS: dict[str, object] = {}
+# The matching engine's ids (see core.engine_ids): applications and cohort startups are its items, reviewers
+# and mentors (users) its people. Names reach its explanations as labels, never as ids.
+APPLICATIONS, COHORT_STARTUPS, USERS = EngineIds("a"), EngineIds("c"), EngineIds("u")
 
 
 def encoder():
@@ -171,8 +175,8 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
         if needed and panel
         else np.zeros((len(needed), len(panel)))
     )
-    item_key = {a.pk: str(a) for a in needed}
-    person_key = {m.user_id: f"{m.user} (#{m.user_id})" for m in panel}
+    item_labels = {APPLICATIONS.id(a.pk): str(a) for a in needed}
+    person_labels = {USERS.id(m.user_id): f"{m.user} (#{m.user_id})" for m in panel}
     triples, eligible = [], Counter()
     for i, a in enumerate(needed):
         for j, m in enumerate(panel):
@@ -180,7 +184,7 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
             if pair in conflicts or pair in excluded or pair in taken or capacity[m.user_id] == 0:
                 continue
             eligible[a.pk] += 1
-            triples.append((item_key[a.pk], person_key[m.user_id], float(scores[i, j])))
+            triples.append((APPLICATIONS.id(a.pk), USERS.id(m.user_id), float(scores[i, j])))
     problems = shortages(needed, demand, eligible)
     result = None
     if not problems and needed:
@@ -188,10 +192,12 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
         try:
             result = assign(
                 triples,
-                demand={item_key[a.pk]: demand[a.pk] for a in needed},
-                max_load={person_key[u]: c for u, c in capacity.items()},
+                demand={APPLICATIONS.id(a.pk): demand[a.pk] for a in needed},
+                max_load={USERS.id(u): c for u, c in capacity.items()},
                 objective="total",
                 bound=True,
+                item_labels=item_labels,
+                person_labels=person_labels,
             )
         except Infeasible as exc:
             problems = [str(exc)]
@@ -199,9 +205,7 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
         run.status, run.problems = RunStatus.FAILED, problems
         run.stage = _("No assignment is possible")
     else:
-        by_item = {v: k for k, v in item_key.items()}
-        by_person = {v: k for k, v in person_key.items()}
-        chosen = {(by_item[i], by_person[p]): s for i, p, s in (result.pairs if result else [])}
+        chosen = {(APPLICATIONS.pk(i), USERS.pk(p)): s for i, p, s in (result.pairs if result else [])}
         with transaction.atomic():
             # Deleted one by one so each gets its audit entry; created in bulk, each row naming its run.
             for stale in ReviewAssignment.objects.filter(
@@ -331,13 +335,23 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
         for j, mentor in enumerate(mentors):
             if (member.pk, mentor.pk) in taken or (member.pk, mentor.pk) in conflicts:
                 continue
-            triples.append((str(member.pk), str(mentor.pk), float(scores[i, j])))
-    demand = {str(m.pk): max(0, per_startup - have[m.pk]) for m in members}
-    capacity = {str(u.pk): max(0, max_mentees - load[u.pk]) for u in mentors}
+            triples.append((COHORT_STARTUPS.id(member.pk), USERS.id(mentor.pk), float(scores[i, j])))
+    demand = {COHORT_STARTUPS.id(m.pk): max(0, per_startup - have[m.pk]) for m in members}
+    capacity = {USERS.id(u.pk): max(0, max_mentees - load[u.pk]) for u in mentors}
+    startup_labels = {COHORT_STARTUPS.id(m.pk): m.organisation.name for m in members}
+    mentor_labels = {USERS.id(u.pk): str(u) for u in mentors}
     if not any(demand.values()):
         return 0
     try:
-        result = assign(triples, demand=demand, max_load=capacity, objective="total", bound=False)
+        result = assign(
+            triples,
+            demand=demand,
+            max_load=capacity,
+            objective="total",
+            bound=False,
+            item_labels=startup_labels,
+            person_labels=mentor_labels,
+        )
     except Infeasible as exc:
         raise Refused(
             "programs.mentoring.infeasible",
@@ -347,7 +361,12 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
     with transaction.atomic():
         Mentorship.objects.bulk_create(
             [
-                Mentorship(member_id=int(i), mentor_id=int(p), affinity=round(s, 4), source=AssignmentSource.ENGINE)
+                Mentorship(
+                    member_id=COHORT_STARTUPS.pk(i),
+                    mentor_id=USERS.pk(p),
+                    affinity=round(s, 4),
+                    source=AssignmentSource.ENGINE,
+                )
                 for i, p, s in result.pairs
             ]
         )

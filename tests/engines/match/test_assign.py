@@ -148,6 +148,24 @@ def test_infeasible_group_is_named_from_the_min_cut() -> None:
     ]
 
 
+def test_explanations_name_items_and_people_by_their_labels_and_pairs_keep_the_ids() -> None:
+    # Two items share a name: ids keep them apart, labels are only what the explanation shows.
+    scores = [("a1", "u1", 1.0), ("a2", "u1", 1.0), ("a3", "u2", 1.0), ("a3", "u3", 1.0)]
+    names = {"item_labels": {"a1": "Acme", "a2": "Acme", "a3": "Beta"}, "person_labels": {"u1": "Kim (#1)"}}
+    with pytest.raises(Infeasible) as err:
+        assign(scores, demand=1, max_load=1, **names)
+    assert err.value.reasons == [
+        "items Acme, Acme need 2 assignments together, but their only eligible people Kim (#1) "
+        "can take 1 (max loads); 1 assignment(s) cannot be made"
+    ]
+    with pytest.raises(Infeasible) as err:
+        assign(scores, demand={"a1": 2}, max_load=1, **names)
+    assert err.value.reasons == ["item Acme needs 2 people but only 1 are eligible (Kim (#1))"]
+    result = assign(scores, demand={"a1": 1, "a3": 1}, max_load=1, min_load={"u2": 1, "u3": 1}, **names)
+    assert [(i, p) for i, p, _s in result.pairs] == [("a1", "u1"), ("a3", "u2")]
+    assert result.notes == ["min load relaxed (cannot be met together with demand and conflicts): u3 (0/1)"]
+
+
 def test_infeasible_total_capacity() -> None:
     scores = [(f"i{i}", f"p{p}", 1.0) for i in range(4) for p in range(2)]
     with pytest.raises(Infeasible) as err:

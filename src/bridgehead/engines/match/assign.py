@@ -19,7 +19,8 @@ for ``"total"`` on instances up to 100,000 candidate pairs (where it is cheap an
 request (``lp=True``).
 
 Before solving, a fast diagnosis (per-item counts and one max-flow with its min cut) turns an infeasible
-input into reasons that name the items and people responsible.
+input into reasons that name the items and people responsible — by their labels when the caller passes
+them (``item_labels``/``person_labels``: ids stay opaque keys, names are only for people to read).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -57,6 +58,14 @@ class Problem:
     min_load: np.ndarray  # (P,) int64
     max_load: np.ndarray  # (P,) int64
     conflicted: dict[int, list[int]] = field(default_factory=dict)  # item → persons removed by conflicts
+    item_labels: Mapping[str, str] = field(default_factory=dict)  # id → name in explanations (default: id)
+    person_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def item_name(self, i: int) -> str:
+        return self.item_labels.get(self.items[i], self.items[i])
+
+    def person_name(self, p: int) -> str:
+        return self.person_labels.get(self.persons[p], self.persons[p])
 
 
 def _per(value: int | Mapping[str, int], keys: Sequence[str], what: str) -> np.ndarray:
@@ -76,8 +85,12 @@ def build_problem(
     max_load: int | Mapping[str, int],
     min_load: int | Mapping[str, int] = 0,
     conflicts: Iterable[tuple[str, str]] = (),
+    *,
+    item_labels: Mapping[str, str] | None = None,
+    person_labels: Mapping[str, str] | None = None,
 ) -> Problem:
-    """Validate and index the input. Raises ValueError for NaN/negative scores or duplicate pairs."""
+    """Validate and index the input. Raises ValueError for NaN/negative scores or duplicate pairs.
+    ``item_labels``/``person_labels`` name ids in explanations (an id without a label is shown as is)."""
     conflict_set = set(conflicts)
     items: dict[str, int] = {}
     persons: dict[str, int] = {}
@@ -118,6 +131,8 @@ def build_problem(
         min_load=mins,
         max_load=maxs,
         conflicted=conflicted,
+        item_labels=dict(item_labels or {}),
+        person_labels=dict(person_labels or {}),
     )
 
 
@@ -138,11 +153,11 @@ def diagnose(pb: Problem) -> list[str]:
     reasons: list[str] = []
     eligible = np.bincount(pb.e_item, minlength=len(pb.items))
     for i in np.flatnonzero(eligible < pb.demand):
-        people = [pb.persons[p] for p in pb.e_person[pb.e_item == i]]
-        msg = f"item {pb.items[i]} needs {pb.demand[i]} people but only {eligible[i]} are eligible"
+        people = [pb.person_name(p) for p in pb.e_person[pb.e_item == i]]
+        msg = f"item {pb.item_name(i)} needs {pb.demand[i]} people but only {eligible[i]} are eligible"
         msg += f" ({_names(people)})" if people else ""
         if pb.conflicted.get(int(i)):
-            msg += f"; conflicts exclude {_names([pb.persons[p] for p in pb.conflicted[int(i)]])}"
+            msg += f"; conflicts exclude {_names([pb.person_name(p) for p in pb.conflicted[int(i)]])}"
         reasons.append(msg)
     if reasons:
         return reasons
@@ -173,8 +188,8 @@ def diagnose(pb: Problem) -> list[str]:
         )
     else:
         reasons.append(
-            f"items {_names([pb.items[i] for i in items_side])} need {need} assignments together, but their "
-            f"only eligible people {_names([pb.persons[p] for p in people_side])} can take {cap} "
+            f"items {_names([pb.item_name(i) for i in items_side])} need {need} assignments together, but their "
+            f"only eligible people {_names([pb.person_name(p) for p in people_side])} can take {cap} "
             f"(max loads); {total - flow} assignment(s) cannot be made"
         )
     return reasons
@@ -184,7 +199,7 @@ def _min_load_notes(pb: Problem, loads: np.ndarray) -> list[str]:
     short = np.flatnonzero(loads < pb.min_load)
     if len(short) == 0:
         return []
-    names = [f"{pb.persons[p]} ({loads[p]}/{pb.min_load[p]})" for p in short]
+    names = [f"{pb.person_name(p)} ({loads[p]}/{pb.min_load[p]})" for p in short]
     return [f"min load relaxed (cannot be met together with demand and conflicts): {_names(names)}"]
 
 
@@ -407,19 +422,24 @@ def assign(
     bound: bool = True,
     lp: bool | None = None,
     progress: Callable[[str], None] | None = None,
+    item_labels: Mapping[str, str] | None = None,
+    person_labels: Mapping[str, str] | None = None,
 ) -> Assignment:
     """Assign people to items; see the module docstring. Raises :class:`Infeasible` with reasons.
 
     ``scores`` are (item, person, score ≥ 0) candidate pairs; ``demand`` per item and loads per person
-    are ints or mappings by id. ``progress`` is called with a short stage name as the solver moves on.
+    are ints or mappings by id; ``item_labels``/``person_labels`` map ids to the names that reasons and
+    notes show (``pairs`` hold ids either way). ``progress`` is called with a short stage name as the
+    solver moves on.
     ``bound`` asks for a proven upper bound: for ``"total"`` from the LP relaxation up to
     :data:`LP_BOUND_MAX_PAIRS` candidate pairs or with ``lp=True``, otherwise (or with ``lp=False``) from
     the flow itself; for ``"fair"`` from the LP relaxation (``lp`` defaults to ``bound``).
     """
     if objective not in ("total", "fair"):
         raise ValueError("objective must be 'total' or 'fair'")
-    build = build_problem
-    pb = scores if isinstance(scores, Problem) else build(scores, demand, max_load, min_load, conflicts)
+    pb = scores if isinstance(scores, Problem) else build_problem(scores, demand, max_load, min_load, conflicts)
+    if item_labels or person_labels:
+        pb = replace(pb, item_labels=item_labels or pb.item_labels, person_labels=person_labels or pb.person_labels)
     step = progress or (lambda _stage: None)
     step("diagnose")
     reasons = diagnose(pb)

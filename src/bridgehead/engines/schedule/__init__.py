@@ -1,12 +1,12 @@
 """Meeting scheduler: optimal one-on-one schedules with a proven upper bound (DESIGN §4.1).
 
-Public API: :func:`solve`, :func:`check`, :func:`bound`, :func:`generate`, :func:`dzn.load <.dzn.load>`,
-the load/dump helpers of :mod:`.io`, and the dataclasses of :mod:`.model`.
+Public API: :func:`solve`, :func:`check`, :func:`breaks_by_participant`, :func:`bound`, :func:`generate`,
+:func:`dzn.load <.dzn.load>`, the load/dump helpers of :mod:`.io`, and the dataclasses of :mod:`.model`.
 """
 
 from . import dzn
 from .bound import Bound, bound
-from .check import check
+from .check import breaks_by_participant, check
 from .feasibility import Conflict, HardRulesError
 from .io import (
     dump_instance,
@@ -49,6 +49,7 @@ __all__ = [
     "Stats",
     "Violation",
     "bound",
+    "breaks_by_participant",
     "check",
     "dump_instance",
     "dump_solution",

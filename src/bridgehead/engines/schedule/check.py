@@ -44,6 +44,20 @@ def metrics(problem: Problem, slot_of: list[int]) -> Metrics:
     return Metrics(scheduled, weight, sum(per), max(per, default=0), per, tuple(count))
 
 
+def breaks_by_participant(instance: Instance, solution: Solution) -> dict[str, int]:
+    """Breaks of each participant (by id) in ``solution`` — the count the objective, ``stats.breaks`` and
+    :func:`check` use (:meth:`~.model.Problem.breaks_of`), for callers that show it per person.
+    Assignments of unknown meetings or slots are ignored (:func:`check` reports them)."""
+    problem = Problem(instance)
+    slot_of = [-1] * problem.n_meetings
+    for a in solution.assignments:
+        m = problem.meeting_index.get(a.meeting)
+        s = problem.slot_index.get(a.slot)
+        if m is not None and s is not None:
+            slot_of[m] = s
+    return dict(zip(problem.part_ids, metrics(problem, slot_of).breaks_of, strict=True))
+
+
 def check(instance: Instance, solution: Solution) -> list[Violation]:
     """All violations of the hard rules, plus stats that disagree with the recomputed values."""
     problem = Problem(instance)

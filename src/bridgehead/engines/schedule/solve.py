@@ -25,7 +25,7 @@ from . import heuristic as hz
 from .bound import Bound
 from .bound import bound as compute_bound
 from .check import metrics
-from .exact import solve_exact
+from .exact import ExactResult, solve_exact
 from .model import Assignment, Instance, Problem, Solution, Stats, validate
 
 EXACT_MAX_VARS = 40_000
@@ -59,7 +59,9 @@ class _Run:
     """One call of :func:`solve`: the clock, the stop request, progress reports, and the best schedule.
 
     Every stage reads and improves ``best``; ``status``/``solver`` say how it was obtained. One deadline
-    (the time limit minus what building the result needs) bounds every stage, proofs included.
+    (the time limit minus what building the result needs) bounds every stage, proofs included. ``small``:
+    the exact models are tractable (annealing runs, a proof is made by default, the hard-rules stage may use
+    CP-SAT); ``upper_bound``/``weight_upper_bound`` start at the trivial bound (every usable meeting held).
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class _Run:
         # twice), so the time that took — measured, hence right on a loaded machine too — is kept back.
         built = time.perf_counter() - t0
         reserve = min(0.3 * time_limit, max(RESERVE_FIXED + RESERVE_PER_MEETING * pb.n_meetings, built))
+        self.time_limit = time_limit
         self.deadline = t0 + max(0.0, time_limit - reserve)
         self.limit_at = t0 + time_limit
         self._stop = stop or (lambda: False)
@@ -88,11 +91,17 @@ class _Run:
         self.best: list[int] = [-1] * pb.n_meetings
         self.status = "feasible"
         self.solver = "heuristic"
-        self.upper_bound = 0
-        self.weight_upper_bound = 0.0
+        self.usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+        self.small = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings)) <= EXACT_MAX_VARS
+        self.trivial = Bound(len(self.usable), sum(pb.weight[m] for m in self.usable), "trivial")
+        self.upper_bound = self.trivial.upper_bound
+        self.weight_upper_bound = self.trivial.weight_upper_bound
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
+
+    def all_usable_held(self) -> bool:
+        return all(self.best[m] >= 0 for m in self.usable)
 
     def should_stop(self) -> bool:
         """The caller asked to stop, or the time is up (polled by every stage and by the solvers)."""
@@ -154,7 +163,8 @@ def solve(
     3. **bound**: the proven upper bound (the trivial one when every usable meeting is already held);
     4. **preferences**: preferred hours, never at the cost of a meeting or a break;
     5. **proof** (``exact``; by default on small instances): MaxSAT when every usable meeting is held and
-       only breaks are left, else CP-SAT; both improve the incumbent and may prove it optimal;
+       only breaks are left, else (or when it returns no schedule) CP-SAT; both improve the incumbent and
+       may prove it optimal, and the preferences stage runs again on a result credited to them;
     6. **hard rules**: the best schedule must satisfy every rule (fixed meetings and the spread rule are the
        ones a stage may miss); if it does not, the exact model looks for one, and otherwise
        ``HardRulesError`` is raised — a schedule breaking a rule is never returned.
@@ -164,6 +174,28 @@ def solve(
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     t0 = time.perf_counter()
+    pb, relaxed = _stage_rules(instance, relax)
+    prev_slot = _previous_slots(pb, previous)
+    run = _Run(pb, t0, time_limit, stop, progress, objective == "fair", prev_slot)
+    prove = run.small if exact is None else exact  # whether the proof stage runs; nothing else
+    # Annealing is for small instances; before a proof it takes a small share of the time.
+    anneal_share = (ANNEAL_SHARE_BEFORE_PROOF if prove else 0.5) if run.small else 0.0
+    _stage_heuristic(run, seed, anneal_share)
+    bnd = _stage_bound(run)
+    _stage_preferences(run)
+    if prove and run.status != "optimal":
+        _stage_proof(run, bnd, threads, seed)
+    _stage_hard_rules(run, threads, seed)
+    run.report("done")
+    return _solution(
+        pb, run.best, bnd, run.status, time.perf_counter() - t0, run.solver, prev_slot,
+        _previous_tables(pb, previous), run.fair, relaxed,
+    )  # fmt: skip
+
+
+def _stage_rules(instance: Instance, relax: list[str] | tuple[str, ...]) -> tuple[Problem, list[str]]:
+    """Relax what ``relax`` names, then refuse an instance whose hard rules provably contradict each other
+    (:class:`~.feasibility.HardRulesError`); the compiled problem and what was relaxed."""
     relaxed: list[str] = []
     if relax:
         instance, relaxed = feasibility.relax(instance, tuple(relax))
@@ -175,40 +207,7 @@ def solve(
     conflicts = feasibility.explain(pb)
     if conflicts:
         raise feasibility.HardRulesError(conflicts, proven=True)
-    prev_slot = _previous_slots(pb, previous)
-    run = _Run(pb, t0, time_limit, stop, progress, objective == "fair", prev_slot)
-
-    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
-    trivial = Bound(len(usable), sum(pb.weight[m] for m in usable), "trivial")
-    run.upper_bound, run.weight_upper_bound = trivial.upper_bound, trivial.weight_upper_bound
-    n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
-    prove = exact if exact is not None else n_vars <= EXACT_MAX_VARS
-    # Annealing is for small instances; before a proof it takes a small share of the time.
-    anneal_share = 0.0 if n_vars > EXACT_MAX_VARS else ANNEAL_SHARE_BEFORE_PROOF if prove else 0.5
-    _stage_heuristic(run, seed, anneal_share)
-    # The bound: when every usable meeting is already held, the trivial bound is attained and the LP
-    # (seconds on a loaded machine, for the B2B events) would only confirm it.
-    if all(run.best[m] >= 0 for m in usable):
-        bnd = trivial
-    elif run.remaining() < 0.15 * time_limit:
-        bnd = trivial  # no time left for the LP: the trivial bound is still a proven bound
-    else:
-        bnd = compute_bound(pb, time_limit=max(0.2, min(0.25 * time_limit, run.remaining())))
-        run.upper_bound, run.weight_upper_bound = bnd.upper_bound, bnd.weight_upper_bound
-        _settle(run)
-    _stage_preferences(run)
-    if prove and run.status != "optimal":
-        before = run.solver
-        if not _stage_maxsat(run, bnd, threads):
-            _stage_cpsat(run, bnd, threads, seed)
-        if run.solver != before:
-            _stage_preferences(run)
-    _stage_hard_rules(run, threads, seed)
-    run.report("done")
-    return _solution(
-        pb, run.best, bnd, run.status, time.perf_counter() - t0, run.solver, prev_slot,
-        _previous_tables(pb, previous), run.fair, relaxed,
-    )  # fmt: skip
+    return pb, relaxed
 
 
 def _stage_heuristic(run: _Run, seed: int, anneal_share: float) -> None:
@@ -254,6 +253,18 @@ def _settle(run: _Run) -> None:
         run.status = "optimal"
 
 
+def _stage_bound(run: _Run) -> Bound:
+    """The proven upper bound. The trivial one when every usable meeting is already held (it is attained:
+    the LP — seconds on a loaded machine for the B2B events — would only confirm it) or when no time is left
+    for the LP (still a proven bound); else the LP's, which may settle the incumbent as optimal."""
+    if run.all_usable_held() or run.remaining() < 0.15 * run.time_limit:
+        return run.trivial
+    bnd = compute_bound(run.pb, time_limit=max(0.2, min(0.25 * run.time_limit, run.remaining())))
+    run.upper_bound, run.weight_upper_bound = bnd.upper_bound, bnd.weight_upper_bound
+    _settle(run)
+    return bnd
+
+
 def _stage_preferences(run: _Run) -> None:
     """Humane hours: move meetings into their participants' preferred slots without changing anyone's
     breaks or the count (so it never undoes what the stages before it proved). Previous meetings stay."""
@@ -271,36 +282,62 @@ def _stage_preferences(run: _Run) -> None:
     run.best = list(state.slot_of)
 
 
-def _stage_maxsat(run: _Run, bnd, threads: int) -> bool:
-    """Breaks by MaxSAT when every usable meeting is (or may be) held; True when it settled the question
-    (a schedule or a proof that not every meeting fits is not needed from CP-SAT then)."""
+def _stage_proof(run: _Run, bnd: Bound, threads: int, seed: int) -> None:
+    """MaxSAT when only breaks are left to minimise, else — or when it returned no schedule — CP-SAT. The
+    solver's schedule replaces the incumbent if it is at least as good, and its proof makes the result
+    optimal; when the result is then the solver's (CP-SAT's: always), preferred hours are placed again."""
+    by_maxsat = _maxsat(run, threads) if _maxsat_applies(run, bnd) else None
+    if by_maxsat is not None:
+        credited = _take(run, by_maxsat.slot_of, by_maxsat.proven, "maxsat")
+    elif (by_cpsat := _cpsat(run, bnd, threads, seed)) is not None:
+        credited = True
+        if not _take(run, by_cpsat.slot_of, by_cpsat.proven, "cp-sat"):
+            run.solver = "heuristic+cp-sat"  # CP-SAT ran but neither improved nor proved the incumbent
+    else:
+        credited = False
+    if credited:
+        _stage_preferences(run)
+
+
+def _take(run: _Run, slot_of: list[int], proven: bool, solver: str) -> bool:
+    """Offer a proof solver's schedule: True when it became the result or proved the result optimal."""
+    pb = run.pb
+    kept = run.offer(slot_of, solver)
+    if proven and (kept or _key(pb, run.best, run.fair, run.prev_slot) == _key(pb, slot_of, run.fair, run.prev_slot)):
+        run.status = "optimal"
+        run.solver = solver
+        return True
+    return kept
+
+
+def _maxsat_applies(run: _Run, bnd: Bound) -> bool:
+    """MaxSAT minimises breaks with every usable meeting held: for the weight objective from scratch, with
+    positive weights, when every usable meeting is (or, by the bound, may be) held."""
     pb = run.pb
     if run.fair or run.prev_slot is not None or not maxsat.available():
         return False
-    if not all(pb.weight[m] > 0 for m in range(pb.n_meetings) if pb.allowed[m]):
+    if not all(pb.weight[m] > 0 for m in run.usable):
         return False  # zero-weight meetings may be left out to save a break: MaxSAT holds every one
-    usable = sum(1 for m in pb.allowed if m)
-    all_held = all(run.best[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m])
-    if not maxsat.applicable(pb, all_held or bnd.upper_bound >= usable):
-        return False
+    return maxsat.applicable(pb, run.all_usable_held() or bnd.upper_bound >= len(run.usable))
+
+
+def _maxsat(run: _Run, threads: int) -> maxsat.MaxSatResult | None:
+    """MaxSAT's schedule (proven optimal or not), or None when there is no time or it found none."""
     if run.remaining() <= 0.05 or run.should_stop():
-        return True
+        return None
     run.report("maxsat")
-    result = maxsat.solve_breaks_maxsat(pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop)
-    if result is None or result.slot_of is None:
-        return False
-    run.offer(result.slot_of, "maxsat")
-    if result.proven and _key(pb, run.best, False, None) == _key(pb, result.slot_of, False, None):
-        run.status = "optimal"
-        run.solver = "maxsat"
-    return True
+    result = maxsat.solve_breaks_maxsat(
+        run.pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop
+    )
+    return result if result is not None and result.slot_of is not None else None
 
 
-def _stage_cpsat(run: _Run, bnd, threads: int, seed: int) -> None:
-    """Lexicographic CP-SAT, hinted with the incumbent; may prove it optimal."""
+def _cpsat(run: _Run, bnd: Bound, threads: int, seed: int) -> ExactResult | None:
+    """Lexicographic CP-SAT's schedule, hinted with the incumbent (None when there is no time or it found
+    none)."""
     pb = run.pb
     if run.remaining() <= 0.05 or run.should_stop():
-        return
+        return None
     met = metrics(pb, run.best)
     settled = (
         not run.fair
@@ -319,16 +356,7 @@ def _stage_cpsat(run: _Run, bnd, threads: int, seed: int) -> None:
         should_stop=run.should_stop,
         on_progress=lambda stage, _v: run.report(f"cp-sat {stage}"),
     )
-    if result is None or result.slot_of is None:
-        return
-    kept = run.offer(result.slot_of, "cp-sat")
-    if result.proven and (
-        kept or _key(pb, run.best, run.fair, run.prev_slot) == _key(pb, result.slot_of, run.fair, run.prev_slot)
-    ):
-        run.status = "optimal"
-        run.solver = "cp-sat"
-    elif not kept:
-        run.solver = "heuristic+cp-sat"
+    return result if result is not None and result.slot_of is not None else None
 
 
 def _stage_hard_rules(run: _Run, threads: int, seed: int) -> None:
@@ -337,8 +365,7 @@ def _stage_hard_rules(run: _Run, threads: int, seed: int) -> None:
     if _valid(pb, run.best):
         return
     per = metrics(pb, run.best).breaks_of
-    n_vars = sum(pb.allowed[m].bit_count() for m in range(pb.n_meetings))
-    if n_vars <= EXACT_MAX_VARS:
+    if run.small:
         # The search could not meet the spread rule; the exact model either finds a schedule or proves
         # there is none. It gets at least a few seconds even past the deadline: an explanation is owed.
         result = solve_exact(
