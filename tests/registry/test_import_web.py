@@ -37,7 +37,7 @@ def test_commit_imports_once_even_if_submitted_twice(world, login):
     first = client.post(reverse("import-commit", args=[batch.pk]))
     second = client.post(reverse("import-commit", args=[batch.pk]), follow=True)
     assert first.status_code == 302
-    assert "This file was already imported." in second.content.decode()
+    assert 'data-refusal-code="registry.import.already_committed"' in second.content.decode()
     assert Organisation.objects.filter(name_ko="해움바이오").count() == 1
     batch.refresh_from_db()
     assert (batch.status, bytes(batch.content)) == ("committed", b"")
