@@ -24,7 +24,7 @@ def test_preview_lists_problems_and_offers_no_commit(world, login):
     batch = ImportBatch.objects.get()
     preview = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-problems"' in preview
-    assert "unknown kind “rocket”" in preview
+    assert 'data-problem-code="registry.import.unknown_kind"' in preview
     assert 'data-testid="import-commit"' not in preview
     assert client.post(reverse("import-commit", args=[batch.pk])).status_code == 200
     assert Organisation.objects.filter(name_en="Acme").count() == 0
