@@ -9,7 +9,9 @@ program manager), ``closed`` says the *deal* is signed or closed. ``/totals`` co
 closed deals with confirmed records only, and gives closed-but-unconfirmed and in-progress apart.
 
 Who may change what is decided by the services (``outcomes/rules.py``); a refusal reaches the API's one
-``Refused`` handler as ``{"code", "detail", "field"}``. Endpoints here only hide records (404).
+``Refused`` handler as ``{"code", "detail", "field"}``. Endpoints here hide records (404) and, where a form
+is filled in first, ask the service's own check before it (a form offers no choices to someone who may not
+act, and its 422 would hide the refusal).
 """
 
 from datetime import date, datetime
@@ -398,8 +400,7 @@ def get_outcome(request, outcome_id: int):
 
 @router.post("/", response={201: OutcomeOut})
 def report_outcome(request, payload: OutcomeIn):
-    # Asked before the form: for someone who may not report, the form offers no program, and its 422
-    # would hide the refusal. The service asks again (and about the startup and program chosen).
+    # Before the form (see the module docstring); the service asks again, also about the startup and program.
     require(request.user, "outcomes.report_outcome")
     form = OutcomeForm(data=_form_data(payload.dict()), user=request.user)
     raise_for_form(form)
@@ -411,6 +412,7 @@ def report_outcome(request, payload: OutcomeIn):
 @router.patch("/{outcome_id}", response=OutcomeOut)
 def update_outcome(request, outcome_id: int, payload: OutcomePatch):
     outcome = _outcome(request, outcome_id)
+    services.check_change(outcome=outcome, by=request.user)
     form = OutcomeForm(
         data={**services.form_data(outcome), **_form_data(payload.dict(exclude_unset=True))},
         instance=outcome,
@@ -430,6 +432,7 @@ def confirm_outcome(request, outcome_id: int):
 @router.post("/{outcome_id}/proposals", response={201: ProposalOut})
 def propose_change(request, outcome_id: int, payload: ProposalIn):
     outcome = _outcome(request, outcome_id)
+    require(request.user, "outcomes.propose_change", outcome)  # before the form (module docstring)
     data = {**services.form_data(outcome), **_form_data(payload.changes), "reason": payload.reason}
     form = ProposalForm(data=data, instance=outcome, user=request.user)
     raise_for_form(form)

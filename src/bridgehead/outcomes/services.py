@@ -89,14 +89,21 @@ def report_outcome(*, form, by: User) -> Outcome:
     return outcome
 
 
+def check_change(*, outcome: Outcome, by: User) -> None:
+    """Refuse unless ``by`` may edit ``outcome`` as it stands. :func:`update_outcome` asks; so do the page and
+    the API before they fill in the form, whose choices (empty for people who may not edit) would otherwise
+    answer with field errors instead of the refusal."""
+    if by.has_perm("outcomes.change_outcome", outcome):
+        return
+    if by.has_perm("outcomes.propose_change", outcome):
+        raise Refused("outcomes.outcome.confirmed", _("This outcome is confirmed: propose a change instead."))
+    raise refusal("outcomes.change_outcome")
+
+
 @domain_action
 def update_outcome(*, form, by: User) -> Outcome:
     """Apply an edit; a status change is added to the dated history. Startups cannot edit confirmed records."""
-    current = Outcome.objects.select_for_update().get(pk=form.instance.pk)
-    if not by.has_perm("outcomes.change_outcome", current):
-        if by.has_perm("outcomes.propose_change", current):
-            raise Refused("outcomes.outcome.confirmed", _("This outcome is confirmed: propose a change instead."))
-        raise refusal("outcomes.change_outcome")
+    check_change(outcome=Outcome.objects.select_for_update().get(pk=form.instance.pk), by=by)
     status_changed = "status" in form.changed_data
     outcome = form.save(commit=False)
     outcome.full_clean()

@@ -1,9 +1,9 @@
 """Outcome pages (thin: parse, call a service, render).
 
 The services decide who may act (``outcomes/rules.py`` through ``core.permissions.require``); pages only
-hide what a person may not know exists (404) and check the permission of a form page before showing it. A
-refusal a page does not catch reaches ``core.refusals.RefusedMiddleware``: the "Not allowed" page, or the
-message flashed with its code.
+hide what a person may not know exists (404) and, before showing a form, ask the same permission (or the
+service's own check) the service will ask. A refusal a page does not catch reaches
+``core.refusals.RefusedMiddleware``: the "Not allowed" page, or the message flashed with its code.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.info(request, _("This outcome is confirmed: propose a change and the program manager will decide."))
         return redirect("outcome-propose", pk=outcome.pk)
-    require(request.user, "outcomes.change_outcome", outcome)
+    services.check_change(outcome=outcome, by=request.user)
     form = OutcomeForm(request.POST or None, request.FILES or None, instance=outcome, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
