@@ -263,7 +263,9 @@ class _OrganisationValidator:
             if org.website:
                 self.hosts[_host(org.website)] = _("an existing organisation (%(name)s)") % {"name": org.name}
 
-    def validate(self, number: int, raw: dict[str, str], header: Callable[[str], str]) -> ParsedRow:
+    def validate(
+        self, number: int, raw: dict[str, str], header: Callable[[str], str]
+    ) -> tuple[ParsedRow, list[Problem]]:
         problems: list[Problem] = []
         reported: set[str] = set()
 
@@ -388,7 +390,9 @@ class _PersonValidator:
                     self.organisations[name_key(key)] = org
         self.emails = {e.casefold() for e in Person.objects.exclude(email="").values_list("email", flat=True)}
 
-    def validate(self, number: int, raw: dict[str, str], header: Callable[[str], str]) -> ParsedRow:
+    def validate(
+        self, number: int, raw: dict[str, str], header: Callable[[str], str]
+    ) -> tuple[ParsedRow, list[Problem]]:
         problems: list[Problem] = []
 
         def problem(field_name: str, message: str, code: str) -> None:
