@@ -202,7 +202,7 @@ def _import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     if result.problems:
         err_console.print(f"[red]{path.name}: {len(result.problems)} problem(s); nothing was written.[/]")
         for problem in result.problems:
-            err_console.print(f"  {problem}", markup=False, highlight=False)
+            err_console.print(f"  {problem} [{problem.code}]", markup=False, highlight=False)
         return 1
     if ns.dry_run:
         console.print(f"{path.name}: {len(result.rows)} rows valid ({result.encoding}); dry run, nothing written.")
