@@ -263,3 +263,13 @@ def test_the_other_tenant_is_refused_by_the_registry_and_agreement_services(ow, 
     ow["ours"].refresh_from_db()
     assert (startup_co.name_en, person.name_en, ow["ours"].title_en) == ("Startup Co", "Our CEO", "Our agreement")
     assert not Organisation.objects.filter(name_en="X").exists()
+
+
+def test_a_scheduled_reminder_is_audited_as_a_task_with_nobody_behind_it(ow):
+    from bridgehead.outcomes import tasks
+
+    schedule = ReminderSchedule.objects.create(program=ow["our_program"], every_days=30)
+    tasks.send_outcome_reminders.enqueue(ow["our_program"].pk)
+    entry = LogEntry.objects.get_for_object(schedule).latest("timestamp")
+    assert (entry.actor, entry.additional_data["via"]) == (None, "task")
+    assert "last_sent_at" in entry.changes_dict
