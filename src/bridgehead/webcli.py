@@ -167,26 +167,57 @@ def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     return 0
 
 
+def _acting_user(username: str | None):
+    """The user a command acts as: ``--as USERNAME``, or the only active site administrator when there is
+    exactly one (a fresh installation). ``None`` when neither names one."""
+    from django.db.models import Q
+
+    from bridgehead.core.enums import Role
+    from bridgehead.core.models import User
+
+    if username:
+        return User.objects.filter(username=username, is_active=True).first()
+    admins = User.objects.filter(Q(is_superuser=True) | Q(roles__role=Role.SITE_ADMIN), is_active=True).distinct()
+    admins = list(admins[:2])
+    return admins[0] if len(admins) == 1 else None
+
+
 def _import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
-    from bridgehead.registry.importing import import_file
+    from bridgehead.core.actions import acting_as
+    from bridgehead.core.errors import Refused
+    from bridgehead.registry import services
 
     path = Path(ns.file)
     if not path.is_file():
         err_console.print(f"[red]{path}: no such file[/]")
         return 2
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
-        bar.add_task(f"checking {path.name}", total=None)
-        result = import_file(ns.kind, path.name, path.read_bytes(), dry_run=ns.dry_run)
+    user = _acting_user(ns.acting_as)
+    if user is None:
+        who = f"no active user {ns.acting_as!r}" if ns.acting_as else "more than one (or no) site administrator"
+        err_console.print(f"[red]{who}: name the user the import acts as with --as USERNAME[/]", highlight=False)
+        return 2
+    try:
+        with (
+            acting_as(user, via="cli"),
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar,
+        ):
+            bar.add_task(f"checking {path.name}", total=None)
+            result = services.import_spreadsheet(
+                kind=ns.kind, filename=path.name, content=path.read_bytes(), by=user, dry_run=ns.dry_run
+            )
+    except Refused as exc:
+        err_console.print(f"[red]{user.username}: {exc.message} ({exc.code})[/]", highlight=False)
+        return 2
     if result.problems:
         err_console.print(f"[red]{path.name}: {len(result.problems)} problem(s); nothing was written.[/]")
         for problem in result.problems:
-            err_console.print(f"  {problem}", markup=False, highlight=False)
+            err_console.print(f"  {problem} [{problem.code}]", markup=False, highlight=False)
         return 1
     if ns.dry_run:
         console.print(f"{path.name}: {len(result.rows)} rows valid ({result.encoding}); dry run, nothing written.")
     else:
-        console.print(f"{path.name}: {result.created} {ns.kind} imported ({result.encoding}).")
+        console.print(f"{path.name}: {result.created} {ns.kind} imported ({result.encoding}) as {user.username}.")
     return 0
 
 
@@ -272,6 +303,12 @@ def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], N
     imp.add_argument("kind", choices=["organisations", "people"])
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    imp.add_argument(
+        "--as",
+        dest="acting_as",
+        metavar="USERNAME",
+        help="the user the import acts as (named in the audit log); default: the only site administrator",
+    )
     imp.set_defaults(handler=lambda ns: _import(ns, setup))
 
     partnering = subparsers.add_parser("partnering", help="partnering events: import an instance, housekeeping")

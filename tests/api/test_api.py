@@ -75,7 +75,7 @@ def test_create_organisation_as_program_manager(client, world, bearer, taxonomy)
 def test_create_organisation_refused_for_other_roles(client, world, bearer, taxonomy, role):
     response = post(client, "/api/organisations", NEW_ORG, bearer(role))
     assert response.status_code == 403
-    assert response.json() == {"detail": "You do not have permission to do this."}
+    assert response.json()["code"] == "permission.registry.add_organisation"
     assert not Organisation.objects.filter(name_en="Haeum Bio").exists()
 
 
@@ -83,7 +83,7 @@ def test_startup_member_may_update_its_own_organisation_only(client, world, bear
     ok = post(client, "/api/organisations/startup-co", {"city": "Ulsan"}, bearer("startup"), method="patch")
     refused = post(client, "/api/organisations/investor-co", {"city": "Ulsan"}, bearer("startup"), method="patch")
     assert (ok.status_code, ok.json()["city"]) == (200, "Ulsan")
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission.registry.change_organisation")
 
 
 def test_malformed_json(client, world, bearer):
@@ -154,7 +154,8 @@ def test_create_agreement_admin_only_with_validation(client, world, bearer):
         "time_zone": "Asia/Seoul",
         "signatories": ["city", "ghost-org"],
     }
-    assert post(client, "/api/agreements", payload, bearer("manager")).status_code == 403
+    refused = post(client, "/api/agreements", payload, bearer("manager"))
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission.agreements.add_agreement")
     response = post(client, "/api/agreements", payload, bearer("admin"))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "signatories"]

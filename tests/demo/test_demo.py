@@ -90,4 +90,7 @@ def test_cli_import_dry_run_and_errors(tmp_path, capsys):
     bad.write_text("기관명,유형,국가\n타이로스코프,스타트업,KR\n", encoding="utf-8")
     assert main(["import", "organisations", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "row 2, column “기관명”: duplicate of an existing organisation (Thyroscope)." in err
+    assert (
+        "row 2, column “기관명”: An organisation with this name already exists. [registry.organisation.duplicate_name]"
+        in err
+    )

@@ -70,7 +70,10 @@ def test_startup_reports_through_the_page_and_the_manager_and_counterparty_are_t
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         (ow["users"]["startup"].email, "[Outcome] “Seed investment” is confirmed")
     ]
-    assert login(manager).post(f"/outcomes/{outcome.pk}/confirm/").status_code == 403  # only once
+    again = login(manager).post(f"/outcomes/{outcome.pk}/confirm/", follow=True)  # only once
+    assert 'data-refusal-code="outcomes.outcome.already_confirmed"' in again.content.decode()
+    outcome.refresh_from_db()
+    assert outcome.confirmed_by == manager
 
 
 def test_a_rolled_back_report_sends_no_mail(ow):

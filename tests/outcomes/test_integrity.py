@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bridgehead.core.errors import Refused
 from bridgehead.outcomes import fximport, kpis, services
 from bridgehead.outcomes.forms import OutcomeForm, ProposalForm
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Outcome
@@ -130,8 +130,9 @@ def test_startup_cannot_edit_a_confirmed_outcome_but_may_propose_a_change(ow, lo
 
     form = OutcomeForm({**services.form_data(outcome), "amount": "999"}, instance=outcome, user=startup)
     assert form.is_valid()
-    with pytest.raises(services.OutcomesError):
+    with pytest.raises(Refused) as refused:
         services.update_outcome(form=form, by=startup)
+    assert (refused.value.code, refused.value.status) == ("outcomes.outcome.confirmed", 409)
     outcome.refresh_from_db()
     assert outcome.amount == Decimal("100.00")
 
@@ -152,8 +153,9 @@ def test_startup_cannot_edit_a_confirmed_outcome_but_may_propose_a_change(ow, lo
     outcome.refresh_from_db()
     assert (outcome.amount, outcome.status) == (Decimal("100.00"), "provisional")
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused) as refused:
         services.decide_proposal(proposal=proposal, accept=True, by=startup)
+    assert refused.value.code == "permission.outcomes.decide_proposal"
     services.decide_proposal(proposal=proposal, accept=True, by=ow["users"]["manager"])
     outcome.refresh_from_db()
     assert (outcome.amount, outcome.status, outcome.is_confirmed) == (Decimal("250.00"), "closed", True)
@@ -238,6 +240,7 @@ def test_kpi_whose_records_are_deleted_keeps_their_history_in_the_audit_log(ow):
 
 def test_startup_cannot_delete_records(ow):
     outcome = OutcomeFactory(program=ow["our_program"], organisation=ow["startup"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused) as refused:
         services.delete_outcome(outcome=outcome, by=ow["users"]["startup"])
+    assert (refused.value.code, refused.value.status) == ("permission.outcomes.delete_outcome", 403)
     assert Outcome.objects.filter(pk=outcome.pk).exists()

@@ -220,7 +220,13 @@ def test_api_report_confirm_and_kpis(records, login):
     assert other.status_code == 422
     assert other.json()["detail"][0]["loc"] == ["body", "payload", "organisation"]
 
-    assert startup.post(f"/api/outcomes/{body['id']}/confirm").status_code == 403
+    refused_confirm = startup.post(f"/api/outcomes/{body['id']}/confirm")
+    assert refused_confirm.status_code == 403
+    assert refused_confirm.json() == {
+        "code": "permission.outcomes.confirm_outcome",
+        "detail": "You do not have permission to do this.",
+        "field": None,
+    }
     manager = login(records["users"]["manager"])
     assert (
         manager.post(
@@ -235,7 +241,7 @@ def test_api_report_confirm_and_kpis(records, login):
 
     startup = login(records["users"]["startup"])  # one test client: log the startup in again
     changed = startup.patch(f"/api/outcomes/{body['id']}", {"amount": "1"}, content_type="application/json")
-    assert changed.status_code == 403, changed.json()
+    assert (changed.status_code, changed.json()["code"]) == (409, "outcomes.outcome.confirmed"), changed.json()
     proposal = startup.post(
         f"/api/outcomes/{body['id']}/proposals",
         {"changes": {"amount": "1400000000"}, "reason": "Final closing amount"},
@@ -252,7 +258,8 @@ def test_api_report_confirm_and_kpis(records, login):
     assert [(k["name_en"], k["confirmed"], k["unconfirmed"], k["rate_dates"]) for k in kpis] == [
         ("Investment attracted", "975050.00", "0.00", [dt.date(2024, 1, 2).isoformat()])
     ]  # + the secret deal
-    assert observer.post("/api/outcomes/", API_OUTCOME, content_type="application/json").status_code == 403
+    refused_report = observer.post("/api/outcomes/", API_OUTCOME, content_type="application/json")
+    assert (refused_report.status_code, refused_report.json()["code"]) == (403, "permission.outcomes.report_outcome")
     assert observer.get("/api/outcomes/kpis?agreement=theirs").status_code == 404
     assert login(records["users"]["startup"]).get("/api/outcomes/kpis?program=our-program").status_code == 404
 

@@ -31,6 +31,10 @@ def problems(result) -> list[tuple[int | None, str, str]]:
     return [(p.row, p.column, p.message) for p in result.problems]
 
 
+def codes(result) -> list[tuple[int | None, str, str]]:
+    return [(p.row, p.column, p.code) for p in result.problems]
+
+
 def test_valid_file_creates_every_row_with_sectors_and_contact():
     content = csv_bytes(
         "Thyroscope,타이로스코프,startup,KR,health.digital,thyroscope.example,김하늘,sky@thyroscope.example\n"
@@ -49,54 +53,57 @@ def test_valid_file_creates_every_row_with_sectors_and_contact():
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (",,startup,KR,,,,", (2, "Name (English)", "a name is required (Korean, English or both).")),
-        ("Acme,,,KR,,,,", (2, "Kind", "the kind is required (e.g. startup, investor, company, hospital).")),
-        (
-            "Acme,,rocket,KR,,,,",
-            (
-                2,
-                "Kind",
-                "unknown kind “rocket”; use one of: government, university, startup, "
-                "company, investor, hospital, agency.",
-            ),
-        ),
-        ("Acme,,startup,,,,,", (2, "Country", "the country is required (two-letter code such as KR or US).")),
-        ("Acme,,startup,Korea,,,,", (2, "Country", "“Korea” is not a two-letter country code such as KR or US.")),
-        ("Acme,,startup,KR,health.quantum,,,", (2, "Sectors", "unknown sector code “health.quantum”.")),
-        ("Acme,,startup,KR,,not a url,,", (2, "Website", "“not a url” is not a web address.")),
-        ("Acme,,startup,KR,,,Kim,kim@", (2, "Contact e-mail", "“kim@” is not a valid e-mail address.")),
+        (",,startup,KR,,,,", (2, "Name (English)", "registry.organisation.name_missing")),
+        ("Acme,,,KR,,,,", (2, "Kind", "required")),
+        ("Acme,,rocket,KR,,,,", (2, "Kind", "registry.import.unknown_kind")),
+        ("Acme,,startup,,,,,", (2, "Country", "required")),
+        ("Acme,,startup,Korea,,,,", (2, "Country", "max_length")),
+        ("Acme,,startup,KR,health.quantum,,,", (2, "Sectors", "registry.import.unknown_sector")),
+        ("Acme,,startup,KR,,not a url,,", (2, "Website", "invalid")),
+        ("Acme,,startup,KR,,,Kim,kim@", (2, "Contact e-mail", "invalid")),
+        ("Acme,,startup,KR,,,,kim@example.org", (2, "Contact name", "registry.person.name_missing")),
     ],
 )
 def test_each_problem_names_row_and_column_and_writes_nothing(row, expected):
     content = csv_bytes("Good Org,,startup,KR,,,,\n" + row + "\n")
     result = import_file("organisations", "orgs.csv", content)
     shifted = (expected[0] + 1, expected[1], expected[2])  # the good row is row 2, the bad one row 3
-    assert problems(result) == [shifted]
+    assert codes(result) == [shifted]
+    assert all(p.message for p in result.problems)
     assert result.created == 0
     assert Organisation.objects.count() == 0
+
+
+def test_problems_read_as_row_column_and_why():
+    result = import_file("organisations", "orgs.csv", csv_bytes("Acme,,rocket,KR,,,,\n"))
+    assert [str(p) for p in result.problems] == [
+        "row 2, column “Kind”: unknown kind “rocket”; use one of: government, university, startup, "
+        "company, investor, hospital, agency."
+    ]
 
 
 def test_duplicate_of_existing_organisation_by_name_and_by_website():
     OrganisationFactory(name_en="Thyroscope", name_ko="타이로스코프", website="https://www.thyroscope.example")
     content = csv_bytes("THYROSCOPE,,startup,KR,,,,\nOther,,startup,KR,,http://thyroscope.example/about,,\n")
     result = import_file("organisations", "orgs.csv", content)
-    assert problems(result) == [
-        (2, "Name (English)", "duplicate of an existing organisation (Thyroscope)."),
-        (3, "Website", "duplicate of an existing organisation (Thyroscope) (same website)."),
+    assert codes(result) == [
+        (2, "Name (English)", "registry.organisation.duplicate_name"),
+        (3, "Website", "registry.import.duplicate_website"),
     ]
     assert Organisation.objects.count() == 1
 
 
 def test_duplicate_rows_within_the_file():
     result = import_file("organisations", "orgs.csv", csv_bytes("Acme,,startup,KR,,,,\nacme,,startup,KR,,,,\n"))
-    assert problems(result) == [(3, "Name (English)", "duplicate of row 2 of this file.")]
+    assert codes(result) == [(3, "Name (English)", "registry.import.duplicate_in_file")]
     assert Organisation.objects.count() == 0
 
 
 def test_file_too_large(settings):
     settings.IMPORT_MAX_BYTES = 100
     result = import_file("organisations", "orgs.csv", csv_bytes("Acme,,startup,KR,,,,\n" * 10))
-    assert problems(result) == [(None, "", "The file is too large (296 bytes); the limit is 100 bytes.")]
+    assert codes(result) == [(None, "", "registry.import.unreadable")]
+    assert result.problems[0].message == "The file is too large (296 bytes); the limit is 100 bytes."
 
 
 @pytest.mark.parametrize(
@@ -124,9 +131,7 @@ def test_not_a_spreadsheet(filename, content, message):
 
 def test_missing_name_column_is_reported_on_the_header_row():
     result = validate_file("organisations", "x.csv", b"Kind,Country\nstartup,KR\n")
-    assert problems(result) == [
-        (1, "", "no name column found; the first row must be headers such as “Name (English)”, “Name (Korean)”.")
-    ]
+    assert codes(result) == [(1, "", "registry.import.no_name_column")]
 
 
 @pytest.mark.parametrize("encoding", ["cp949", "euc-kr", "utf-8-sig", "utf-8"])
@@ -169,8 +174,30 @@ def test_people_import_links_organisations_and_checks_time_zones():
         "Jane Doe,Nowhere Inc,jane@example.org,Mars/Olympus\n"
     ).encode()
     result = import_file("people", "people.csv", content)
-    assert problems(result) == [
-        (3, "소속", "unknown organisation “Nowhere Inc”; import it first."),
-        (3, "시간대", "unknown time zone “Mars/Olympus” (use a name such as Asia/Seoul)."),
+    assert codes(result) == [
+        (3, "소속", "registry.import.unknown_organisation"),
+        (3, "시간대", "invalid"),
     ]
     assert Person.objects.count() == 0
+
+
+def test_a_stage_on_a_non_startup_is_refused_like_the_edit_page_refuses_it():
+    content = "Name (English),Kind,Country,Stage\nGood Seed,startup,KR,seed\nBig Fund,investor,US,Series A\n"
+    result = import_file("organisations", "orgs.csv", content.encode())
+    assert [(p.row, p.column, p.code) for p in result.problems] == [
+        (3, "Stage", "registry.organisation.stage_not_startup")
+    ]
+    assert Organisation.objects.count() == 0
+
+
+def test_people_rows_are_checked_by_the_person_form_and_keep_their_languages():
+    OrganisationFactory(name_en="Thyroscope", name_ko="타이로스코프")
+    content = (
+        "이름,영문 이름,소속,이메일,언어\n김하늘,Sky Kim,타이로스코프,sky@example.org,ko; en\n,,타이로스코프,,ko\n"
+    )
+    result = import_file("people", "people.csv", content.encode())
+    assert codes(result) == [(3, "영문 이름", "registry.person.name_missing")]
+    result = import_file("people", "people.csv", content.encode().rsplit(b"\n", 2)[0] + b"\n")
+    assert (result.ok, result.created) == (True, 1)
+    person = Person.objects.get()
+    assert (person.name_ko, person.organisation.name_en, person.languages) == ("김하늘", "Thyroscope", ["ko", "en"])

@@ -24,7 +24,7 @@ def test_preview_lists_problems_and_offers_no_commit(world, login):
     batch = ImportBatch.objects.get()
     preview = client.get(response["Location"]).content.decode()
     assert 'data-testid="import-problems"' in preview
-    assert "unknown kind “rocket”" in preview
+    assert 'data-problem-code="registry.import.unknown_kind"' in preview
     assert 'data-testid="import-commit"' not in preview
     assert client.post(reverse("import-commit", args=[batch.pk])).status_code == 200
     assert Organisation.objects.filter(name_en="Acme").count() == 0
@@ -37,7 +37,7 @@ def test_commit_imports_once_even_if_submitted_twice(world, login):
     first = client.post(reverse("import-commit", args=[batch.pk]))
     second = client.post(reverse("import-commit", args=[batch.pk]), follow=True)
     assert first.status_code == 302
-    assert "This file was already imported." in second.content.decode()
+    assert 'data-refusal-code="registry.import.already_committed"' in second.content.decode()
     assert Organisation.objects.filter(name_ko="해움바이오").count() == 1
     batch.refresh_from_db()
     assert (batch.status, bytes(batch.content)) == ("committed", b"")

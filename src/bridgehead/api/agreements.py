@@ -1,14 +1,16 @@
-"""Agreement endpoints: readable by those who may see the agreement (others get 404), written by site admins."""
+"""Agreement endpoints: readable by those who may see the agreement (others get 404), written by site admins
+through ``agreements.services`` (a refusal answers ``{"code", "detail", "field"}``)."""
 
 from datetime import datetime
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from bridgehead.agreements.models import Agreement, Commitment, Signatory
+from bridgehead.agreements import services
+from bridgehead.agreements.forms import AgreementForm
+from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.agreements.rules import visible_agreements
-from bridgehead.api.errors import forbidden, raise_for_form
+from bridgehead.api.errors import raise_for_form
 from bridgehead.core.http import require
 
 router = Router(tags=["agreements"])
@@ -98,17 +100,10 @@ def get_agreement(request, slug: str):
 
 @router.post("", response={201: AgreementDetailOut})
 def create_agreement(request, payload: AgreementIn):
-    if not request.user.has_perm("agreements.add_agreement"):
-        raise forbidden()
-    from bridgehead.agreements.forms import AgreementForm
-
-    data = payload.dict()
-    form = AgreementForm(data=data)
+    require(request.user, "agreements.add_agreement")  # before the form: its 422 would hide the refusal
+    form = AgreementForm(data=payload.dict())
     raise_for_form(form)
-    with transaction.atomic():
-        agreement = form.save()
-        for order, organisation in enumerate(form.cleaned_data["signatory_organisations"]):
-            Signatory.objects.create(agreement=agreement, organisation=organisation, order=order)
+    agreement = services.create_agreement(form=form, by=request.user)
     agreement.refresh_from_db()  # read back from the database: times leave the API in UTC
     return Status(201, agreement)
 
@@ -117,14 +112,10 @@ def create_agreement(request, payload: AgreementIn):
 def update_agreement(request, slug: str, payload: AgreementPatch):
     agreement = get_object_or_404(Agreement, slug=slug)
     require(request.user, "agreements.view_agreement", agreement, hide=True)
-    if not request.user.has_perm("agreements.change_agreement", agreement):
-        raise forbidden()
-    from bridgehead.agreements.forms import AgreementForm
-
     current = {f: getattr(agreement, f) for f in AgreementForm.Meta.fields}
     current["signatories"] = list(agreement.signatories.values_list("organisation__slug", flat=True))
     form = AgreementForm(data={**current, **payload.dict(exclude_unset=True)}, instance=agreement)
     raise_for_form(form)
-    form.save()
+    agreement = services.update_agreement(form=form, by=request.user)
     agreement.refresh_from_db()
     return agreement

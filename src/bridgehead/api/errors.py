@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from ninja.errors import HttpError
 
 
 class FormErrors(Exception):
@@ -23,7 +22,3 @@ def raise_for_form(form: forms.Form, *, field_map: dict[str, str] | None = None)
         loc = ["body", "payload"] + ([field_map.get(field, field)] if field != "__all__" else [])
         detail.extend({"loc": loc, "msg": error["message"], "type": error["code"] or "invalid"} for error in errors)
     raise FormErrors(detail)
-
-
-def forbidden() -> HttpError:
-    return HttpError(403, "You do not have permission to do this.")

@@ -7,6 +7,11 @@ decimal *strings* ("12500000.00") so no float ever touches an amount.
 Two answers are never merged: ``confirmed`` says the *record* was verified (by the counterparty or the
 program manager), ``closed`` says the *deal* is signed or closed. ``/totals`` counts money attracted from
 closed deals with confirmed records only, and gives closed-but-unconfirmed and in-progress apart.
+
+Who may change what is decided by the services (``outcomes/rules.py``); a refusal reaches the API's one
+``Refused`` handler as ``{"code", "detail", "field"}``. Endpoints here hide records (404) and, where a form
+is filled in first, ask the service's own check before it (a form offers no choices to someone who may not
+act, and its 422 would hide the refusal).
 """
 
 from datetime import date, datetime
@@ -232,12 +237,6 @@ def _out(outcome: Outcome) -> dict:
     }
 
 
-def _refused(exc: services.OutcomesError) -> FormErrors:
-    return FormErrors(
-        [{"loc": ["body", "payload"] + ([exc.field] if exc.field else []), "msg": exc.message, "type": "refused"}]
-    )
-
-
 def _pk(model, value, field: str = "slug") -> str:
     """Slugs in the API, primary keys in the form; an unknown slug becomes a value the form refuses."""
     if value in (None, ""):
@@ -401,13 +400,11 @@ def get_outcome(request, outcome_id: int):
 
 @router.post("/", response={201: OutcomeOut})
 def report_outcome(request, payload: OutcomeIn):
+    # Before the form (see the module docstring); the service asks again, also about the startup and program.
     require(request.user, "outcomes.report_outcome")
     form = OutcomeForm(data=_form_data(payload.dict()), user=request.user)
     raise_for_form(form)
-    try:
-        outcome = services.report_outcome(form=form, by=request.user)
-    except services.OutcomesError as exc:
-        raise _refused(exc) from exc
+    outcome = services.report_outcome(form=form, by=request.user)
     outcome.refresh_from_db()
     return Status(201, _out(outcome))
 
@@ -415,40 +412,28 @@ def report_outcome(request, payload: OutcomeIn):
 @router.patch("/{outcome_id}", response=OutcomeOut)
 def update_outcome(request, outcome_id: int, payload: OutcomePatch):
     outcome = _outcome(request, outcome_id)
-    require(request.user, "outcomes.change_outcome", outcome)
+    services.check_change(outcome=outcome, by=request.user)
     form = OutcomeForm(
         data={**services.form_data(outcome), **_form_data(payload.dict(exclude_unset=True))},
         instance=outcome,
         user=request.user,
     )
     raise_for_form(form)
-    try:
-        services.update_outcome(form=form, by=request.user)
-    except services.OutcomesError as exc:
-        raise _refused(exc) from exc
+    services.update_outcome(form=form, by=request.user)
     return _out(_outcome(request, outcome_id))
 
 
 @router.post("/{outcome_id}/confirm", response=OutcomeOut)
 def confirm_outcome(request, outcome_id: int):
-    outcome = _outcome(request, outcome_id)
-    require(request.user, "outcomes.confirm_outcome", outcome)
-    try:
-        services.confirm_outcome(outcome=outcome, by=request.user)
-    except services.OutcomesError as exc:
-        raise _refused(exc) from exc
+    services.confirm_outcome(outcome=_outcome(request, outcome_id), by=request.user)
     return _out(_outcome(request, outcome_id))
 
 
 @router.post("/{outcome_id}/proposals", response={201: ProposalOut})
 def propose_change(request, outcome_id: int, payload: ProposalIn):
     outcome = _outcome(request, outcome_id)
-    require(request.user, "outcomes.propose_change", outcome)
+    require(request.user, "outcomes.propose_change", outcome)  # before the form (module docstring)
     data = {**services.form_data(outcome), **_form_data(payload.changes), "reason": payload.reason}
     form = ProposalForm(data=data, instance=outcome, user=request.user)
     raise_for_form(form)
-    try:
-        proposal = services.propose_change(form=form, reason=payload.reason, by=request.user)
-    except services.OutcomesError as exc:
-        raise _refused(exc) from exc
-    return Status(201, proposal)
+    return Status(201, services.propose_change(form=form, reason=payload.reason, by=request.user))

@@ -8,11 +8,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
-from bridgehead.outcomes import services
 from bridgehead.outcomes.currencies import ISO_4217
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
 from bridgehead.outcomes.models import FxRate, Kpi, Outcome
-from bridgehead.outcomes.rules import managed_program_ids, startup_organisation_ids
+from bridgehead.outcomes.rules import (
+    managed_program_ids,
+    reporting_organisations,
+    reporting_programs,
+    startup_organisation_ids,
+)
 from bridgehead.partnering.models import Event, Meeting
 from bridgehead.programs.models import Cohort
 from bridgehead.programs.uploads import is_executable, sniff
@@ -196,9 +200,9 @@ class OutcomeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        programs = services.reporting_programs(user)
+        programs = reporting_programs(user)
         self.fields["program"].queryset = programs
-        self.fields["organisation"].queryset = services.reporting_organisations(user)
+        self.fields["organisation"].queryset = reporting_organisations(user)
         self.fields["counterparty"].queryset = Organisation.objects.all()
         self.fields["counterparty"].widget.options = [
             organisation_label(o) for o in Organisation.objects.order_by("name_en")[:PICKER_OPTIONS]

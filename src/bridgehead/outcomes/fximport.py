@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bridgehead.core.actions import domain_action
+from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import SpreadsheetError, read_table
 from bridgehead.outcomes.currencies import is_currency
 from bridgehead.outcomes.enums import ReportingCurrency
@@ -117,23 +118,24 @@ def validate(filename: str, content: bytes) -> FxImportResult:
     return result
 
 
+@domain_action
 def import_rates(*, program: Program, filename: str, content: bytes, by) -> FxImportResult:
-    """Validate the whole file, then write every rate in one transaction — or nothing."""
+    """Validate the whole file, then write every rate in one transaction (this domain action's) — or nothing."""
+    require(by, "outcomes.manage_program", program)
     result = validate(filename, content)
     if not result.ok:
         result.rows = []
         return result
-    with transaction.atomic():
-        for row in result.rows:
-            _rate, created = FxRate.objects.update_or_create(
-                program=program,
-                on=row["on"],
-                currency=row["currency"],
-                base=row["base"],
-                defaults={"rate": row["rate"], "source": row["source"], "entered_by": by},
-            )
-            if created:
-                result.created += 1
-            else:
-                result.updated += 1
+    for row in result.rows:
+        _rate, created = FxRate.objects.update_or_create(
+            program=program,
+            on=row["on"],
+            currency=row["currency"],
+            base=row["base"],
+            defaults={"rate": row["rate"], "source": row["source"], "entered_by": by},
+        )
+        if created:
+            result.created += 1
+        else:
+            result.updated += 1
     return result

@@ -7,6 +7,9 @@
   a change.
 * Members of the counterparty named in an outcome may read and confirm it.
 * Everyone else: 404, so the existence of another program's data is not revealed.
+
+Every "who may" of the app is here: services check these permissions with ``core.permissions.require`` and
+the acting user; views and the API only use them to hide what a person may not know exists.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from django.db.models import Q, QuerySet
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
+from bridgehead.partnering.models import Participant
+from bridgehead.programs.models import Application, CohortMember, Program
+from bridgehead.registry.models import Organisation
 
 
 def managed_program_ids(user) -> set[int]:
@@ -33,6 +39,38 @@ def startup_organisation_ids(user) -> set[int]:
 def party_organisation_ids(user) -> set[int]:
     """Organisations the user may confirm outcomes for (any member role: startups are counterparties too)."""
     return roles.organisation_ids(user)
+
+
+def startup_program_ids(organisation_ids: set[int]) -> set[int]:
+    """Programs a startup took part in: cohorts, applications or partnering events."""
+    if not organisation_ids:
+        return set()
+    cohorts = CohortMember.objects.filter(organisation_id__in=organisation_ids)
+    applications = Application.objects.filter(organisation_id__in=organisation_ids)
+    return (
+        set(cohorts.values_list("cohort__program_id", flat=True))
+        | set(applications.values_list("call__program_id", flat=True))
+        | set(
+            Participant.objects.filter(organisation_id__in=organisation_ids, event__program__isnull=False).values_list(
+                "event__program_id", flat=True
+            )
+        )
+    )
+
+
+def reporting_programs(user) -> QuerySet:
+    """The programs this user may report an outcome to."""
+    if roles.is_site_admin(user):
+        return Program.objects.all()
+    ids = managed_program_ids(user) | startup_program_ids(startup_organisation_ids(user))
+    return Program.objects.filter(pk__in=ids)
+
+
+def reporting_organisations(user) -> QuerySet:
+    """The startups this user may report for: their own, or — for managers — any startup."""
+    if roles.is_site_admin(user) or managed_program_ids(user):
+        return Organisation.objects.filter(kind="startup")
+    return Organisation.objects.filter(pk__in=startup_organisation_ids(user))
 
 
 def visible_outcomes(user, queryset: QuerySet) -> QuerySet:
@@ -156,10 +194,13 @@ def can_report(user) -> bool:
 
 rules.add_perm("outcomes.view_outcome", can_see_outcome)
 rules.add_perm("outcomes.report_outcome", can_report)
+# A new record (not yet saved): the program's managers report for any startup, a startup for itself.
+rules.add_perm("outcomes.report_outcome_for", manages_outcome | reports_outcome)
 rules.add_perm("outcomes.change_outcome", manages_outcome | (reports_outcome & is_unconfirmed))
 rules.add_perm("outcomes.propose_change", reports_outcome & ~is_unconfirmed)
 rules.add_perm("outcomes.confirm_outcome", is_unconfirmed & (manages_outcome | is_counterparty))
 rules.add_perm("outcomes.decide_proposal", manages_outcome)
+rules.add_perm("outcomes.delete_outcome", manages_outcome)
 rules.add_perm("outcomes.manage_program", manages_program)
 rules.add_perm("outcomes.view_program_dashboard", reads_program)
 rules.add_perm("outcomes.view_agreement_dashboard", reads_agreement)

@@ -1,8 +1,11 @@
 """Outcomes domain logic: reporting, editing, confirming, proposals, FX rates, KPIs and reminders.
 
-Every function takes keyword-only arguments, makes its whole change in one transaction (django-auditlog
-records the field changes) and queues mail only after commit. Pages and the API call these same functions;
-forms validate the input first, and the model's ``clean`` is run again here so no path skips the rules.
+Every state change is a domain action (``core.actions.domain_action``): keyword-only arguments, one
+transaction, the acting user ``by`` checked with ``core.permissions.require`` against the rules in
+``outcomes/rules.py`` and named in the audit log, mail only after commit. A refusal is a
+``core.errors.Refused`` with a stable code (``outcomes.<thing>.<reason>`` or ``permission.outcomes.<perm>``).
+Pages and the API call these same functions; forms validate the input first, and the model's ``clean`` is
+run again here so no path skips the rules.
 """
 
 from __future__ import annotations
@@ -10,24 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core import roles
+from bridgehead.core.actions import domain_action
 from bridgehead.core.enums import Role
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
+from bridgehead.core.permissions import refusal, require
 from bridgehead.outcomes import notify
 from bridgehead.outcomes.enums import ProposalStatus
+from bridgehead.outcomes.forms import OutcomeForm
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule, StatusChange
-from bridgehead.outcomes.rules import managed_program_ids, startup_organisation_ids
-from bridgehead.partnering.models import Participant
-from bridgehead.programs.models import Application, CohortMember, Program
+from bridgehead.programs.models import Program
 from bridgehead.registry.models import Organisation
 
 # Fields a startup may propose to change on a confirmed outcome (files are re-uploaded by the manager).
@@ -53,47 +54,6 @@ PROPOSABLE = (
 )
 
 
-class OutcomesError(Exception):
-    """A refused change; the message is for the person who asked, in their language."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def startup_program_ids(organisation_ids: set[int]) -> set[int]:
-    """Programs a startup took part in: cohorts, applications or partnering events."""
-    if not organisation_ids:
-        return set()
-    cohorts = CohortMember.objects.filter(organisation_id__in=organisation_ids)
-    applications = Application.objects.filter(organisation_id__in=organisation_ids)
-    return (
-        set(cohorts.values_list("cohort__program_id", flat=True))
-        | set(applications.values_list("call__program_id", flat=True))
-        | set(
-            Participant.objects.filter(organisation_id__in=organisation_ids, event__program__isnull=False).values_list(
-                "event__program_id", flat=True
-            )
-        )
-    )
-
-
-def reporting_programs(user: User) -> QuerySet:
-    """The programs this user may report an outcome to."""
-    if roles.is_site_admin(user):
-        return Program.objects.all()
-    ids = managed_program_ids(user) | startup_program_ids(startup_organisation_ids(user))
-    return Program.objects.filter(pk__in=ids)
-
-
-def reporting_organisations(user: User) -> QuerySet:
-    """The startups this user may report for: their own, or — for managers — any startup."""
-    if roles.is_site_admin(user) or managed_program_ids(user):
-        return Organisation.objects.filter(kind="startup")
-    return Organisation.objects.filter(pk__in=startup_organisation_ids(user))
-
-
 def _record_status(outcome: Outcome, *, on: dt.date, by: User | None, note: str = "") -> None:
     StatusChange.objects.create(outcome=outcome, status=outcome.status, on=on, by=by, note=note)
 
@@ -107,40 +67,43 @@ def _notify_reported(outcome: Outcome) -> None:
         "outcomes/email/reported.txt",
         {"outcome": outcome},
         path=reverse("outcome-detail", args=[outcome.pk]),
-        notice=gettext_lazy("%(org)s reported “%(title)s”; it waits for confirmation."),
+        notice=_("%(org)s reported “%(title)s”; it waits for confirmation."),
         params={"org": outcome.organisation.name, "title": outcome.title},
     )
 
 
-@transaction.atomic
+@domain_action
 def report_outcome(*, form, by: User) -> Outcome:
     """Save a newly reported outcome with its first status entry. It stays unconfirmed (and is shown so) until
     the counterparty or the program manager confirms it; a startup's report tells them it is waiting."""
+    require(by, "outcomes.report_outcome")
     outcome: Outcome = form.save(commit=False)
-    if not by.has_perm("outcomes.report_outcome"):
-        raise PermissionDenied
-    if not (
-        roles.is_site_admin(by)
-        or outcome.program_id in managed_program_ids(by)
-        or outcome.organisation_id in startup_organisation_ids(by)
-    ):
-        raise OutcomesError(_("You may only report outcomes of your own startup."), field="organisation")
+    require(by, "outcomes.report_outcome_for", outcome, message=_("You may only report outcomes of your own startup."))
     outcome.reported_by = by
     outcome.full_clean()
     outcome.save()
     form.save_m2m()
     _record_status(outcome, on=form.cleaned_data.get("status_on") or outcome.occurred_on, by=by)
-    if outcome.program_id not in managed_program_ids(by) and not roles.is_site_admin(by):
+    if not by.has_perm("outcomes.manage_program", outcome.program):
         _notify_reported(outcome)
     return outcome
 
 
-@transaction.atomic
+def check_change(*, outcome: Outcome, by: User) -> None:
+    """Refuse unless ``by`` may edit ``outcome`` as it stands. :func:`update_outcome` asks; so do the page and
+    the API before they fill in the form, whose choices (empty for people who may not edit) would otherwise
+    answer with field errors instead of the refusal."""
+    if by.has_perm("outcomes.change_outcome", outcome):
+        return
+    if by.has_perm("outcomes.propose_change", outcome):
+        raise Refused("outcomes.outcome.confirmed", _("This outcome is confirmed: propose a change instead."))
+    raise refusal("outcomes.change_outcome")
+
+
+@domain_action
 def update_outcome(*, form, by: User) -> Outcome:
     """Apply an edit; a status change is added to the dated history. Startups cannot edit confirmed records."""
-    outcome: Outcome = form.instance
-    if not by.has_perm("outcomes.change_outcome", Outcome.objects.get(pk=outcome.pk)):
-        raise OutcomesError(_("This outcome is confirmed: propose a change instead."))
+    check_change(outcome=Outcome.objects.select_for_update().get(pk=form.instance.pk), by=by)
     status_changed = "status" in form.changed_data
     outcome = form.save(commit=False)
     outcome.full_clean()
@@ -150,13 +113,12 @@ def update_outcome(*, form, by: User) -> Outcome:
     return outcome
 
 
-@transaction.atomic
+@domain_action
 def confirm_outcome(*, outcome: Outcome, by: User, now: dt.datetime | None = None) -> Outcome:
     outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if outcome.confirmed_at is not None:
-        raise OutcomesError(_("This outcome is already confirmed."))
-    if not by.has_perm("outcomes.confirm_outcome", outcome):
-        raise PermissionDenied
+        raise Refused("outcomes.outcome.already_confirmed", _("This outcome is already confirmed."))
+    require(by, "outcomes.confirm_outcome", outcome)
     outcome.confirmed_by, outcome.confirmed_at = by, now or timezone.now()
     outcome.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     if outcome.reported_by_id and outcome.reported_by_id != by.pk:
@@ -165,7 +127,7 @@ def confirm_outcome(*, outcome: Outcome, by: User, now: dt.datetime | None = Non
             "outcomes/email/confirmed.txt",
             {"outcome": outcome, "by": by},
             path=reverse("outcome-detail", args=[outcome.pk]),
-            notice=gettext_lazy("%(by)s confirmed the outcome “%(title)s”."),
+            notice=_("%(by)s confirmed the outcome “%(title)s”."),
             params={"by": str(by), "title": outcome.title},
         )
     return outcome
@@ -192,45 +154,48 @@ def _as_text(value) -> str:
     return str(value)
 
 
-@transaction.atomic
+@domain_action
 def propose_change(*, form, reason: str, by: User) -> ChangeProposal:
     """Record what a startup wants changed on a confirmed outcome; the record itself is not touched."""
     outcome = Outcome.objects.get(pk=form.instance.pk)
-    if not by.has_perm("outcomes.propose_change", outcome):
-        raise PermissionDenied
+    require(by, "outcomes.propose_change", outcome)
     changes = {name: _as_text(form.cleaned_data[name]) for name in form.changed_data if name in PROPOSABLE}
     if not changes:
-        raise OutcomesError(_("Nothing was changed."))
+        raise Refused("outcomes.proposal.no_change", _("Nothing was changed."), kind=Kind.INVALID)
     if not reason.strip():
-        raise OutcomesError(_("Say why the record should change."), field="reason")
+        raise Refused(
+            "outcomes.proposal.no_reason", _("Say why the record should change."), kind=Kind.INVALID, field="reason"
+        )
     proposal = ChangeProposal.objects.create(outcome=outcome, changes=changes, reason=reason.strip(), proposed_by=by)
     notify.send(
         notify.managers_of(outcome.program),
         "outcomes/email/proposal.txt",
         {"outcome": outcome, "proposal": proposal},
         path=reverse("outcome-detail", args=[outcome.pk]),
-        notice=gettext_lazy("%(org)s proposes a change to the confirmed outcome “%(title)s”."),
+        notice=_("%(org)s proposes a change to the confirmed outcome “%(title)s”."),
         params={"org": outcome.organisation.name, "title": outcome.title},
     )
     return proposal
 
 
-@transaction.atomic
+@domain_action
 def decide_proposal(*, proposal: ChangeProposal, accept: bool, by: User) -> ChangeProposal:
     """Accept (the changes go through the same form and rules as any edit) or reject a proposal."""
-    from bridgehead.outcomes.forms import OutcomeForm
-
     proposal = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != ProposalStatus.PENDING:
-        raise OutcomesError(_("This proposal has already been decided."))
-    if not by.has_perm("outcomes.decide_proposal", proposal.outcome):
-        raise PermissionDenied
+        raise Refused("outcomes.proposal.already_decided", _("This proposal has already been decided."))
+    require(by, "outcomes.decide_proposal", proposal.outcome)
     if accept:
         outcome = proposal.outcome
         form = OutcomeForm({**form_data(outcome), **proposal.changes}, instance=outcome, user=by)
         if not form.is_valid():
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-            raise OutcomesError(_("The proposed values are not valid: %(problems)s") % {"problems": problems})
+            raise Refused(
+                "outcomes.proposal.invalid_values",
+                _("The proposed values are not valid: %(problems)s"),
+                kind=Kind.INVALID,
+                params={"problems": problems},
+            )
         update_outcome(form=form, by=by)
     proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
@@ -238,38 +203,34 @@ def decide_proposal(*, proposal: ChangeProposal, accept: bool, by: User) -> Chan
     return proposal
 
 
-@transaction.atomic
+@domain_action
 def delete_outcome(*, outcome: Outcome, by: User) -> None:
     """Delete a record (managers only); django-auditlog keeps its values, so KPI history can be traced."""
-    if not by.has_perm("outcomes.decide_proposal", outcome):
-        raise PermissionDenied
+    require(by, "outcomes.delete_outcome", outcome)
     outcome.delete()
 
 
-@transaction.atomic
+@domain_action
 def save_fx_rate(*, form, by: User) -> FxRate:
     rate: FxRate = form.save(commit=False)
-    if not by.has_perm("outcomes.manage_program", rate.program):
-        raise PermissionDenied
+    require(by, "outcomes.manage_program", rate.program)
     rate.entered_by = by
     rate.full_clean()
     rate.save()
     return rate
 
 
-@transaction.atomic
+@domain_action
 def delete_fx_rate(*, rate: FxRate, by: User) -> None:
     """Remove a wrong rate; amounts it converted fall back to an earlier rate or are listed as excluded."""
-    if not by.has_perm("outcomes.manage_program", rate.program):
-        raise PermissionDenied
+    require(by, "outcomes.manage_program", rate.program)
     rate.delete()
 
 
-@transaction.atomic
+@domain_action
 def save_kpi(*, form, by: User) -> Kpi:
     kpi: Kpi = form.save(commit=False)
-    if not by.has_perm("outcomes.manage_program", kpi.program):
-        raise PermissionDenied
+    require(by, "outcomes.manage_program", kpi.program)
     kpi.full_clean()
     kpi.save()
     return kpi
@@ -283,10 +244,9 @@ def startups_of_program(program: Program) -> QuerySet:
     ).distinct()
 
 
-@transaction.atomic
+@domain_action
 def save_reminder_schedule(*, program: Program, every_days: int, is_active: bool, by: User) -> ReminderSchedule:
-    if not by.has_perm("outcomes.manage_program", program):
-        raise PermissionDenied
+    require(by, "outcomes.manage_program", program)
     schedule, _created = ReminderSchedule.objects.get_or_create(program=program)
     schedule.every_days, schedule.is_active = every_days, is_active
     schedule.full_clean()
@@ -294,9 +254,14 @@ def save_reminder_schedule(*, program: Program, every_days: int, is_active: bool
     return schedule
 
 
-@transaction.atomic
-def send_reminders(*, program: Program, now: dt.datetime | None = None) -> int:
-    """E-mail every startup member of the program asking for new outcomes; returns how many were queued."""
+@domain_action
+def send_reminders(*, program: Program, by: User | None = None, now: dt.datetime | None = None) -> int:
+    """E-mail every startup member of the program asking for new outcomes; returns how many were queued.
+
+    ``by`` is the manager who pressed "send now"; the scheduled task sends with nobody behind it (``None``).
+    """
+    if by is not None:
+        require(by, "outcomes.manage_program", program)
     now = now or timezone.now()
     schedule, _created = ReminderSchedule.objects.select_for_update().get_or_create(program=program)
     people = User.objects.filter(

@@ -1,4 +1,10 @@
-"""Outcome pages (thin: parse, check permissions, call a service, render)."""
+"""Outcome pages (thin: parse, call a service, render).
+
+The services decide who may act (``outcomes/rules.py`` through ``core.permissions.require``); pages only
+hide what a person may not know exists (404) and, before showing a form, ask the same permission (or the
+service's own check) the service will ask. A refusal a page does not catch reaches
+``core.refusals.RefusedMiddleware``: the "Not allowed" page, or the message flashed with its code.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bridgehead.agreements.models import Agreement
+from bridgehead.core import refusals
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
 from bridgehead.outcomes import brief, dashboards, fximport, reports, services
 from bridgehead.outcomes.currencies import COMMON
@@ -42,8 +50,18 @@ from bridgehead.programs.models import Cohort, Program
 from bridgehead.registry.models import Organisation
 
 
-def _error(request: HttpRequest, exc: services.OutcomesError) -> None:
-    messages.error(request, exc.message)
+def _flash(request: HttpRequest, exc: Refused) -> None:
+    """Show a refused change as a message on the page it came from; "not allowed" is the 403 page."""
+    if exc.kind == Kind.FORBIDDEN:
+        raise exc
+    refusals.flash(request, exc)
+
+
+def _on_form(form, exc: Refused) -> None:
+    """Show a refused change beside the form it came from, so nothing typed is lost."""
+    if exc.kind == Kind.FORBIDDEN and not exc.field:
+        raise exc
+    refusals.to_form(form, exc)
 
 
 @login_required
@@ -107,8 +125,8 @@ def outcome_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.report_outcome(form=form, by=request.user)
-        except services.OutcomesError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _on_form(form, exc)
         else:
             messages.success(request, _("The outcome is recorded. It is shown as unconfirmed until it is confirmed."))
             return redirect("outcome-detail", pk=outcome.pk)
@@ -169,7 +187,6 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
-    require(request.user, "outcomes.decide_proposal", outcome)
     program = outcome.program
     services.delete_outcome(outcome=outcome, by=request.user)
     messages.success(request, _("The outcome is deleted; its values stay in the audit log."))
@@ -184,13 +201,13 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.info(request, _("This outcome is confirmed: propose a change and the program manager will decide."))
         return redirect("outcome-propose", pk=outcome.pk)
-    require(request.user, "outcomes.change_outcome", outcome)
+    services.check_change(outcome=outcome, by=request.user)
     form = OutcomeForm(request.POST or None, request.FILES or None, instance=outcome, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_outcome(form=form, by=request.user)
-        except services.OutcomesError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _on_form(form, exc)
         else:
             messages.success(request, _("The outcome is saved."))
             return redirect("outcome-detail", pk=outcome.pk)
@@ -205,8 +222,8 @@ def outcome_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.propose_change(form=form, reason=form.cleaned_data["reason"], by=request.user)
-        except services.OutcomesError as exc:
-            _error(request, exc)
+        except Refused as exc:
+            _on_form(form, exc)
         else:
             messages.success(request, _("Your proposal was sent to the program manager."))
             return redirect("outcome-detail", pk=outcome.pk)
@@ -217,11 +234,10 @@ def outcome_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outcome_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
-    require(request.user, "outcomes.confirm_outcome", outcome)
     try:
         services.confirm_outcome(outcome=outcome, by=request.user)
-    except services.OutcomesError as exc:
-        _error(request, exc)
+    except Refused as exc:
+        _flash(request, exc)
     else:
         messages.success(request, _("The outcome is confirmed."))
     return redirect("outcome-detail", pk=outcome.pk)
@@ -232,11 +248,10 @@ def outcome_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(ChangeProposal.objects.select_related("outcome"), pk=pk)
     require(request.user, "outcomes.view_outcome", proposal.outcome, hide=True)
-    require(request.user, "outcomes.decide_proposal", proposal.outcome)
     try:
         services.decide_proposal(proposal=proposal, accept=request.POST.get("decision") == "accept", by=request.user)
-    except services.OutcomesError as exc:
-        _error(request, exc)
+    except Refused as exc:
+        _flash(request, exc)
     else:
         messages.success(request, _("The proposal is decided."))
     return redirect("outcome-detail", pk=proposal.outcome_id)
@@ -439,7 +454,7 @@ def reminders(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST":
         if request.POST.get("action") == "send":
-            count = services.send_reminders(program=program)
+            count = services.send_reminders(program=program, by=request.user)
             messages.success(request, _("%(count)s reminders are on their way.") % {"count": count})
             return redirect("outcomes-reminders", slug=program.slug)
         if form.is_valid():

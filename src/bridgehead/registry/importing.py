@@ -1,28 +1,33 @@
 """Import organisations and people from a spreadsheet: parse, validate every row, then write all or nothing.
 
 Validation collects *every* problem (row number as the spreadsheet shows it, the column as headed in the
-file, and why) so a program officer fixes the file once, instead of discovering problems one per upload.
-Headers are matched through aliases in English and Korean ("Name (Korean)", "기관명", "회사명" …).
+file, why, and a stable code) so a program officer fixes the file once, instead of discovering problems one
+per upload. Headers are matched through aliases in English and Korean ("Name (Korean)", "기관명", "회사명" …).
+
+What a valid organisation or person is, is defined once: each row is checked by the edit page's form
+(``OrganisationForm``; ``PersonForm`` for people and for an organisation's contact) and saved through it.
+This module keeps only what is particular to spreadsheets: header aliases, the file's words for values
+(kind, stage, cluster and sector names), and the checks that concern the file as a whole (duplicate
+columns, rows repeating each other, a website or e-mail already in the registry).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bridgehead.core.spreadsheets import SpreadsheetError, Table, read_table
 from bridgehead.registry.enums import OrganisationKind, Stage
+from bridgehead.registry.forms import OrganisationForm, PersonForm
 from bridgehead.registry.models import Cluster, Organisation, Person, Sector
 
 
@@ -163,6 +168,7 @@ class Problem:
     row: int | None  # spreadsheet row number; None for the file as a whole
     column: str  # the header as written in the file ("" when not about a column)
     message: str
+    code: str = ""  # stable: "registry.import.*" for the file's own checks, the form's error code otherwise
 
     def __str__(self) -> str:
         where = []
@@ -176,7 +182,10 @@ class Problem:
 @dataclass
 class ParsedRow:
     number: int
-    values: dict[str, object]
+    values: dict[str, object]  # what the preview shows (the names)
+    form: forms.ModelForm | None = None  # the validated edit-page form that saves the row
+    contact: forms.ModelForm | None = None  # an organisation's contact person (PersonForm), if given
+    languages: list[str] = field(default_factory=list)  # people: not on PersonForm, parsed here
 
 
 @dataclass
@@ -205,9 +214,8 @@ def _map_headers(table: Table, columns: tuple[Column, ...], result: ImportResult
         if column is None:
             continue
         if column.field in seen:
-            result.problems.append(
-                Problem(1, header, _("duplicates column “%(other)s”; keep only one.") % {"other": seen[column.field]})
-            )
+            message = _("duplicates column “%(other)s”; keep only one.") % {"other": seen[column.field]}
+            result.problems.append(Problem(1, header, message, "registry.import.duplicate_column"))
             continue
         seen[column.field] = header
         mapping[index] = column
@@ -224,6 +232,18 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip().casefold()
 
 
+def _form_problems(form: forms.BaseForm, number: int, column_of: Callable[[str], str], skip: set[str]) -> list[Problem]:
+    """The form's errors as problems of row ``number``; fields the file's own checks already reported on
+    (an unknown kind, say) are left out so one mistake is reported once."""
+    problems = []
+    for name, errors in form.errors.as_data().items():
+        if name in skip:
+            continue
+        for error in errors:
+            problems.append(Problem(number, column_of(name), error.messages[0], error.code or "invalid"))
+    return problems
+
+
 class _OrganisationValidator:
     """Holds the look-ups a whole file needs, read once, and validates one row at a time."""
 
@@ -237,137 +257,128 @@ class _OrganisationValidator:
             for key in (cluster.slug, cluster.name_en, cluster.name_ko, cluster.city_en, cluster.city_ko):
                 if key:
                     self.clusters[name_key(key)] = cluster
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # rows of this file (existing names are the form's check)
         self.hosts: dict[str, str] = {}
         for org in Organisation.objects.only("name_en", "name_ko", "website"):
-            for name in (org.name_en, org.name_ko):
-                if name:
-                    self.names[name_key(name)] = _("an existing organisation (%(name)s)") % {"name": org.name}
             if org.website:
                 self.hosts[_host(org.website)] = _("an existing organisation (%(name)s)") % {"name": org.name}
-        self.url_validator = URLValidator()
 
-    def validate(self, number: int, raw: dict[str, str], header: Callable[[str], str]) -> tuple[dict, list[Problem]]:
+    def validate(
+        self, number: int, raw: dict[str, str], header: Callable[[str], str]
+    ) -> tuple[ParsedRow, list[Problem]]:
         problems: list[Problem] = []
-        values: dict[str, object] = {}
+        reported: set[str] = set()
 
-        def problem(field_name: str, message: str) -> None:
-            problems.append(Problem(number, header(field_name), message))
+        def problem(field_name: str, message: str, code: str) -> None:
+            problems.append(Problem(number, header(field_name), message, code))
+            reported.add(field_name)
 
-        name_en, name_ko = raw.get("name_en", ""), raw.get("name_ko", "")
-        if not name_en and not name_ko:
-            problems.append(
-                Problem(
-                    number, header("name_en") or header("name_ko"), _("a name is required (Korean, English or both).")
-                )
-            )
-        for field_name, limit in (("name_en", 200), ("name_ko", 200), ("city", 100)):
-            if len(raw.get(field_name, "")) > limit:
-                problem(field_name, _("longer than %(limit)s characters.") % {"limit": limit})
-        for name, field_name in ((name_en, "name_en"), (name_ko, "name_ko")):
-            if name:
-                other = self.names.get(name_key(name))
-                if other:
-                    problem(field_name, _("duplicate of %(other)s.") % {"other": other})
-        values.update(name_en=name_en[:200], name_ko=name_ko[:200], city=raw.get("city", "")[:100])
-
+        # The file's words for values: aliases of kinds and stages, cluster and sector names.
         kind_raw = raw.get("kind", "")
-        kind = KIND_ALIASES.get(kind_raw.casefold())
-        if not kind_raw:
-            problem("kind", _("the kind is required (e.g. startup, investor, company, hospital)."))
-        elif kind is None:
+        kind = KIND_ALIASES.get(kind_raw.casefold(), "")
+        if kind_raw and not kind:
             problem(
                 "kind",
                 _("unknown kind “%(value)s”; use one of: %(choices)s.")
                 % {"value": kind_raw, "choices": ", ".join(OrganisationKind.values)},
+                "registry.import.unknown_kind",
             )
-        values["kind"] = kind
-
-        cluster = None
-        if raw.get("cluster"):
-            cluster = self.clusters.get(name_key(raw["cluster"]))
-            if cluster is None:
-                problem("cluster", _("unknown cluster “%(value)s”.") % {"value": raw["cluster"]})
-        values["cluster"] = cluster
-
-        country = raw.get("country", "").upper()
-        if not country and cluster is not None:
-            country = cluster.country
-        if not country:
-            problem("country", _("the country is required (two-letter code such as KR or US)."))
-        elif not re.fullmatch(r"[A-Z]{2}", country):
-            problem(
-                "country",
-                _("“%(value)s” is not a two-letter country code such as KR or US.") % {"value": raw.get("country")},
-            )
-        values["country"] = country
-
-        sectors = []
-        for token in filter(None, (t.strip() for t in _SPLIT.split(raw.get("sectors", "")))):
-            sector = self.sectors.get(token.casefold()) or self.sectors_by_name.get(name_key(token))
-            if sector is None:
-                problem("sectors", _("unknown sector code “%(value)s”.") % {"value": token})
-            else:
-                sectors.append(sector)
-        values["sectors"] = sectors
-
         stage_raw = raw.get("stage", "")
         stage_key = stage_raw.casefold()
-        stage = STAGE_ALIASES.get(stage_key) or STAGE_ALIASES.get(stage_key.replace(" ", ""))
-        if stage_raw and stage is None:
+        stage = STAGE_ALIASES.get(stage_key) or STAGE_ALIASES.get(stage_key.replace(" ", "")) or ""
+        if stage_raw and not stage:
             problem(
                 "stage",
                 _("unknown stage “%(value)s”; use one of: %(choices)s.")
                 % {"value": stage_raw, "choices": ", ".join(Stage.values)},
+                "registry.import.unknown_stage",
             )
-        values["stage"] = stage or ""
-
-        website = raw.get("website", "")
-        if website:
-            candidate = website if "://" in website else f"https://{website}"
-            try:
-                self.url_validator(candidate)
-            except ValidationError:
-                problem("website", _("“%(value)s” is not a web address.") % {"value": website})
+        cluster = None
+        if raw.get("cluster"):
+            cluster = self.clusters.get(name_key(raw["cluster"]))
+            if cluster is None:
+                problem(
+                    "cluster",
+                    _("unknown cluster “%(value)s”.") % {"value": raw["cluster"]},
+                    "registry.import.unknown_cluster",
+                )
+        sectors = []
+        for token in filter(None, (t.strip() for t in _SPLIT.split(raw.get("sectors", "")))):
+            sector = self.sectors.get(token.casefold()) or self.sectors_by_name.get(name_key(token))
+            if sector is None:
+                problem(
+                    "sectors",
+                    _("unknown sector code “%(value)s”.") % {"value": token},
+                    "registry.import.unknown_sector",
+                )
             else:
-                website = candidate
-                other = self.hosts.get(_host(candidate))
-                if other:
-                    problem("website", _("duplicate of %(other)s (same website).") % {"other": other})
-        values["website"] = website
+                sectors.append(str(sector.pk))
+        markets = [m.strip() for m in _SPLIT.split(raw.get("markets_sought", "")) if m.strip()]
+        data = {
+            "name_en": raw.get("name_en", ""),
+            "name_ko": raw.get("name_ko", ""),
+            "kind": kind,
+            "cluster": str(cluster.pk) if cluster else "",
+            "country": raw.get("country", "").upper() or (cluster.country if cluster else ""),
+            "city": raw.get("city", ""),
+            "sectors": sectors,
+            "stage": stage,
+            "website": raw.get("website", ""),
+            "markets_sought": ", ".join(markets),
+            "description_en": raw.get("description_en", ""),
+            "description_ko": raw.get("description_ko", ""),
+        }
 
-        markets = [m.strip().upper() for m in _SPLIT.split(raw.get("markets_sought", "")) if m.strip()]
-        bad_markets = [m for m in markets if not re.fullmatch(r"[A-Z]{2}", m)]
-        if bad_markets:
+        # The one definition of a valid organisation: the edit page's form.
+        form = OrganisationForm(data)
+        name_column = header("name_en") or header("name_ko")
+        problems += _form_problems(form, number, lambda f: name_column if f == "__all__" else header(f), reported)
+
+        contact = self._contact(number, raw, cluster, header, problems)
+
+        # The file's own checks: a row repeating an earlier one, a website already in the registry.
+        for field_name in ("name_en", "name_ko"):
+            if raw.get(field_name) and name_key(raw[field_name]) in self.names:
+                problem(
+                    field_name,
+                    _("duplicate of %(other)s.") % {"other": self.names[name_key(raw[field_name])]},
+                    "registry.import.duplicate_in_file",
+                )
+        website = "" if "website" in form.errors else form.cleaned_data.get("website", "")
+        if website and _host(website) in self.hosts:
             problem(
-                "markets_sought", _("not two-letter country codes: %(values)s.") % {"values": ", ".join(bad_markets)}
+                "website",
+                _("duplicate of %(other)s (same website).") % {"other": self.hosts[_host(website)]},
+                "registry.import.duplicate_website",
             )
-        values["markets_sought"] = markets
-        values["description_en"] = raw.get("description_en", "")
-        values["description_ko"] = raw.get("description_ko", "")
-
-        email = raw.get("contact_email", "")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problem("contact_email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
-        if (email or raw.get("contact_title")) and not raw.get("contact_name"):
-            problem("contact_name", _("a contact e-mail or title is given without the contact's name."))
-        values.update(
-            contact_name=raw.get("contact_name", "")[:150],
-            contact_email=email,
-            contact_title=raw.get("contact_title", "")[:150],
-        )
-
-        # Later rows may not repeat earlier ones: the file must not create two records for one organisation.
         if not problems:
-            for name in (name_en, name_ko):
-                if name:
-                    self.names[name_key(name)] = _("row %(row)s of this file") % {"row": number}
+            for field_name in ("name_en", "name_ko"):
+                if raw.get(field_name):
+                    self.names[name_key(raw[field_name])] = _("row %(row)s of this file") % {"row": number}
             if website:
                 self.hosts[_host(website)] = _("row %(row)s of this file") % {"row": number}
-        return values, problems
+        row = ParsedRow(number, {"name_en": data["name_en"], "name_ko": data["name_ko"]}, form, contact)
+        return row, problems
+
+    @staticmethod
+    def _contact(number, raw, cluster, header, problems) -> forms.ModelForm | None:
+        """The organisation's contact, checked as a person (``PersonForm``) without its organisation yet."""
+        name, email, title = raw.get("contact_name", ""), raw.get("contact_email", ""), raw.get("contact_title", "")
+        if not (name or email or title):
+            return None
+        korean = any("\uac00" <= ch <= "\ud7a3" for ch in name)
+        form = PersonForm(
+            {
+                "name_ko" if korean else "name_en": name,
+                "title_ko" if korean else "title_en": title,
+                "email": email,
+                "time_zone": cluster.time_zone if cluster else "Asia/Seoul",
+            }
+        )
+        columns = {"name_ko": "contact_name", "name_en": "contact_name", "__all__": "contact_name"}
+        columns |= {"title_ko": "contact_title", "title_en": "contact_title", "email": "contact_email"}
+        problems += _form_problems(form, number, lambda f: header(columns.get(f, "")), set())
+        return form
 
 
 class _PersonValidator:
@@ -378,21 +389,15 @@ class _PersonValidator:
                 if key:
                     self.organisations[name_key(key)] = org
         self.emails = {e.casefold() for e in Person.objects.exclude(email="").values_list("email", flat=True)}
-        self.zones = zoneinfo.available_timezones()
 
-    def validate(self, number: int, raw: dict[str, str], header: Callable[[str], str]) -> tuple[dict, list[Problem]]:
+    def validate(
+        self, number: int, raw: dict[str, str], header: Callable[[str], str]
+    ) -> tuple[ParsedRow, list[Problem]]:
         problems: list[Problem] = []
 
-        def problem(field_name: str, message: str) -> None:
-            problems.append(Problem(number, header(field_name), message))
+        def problem(field_name: str, message: str, code: str) -> None:
+            problems.append(Problem(number, header(field_name), message, code))
 
-        values: dict[str, object] = {k: raw.get(k, "")[:150] for k in ("name_en", "name_ko", "title_en", "title_ko")}
-        if not raw.get("name_en") and not raw.get("name_ko"):
-            problems.append(
-                Problem(
-                    number, header("name_en") or header("name_ko"), _("a name is required (Korean, English or both).")
-                )
-            )
         organisation = None
         if raw.get("organisation"):
             organisation = self.organisations.get(name_key(raw["organisation"]))
@@ -400,31 +405,41 @@ class _PersonValidator:
                 problem(
                     "organisation",
                     _("unknown organisation “%(value)s”; import it first.") % {"value": raw["organisation"]},
+                    "registry.import.unknown_organisation",
                 )
-        values["organisation"] = organisation
-        email = raw.get("email", "")
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problem("email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
-            else:
-                if email.casefold() in self.emails:
-                    problem("email", _("duplicate: a person with this e-mail already exists."))
-                self.emails.add(email.casefold())
-        values["email"] = email
-        zone = raw.get("time_zone", "") or "Asia/Seoul"
-        if zone not in self.zones:
-            problem("time_zone", _("unknown time zone “%(value)s” (use a name such as Asia/Seoul).") % {"value": zone})
-        values["time_zone"] = zone
         languages = [lang.strip().lower() for lang in _SPLIT.split(raw.get("languages", "")) if lang.strip()]
         unknown = [lang for lang in languages if lang not in ("ko", "en", "zh", "ja", "de", "fr", "es")]
         if unknown:
             problem(
-                "languages", _("unknown language codes: %(values)s (use ko, en …).") % {"values": ", ".join(unknown)}
+                "languages",
+                _("unknown language codes: %(values)s (use ko, en …).") % {"values": ", ".join(unknown)},
+                "registry.import.unknown_language",
             )
-        values["languages"] = languages
-        return values, problems
+        data = {name: raw.get(name, "") for name in ("name_en", "name_ko", "title_en", "title_ko", "email")}
+        data |= {
+            "organisation": str(organisation.pk) if organisation else "",
+            "time_zone": raw.get("time_zone") or "Asia/Seoul",
+        }
+
+        # The one definition of a valid person: the edit page's form.
+        form = PersonForm(data)
+        name_column = header("name_en") or header("name_ko")
+        skip = {"organisation"} if organisation is None and raw.get("organisation") else set()
+        problems += _form_problems(form, number, lambda f: name_column if f == "__all__" else header(f), skip)
+
+        # The file's own check: an e-mail already in the registry or earlier in the file.
+        email = data["email"]
+        if email and not form.errors.get("email"):
+            if email.casefold() in self.emails:
+                problem(
+                    "email",
+                    _("duplicate: a person with this e-mail already exists."),
+                    "registry.import.duplicate_email",
+                )
+            self.emails.add(email.casefold())
+        row = ParsedRow(number, {"name_en": data["name_en"], "name_ko": data["name_ko"]}, form)
+        row.languages = languages
+        return row, problems
 
 
 SCHEMAS = {
@@ -440,25 +455,27 @@ def validate_file(kind: str, filename: str, content: bytes) -> ImportResult:
     try:
         table = read_table(filename, content, max_bytes=settings.IMPORT_MAX_BYTES)
     except SpreadsheetError as exc:
-        result.problems.append(Problem(None, "", str(exc)))
+        result.problems.append(Problem(None, "", str(exc), "registry.import.unreadable"))
         return result
     result.encoding = table.encoding
     mapping = _map_headers(table, columns, result)
     if not any(column.field in name_fields for column in mapping.values()):
         expected = ", ".join(f"“{c.label}”" for c in columns if c.field in name_fields)
         message = _("no name column found; the first row must be headers such as %(expected)s.")
-        result.problems.append(Problem(1, "", message % {"expected": expected}))
+        result.problems.append(Problem(1, "", message % {"expected": expected}, "registry.import.no_name_column"))
         return result
     if not table.rows:
-        result.problems.append(Problem(None, "", _("The file has headers but no data rows.")))
+        result.problems.append(
+            Problem(None, "", _("The file has headers but no data rows."), "registry.import.no_rows")
+        )
         return result
     validator = validator_class()
     headers = result.columns
     for number, cells in table.rows:
         raw = {column.field: cells[index].strip() for index, column in mapping.items() if index < len(cells)}
-        values, problems = validator.validate(number, raw, lambda f: headers.get(f, ""))
+        row, problems = validator.validate(number, raw, lambda f: headers.get(f, ""))
         result.problems.extend(problems)
-        result.rows.append(ParsedRow(number, values))
+        result.rows.append(row)
     return result
 
 
@@ -474,29 +491,22 @@ def unique_slug(base: str, taken: set[str]) -> str:
 def _create_organisations(result: ImportResult) -> int:
     taken = set(Organisation.objects.values_list("slug", flat=True))
     for row in result.rows:
-        values = dict(row.values)
-        sectors = values.pop("sectors")
-        contact = {k: values.pop(k) for k in ("contact_name", "contact_email", "contact_title")}
-        base = values["name_en"] or values["name_ko"]
-        organisation = Organisation.objects.create(slug=unique_slug(str(base), taken), **values)
-        organisation.sectors.set(sectors)
-        if contact["contact_name"]:
-            korean = any("\uac00" <= ch <= "\ud7a3" for ch in contact["contact_name"])
-            Person.objects.create(
-                organisation=organisation,
-                name_ko=contact["contact_name"] if korean else "",
-                name_en="" if korean else contact["contact_name"],
-                title_ko=contact["contact_title"] if korean else "",
-                title_en="" if korean else contact["contact_title"],
-                email=contact["contact_email"],
-                time_zone=organisation.cluster.time_zone if organisation.cluster else "Asia/Seoul",
-            )
+        organisation = row.form.save(commit=False)
+        organisation.slug = unique_slug(organisation.name_en or organisation.name_ko, taken)
+        organisation.save()
+        row.form.save_m2m()
+        if row.contact is not None:
+            person = row.contact.save(commit=False)
+            person.organisation = organisation
+            person.save()
     return len(result.rows)
 
 
 def _create_people(result: ImportResult) -> int:
     for row in result.rows:
-        Person.objects.create(**row.values)  # save() maintains search_text, which bulk_create would skip
+        person = row.form.save(commit=False)
+        person.languages = row.languages
+        person.save()  # one by one: save() maintains search_text, which bulk_create would skip
     return len(result.rows)
 
 

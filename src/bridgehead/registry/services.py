@@ -1,24 +1,29 @@
-"""Registry domain logic: imports through batches, exports, and edits — called by views, API and CLI alike."""
+"""Registry domain logic: imports through batches, exports, and edits — called by views, API and CLI alike.
+
+Every change is a domain action (``core.actions.domain_action``): one transaction, the acting user ``by``
+checked against ``registry/rules.py`` and named in the audit log of every organisation and person written.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bridgehead.core.actions import domain_action
+from bridgehead.core.errors import Refused
 from bridgehead.core.models import User
+from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import write_csv, write_xlsx
 from bridgehead.registry import importing
 from bridgehead.registry.importing import ImportResult, Problem
 from bridgehead.registry.models import ImportBatch, Organisation, Person
 
 
-class ImportAlreadyCommitted(Exception):
-    """The batch was committed before (a double-clicked button or a resubmitted form)."""
-
-
+@domain_action
 def preview_import(*, kind: str, filename: str, content: bytes, by: User) -> tuple[ImportBatch, ImportResult]:
     """Keep the upload and validate it, writing no domain object, so the user sees every problem first."""
+    require(by, "registry.import_organisations")
     result = importing.validate_file(kind, filename, content)
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -30,28 +35,37 @@ def preview_import(*, kind: str, filename: str, content: bytes, by: User) -> tup
     return batch, result
 
 
+@domain_action
 def commit_import(*, batch_id: int, by: User) -> ImportResult:
     """Create every row of a previewed batch in one transaction, or nothing.
 
     The batch row is locked and its status checked inside the same transaction, so two concurrent
-    submissions of the same preview cannot both import it.
+    submissions of the same preview cannot both import it (the second is refused:
+    ``registry.import.already_committed``).
     """
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id, created_by=by)
-        if batch.status == ImportBatch.Status.COMMITTED:
-            raise ImportAlreadyCommitted(_("This file was already imported."))
-        result = importing.import_file(batch.kind, batch.filename, bytes(batch.content))
-        if not result.ok:
-            # Something changed since the preview (e.g. someone else imported the same names): report it.
-            batch.status = ImportBatch.Status.FAILED
-            batch.summary = {**batch.summary, "problems": len(result.problems)}
-            batch.save(update_fields=["status", "summary"])
-            return result
-        batch.status = ImportBatch.Status.COMMITTED
-        batch.summary = {**batch.summary, "created": result.created}
-        batch.content = b""  # the data now lives in the registry; don't keep a second copy of personal data
-        batch.save(update_fields=["status", "summary", "content"])
+    require(by, "registry.import_organisations")
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id, created_by=by)
+    if batch.status == ImportBatch.Status.COMMITTED:
+        raise Refused("registry.import.already_committed", gettext_lazy("This file was already imported."))
+    result = importing.import_file(batch.kind, batch.filename, bytes(batch.content))
+    if not result.ok:
+        # Something changed since the preview (e.g. someone else imported the same names): report it.
+        batch.status = ImportBatch.Status.FAILED
+        batch.summary = {**batch.summary, "problems": len(result.problems)}
+        batch.save(update_fields=["status", "summary"])
+        return result
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.summary = {**batch.summary, "created": result.created}
+    batch.content = b""  # the data now lives in the registry; don't keep a second copy of personal data
+    batch.save(update_fields=["status", "summary", "content"])
     return result
+
+
+@domain_action
+def import_spreadsheet(*, kind: str, filename: str, content: bytes, by: User, dry_run: bool = False) -> ImportResult:
+    """Validate and import a file in one go, all or nothing (the ``bridgehead import`` command)."""
+    require(by, "registry.import_organisations")
+    return importing.import_file(kind, filename, content, dry_run=dry_run)
 
 
 def organisation_rows(queryset: QuerySet[Organisation]) -> tuple[list[str], list[list[object]]]:
@@ -108,13 +122,27 @@ def problems_as_text(problems: list[Problem]) -> list[str]:
     return [str(problem) for problem in problems]
 
 
-def save_organisation(*, form) -> Organisation:
-    """Save an organisation form with its sectors in one transaction (the audit log records the change)."""
-    with transaction.atomic():
-        organisation = form.save(commit=False)
-        if not organisation.slug:
-            taken = set(Organisation.objects.values_list("slug", flat=True))
-            organisation.slug = importing.unique_slug(organisation.name_en or organisation.name_ko, taken)
-        organisation.save()
-        form.save_m2m()
+@domain_action
+def save_organisation(*, form, by: User) -> Organisation:
+    """Save a validated organisation form with its sectors (the audit log names ``by``)."""
+    if form.instance.pk:
+        require(by, "registry.change_organisation", Organisation.objects.get(pk=form.instance.pk))
+    else:
+        require(by, "registry.add_organisation")
+    organisation = form.save(commit=False)
+    if not organisation.slug:
+        taken = set(Organisation.objects.values_list("slug", flat=True))
+        organisation.slug = importing.unique_slug(organisation.name_en or organisation.name_ko, taken)
+    organisation.save()
+    form.save_m2m()
     return organisation
+
+
+@domain_action
+def save_person(*, form, by: User) -> Person:
+    """Save a validated person form (the audit log names ``by``)."""
+    if form.instance.pk:
+        require(by, "registry.change_person", Person.objects.get(pk=form.instance.pk))
+    else:
+        require(by, "registry.add_person")
+    return form.save()

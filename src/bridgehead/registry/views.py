@@ -1,4 +1,8 @@
-"""Registry pages: clusters, the organisation directory, people, imports and exports (thin: services do the work)."""
+"""Registry pages: clusters, the organisation directory, people, imports and exports (thin: services do the work).
+
+The services decide who may change what (``registry/rules.py``); a page checks the same permission only
+before showing a form or a file, and hides another user's import batch (404).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bridgehead.core import refusals
+from bridgehead.core.errors import Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
 from bridgehead.registry import importing, services
 from bridgehead.registry.forms import DirectoryFilterForm, ImportUploadForm, OrganisationForm, PersonForm
@@ -105,7 +111,7 @@ def organisation_edit(request: HttpRequest, slug: str | None = None) -> HttpResp
         require(request.user, "registry.add_organisation")
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_organisation(form=form)
+        saved = services.save_organisation(form=form, by=request.user)
         messages.success(request, _("“%(name)s” was saved.") % {"name": saved.name})
         return redirect("organisation-detail", slug=saved.slug)
     return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})
@@ -131,7 +137,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "registry.change_person", person)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_person(form=form, by=request.user)
         messages.success(request, _("“%(name)s” was saved.") % {"name": person.name})
         return redirect("person-detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
@@ -170,12 +176,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "registry.import_organisations")
     get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     try:
         result = services.commit_import(batch_id=pk, by=request.user)
-    except services.ImportAlreadyCommitted as exc:
-        messages.warning(request, str(exc))
+    except Refused as exc:
+        refusals.flash(request, exc)
         return redirect("import-preview", pk=pk)
     if result.ok:
         messages.success(request, _("%(count)s rows were imported.") % {"count": result.created})

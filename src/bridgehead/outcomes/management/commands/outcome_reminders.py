@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
+from bridgehead.core.actions import after_commit
 from bridgehead.outcomes import services, tasks
 
 
@@ -14,5 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         due = services.due_reminders()
         for program_id in due:
-            transaction.on_commit(lambda pk=program_id: tasks.send_outcome_reminders.enqueue(pk))
+            after_commit(lambda pk=program_id: tasks.send_outcome_reminders.enqueue(pk))
         self.stdout.write(f"{len(due)} program(s) due")
