@@ -35,7 +35,7 @@ def _demo(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
             highlight=False,
         )
         return 2
-    from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
+    from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo  # Django is configured only by setup() above
 
     with Progress(SpinnerColumn(), TextColumn("[bold]Loading the demo:[/] {task.description}"), console=console) as bar:
         task = bar.add_task("starting", total=None)
@@ -55,13 +55,13 @@ def _serve(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     """Serve with granian (WSGI); static files through whitenoise. With ``--with-worker`` a background worker
     runs beside it under one supervisor (``make demo``), so one Ctrl-C stops both."""
     setup()
-    from django.conf import settings
+    from django.conf import settings  # Django is configured only by setup() above
 
     url = f"http://{ns.host}:{ns.port}/"
     stop_hint = "Ctrl+C stops the site and the worker" if ns.with_worker else "Ctrl+C stops it"
     console.print(f"[bold green]Bridgehead is served at {url}[/]  ({stop_hint})", soft_wrap=True)
     if os.environ.get("BRIDGEHEAD_PRINT_LOGINS", "1") == "1" and settings.DEBUG:
-        from bridgehead.demo.scenario import DEMO_PASSWORD, DEMO_USERS
+        from bridgehead.demo.scenario import DEMO_PASSWORD, DEMO_USERS  # Django is configured only by setup() above
 
         names = ", ".join(u[0] for u in DEMO_USERS)
         console.print(f"Demo logins: {names} — password [bold]{DEMO_PASSWORD}[/]", soft_wrap=True)
@@ -92,7 +92,7 @@ def _parent_death_signal() -> Callable[[], None] | None:
     supervisor dies without stopping it, even by SIGKILL, so no orphan keeps serving. Resolved before forking,
     so the child only makes the system call."""
     try:
-        import ctypes
+        import ctypes  # Linux-only parent-death signal
 
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
@@ -154,7 +154,7 @@ def _stop_children(children: dict[str, subprocess.Popen], *, grace: float) -> No
 
 def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
-    from django.core.management import call_command
+    from django.core.management import call_command  # Django is configured only by setup() above
 
     # No reloading unless asked: Django's reloader runs the worker in a child process that outlives a
     # terminated parent, which would leave a worker behind whoever stops `bridgehead worker`.
@@ -170,9 +170,9 @@ def _worker(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 def _acting_user(username: str | None):
     """The user a command acts as: ``--as USERNAME``, or the only active site administrator when there is
     exactly one (a fresh installation). ``None`` when neither names one."""
-    from django.db.models import Q
+    from django.db.models import Q  # Django is configured only by setup() above
 
-    from bridgehead.core.enums import Role
+    from bridgehead.core.enums import Role  # Django is configured only by setup() above
     from bridgehead.core.models import User
 
     if username:
@@ -184,7 +184,7 @@ def _acting_user(username: str | None):
 
 def _import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
-    from bridgehead.core.actions import acting_as
+    from bridgehead.core.actions import acting_as  # Django is configured only by setup() above
     from bridgehead.core.errors import Refused
     from bridgehead.registry import services
 
@@ -223,7 +223,7 @@ def _import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 
 def _export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
-    from bridgehead.registry import services
+    from bridgehead.registry import services  # Django is configured only by setup() above
     from bridgehead.registry.models import Organisation, Person
 
     queryset = Organisation.objects.all() if ns.kind == "organisations" else Person.objects.all()
@@ -235,7 +235,7 @@ def _export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
 
 def _partnering_import(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     setup()
-    from bridgehead.engines.schedule import InstanceError, load_instance
+    from bridgehead.engines.schedule import InstanceError, load_instance  # Django is configured only by setup() above
     from bridgehead.partnering import bulk
     from bridgehead.partnering.models import Event
 
@@ -259,7 +259,7 @@ def _partnering_import(ns: argparse.Namespace, setup: Callable[[], None]) -> int
 def _partnering_housekeeping(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
     """Expire pending requests past their deadline and remind people of requests waiting for them."""
     setup()
-    from bridgehead.partnering import services
+    from bridgehead.partnering import services  # Django is configured only by setup() above
     from bridgehead.partnering.enums import EventStatus
     from bridgehead.partnering.models import Event
 

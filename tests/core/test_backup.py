@@ -61,6 +61,7 @@ def postgres_tables(url: str) -> dict[str, list[tuple]]:
 
 def populate(env: dict[str, str], tmp_path: Path) -> None:
     run(env, "manage", "migrate", "--no-input", "-v", "0")
+    run(env, "manage", "createsuperuser", "--no-input", "--username", "admin", "--email", "admin@example.org")
     sheet = tmp_path / "orgs.csv"
     sheet.write_bytes(ORGANISATIONS)
     run(env, "import", "organisations", str(sheet))

@@ -24,10 +24,18 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bridgehead.agreements.models import Agreement
+from bridgehead.core import roles
 from bridgehead.outcomes import charts, fx, kpis
 from bridgehead.outcomes.enums import IN_PROGRESS, PIPELINE, OutcomeStatus
 from bridgehead.outcomes.models import Kpi, Outcome
-from bridgehead.outcomes.rules import counted_outcomes, dashboard_program_ids, managed_program_ids, may_name
+from bridgehead.outcomes.rules import (
+    counted_outcomes,
+    dashboard_program_ids,
+    managed_program_ids,
+    may_name,
+    observed_agreement_ids,
+    startup_organisation_ids,
+)
 from bridgehead.partnering.enums import MeetingStatus
 from bridgehead.partnering.models import Meeting, MeetingRequest
 from bridgehead.programs.models import Cohort, Program
@@ -90,9 +98,6 @@ def for_cohort(user, cohort: Cohort) -> Scope:
 
 
 def for_startup(user, organisation: Organisation) -> Scope:
-    from bridgehead.core import roles
-    from bridgehead.outcomes.rules import observed_agreement_ids, startup_organisation_ids
-
     programs = Program.objects.all()
     if not (roles.is_site_admin(user) or organisation.pk in startup_organisation_ids(user)):
         programs = programs.filter(

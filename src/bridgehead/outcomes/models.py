@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
 from bridgehead.core.fields import WebAddressField
+from bridgehead.outcomes.currencies import is_currency
 from bridgehead.outcomes.enums import (
     KpiCounting,
     KpiMetric,
@@ -27,7 +28,7 @@ from bridgehead.outcomes.enums import (
     ProposalStatus,
     ReportingCurrency,
 )
-from bridgehead.registry.models import country_validator
+from bridgehead.registry.models import Organisation, country_validator
 
 USER = settings.AUTH_USER_MODEL
 
@@ -155,8 +156,6 @@ class Outcome(models.Model):
         """The integrity rules every way in (pages, API, imports) shares: money is a non-negative amount *with*
         an ISO 4217 code, a quantity has a unit, a closed deal is not dated in the future, and the attribution
         chain holds together — a meeting must be one this startup took part in, at an event of this program."""
-        from bridgehead.outcomes.currencies import is_currency
-
         errors: dict[str, list] = {}
 
         def add(field: str, message) -> None:
@@ -256,8 +255,6 @@ class ChangeProposal(models.Model):
 
     def readable_changes(self) -> list[tuple[str, str]]:
         """(field label, value) in the reader's language: "Counterparty: Investor Co", not "counterparty: 12"."""
-        from bridgehead.registry.models import Organisation
-
         lines = []
         for name, value in self.changes.items():
             try:

@@ -252,7 +252,7 @@ def _svg_uri(svg: str) -> str:
 
 
 def pdf(dashboard: Dashboard, *, public: bool = False) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # WeasyPrint is heavy: loaded only for PDFs
 
     rows = rows_for(dashboard, public=public)
     html = render_to_string(

@@ -50,6 +50,7 @@ from bridgehead.partnering.models import (
 from bridgehead.programs.models import Program
 from bridgehead.registry.enums import OrganisationKind
 from bridgehead.registry.models import Person, Sector
+from bridgehead.registry.search import search
 
 
 def _event(request: HttpRequest, slug: str, *, manage: bool = False) -> Event:
@@ -157,8 +158,6 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "")
     candidates = Person.objects.none()
     if query:
-        from bridgehead.registry.search import search
-
         candidates = search(Person.objects.select_related("organisation"), query).exclude(participations__event=event)[
             :20
         ]

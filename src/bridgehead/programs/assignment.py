@@ -370,7 +370,7 @@ def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, 
                 for i, p, s in result.pairs
             ]
         )
-        created = sorted([int(i), int(p)] for i, p, _s in result.pairs)
+        created = sorted([COHORT_STARTUPS.pk(i), USERS.pk(p)] for i, p, _s in result.pairs)
         record(
             cohort, "programs.mentoring.matched", summary=f"{len(created)} mentor pairs", detail={"created": created}
         )

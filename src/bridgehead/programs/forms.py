@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import pick
+from bridgehead.core.enums import Role
 from bridgehead.core.models import User
 from bridgehead.programs import limits
 from bridgehead.programs.enums import FieldKind, FileType, Outcome
@@ -300,7 +301,6 @@ class PanelForm(forms.ModelForm):
 
     def __init__(self, *args, call: Call, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from bridgehead.core.enums import Role
 
         self.call = call
         self.fields["user"].queryset = (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
+from bridgehead.programs.conflicts import conflicts_between
 from bridgehead.registry.enums import OrganisationKind
 
 # Messages for permission refusals that can say more than "You do not have permission to do this."
@@ -113,7 +114,6 @@ def reviews_application(user, application) -> bool:
         return False
     if not application.assignments.filter(reviewer=user).exists():
         return False
-    from bridgehead.programs.conflicts import conflicts_between
 
     return not conflicts_between(application, user)
 

@@ -16,6 +16,7 @@ from bridgehead.core.bilingual import BilingualMixin, bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.enums import OrganisationKind, Stage
+from bridgehead.registry.search import index_text
 
 sector_code_validator = RegexValidator(
     r"^[a-z0-9-]+(\.[a-z0-9-]+)*$", _("Use lower-case words joined by dots, e.g. health.digital.")
@@ -138,8 +139,6 @@ class Organisation(BilingualMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from bridgehead.registry.search import index_text
-
         self.search_text = index_text(
             self.name_ko, self.name_en, self.description_ko, self.description_en, self.website
         )
@@ -187,8 +186,6 @@ class Person(BilingualMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from bridgehead.registry.search import index_text
-
         self.search_text = index_text(self.name_ko, self.name_en, self.title_ko, self.title_en, self.email)
         super().save(*args, **kwargs)
 

@@ -30,7 +30,7 @@ def index_text(*parts: str) -> str:
 
 @cache
 def _kiwi():
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi  # Korean morphology loads only when Korean text is indexed
 
     return Kiwi()
 
