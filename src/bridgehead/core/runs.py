@@ -20,9 +20,10 @@ executes it, and its own result fields. Everything else is here, once:
     it. The work returns its result fields; :meth:`~BackgroundRun.finish` stores them with ``succeeded``. It
     raises :class:`RunFailed` for an expected failure ("no assignment is possible", with fields to keep) and
     :class:`RunCancelled` when asked to stop. Any other exception is recorded as ``failed`` with a readable
-    message — in this one place — and logged with its traceback: a run is never left ``running``. A run's
-    work never touches its previous result until it succeeds (an exception rolls its own writes back).
-    Each end writes one audit entry on the run (``<app>.run.succeeded|failed|cancelled``).
+    message — in this one place — and logged with its traceback: a run is never left ``running``. The work
+    writes its result in one transaction at its end (or, like a schedule solve, only on the run), so a run
+    that fails leaves the previous result as it was. Each end writes one audit entry on the run
+    (``<app>.run.succeeded|failed|cancelled``).
 ``heartbeat`` / ``step`` / ``set_progress``
     While the work runs, a small thread beats every :data:`BEAT_EVERY` seconds (also through a long solver
     call with no callback), and the work reports progress (a fraction 0..1 and a message).
