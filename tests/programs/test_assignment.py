@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from bridgehead.core.errors import Refused
 from bridgehead.programs import assignment as assigning
 from bridgehead.programs.enums import AssignmentSource, ReviewStatus, RunKind, RunStatus
 from bridgehead.programs.models import AssignmentRun, CallReviewer, Exclusion, Review, ReviewAssignment
@@ -185,6 +186,37 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
         ReviewAssignment.objects.filter(application_id=a).count() == 2
         for a in call.applications.values_list("pk", flat=True)
     )
+
+
+def test_a_second_run_for_the_call_is_refused_like_a_second_schedule_solve(world, call):
+    _panel(call, world)
+    _applications(call)
+    manager = world["users"]["manager"]
+    first = assigning.queue_assignment(call=call, by=manager)  # queued: the worker has not taken it yet
+
+    with pytest.raises(Refused) as refused:
+        assigning.queue_assignment(call=call, by=manager, kind=RunKind.REASSIGN)
+
+    assert (refused.value.code, refused.value.status) == ("runs.already_active", 409)
+    assert list(AssignmentRun.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_reviewer_cannot_drop_out_while_a_run_is_assigning(world, call, login):
+    """The run may already have read the panel: the drop waits for it (nothing of the drop is kept)."""
+    members = _panel(call, world)
+    _applications(call)
+    manager = world["users"]["manager"]
+    assigning.queue_assignment(call=call, by=manager)
+    url = reverse("call-assignment", args=[call.pk])
+
+    page = login(manager).post(
+        url, {"action": "drop", "member": members[0].pk, "confirmed": "1"}, headers={"Referer": url}, follow=True
+    )
+
+    assert 'data-refusal-code="runs.already_active"' in page.content.decode()
+    members[0].refresh_from_db()
+    assert members[0].is_active
+    assert AssignmentRun.objects.count() == 1
 
 
 def test_cross_lingual_affinity_with_the_real_encoder(settings):
