@@ -128,7 +128,7 @@ def test_the_pages_refuse_a_second_run_with_the_same_code(subjects, login):
 def test_the_api_refuses_a_second_solve_with_the_same_code(subjects, client):
     _token, raw = ApiToken.issue(user=subjects["manager"], name="script")
     url = f"/api/partnering/events/{subjects['event'].slug}/solve"
-    queue_schedule(subjects)
+    first = queue_schedule(subjects)
 
     answer = client.post(
         url,
@@ -139,6 +139,8 @@ def test_the_api_refuses_a_second_solve_with_the_same_code(subjects, client):
 
     assert answer.status_code == 409
     assert answer.json()["code"] == ALREADY_ACTIVE
+    shown = client.get(f"/api/partnering/runs/{first.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert (shown["status"], shown["progress"], shown["error"]) == ("queued", {"fraction": 0.0}, "")
 
 
 @pytest.mark.parametrize("model", [ScheduleRun, AssignmentRun])
