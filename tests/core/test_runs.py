@@ -257,6 +257,10 @@ def test_a_queued_run_is_cancelled_at_once_and_its_task_then_does_nothing(subjec
     run.cancel(by=subjects["manager"])
     run.refresh_from_db()
     assert (run.status, run.cancel_requested) == (RunStatus.CANCELLED, True)
+    created = LogEntry.objects.get_for_object(run).get(action=LogEntry.Action.CREATE)
+    [cancelled] = run_entries(run)
+    assert (created.actor, cancelled.actor) == (subjects["manager"], subjects["manager"])  # who asked, who cancelled
+    assert cancelled.additional_data["action"] == f"{run._meta.app_label}.run.cancel_requested"
     execute = {"schedule": scheduling.execute, "assignment": assigning.execute}[kind]
     assert execute(run.pk).started_at is None
     assert QUEUE[kind](subjects).status == RunStatus.QUEUED  # the subject is free again
@@ -273,7 +277,10 @@ def test_a_running_assignment_stops_at_its_next_step_and_changes_nothing(subject
 
     assert run.status == RunStatus.CANCELLED
     assert not ReviewAssignment.objects.exists()
-    assert [e.additional_data["action"] for e in run_entries(run)] == ["programs.run.cancelled"]
+    # (The cancel request made inside the work rolls back with the work's savepoint in this one-transaction test;
+    # from a page it commits on its own.)
+    entries = [(e.additional_data["action"], e.actor, e.additional_data["via"]) for e in run_entries(run)]
+    assert entries == [("programs.run.cancelled", subjects["manager"], "task")]
 
 
 def test_a_running_solve_stops_when_asked_and_cannot_be_published(subjects):

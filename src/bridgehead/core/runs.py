@@ -148,7 +148,7 @@ class BackgroundRun(models.Model):
     def queue(cls, subject: models.Model, *, by, **fields: Any) -> Self:
         """A new queued run for ``subject``, its task enqueued after commit; refused while one is active."""
         now = timezone.now()
-        with transaction.atomic():
+        with transaction.atomic(), _acting(by):
             # Two requests for one subject queue here, one after the other (PostgreSQL; SQLite locks it all).
             type(subject).objects.select_for_update().filter(pk=subject.pk).first()
             cls.recover_stale(subject=subject, now=now)
@@ -170,12 +170,16 @@ class BackgroundRun(models.Model):
         return Refused(ALREADY_ACTIVE, cls.already_active_message, kind=Kind.CONFLICT)
 
     def cancel(self, *, by=None) -> None:
-        """Cancel a queued run now; ask a running one to stop (its work checks between steps)."""
+        """Cancel a queued run now; ask a running one to stop (its work checks between steps). Audited with
+        ``by`` as the actor (``<app>.run.cancel_requested``)."""
         model = type(self)
-        model.objects.filter(pk=self.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True)
-        model.objects.filter(pk=self.pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.CANCELLED, finished_at=timezone.now()
-        )
+        with transaction.atomic(), _acting(by):
+            if not model.objects.filter(pk=self.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True):
+                return  # already ended: nothing to cancel
+            model.objects.filter(pk=self.pk, status=RunStatus.QUEUED).update(
+                status=RunStatus.CANCELLED, finished_at=timezone.now()
+            )
+            record(self, f"{self._meta.app_label}.run.cancel_requested", summary=self._end_label(RunStatus.CANCELLED))
 
     @classmethod
     def recover_stale(cls, *, subject: models.Model | None = None, now: dt.datetime | None = None) -> int:
@@ -244,8 +248,10 @@ class BackgroundRun(models.Model):
             )
             if ended:
                 self.status = status
-                label = f"{self._meta.verbose_name} #{self.pk}: {RunStatus(status).label}"
-                record(self, f"{self._meta.app_label}.run.{status}", summary=label, detail={"run": self.pk})
+                record(self, f"{self._meta.app_label}.run.{status}", summary=self._end_label(status))
+
+    def _end_label(self, status: str) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}: {RunStatus(status).label}"
 
     def heartbeat(self) -> None:
         type(self).objects.filter(pk=self.pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
@@ -268,6 +274,11 @@ class BackgroundRun(models.Model):
         if self.stop_requested():
             raise RunCancelled
         self.set_progress(fraction, message)
+
+
+def _acting(by):
+    """The requester as the actor of what queue/cancel write; an enclosing actor stays when none is given."""
+    return acting_as(by) if by is not None else nullcontext()
 
 
 def run_models() -> list[type[BackgroundRun]]:
