@@ -57,7 +57,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.actions import acting_as, record
+from bridgehead.core.actions import acting_as, after_commit, record
 from bridgehead.core.enums import ACTIVE_RUN_STATUSES, RunStatus
 from bridgehead.core.errors import Kind, Refused
 
@@ -162,7 +162,7 @@ class BackgroundRun(models.Model):
                     raise cls._already_active() from None
                 raise
             task = import_string(cls.task_path)
-            transaction.on_commit(lambda: task.enqueue(run.pk))
+            after_commit(lambda: task.enqueue(run.pk))
         return run
 
     @classmethod
