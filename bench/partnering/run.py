@@ -2,7 +2,7 @@
 
 1. Generate a 20,000-participant event (about 60,000 accepted requests) with the scheduler's generator and
    bulk-load it into a fresh database.
-2. Solve through the same path as the background task (``scheduling.execute_run``: read the event, solve,
+2. Solve through the same path as the background task (``scheduling.execute``: read the event, solve,
    store the result on the run) and publish it (one bulk transaction): seconds for each step.
 3. Serve the site with granian on loopback and load-test a participant's agenda page and their iCal feed
    with concurrent clients: p50/p95/max latency.
@@ -139,11 +139,11 @@ def main() -> int:
     )
     counts = timed("bulk load into PostgreSQL", timings, bulk.import_instance, event=event, instance=instance)
 
-    run = ScheduleRun.objects.create(event=event, started_by=admin, time_limit=args.time_limit)
+    run = ScheduleRun.objects.create(event=event, requested_by=admin, time_limit=args.time_limit)
     start = time.perf_counter()
     compiled = timed("read event (compile)", timings, scheduling.compile_event, event)
     del compiled
-    run = timed("solve task (read + solve + store)", timings, scheduling.execute_run, run_id=run.pk)
+    run = timed("solve task (read + solve + store)", timings, scheduling.execute, run.pk)
     assert run.status == "succeeded", run.error
     result = timed("publish (one bulk transaction)", timings, scheduling.publish_run, run=run, by=admin)
     timings["full solve via task incl. load/store + publish"] = round(time.perf_counter() - start, 2)

@@ -83,8 +83,8 @@ def main() -> int:
         is_synthetic=True,
     )
     counts = bulk.import_instance(event=event, instance=instance)
-    run = ScheduleRun.objects.create(event=event, started_by=admin, time_limit=args.time_limit)
-    run = scheduling.execute_run(run_id=run.pk)
+    run = ScheduleRun.objects.create(event=event, requested_by=admin, time_limit=args.time_limit)
+    run = scheduling.execute(run.pk)
     assert run.status == "succeeded", run.error
     scheduling.publish_run(run=run, by=admin)
 

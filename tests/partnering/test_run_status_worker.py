@@ -20,7 +20,7 @@ def fragment(client, user, run) -> str:
 
 
 def test_a_queued_run_says_no_worker_is_running_and_what_to_do(client, fair):
-    run = ScheduleRun.objects.create(event=fair["event"], started_by=fair["manager"])
+    run = ScheduleRun.objects.create(event=fair["event"], requested_by=fair["manager"])
     body = fragment(client, fair["manager"], run)
     assert NO_WORKER in body
     assert "start it with <code>bridgehead worker</code>" in body
@@ -30,7 +30,7 @@ def test_a_queued_run_says_no_worker_is_running_and_what_to_do(client, fair):
 
 
 def test_the_warning_is_gone_while_a_worker_runs_and_back_when_it_stopped(client, fair):
-    run = ScheduleRun.objects.create(event=fair["event"], started_by=fair["manager"])
+    run = ScheduleRun.objects.create(event=fair["event"], requested_by=fair["manager"])
     record_start(worker_id="w1")
     assert NO_WORKER not in fragment(client, fair["manager"], run)
     record_stop(worker_id="w1")
@@ -40,7 +40,7 @@ def test_the_warning_is_gone_while_a_worker_runs_and_back_when_it_stopped(client
 def test_korean_manager_reads_the_warning_in_korean(client, fair):
     fair["manager"].language = "ko"
     fair["manager"].save()
-    run = ScheduleRun.objects.create(event=fair["event"], started_by=fair["manager"])
+    run = ScheduleRun.objects.create(event=fair["event"], requested_by=fair["manager"])
     assert "백그라운드 워커가 실행되고 있지 않습니다" in fragment(client, fair["manager"], run)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bridgehead.core.errors import Kind
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.partnering import scheduling, services
 from bridgehead.partnering.models import Meeting, ScheduleRun
 from tests.factories import UserFactory, grant
@@ -58,8 +58,9 @@ def test_solve_schedules_everything_and_says_how_good_it_is(setup, django_captur
 
 def test_second_solve_refused_while_one_runs(setup):
     ScheduleRun.objects.create(event=setup["event"], status="running", heartbeat_at=dt.datetime.now(dt.UTC))
-    with refused("partnering.solve.already_running", Kind.CONFLICT):
+    with pytest.raises(Refused) as refused:
         scheduling.start_solve(event=setup["event"], by=setup["manager"])
+    assert (refused.value.code, refused.value.status) == ("runs.already_active", 409)
 
 
 def test_a_run_whose_worker_died_is_closed_by_the_next_solve(setup, django_capture_on_commit_callbacks):
@@ -128,7 +129,7 @@ def test_unscheduled_meetings_say_why(setup, django_capture_on_commit_callbacks)
 def test_cancelled_run_and_failed_run_leave_the_schedule_untouched(setup, django_capture_on_commit_callbacks):
     solve_and_publish(setup, django_capture_on_commit_callbacks)
     before = sorted(Meeting.objects.values_list("pk", "slot_id", "table"))
-    run = ScheduleRun.objects.create(event=setup["event"], started_by=setup["manager"], time_limit=5)
+    run = ScheduleRun.objects.create(event=setup["event"], requested_by=setup["manager"], time_limit=5)
     scheduling.cancel_run(run=run, by=setup["manager"])
     run.refresh_from_db()
     assert run.status == "cancelled"

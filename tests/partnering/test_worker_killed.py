@@ -43,19 +43,16 @@ def test_killed_worker_leaves_the_published_schedule_untouched():
     event.save()
     before = sorted(Meeting.objects.values_list("pk", "slot_id", "table", "status", "sequence"))
 
-    run = ScheduleRun.objects.create(event=event, started_by=manager, time_limit=60)
+    run = ScheduleRun.objects.create(event=event, requested_by=manager, time_limit=60)
     env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "bridgehead.site.settings"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    code = (
-        "import django; django.setup(); from bridgehead.partnering.scheduling import execute_run; "
-        f"execute_run(run_id={run.pk})"
-    )
+    code = f"import django; django.setup(); from bridgehead.partnering.scheduling import execute; execute({run.pk})"
     worker = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             run.refresh_from_db()
-            if run.status == "running" and run.progress.get("phase"):
+            if run.status == "running" and run.solver_progress.get("phase"):
                 break  # the solver is working and has reported progress
             assert worker.poll() is None, worker.stderr.read().decode()
             time.sleep(0.05)

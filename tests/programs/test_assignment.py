@@ -56,7 +56,7 @@ def test_manager_runs_the_optimal_assignment_through_the_worker(world, login, ca
 
     assert response.status_code == 302
     run = AssignmentRun.objects.get()
-    assert (run.status, run.assigned, run.problems) == (RunStatus.DONE, 12, [])
+    assert (run.status, run.assigned, run.problems) == (RunStatus.SUCCEEDED, 12, [])
     assert run.bound == pytest.approx(run.objective, abs=1e-6)  # the flow is optimal: the LP bound closes
     loads = sorted(
         ReviewAssignment.objects.filter(reviewer__username__startswith="rev").values_list(
@@ -75,9 +75,9 @@ def test_each_application_gets_its_most_similar_reviewer_when_loads_allow(world,
     call.reviews_per_application = 1
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
-    assert run.status == RunStatus.DONE
+    assert run.status == RunStatus.SUCCEEDED
     pairs = {(a.application.answers["summary"], a.reviewer.username) for a in ReviewAssignment.objects.all()}
     assert pairs == {(TEXTS[i], f"rev{i}") for i in range(4)}
     assert {a.application_id for a in ReviewAssignment.objects.all()} == {a.pk for a in applications}
@@ -93,9 +93,9 @@ def test_conflicted_pairs_are_never_assigned(world, call):
     call.reviews_per_application = 2
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
-    assert run.status == RunStatus.DONE
+    assert run.status == RunStatus.SUCCEEDED
     pairs = set(ReviewAssignment.objects.values_list("application_id", "reviewer__username"))
     assert (applications[0].pk, "rev0") not in pairs
     assert (applications[1].pk, "rev1") not in pairs
@@ -109,7 +109,7 @@ def test_infeasible_assignment_names_the_applications_short_of_reviewers(world, 
     call.reviews_per_application = 2
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
     assert run.status == RunStatus.FAILED
     assert run.problems == [
@@ -125,7 +125,7 @@ def test_infeasible_by_loads_names_the_applications_from_the_engines_min_cut(wor
     call.max_reviews_per_reviewer = 2
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
     assert run.status == RunStatus.FAILED
     assert run.problems == ["total demand 6 exceeds what the eligible people can take (4 at most, total max load 4)"]
@@ -143,7 +143,7 @@ def test_manual_overrides_are_respected(world, call):
     )
     assigning.remove_assignment(assignment=excluded, by=manager)
 
-    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
 
     pairs = set(ReviewAssignment.objects.values_list("application_id", "reviewer_id", "source"))
     assert (applications[0].pk, members[2].user_id, AssignmentSource.MANUAL) in pairs
@@ -169,7 +169,7 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
     members = _panel(call, world, n=4)
     _applications(call, n=4)
     manager = world["users"]["manager"]
-    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
     dropped = members[0].user
     done = ReviewAssignment.objects.filter(reviewer=dropped).first()
     Review.objects.create(assignment=done, status=ReviewStatus.SUBMITTED, weighted=50)
@@ -179,7 +179,7 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
         run = assigning.drop_reviewer(member=members[0], by=manager)
 
     run.refresh_from_db()
-    assert (run.kind, run.status) == (RunKind.REASSIGN, RunStatus.DONE)
+    assert (run.kind, run.status) == (RunKind.REASSIGN, RunStatus.SUCCEEDED)
     after = set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id"))
     assert before <= after  # nobody else's assignment was touched
     assert set(ReviewAssignment.objects.filter(reviewer=dropped).values_list("pk", flat=True)) == {done.pk}
@@ -187,6 +187,37 @@ def test_dropping_a_reviewer_reassigns_only_their_reviews(world, call, django_ca
         ReviewAssignment.objects.filter(application_id=a).count() == 2
         for a in call.applications.values_list("pk", flat=True)
     )
+
+
+def test_a_second_run_for_the_call_is_refused_like_a_second_schedule_solve(world, call):
+    _panel(call, world)
+    _applications(call)
+    manager = world["users"]["manager"]
+    first = assigning.queue_assignment(call=call, by=manager)  # queued: the worker has not taken it yet
+
+    with pytest.raises(Refused) as refused:
+        assigning.queue_assignment(call=call, by=manager, kind=RunKind.REASSIGN)
+
+    assert (refused.value.code, refused.value.status) == ("runs.already_active", 409)
+    assert list(AssignmentRun.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_reviewer_cannot_drop_out_while_a_run_is_assigning(world, call, login):
+    """The run may already have read the panel: the drop waits for it (nothing of the drop is kept)."""
+    members = _panel(call, world)
+    _applications(call)
+    manager = world["users"]["manager"]
+    assigning.queue_assignment(call=call, by=manager)
+    url = reverse("call-assignment", args=[call.pk])
+
+    page = login(manager).post(
+        url, {"action": "drop", "member": members[0].pk, "confirmed": "1"}, headers={"Referer": url}, follow=True
+    )
+
+    assert 'data-refusal-code="runs.already_active"' in page.content.decode()
+    members[0].refresh_from_db()
+    assert members[0].is_active
+    assert AssignmentRun.objects.count() == 1
 
 
 def test_cross_lingual_affinity_with_the_real_encoder(settings):
@@ -223,12 +254,12 @@ def test_rerunning_an_unchanged_call_keeps_every_assignment(world, call):
     _panel(call, world)
     _applications(call)
     manager = world["users"]["manager"]
-    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
     before = set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id"))
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
 
-    assert (run.status, run.assigned) == (RunStatus.DONE, 12)
+    assert (run.status, run.assigned) == (RunStatus.SUCCEEDED, 12)
     assert set(ReviewAssignment.objects.values_list("pk", "application_id", "reviewer_id")) == before
 
 
@@ -236,10 +267,10 @@ def test_an_infeasible_rerun_removes_nothing(world, call):
     members = _panel(call, world, n=3)
     _applications(call, n=3)
     manager = world["users"]["manager"]
-    assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
     CallReviewer.objects.filter(pk__in=[m.pk for m in members[1:]]).update(is_active=False)
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=manager))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
 
     assert run.status == RunStatus.FAILED
     assert ReviewAssignment.objects.count() == 6

@@ -31,9 +31,9 @@ def test_two_applications_with_the_same_name_are_each_assigned(world, call, monk
     call.reviews_per_application, call.max_reviews_per_reviewer = 2, 2
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
-    assert (run.status, run.assigned, run.problems) == (RunStatus.DONE, 4, [])
+    assert (run.status, run.assigned, run.problems) == (RunStatus.SUCCEEDED, 4, [])
     pairs = set(ReviewAssignment.objects.values_list("application_id", "reviewer_id"))
     assert {a for a, _r in pairs} == {twins[0].pk, twins[1].pk}
     assert all(sum(1 for a, _r in pairs if a == twin.pk) == 2 for twin in twins)
@@ -50,7 +50,7 @@ def test_the_engines_explanation_names_applications_and_reviewers(world, call):
     call.reviews_per_application, call.max_reviews_per_reviewer = 2, 2
     call.save()
 
-    run = assigning.execute_run(run=AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"]))
+    run = assigning.execute(AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"]).pk)
 
     assert run.status == RunStatus.FAILED
     items = ", ".join(str(a) for a in applications[:3])

@@ -176,7 +176,7 @@ def test_program_page_lists_calls_cohorts_and_managers(world, login, call):
 def test_running_assignment_status_fragment_polls_until_done(world, login, call):
     from bridgehead.programs.models import AssignmentRun
 
-    run = AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"])
+    run = AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"])
     html = login(world["users"]["manager"]).get(reverse("call-run-status", args=[call.pk, run.pk])).content.decode()
     assert f'hx-get="/programs/calls/{call.pk}/assignment/runs/{run.pk}/"' in html
     assert 'data-status="queued"' in html

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_queued_assignment_run_without_a_worker(world, login, call):
-    run = AssignmentRun.objects.create(call=call, started_by=world["users"]["manager"])
+    run = AssignmentRun.objects.create(call=call, requested_by=world["users"]["manager"])
     url = reverse("call-run-status", args=[call.pk, run.pk])
     html = login(world["users"]["manager"]).get(url).content.decode()
     assert 'data-testid="no-worker"' in html

@@ -104,6 +104,10 @@ class RunOut(Schema):
     error: str
     published_at: datetime | None
 
+    @staticmethod
+    def resolve_progress(run) -> dict:
+        return {**run.solver_progress, "fraction": run.progress}  # the solver's figures and the fraction done
+
 
 def _event(request, slug: str) -> Event:
     event = get_object_or_404(Event, slug=slug)

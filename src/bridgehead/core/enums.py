@@ -32,3 +32,16 @@ COMMON_TIME_ZONES = [
     "Europe/Berlin",
     "UTC",
 ]
+
+
+class RunStatus(models.TextChoices):
+    """Where a background run stands (``bridgehead.core.runs``); one vocabulary for every kind of run."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -313,8 +313,8 @@ def _showcase_2024(event: Event, answered: dt.datetime) -> None:
 
 
 def _solve_and_publish(event: Event, admin: User) -> None:
-    run = ScheduleRun.objects.create(event=event, started_by=admin, time_limit=5)
-    run = scheduling.execute_run(run_id=run.pk)
+    run = ScheduleRun.objects.create(event=event, requested_by=admin, time_limit=5)
+    run = scheduling.execute(run.pk)
     if run.status == "succeeded":
         scheduling.publish_run(run=run, by=admin)
 

@@ -329,8 +329,7 @@ def _call_2024(program: Program, organisations, manager: User, reviewers: list[U
             },
         )
     if not ReviewAssignment.objects.filter(application__call=call).exists():
-        run = AssignmentRun.objects.create(call=call, started_by=manager)
-        assigning.execute_run(run=run)
+        assigning.execute(AssignmentRun.objects.create(call=call, requested_by=manager).pk)
         _score(call, rng)
         _decide(call, manager)
     return call

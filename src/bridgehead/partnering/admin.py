@@ -55,7 +55,7 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(ScheduleRun)
 class ScheduleRunAdmin(admin.ModelAdmin):
     list_display = ("event", "status", "created_at", "finished_at", "published_at")
-    readonly_fields = ("stats", "progress", "error")
+    readonly_fields = ("stats", "progress", "solver_progress", "error")
     exclude = ("solution", "diagnostics")
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bridgehead.core import enums as core_enums
+
 
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -46,15 +48,9 @@ class MeetingMode(models.TextChoices):
     VIRTUAL = "virtual", _("Video call")
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+# One status vocabulary for every background run (bridgehead.core.runs), named here for this app's imports.
+RunStatus = core_enums.RunStatus
+ACTIVE_RUN_STATUSES = core_enums.ACTIVE_RUN_STATUSES
 
 
 class Objective(models.TextChoices):

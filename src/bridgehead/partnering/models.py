@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.bilingual import bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
+from bridgehead.core.runs import BackgroundRun, one_active_run
 from bridgehead.partnering.enums import (
-    ACTIVE_RUN_STATUSES,
     FEEDBACK_COMMENT_MAX,
     REQUEST_MESSAGE_MAX,
     Attendance,
@@ -30,7 +30,6 @@ from bridgehead.partnering.enums import (
     MeetingMode,
     MeetingStatus,
     RequestStatus,
-    RunStatus,
     UnplacedReason,
 )
 from bridgehead.programs.models import Program
@@ -346,44 +345,33 @@ class Recommendation(models.Model):
         return f"{self.participant} → {self.partner} ({self.score:.2f})"
 
 
-class ScheduleRun(models.Model):
+class ScheduleRun(BackgroundRun):
     """One solve. Its result stays here until a manager publishes it, so a crashed, cancelled or unpublished
-    run never touches the published schedule."""
+    run never touches the published schedule. Its lifecycle (queue, claim, heartbeat, cancel, failure) is
+    :class:`~bridgehead.core.runs.BackgroundRun`'s."""
+
+    subject_field = "event"
+    task_path = "bridgehead.partnering.tasks.solve_schedule"
+    already_active_message = _("A schedule is already being computed for this event; wait for it or cancel it.")
+    stale_message = _("The worker stopped answering; the published schedule was not changed.")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="runs", verbose_name=_("event"))
-    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("started by")
-    )
     time_limit = models.FloatField(_("time limit (seconds)"), default=20.0)
     objective = models.CharField(_("objective"), max_length=20, default="weight")
     # Hard rules relaxed at the manager's request after a run explained they cannot all hold.
     relax = models.JSONField(_("relaxed rules"), default=list, blank=True)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    # What the solver reports while it works: phase, meetings placed so far, bound, breaks, seconds.
+    solver_progress = models.JSONField(_("solver progress"), default=dict, blank=True)
     stats = models.JSONField(_("result"), default=dict, blank=True)
     solution = models.JSONField(default=dict, blank=True, editable=False)
     diagnostics = models.JSONField(default=dict, blank=True, editable=False)
-    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
+    class Meta(BackgroundRun.Meta):
         ordering = ["-created_at"]
         verbose_name = _("schedule run")
         verbose_name_plural = _("schedule runs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event"], name="one_active_run_per_event", condition=Q(status__in=ACTIVE_RUN_STATUSES)
-            ),
-        ]
+        constraints = [one_active_run("event", name="one_active_run_per_event")]
 
     def __str__(self) -> str:
         return f"{self.event} · {self.created_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_RUN_STATUSES

@@ -1,12 +1,12 @@
 """From accepted requests to a published schedule, through the scheduler engine.
 
-``start_solve`` queues a :class:`ScheduleRun`; the worker's task calls ``execute_run``, which builds the
+``start_solve`` queues a :class:`ScheduleRun`; the worker's task calls ``execute``, which builds the
 engine instance straight from the database, solves with the previous published schedule as ``previous`` (so
 published meetings move only when that serves a new or higher-priority meeting) and stores the result on the
 run. Nothing touches the meetings until a manager calls ``publish_run``, which applies the run in one
 transaction and tells both sides of every moved meeting. A crashed, killed or cancelled run therefore leaves
 the published schedule exactly as it was; a run whose worker stopped answering is marked failed when the next
-solve is requested.
+solve is requested or a worker starts (the run lifecycle is ``bridgehead.core.runs``).
 """
 
 from __future__ import annotations
@@ -20,18 +20,17 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bridgehead.core.actions import after_commit, domain_action, record
 from bridgehead.core.engine_ids import EngineIds
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
+from bridgehead.core.runs import RunCancelled, RunFailed
 from bridgehead.engines import schedule as engine
 from bridgehead.engines.schedule import live
 from bridgehead.partnering import notify, rules
 from bridgehead.partnering.enums import (
-    ACTIVE_RUN_STATUSES,
     SOLVE_TIME_LIMIT_DEFAULT,
     SOLVE_TIME_LIMIT_MAX,
     SOLVE_TIME_LIMIT_MIN,
@@ -44,8 +43,6 @@ from bridgehead.partnering.enums import (
 )
 from bridgehead.partnering.models import Event, Meeting, Participant, ScheduleRun, Slot
 
-STALE_AFTER = dt.timedelta(minutes=2)
-QUEUED_STALE_AFTER = dt.timedelta(minutes=30)
 LIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.CHECKED_IN, MeetingStatus.NO_SHOW)
 PROGRESS_EVERY = 0.5  # seconds between progress writes: enough for a live page, cheap for the database
 
@@ -170,18 +167,6 @@ def compile_event(event: Event) -> Compiled:
 # --- runs -----------------------------------------------------------------------------------------------
 
 
-def _close_stale_runs(event: Event, now: dt.datetime) -> None:
-    for run in ScheduleRun.objects.select_for_update().filter(event=event, status__in=ACTIVE_RUN_STATUSES):
-        last_sign = run.heartbeat_at or run.started_at
-        stale = (run.status == RunStatus.RUNNING and (last_sign is None or now - last_sign > STALE_AFTER)) or (
-            run.status == RunStatus.QUEUED and now - run.created_at > QUEUED_STALE_AFTER
-        )
-        if stale:
-            run.status, run.finished_at = RunStatus.FAILED, now
-            run.error = _("The worker stopped answering; the published schedule was not changed.")
-            run.save(update_fields=["status", "finished_at", "error"])
-
-
 def start_solve(
     *,
     event: Event,
@@ -190,11 +175,10 @@ def start_solve(
     objective: str = Objective.WEIGHT,
     relax: list[str] | None = None,
 ) -> ScheduleRun:
-    """Queue a solve. A second solve is refused while one is queued or running (a database constraint backs
-    this check up, so two managers clicking at once still get one run). ``relax`` names hard rules the
-    manager agreed to relax after a run explained that they cannot all hold (e.g. ``["fixed"]``)."""
-    from bridgehead.partnering import tasks
-
+    """Queue a solve. A second solve is refused while one is queued or running (``runs.already_active``; a
+    database constraint backs this check up, so two managers clicking at once still get one run). ``relax``
+    names hard rules the manager agreed to relax after a run explained that they cannot all hold (e.g.
+    ``["fixed"]``)."""
     rules.require(by, "partnering.manage_event", event)
     if objective not in Objective.values:
         raise Refused(
@@ -216,41 +200,24 @@ def start_solve(
             field="time_limit",
             params={"min": SOLVE_TIME_LIMIT_MIN, "max": SOLVE_TIME_LIMIT_MAX},
         )
-    now = timezone.now()
-    with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
-        _close_stale_runs(event, now)
-        if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
-            raise Refused(
-                "partnering.solve.already_running",
-                gettext_lazy("A schedule is already being computed for this event; wait for it or cancel it."),
-            )
-        if not event.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
-            raise Refused(
-                "partnering.solve.nothing_to_schedule", gettext_lazy("There is no accepted meeting to schedule yet.")
-            )
-        run = ScheduleRun.objects.create(
-            event=event, started_by=by, time_limit=time_limit, objective=objective, relax=relax
+    if not event.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
+        raise Refused(
+            "partnering.solve.nothing_to_schedule", gettext_lazy("There is no accepted meeting to schedule yet.")
         )
-        transaction.on_commit(lambda: tasks.solve_schedule.enqueue(run.pk))
-    return run
+    return ScheduleRun.queue(event, by=by, time_limit=time_limit, objective=objective, relax=relax)
 
 
 def cancel_run(*, run: ScheduleRun, by: User) -> None:
-    ScheduleRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True)
-    ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.CANCELLED, finished_at=timezone.now()
-    )
+    run.cancel(by=by)
 
 
-def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
-    """The worker's side: solve and store the result on the run (never on the meetings)."""
-    claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
-    )
-    run = ScheduleRun.objects.select_related("event").get(pk=run_id)
-    if not claimed:
-        return run  # cancelled before it started, or already taken by another worker
+def execute(run_id: int, *, threads: int = 2, seed: int = 0) -> ScheduleRun:
+    """The worker's side: claim the run, solve, store the result on the run (never on the meetings)."""
+    return ScheduleRun.execute(run_id, lambda run: _solve(run, threads=threads, seed=seed))
+
+
+def _solve(run: ScheduleRun, *, threads: int, seed: int) -> dict:
+    """Solve the run's event; the result fields for the run (failures are recorded by ``BackgroundRun``)."""
     last_write = [0.0]
     last_poll = [0.0, False]
 
@@ -259,15 +226,14 @@ def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
         if now - last_write[0] < PROGRESS_EVERY:
             return
         last_write[0] = now
-        ScheduleRun.objects.filter(pk=run_id).update(
-            heartbeat_at=timezone.now(),
-            progress={
+        run.set_progress(
+            min(1.0, p.seconds / max(run.time_limit, 1e-6)),
+            solver_progress={
                 "phase": p.phase,
                 "scheduled": p.scheduled,
                 "upper_bound": p.upper_bound,
                 "breaks": p.breaks,
                 "seconds": round(p.seconds, 1),
-                "fraction": min(1.0, p.seconds / max(run.time_limit, 1e-6)),
             },
         )
 
@@ -275,11 +241,11 @@ def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
         now = time.monotonic()
         if now - last_poll[0] >= 1.0:
             last_poll[0] = now
-            last_poll[1] = ScheduleRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+            last_poll[1] = run.stop_requested()
         return bool(last_poll[1])
 
+    compiled = compile_event(run.event)
     try:
-        compiled = compile_event(run.event)
         solution = engine.solve(
             compiled.instance,
             time_limit=run.time_limit,
@@ -291,42 +257,29 @@ def execute_run(*, run_id: int, threads: int = 2, seed: int = 0) -> ScheduleRun:
             stop=stop,
             relax=run.relax,
         )
-        checked = engine.feasibility.relax(compiled.instance, run.relax)[0] if run.relax else compiled.instance
-        violations = engine.check(checked, solution)
-        if violations:
-            raise RuntimeError("the solver returned an invalid schedule: " + "; ".join(map(str, violations[:5])))
-        stats = engine.solution_to_dict(solution)["stats"]
-        cancelled = bool(last_poll[1])
-        ScheduleRun.objects.filter(pk=run_id).update(
-            status=RunStatus.CANCELLED if cancelled else RunStatus.SUCCEEDED,
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-            stats={**stats, "requested": len(compiled.instance.meetings)},
-            solution={a.meeting: [a.slot, a.table] for a in solution.assignments},
-            diagnostics=diagnose(compiled, solution),
-            progress={
-                "phase": "done",
-                "fraction": 1.0,
-                "scheduled": stats["scheduled"],
-                "upper_bound": stats["upper_bound"],
-                "breaks": stats["breaks"],
-            },
-        )
     except engine.HardRulesError as exc:
         # Not a crash: the rules contradict each other. Keep who and what, so the manager's page can say it
         # in her language and offer the relaxation.
-        ScheduleRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=str(exc),
-            diagnostics={"conflicts": _conflicts(compiled, exc), "proven": exc.proven},
-        )
-    except Exception as exc:
-        ScheduleRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"
-        )
-    run.refresh_from_db()
-    return run
+        raise RunFailed(str(exc), diagnostics={"conflicts": _conflicts(compiled, exc), "proven": exc.proven}) from exc
+    checked = engine.feasibility.relax(compiled.instance, run.relax)[0] if run.relax else compiled.instance
+    violations = engine.check(checked, solution)
+    if violations:
+        raise RuntimeError("the solver returned an invalid schedule: " + "; ".join(map(str, violations[:5])))
+    stats = engine.solution_to_dict(solution)["stats"]
+    result = {
+        "stats": {**stats, "requested": len(compiled.instance.meetings)},
+        "solution": {a.meeting: [a.slot, a.table] for a in solution.assignments},
+        "diagnostics": diagnose(compiled, solution),
+        "solver_progress": {
+            "phase": "done",
+            "scheduled": stats["scheduled"],
+            "upper_bound": stats["upper_bound"],
+            "breaks": stats["breaks"],
+        },
+    }
+    if last_poll[1]:
+        raise RunCancelled(**result)  # stopped early: the best schedule found so far is kept, not publishable
+    return result
 
 
 # The hard rules a manager may relax when a run explains they cannot all hold, and the button that does it.
@@ -396,7 +349,7 @@ def publish_run(*, run: ScheduleRun, by: User) -> dict[str, int]:
     audit entry on the event, ``partnering.schedule.published``, naming ``by`` and every meeting it moved
     (from and to which slot), gave a time or took one from.
     """
-    from bridgehead.partnering import tasks  # tasks import this module (the worker runs execute_run)
+    from bridgehead.partnering import tasks  # tasks import this module (the worker runs execute)
 
     rules.require(by, "partnering.manage_event", run.event)
     with transaction.atomic():

@@ -34,9 +34,10 @@ from bridgehead.core.engine_ids import EngineIds
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.core.permissions import require
+from bridgehead.core.runs import RunFailed
 from bridgehead.engines.match import CachedEncoder, Infeasible, assign, get_encoder
 from bridgehead.programs.conflicts import conflict_map
-from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind, RunStatus
+from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind
 from bridgehead.programs.models import (
     Application,
     AssignmentRun,
@@ -101,18 +102,14 @@ def affinities(item_texts: Sequence[str], person_texts: Sequence[str]) -> np.nda
 
 
 def queue_assignment(*, call: Call, by: User, kind: str = RunKind.ASSIGN) -> AssignmentRun:
-    """Create a run and hand it to the worker after commit; the page polls the run's status."""
-    from bridgehead.programs import tasks
-
-    with transaction.atomic():
-        run = AssignmentRun.objects.create(call=call, kind=kind, started_by=by, stage=_("Waiting for the worker"))
-        transaction.on_commit(lambda: tasks.run_assignment.enqueue(run.pk))
-    return run
+    """Queue a run (the worker takes it after commit; the page polls its status). A second run for the call is
+    refused while one is queued or running (``runs.already_active``, as for a second schedule solve)."""
+    return AssignmentRun.queue(call, by=by, kind=kind, progress_message=_("Waiting for the worker"))
 
 
-def _stage(run: AssignmentRun, status: str, stage: str) -> None:
-    run.status, run.stage = status, stage
-    AssignmentRun.objects.filter(pk=run.pk).update(status=status, stage=stage)
+def execute(run_id: int) -> AssignmentRun:
+    """The worker's side: claim the run and compute it (the run lifecycle is ``bridgehead.core.runs``)."""
+    return AssignmentRun.execute(run_id, _assign)
 
 
 def shortages(applications, demand: dict[int, int], eligible: Counter) -> list[str]:
@@ -125,11 +122,11 @@ def shortages(applications, demand: dict[int, int], eligible: Counter) -> list[s
     ]
 
 
-def execute_run(*, run: AssignmentRun) -> AssignmentRun:
-    """Compute and store an assignment (see the module docstring). Failures are stored on the run."""
+def _assign(run: AssignmentRun) -> dict:
+    """Compute and store an assignment (see the module docstring); the result fields for the run."""
     started = time.perf_counter()
     call = run.call
-    _stage(run, RunStatus.RUNNING, _("Reading applications and reviewers"))
+    run.step(_("Reading applications and reviewers"))
     panel = list(CallReviewer.objects.filter(call=call, is_active=True).select_related("user", "call"))
     applications = list(
         call.applications.filter(status=ApplicationStatus.SUBMITTED)
@@ -164,11 +161,11 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     demand = {a.pk: max(0, call.reviews_per_application - have[a.pk]) for a in applications}
     capacity = {m.user_id: max(0, m.load_limit - load[m.user_id]) for m in panel}
     user_ids = [m.user_id for m in panel]
-    _stage(run, RunStatus.RUNNING, _("Checking conflicts of interest"))
+    run.step(_("Checking conflicts of interest"))
     conflicts = conflict_map(applications, user_ids)
     excluded = set(Exclusion.objects.filter(application__call=call).values_list("application_id", "reviewer_id"))
     needed = [a for a in applications if demand[a.pk] > 0]
-    _stage(run, RunStatus.RUNNING, _("Computing affinities"))
+    run.step(_("Computing affinities"))
     fields = list(call.fields.all())
     scores = (
         affinities([application_text(a, fields) for a in needed], [person_text(m.user, m.expertise) for m in panel])
@@ -188,7 +185,7 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
     problems = shortages(needed, demand, eligible)
     result = None
     if not problems and needed:
-        _stage(run, RunStatus.RUNNING, _("Solving the assignment"))
+        run.step(_("Solving the assignment"))
         try:
             result = assign(
                 triples,
@@ -202,10 +199,12 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
         except Infeasible as exc:
             problems = [str(exc)]
     if problems:
-        run.status, run.problems = RunStatus.FAILED, problems
-        run.stage = _("No assignment is possible")
+        raise RunFailed(
+            _("No assignment is possible"), problems=problems, seconds=round(time.perf_counter() - started, 3)
+        )
     else:
         chosen = {(APPLICATIONS.pk(i), USERS.pk(p)): s for i, p, s in (result.pairs if result else [])}
+        run.step(_("Saving the assignment"))
         with transaction.atomic():
             # Deleted one by one so each gets its audit entry; created in bulk, each row naming its run.
             for stale in ReviewAssignment.objects.filter(
@@ -226,18 +225,15 @@ def execute_run(*, run: AssignmentRun) -> AssignmentRun:
                 created=[p for p in chosen if p not in replaceable],
                 removed=[p for p in replaceable if p not in chosen],
             )
-        run.status, run.stage, run.assigned = RunStatus.DONE, "", len(chosen)
-        run.objective = result.objective if result else 0.0
-        run.bound = result.bound if result else 0.0
-    run.finished_at = timezone.now()
-    run.seconds = round(time.perf_counter() - started, 3)
-    run.save()
-    return run
+        done = {"assigned": len(chosen)}
+        done["objective"] = result.objective if result else 0.0
+        done["bound"] = result.bound if result else 0.0
+    return {**done, "seconds": round(time.perf_counter() - started, 3)}
 
 
 def _record_applied(run: AssignmentRun, *, created: list, removed: list) -> None:
     """One audit entry for the engine's bulk change, naming who started the run and the pairs it changed."""
-    with acting_as(run.started_by):
+    with acting_as(run.requested_by):
         record(
             run.call,
             "programs.assignment.applied",

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bridgehead.core import enums as core_enums
+
 
 class FieldKind(models.TextChoices):
     TEXT = "text", _("Short text")
@@ -57,11 +59,8 @@ class AssignmentSource(models.TextChoices):
     MANUAL = "manual", _("Assigned by the program manager")
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+# One status vocabulary for every background run (bridgehead.core.runs), named here for this app's imports.
+RunStatus = core_enums.RunStatus
 
 
 class RunKind(models.TextChoices):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.core.bilingual import bilingual
 from bridgehead.core.models import validate_time_zone
+from bridgehead.core.runs import BackgroundRun, one_active_run
 from bridgehead.programs import limits
 from bridgehead.programs.enums import (
     ApplicationStatus,
@@ -30,7 +31,6 @@ from bridgehead.programs.enums import (
     RelationshipKind,
     ReviewStatus,
     RunKind,
-    RunStatus,
 )
 from bridgehead.registry.models import Organisation
 
@@ -392,33 +392,29 @@ class ConflictDeclaration(models.Model):
         return f"{self.reviewer} × {self.application}"
 
 
-class AssignmentRun(models.Model):
-    """One optimal-assignment computation, run by the worker; its progress and result are shown on the page."""
+class AssignmentRun(BackgroundRun):
+    """One optimal-assignment computation, run by the worker; its progress and result are shown on the page.
+    Its lifecycle (queue, claim, heartbeat, cancel, failure) is :class:`~bridgehead.core.runs.BackgroundRun`'s."""
+
+    subject_field = "call"
+    task_path = "bridgehead.programs.tasks.run_assignment"
+    already_active_message = _("Reviewers are already being assigned for this call; wait for the run to finish.")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assignment_runs", verbose_name=_("call"))
     kind = models.CharField(_("kind"), max_length=20, choices=RunKind.choices, default=RunKind.ASSIGN)
-    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    stage = models.CharField(_("stage"), max_length=60, blank=True)
-    started_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     objective = models.FloatField(_("objective"), null=True, blank=True)
     bound = models.FloatField(_("bound"), null=True, blank=True)
     assigned = models.PositiveIntegerField(_("assignments made"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundRun.Meta):
         verbose_name = _("assignment run")
         verbose_name_plural = _("assignment runs")
+        constraints = [one_active_run("call", name="one_active_assignment_run_per_call")]
 
     def __str__(self) -> str:
         return f"{self.call} {self.get_kind_display()} {self.get_status_display()}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     @property
     def gap(self) -> float | None:

@@ -219,6 +219,8 @@ TASKS = {
 
 # Matching encoder for recommendations: "use" (multilingual USE, ships its weights), "e5", or "hash" (tests).
 MATCH_ENCODER = os.environ.get("MATCH_ENCODER", "use")
+# Reviewer and mentor assignment (programs.assignment): the same choices ("hash" for fast test workers).
+PROGRAMS_ENCODER = os.environ.get("PROGRAMS_ENCODER", "use")
 
 # Uploads: imports are parsed in memory; anything larger is refused with a clear message.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -1,4 +1,5 @@
-"""django-tasks' database worker with a heartbeat, so pages can say whether a worker is running.
+"""django-tasks' database worker with a heartbeat, so pages can say whether a worker is running; on start it
+closes the background runs a dead worker left running (``bridgehead.core.runs``).
 
 ``bridgehead worker`` runs this command; it takes every option of ``db_worker``.
 """
@@ -10,6 +11,7 @@ import os
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from bridgehead.core.runs import recover_stale_runs
 from bridgehead.core.workers import Heartbeat
 
 
@@ -25,6 +27,7 @@ class Command(DbWorkerCommand):
             return
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
+        recover_stale_runs()  # runs left "running" by a worker that died are closed, so their subjects can run again
         try:
             super().handle(*args, **options)
         finally:
