@@ -271,6 +271,7 @@ def components(
         sec = np.asarray((prep.sectors[rows] @ prep.sectors[cols].T).todense(), dtype=np.float32)
     np.clip(sec, 0.0, 1.0, out=sec)
     feats["sectors"] = sec
+    feats["fit_sectors"] = feats["intent_fit"] * sec
     feats["markets"] = mk
     feats["stage"] = st
     raw = sc.raw(feats)
@@ -358,6 +359,7 @@ def pair_components(
     else:
         sec = np.asarray(prep.sectors[pi].multiply(prep.sectors[pj]).sum(axis=1)).ravel()
     feats["sectors"] = np.clip(sec, 0.0, 1.0).astype(np.float32)
+    feats["fit_sectors"] = feats["intent_fit"] * feats["sectors"]
     feats["markets"] = mk
     feats["stage"] = st
     feats = {k: v.astype(np.float32, copy=False) for k, v in feats.items()}
@@ -759,7 +761,9 @@ class Shortlist:
         beta = (w.get("intent_any", 0) + w.get("intent_fit", 0) + w.get("intent_both", 0)) / 2 + w.get("halves", 0) / 4
         sec = prep.sectors[idx] if isinstance(prep.sectors, np.ndarray) else prep.sectors[idx].toarray()
         ps, po = prep.seeks[idx] @ self.basis, prep.offers[idx] @ self.basis
-        ws, wm, wst = w.get("sectors", 0), w.get("markets", 0), w.get("stage", 0) / 2
+        # fit_sectors = intent_fit × sectors is not bilinear; candidates that matter meet a need
+        # (intent_fit = 1), so its weight is counted with the sectors'.
+        ws, wm, wst = w.get("sectors", 0) + w.get("fit_sectors", 0), w.get("markets", 0), w.get("stage", 0) / 2
         # Intent overlap saturates at one (min(count, 1)): scaling each side by 1/√count keeps a partner that
         # meets one need of a startup from being outranked by one that merely states many capabilities.
         s_i, o_i = prep.seek_intents[idx], prep.offer_intents[idx]

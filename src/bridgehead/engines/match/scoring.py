@@ -12,6 +12,8 @@ Features of a pair (a, b), every one symmetric in a and b and in [0, 1]:
 ``halves``      both halves of a fit: one side's need is the other's capability *and* the other side's
                 interest matches the first side's offer by text (max over the two ways round)
 ``sectors``     sector-tree cosine; ``markets`` shared market (0.5 unknown); ``stage`` stage in focus
+``fit_sectors`` ``intent_fit × sectors``: the need is met *and* the two work in the same field — the
+                conjunction a good fit is (an additive model cannot express "both", so it gets the product)
 
 The learned model (``model.json`` beside this file, written by ``bench/match/fit.py``) is a logistic
 regression on these features fitted to labelled pairs with cross-validation; its score is the modelled
@@ -42,6 +44,7 @@ FEATURES: tuple[str, ...] = (
     "intent_both",
     "halves",
     "sectors",
+    "fit_sectors",
     "markets",
     "stage",
 )
