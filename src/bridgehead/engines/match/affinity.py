@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from . import intents as intents_mod
+from . import topics as topics_mod
 from .encoders import CachedEncoder, Encoder
 from .model import STAGES, Profile, Recommendations, Rules, Weights
 from .scoring import Scorer, load
@@ -68,6 +69,8 @@ class Prepared:
     kind_names: list[str]
     seek_intents: np.ndarray  # (n, I) float32 indicator of needs (tags ∪ recognised in seeks)
     offer_intents: np.ndarray  # (n, I) capabilities (tags ∪ recognised in offers)
+    interest_topics: np.ndarray  # (n, T) unit rows: topics named in seeks (what it is interested in)
+    product_topics: np.ndarray  # (n, T) unit rows: topics named in offers (what its product is about)
     extras: dict[str, Any] = field(default_factory=dict)  # derived data kept for refreshes (the shortlist)
 
 
@@ -161,10 +164,16 @@ def prepare(
             both = [profile_intents(profiles[i]) for i in changed]
             seek_int[changed] = intents_mod.intent_matrix([b[0] for b in both])
             offer_int[changed] = intents_mod.intent_matrix([b[1] for b in both])
+        interest, product = previous.interest_topics.copy(), previous.product_topics.copy()
+        if changed:
+            interest[changed] = topics_mod.topic_matrix([profiles[i].seeks for i in changed])
+            product[changed] = topics_mod.topic_matrix([profiles[i].offers for i in changed])
     else:
         both = [profile_intents(p) for p in profiles]
         seek_int = intents_mod.intent_matrix([b[0] for b in both])
         offer_int = intents_mod.intent_matrix([b[1] for b in both])
+        interest = topics_mod.topic_matrix([p.seeks for p in profiles])
+        product = topics_mod.topic_matrix([p.offers for p in profiles])
     return Prepared(
         profiles=profiles,
         seeks=np.ascontiguousarray(seeks, dtype=np.float32),
@@ -186,6 +195,8 @@ def prepare(
         kind_names=kind_names,
         seek_intents=seek_int,
         offer_intents=offer_int,
+        interest_topics=interest,
+        product_topics=product,
     )
 
 
@@ -272,6 +283,9 @@ def components(
     np.clip(sec, 0.0, 1.0, out=sec)
     feats["sectors"] = sec
     feats["fit_sectors"] = feats["intent_fit"] * sec
+    t_ab = prep.interest_topics[rows] @ prep.product_topics[cols].T
+    t_ba = prep.product_topics[rows] @ prep.interest_topics[cols].T
+    _topic_features(feats, t_ab, t_ba, i_ab, i_ba)
     feats["markets"] = mk
     feats["stage"] = st
     raw = sc.raw(feats)
@@ -323,6 +337,18 @@ def _intent_features(
     return i_ab, i_ba
 
 
+def _topic_features(
+    feats: dict[str, np.ndarray], t_ab: np.ndarray, t_ba: np.ndarray, i_ab: np.ndarray, i_ba: np.ndarray
+) -> None:
+    """``topics``: one side is interested in what the other's product is about (topic cosine, the better
+    way round); ``topic_halves``: the same, the way round where the interested side meets the other's
+    need — both halves of a fit, by topic (as ``halves`` is by text)."""
+    np.clip(t_ab, 0.0, 1.0, out=t_ab)
+    np.clip(t_ba, 0.0, 1.0, out=t_ba)
+    feats["topics"] = np.maximum(t_ab, t_ba)
+    feats["topic_halves"] = np.maximum(i_ab * t_ba, i_ba * t_ab)
+
+
 def pair_components(
     prep: Prepared, pi: np.ndarray, pj: np.ndarray, scorer: Scorer, text: tuple[np.ndarray, np.ndarray] | None = None
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -353,13 +379,18 @@ def pair_components(
     local_ba = np.minimum((o_r * s_c) @ local, 1.0)
     inv_ab = s_r[:, inv] * o_c[:, inv]
     inv_ba = o_r[:, inv] * s_c[:, inv]
-    _intent_features(feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b, b_to_a)
+    i_ab, i_ba = _intent_features(
+        feats, plain_ab, plain_ba, local_ab, local_ba, inv_ab, inv_ba, st, st_known, mk, a_to_b, b_to_a
+    )
     if isinstance(prep.sectors, np.ndarray):
         sec = np.einsum("pv,pv->p", prep.sectors[pi], prep.sectors[pj])
     else:
         sec = np.asarray(prep.sectors[pi].multiply(prep.sectors[pj]).sum(axis=1)).ravel()
     feats["sectors"] = np.clip(sec, 0.0, 1.0).astype(np.float32)
     feats["fit_sectors"] = feats["intent_fit"] * feats["sectors"]
+    t_ab = np.einsum("pt,pt->p", prep.interest_topics[pi], prep.product_topics[pj])
+    t_ba = np.einsum("pt,pt->p", prep.product_topics[pi], prep.interest_topics[pj])
+    _topic_features(feats, t_ab, t_ba, i_ab, i_ba)
     feats["markets"] = mk
     feats["stage"] = st
     feats = {k: v.astype(np.float32, copy=False) for k, v in feats.items()}
@@ -770,8 +801,25 @@ class Shortlist:
         si = s_i / np.sqrt(np.maximum(s_i.sum(axis=1, keepdims=True), 1.0))
         oi = o_i / np.sqrt(np.maximum(o_i.sum(axis=1, keepdims=True), 1.0))
         mk, own, focus = prep.markets[idx], prep.stage_own[idx], prep.stage_focus[idx]
-        rows = np.hstack([alpha * ps, alpha * po, beta * si, beta * oi, ws * sec, wm * mk, wst * own, wst * focus])
-        cols = np.hstack([po, ps, oi, si, sec, mk, focus, own])
+        # Topics: the product of the two topic cosines (each way) counts with the weight of both features
+        # (topic_halves is topics where a need is met, as it is for the candidates that matter).
+        gamma = (w.get("topics", 0) + w.get("topic_halves", 0)) / 2
+        it, pt = prep.interest_topics[idx], prep.product_topics[idx]
+        rows = np.hstack(
+            [
+                alpha * ps,
+                alpha * po,
+                beta * si,
+                beta * oi,
+                ws * sec,
+                wm * mk,
+                wst * own,
+                wst * focus,
+                gamma * it,
+                gamma * pt,
+            ]
+        )
+        cols = np.hstack([po, ps, oi, si, sec, mk, focus, own, pt, it])
         return rows.astype(np.float32), cols.astype(np.float32)
 
     def updated(self, prep: Prepared, changed: np.ndarray) -> Shortlist | None:

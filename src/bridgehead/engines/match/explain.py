@@ -127,7 +127,8 @@ class Explainer:
         # fit_sectors (need met × same field) is half the intent's, half the sectors'.
         both = contrib.get("fit_sectors", 0.0) / 2
         intent_w = both + sum(contrib.get(f, 0.0) for f in ("intent_any", "intent_fit", "intent_both", "halves"))
-        text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max"))
+        # Topics (interest against product) are what the quoted phrases show: they weigh with the text.
+        text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max", "topics", "topic_halves"))
         reasons: list[Reason] = []
         reasons.extend(_intent_reasons(a, b, intent_w))
         best = self.best_phrase(a, b)

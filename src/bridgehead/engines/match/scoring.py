@@ -14,6 +14,9 @@ Features of a pair (a, b), every one symmetric in a and b and in [0, 1]:
 ``sectors``     sector-tree cosine; ``markets`` shared market (0.5 unknown); ``stage`` stage in focus
 ``fit_sectors`` ``intent_fit × sectors``: the need is met *and* the two work in the same field — the
                 conjunction a good fit is (an additive model cannot express "both", so it gets the product)
+``topics``      one side's interest (topics named in its seeks, :mod:`.topics`) against what the other's
+                product is about (topics in its offers): cosine of the topic sets, the better way round
+``topic_halves`` the same, taken the way round where the interested side meets the other's need
 
 The learned model (``model.json`` beside this file, written by ``bench/match/fit.py``) is a logistic
 regression on these features fitted to labelled pairs with cross-validation; its score is the modelled
@@ -45,6 +48,8 @@ FEATURES: tuple[str, ...] = (
     "halves",
     "sectors",
     "fit_sectors",
+    "topics",
+    "topic_halves",
     "markets",
     "stage",
 )
