@@ -53,6 +53,15 @@ def test_english_needs_and_capabilities_are_recognised_with_their_sentence() -> 
         # Pilot lots are manufacturing; in-licensing a technology ("도입해") is not a pilot site.
         ("Our ISO 13485 plant builds devices from pilot lots to volume.", "offers", {"manufacturing"}),
         ("유망 기술을 도입해 공동 개발하고 상용화합니다.", "offers", {"licensing"}),
+        # Ways of saying it found in the third evaluation set (bench/match/eval3.py).
+        ("Typical Series A ticket of $4–8M; we usually lead.", "offers", {"investment"}),
+        ("Pre-seed and seed investor; cheques up to $1M.", "offers", {"investment"}),
+        ("We offer introductions to investors in the San Diego ecosystem.", "offers", {"market_entry"}),
+        ("Our reps call on Japanese hospitals and dental clinics.", "offers", {"distribution"}),
+        ("We run investigator-initiated trials.", "offers", {"clinical_trials"}),
+        ("미국에 법인을 내고 자리를 잡을 수 있게 도와줄 곳이 필요합니다.", "seeks", {"market_entry"}),
+        ("투석 환자의 검사 기록이 필요합니다.", "seeks", {"data"}),
+        ("This cohort we are recruiting hospital automation companies.", "seeks", set()),
     ],
 )
 def test_recognition_tells_the_intent_from_its_topic(text: str, field: str, expected: set[str]) -> None:
