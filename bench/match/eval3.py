@@ -471,9 +471,10 @@ def _good(startup: tuple, partner: tuple) -> str | None:
     return None
 
 
-def main() -> None:
+def write(prefix: str, startups: list, partners: list) -> None:
+    """Write ``bench/data/{prefix}_profiles.jsonl`` and ``{prefix}_pairs.csv`` from the tables above."""
     profiles = []
-    for sid, name, _product, stage, markets, sectors, _needs, seeks, offers in STARTUPS:
+    for sid, name, _product, stage, markets, sectors, _needs, seeks, offers in startups:
         profiles.append(
             {
                 "id": sid,
@@ -489,7 +490,7 @@ def main() -> None:
                 "synthetic": True,
             }
         )
-    for pid, kind, name, _interests, _offers, markets, focus, sectors, seeks, offers in PARTNERS:
+    for pid, kind, name, _interests, _offers, markets, focus, sectors, seeks, offers in partners:
         profiles.append(
             {
                 "id": pid,
@@ -505,20 +506,24 @@ def main() -> None:
                 "synthetic": True,
             }
         )
-    with open(DATA / "match_eval3_profiles.jsonl", "w", encoding="utf-8") as fh:
+    with open(DATA / f"{prefix}_profiles.jsonl", "w", encoding="utf-8") as fh:
         for p in profiles:
             fh.write(json.dumps(p, ensure_ascii=False) + "\n")
-    with open(DATA / "match_eval3_pairs.csv", "w", encoding="utf-8", newline="") as fh:
+    with open(DATA / f"{prefix}_pairs.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["a", "b", "reason"])
         n = 0
-        for s in STARTUPS:
-            for p in PARTNERS:
+        for s in startups:
+            for p in partners:
                 reason = _good(s, p)
                 if reason:
                     w.writerow([s[0], p[0], reason])
                     n += 1
     print(f"wrote {len(profiles)} profiles and {n} labelled pairs to {DATA}")
+
+
+def main() -> None:
+    write("match_eval3", STARTUPS, PARTNERS)
 
 
 if __name__ == "__main__":
