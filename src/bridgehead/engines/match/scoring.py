@@ -92,13 +92,16 @@ class Scorer:
     @classmethod
     def default(cls) -> Scorer:
         """Hand-set fallback: v1's weights (text 0.6 split between mean and min, sectors 0.2, markets and
-        stage 0.1) plus 0.3 for complementary intents and 0.3 for both halves of a fit."""
+        stage 0.1) plus 0.3 for a need met at the right stage and market (``intent_fit``: ``intent_any``,
+        which also counts a need met at the wrong stage, cost 45 points on set 4), 0.3 for both halves of
+        a fit and 0.5 for topics (bench/match/run.py reports it on every set)."""
         return cls(
             {
                 "text_mean": 0.3,
                 "text_min": 0.3,
-                "intent_any": 0.3,
+                "intent_fit": 0.3,
                 "halves": 0.3,
+                "topics": 0.5,
                 "sectors": 0.2,
                 "markets": 0.1,
                 "stage": 0.1,
