@@ -13,11 +13,59 @@ from bridgehead.engines.match.scoring import FEATURES, MODEL_PATH, Scorer, load
 def test_english_needs_and_capabilities_are_recognised_with_their_sentence() -> None:
     seeks = "We are raising a Series A round. We need a contract manufacturer with GMP plants; and FDA advice."
     found = recognise(seeks, "seeks")
-    assert set(found) == {"investment", "manufacturing", "regulatory", "mentoring"}
+    # "FDA advice" is a regulatory need: generic advice words go with the intent they are about.
+    assert set(found) == {"investment", "manufacturing", "regulatory"}
     assert found["investment"] == "We are raising a Series A round."
     assert found["manufacturing"] == "We need a contract manufacturer with GMP plants;"
     offers = "A venture capital firm in San Diego. We lead Series A rounds and take a board seat."
-    assert set(recognise(offers, "offers")) == {"investment", "mentoring"}
+    assert set(recognise(offers, "offers")) == {"investment"}
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        # A seek that names a mentor is a need for the mentor; what the mentor knows is its subject.
+        ("We need a mentor with big-pharma partnering experience.", "seeks", {"mentoring"}),
+        ("사업개발과 투자 유치 멘토링이 필요합니다.", "seeks", {"mentoring"}),
+        # Generic advice words are the other intent's: an FDA expert is a regulatory need.
+        ("We are looking for an expert with FDA 510(k) experience.", "seeks", {"regulatory"}),
+        ("미국 FDA 허가 전략을 조언해 줄 전문가가 필요합니다.", "seeks", {"regulatory"}),
+        ("Former FDA reviewers on our team advise on regulatory strategy.", "offers", {"regulatory"}),
+        # An offer of coaching on incorporation still offers both.
+        (
+            "We offer coaching on US incorporation, hiring and business development.",
+            "offers",
+            {"market_entry", "mentoring"},
+        ),
+        # "to enter <country>" asks for market entry.
+        ("We need a partner to enter China and other Asian markets.", "seeks", {"market_entry"}),
+        # A startup selling or producing its own product offers no channel or plant.
+        ("뇌졸중 재활 로봇 장갑을 판매하고 있습니다.", "offers", set()),
+        ("치과 기공소용 3D 프린팅 보철물 소재와 장비를 생산합니다.", "offers", set()),
+        ("시제품부터 양산까지 의료기기 위탁생산을 지원합니다.", "offers", {"manufacturing"}),
+        ("아시아 시장 인허가와 현지 판매를 대행합니다.", "offers", {"distribution", "regulatory"}),
+        ("We offer local registration and sales across Asian markets.", "offers", {"distribution", "regulatory"}),
+        ("Our sales reps cover integrated delivery networks across the US.", "offers", {"distribution"}),
+        # Whom an offer is for is not what it offers; what investors fund is not theirs to offer.
+        ("We lead Series A financings for companies with first clinical data.", "offers", {"investment"}),
+        ("We join Series B and later rounds to fund commercial scale-up.", "offers", {"investment"}),
+        ("We provide growth capital to companies expanding globally.", "offers", {"investment"}),
+        # Pilot lots are manufacturing; in-licensing a technology ("도입해") is not a pilot site.
+        ("Our ISO 13485 plant builds devices from pilot lots to volume.", "offers", {"manufacturing"}),
+        ("유망 기술을 도입해 공동 개발하고 상용화합니다.", "offers", {"licensing"}),
+        # Ways of saying it found in the third evaluation set (bench/match/eval3.py).
+        ("Typical Series A ticket of $4–8M; we usually lead.", "offers", {"investment"}),
+        ("Pre-seed and seed investor; cheques up to $1M.", "offers", {"investment"}),
+        ("We offer introductions to investors in the San Diego ecosystem.", "offers", {"market_entry"}),
+        ("Our reps call on Japanese hospitals and dental clinics.", "offers", {"distribution"}),
+        ("We run investigator-initiated trials.", "offers", {"clinical_trials"}),
+        ("미국에 법인을 내고 자리를 잡을 수 있게 도와줄 곳이 필요합니다.", "seeks", {"market_entry"}),
+        ("투석 환자의 검사 기록이 필요합니다.", "seeks", {"data"}),
+        ("This cohort we are recruiting hospital automation companies.", "seeks", set()),
+    ],
+)
+def test_recognition_tells_the_intent_from_its_topic(text: str, field: str, expected: set[str]) -> None:
+    assert set(recognise(text, field)) == expected
 
 
 def test_korean_needs_and_capabilities_are_recognised_without_full_stops() -> None:

@@ -124,8 +124,11 @@ class Explainer:
     def explain(self, a: Profile, b: Profile) -> list[Reason]:
         """Reasons why ``b`` suits ``a`` (and ``a`` suits ``b``), the one that weighed most first."""
         contrib = self.scorer.contributions(self.features(a, b))
-        intent_w = sum(contrib.get(f, 0.0) for f in ("intent_any", "intent_fit", "intent_both", "halves"))
-        text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max"))
+        # fit_sectors (need met × same field) is half the intent's, half the sectors'.
+        both = contrib.get("fit_sectors", 0.0) / 2
+        intent_w = both + sum(contrib.get(f, 0.0) for f in ("intent_any", "intent_fit", "intent_both", "halves"))
+        # Topics (interest against product) are what the quoted phrases show: they weigh with the text.
+        text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max", "topics", "topic_halves"))
         reasons: list[Reason] = []
         reasons.extend(_intent_reasons(a, b, intent_w))
         best = self.best_phrase(a, b)
@@ -135,7 +138,7 @@ class Explainer:
         if back is not None and back[2] >= PHRASE_MIN:
             reasons.append({**_phrase("b_seeks", back[1], back[0], back[2]), "weight": round(text_w * back[2], 4)})
         shared, neighbours = shared_and_neighbouring(a.sectors, b.sectors)
-        sector_w = contrib.get("sectors", 0.0)
+        sector_w = round(contrib.get("sectors", 0.0) + both, 4)
         if shared:
             reasons.append({"code": "shared_sectors", "sectors": shared, "weight": sector_w})
         if neighbours:

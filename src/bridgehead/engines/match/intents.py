@@ -75,6 +75,15 @@ INTENTS: tuple[Intent, ...] = (
             r"\bseries [abc] (investment|capital|funding)",
             r"\bcheques?\b",
             r"\blead (our |the )?(seed|series)",
+            r"\blead and join\b",
+            r"\bjoin and lead\b",
+            r"\bwe (usually |typically |often )?lead\b",
+            r"\btickets?\b",
+            r"\bseed investors?\b",
+            r"\blead investors?\b",
+            r"\bangel investors?\b",
+            r"\bstage investors?\b",
+            r"\bseries [abc] (lead )?investors?\b",
             r"\bgrowth (capital|investment)",
             r"\bfollow-on (capital|investment)",
             r"\binvestments? in\b",
@@ -120,11 +129,23 @@ INTENTS: tuple[Intent, ...] = (
             r"\bsales (channel|partner|network|force|team)",
             r"\bresell",
             r"\bwe sell\b",
+            r"\bsales (reps?|representatives?|across|in|into)\b",
+            r"\bour reps\b",
+            r"\bfield reps\b",
+            r"\bour representatives\b",
+            r"\bfield force\b",
+            r"\blocal sales\b",
+            r"\bdirect sales\b",
             r"\bcommerciali[sz]",
             r"\bgo-to-market\b",
             r"\bsupplying\b",
             r"유통",
-            r"판매",
+            # "판매" alone is how a startup says it sells its own product ("장갑을 판매하고 있습니다"):
+            # a channel is a network, an agency or selling on someone's behalf.
+            r"판매 ?(망|채널|네트워크|조직|대행)",
+            r"현지 ?판매",
+            r"대신 ?판매",
+            r"판매를 (대행|맡)",
             r"판로",
             r"영업",
             r"총판",
@@ -146,6 +167,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\bclinical (trial|stud|validation|evidence)",
             r"\btrial sites?\b",
             r"\bmulti-?cent(re|er)",
+            r"\bmulti-?site\b",
+            r"\btrials?\b",
             r"\bpatient recruitment\b",
             r"\brecruit patients\b",
             r"\binvestigators?\b",
@@ -160,6 +183,8 @@ INTENTS: tuple[Intent, ...] = (
         offer=(
             r"\bclinical (trial|stud|research)",
             r"\btrial (centre|center|unit|sites?)",
+            r"\btrials\b",
+            r"\bmulti-?site\b",
             r"\bpatient recruitment\b",
             r"\btrial design\b",
             r"\bcro\b",
@@ -183,7 +208,7 @@ INTENTS: tuple[Intent, ...] = (
         ("실증(파일럿) 현장", "a pilot site or first customers"),
         ("실증 현장과 도입", "pilot sites and real-world validation"),
         seek=(
-            r"\bpilot",
+            r"\bpilot(?!\s+(lots?|batch|batches|runs?|scale|plants?|production))",
             r"\btest ?bed",
             r"\bvalidat",
             r"\breal[- ]world (setting|use|deployment)",
@@ -202,10 +227,12 @@ INTENTS: tuple[Intent, ...] = (
             r"시범",
         ),
         offer=(
-            r"\bpilot",
+            r"\bpilot(?!\s+(lots?|batch|batches|runs?|scale|plants?|production))",
             r"\btest ?bed",
             r"\bvalidat",
             r"\bin daily practice\b",
+            r"\breal[- ](world )?care\b",
+            r"\btests? new\b",
             r"\bon our wards\b",
             r"\bearly adopter",
             r"\bdeploy",
@@ -214,7 +241,7 @@ INTENTS: tuple[Intent, ...] = (
             r"파일럿",
             r"테스트베드",
             r"검증",
-            r"도입",
+            r"도입(?!해)",
             r"시범",
         ),
         descriptions=(
@@ -307,16 +334,20 @@ INTENTS: tuple[Intent, ...] = (
             r"\bcdmo\b",
             r"\bcmo\b",
             r"\bgmp\b",
-            r"\bscale[- ]?up\b",
             r"\bproduction\b",
             r"\bplants?\b",
             r"\bfacilit(y|ies)\b",
             r"\bfill[- ]finish\b",
             r"위탁 ?생산",
             r"위탁개발생산",
-            r"생산",
-            r"제조",
-            r"양산",
+            # "장비를 생산합니다" is a company making its own product; a capability is a service or a plant.
+            r"생산 ?(시설|설비|라인|능력|서비스|대행)",
+            r"제조 ?(시설|설비|라인|능력|서비스|대행)",
+            r"양산 ?(시설|설비|라인|능력|서비스|대행)",
+            r"생산(을|를) (지원|대행|맡)",
+            r"제조(를|을) (지원|대행|맡)",
+            r"양산(을|를) (지원|대행|맡)",
+            r"양산까지",
             r"CDMO",
             r"CMO",
             r"GMP",
@@ -387,8 +418,18 @@ INTENTS: tuple[Intent, ...] = (
             r"\bcohort",
             r"\breal[- ]world evidence\b",
             r"\bimages to train\b",
+            r"\bpatient records\b",
+            r"\bmedical records\b",
+            r"\bhealth records\b",
+            r"\bclinical records\b",
             r"데이터",
             r"의무기록",
+            r"검사 ?기록",
+            r"진료 ?기록",
+            r"환자 ?기록",
+            r"의료 ?기록",
+            r"건강 ?기록",
+            r"투석 ?기록",
             r"코호트",
             r"실사용",
         ),
@@ -457,6 +498,7 @@ INTENTS: tuple[Intent, ...] = (
         ("시장 진출 지원", "market-entry support"),
         seek=(
             r"\benter(ing)? (the )?\w*\s?markets?\b",
+            r"\bto enter\b",
             r"\bmarket entry\b",
             r"\bentry into\b",
             r"\bexpan(d|sion)\b",
@@ -471,7 +513,8 @@ INTENTS: tuple[Intent, ...] = (
             r"\bcluster\b",
             r"\baccelerat",
             r"진출",
-            r"법인 ?설립",
+            r"법인",
+            r"자리를? 잡",
             r"현지",
             r"연결(해|이|을|받)",
             r"소개",
@@ -487,12 +530,13 @@ INTENTS: tuple[Intent, ...] = (
             r"\bincorporat",
             r"\bconnections?\b",
             r"\bconnect\b",
-            r"\bnetworks?\b",
+            r"\bnetwork(?<!distribution network)(?<!delivery network)(?<!sales network)s?\b",
             r"\becosystem\b",
             r"\baccelerat",
             r"\boffice space\b",
+            r"\bset(ting)? up (in|shop)\b",
+            r"\bland in\b",
             r"\blocali[sz]",
-            r"\bexpanding\b",
             r"진출",
             r"법인 ?설립",
             r"연결(해|합니다|을 지원)",
@@ -541,8 +585,6 @@ INTENTS: tuple[Intent, ...] = (
             r"\bbusiness[- ]development\b",
             r"\bpitch",
             r"\bstrategy\b",
-            r"\bboard seat\b",
-            r"\bwork with founders\b",
             r"멘토",
             r"조언",
             r"자문",
@@ -550,7 +592,6 @@ INTENTS: tuple[Intent, ...] = (
             r"사업개발",
             r"사업 개발",
             r"전략",
-            r"안내",
         ),
         descriptions=(
             "We are looking for a mentor to advise us on business development and strategy.",
@@ -674,7 +715,36 @@ def sentences(text: str) -> list[str]:
 #: partner wants, not a need ("We are scouting data-driven diagnostics") and are ignored there.
 _SEEK_SCOUTING = re.compile(
     r"\bscouting\b|\bkeen on\b|\binterested in\b|\bwe back\b|\bwe look for companies\b|발굴|관심이 많|관심이 있"
+    r"|\bthis cohort\b|\brecruiting (\w+[ -]){0,4}(companies|startups|teams|founders)\b"
+    r"|\bscreening\b.*\b(assets|companies|startups|programmes|programs|products)\b"
 )
+
+
+#: Words that make a sentence about mentoring itself ("a mentor with big-pharma partnering experience"),
+#: against generic advice words ("advice", "expert", "strategy", 조언, 전문가) that usually carry another
+#: intent's topic ("an expert with FDA experience" is a regulatory need).
+_MENTORING_HEAD = re.compile(r"\bmentor|\bcoach|\bbusiness[- ]development\b|\bpitch|멘토|코칭|사업 ?개발")
+
+
+#: In an offer, "… for companies with first clinical data" / "… to companies expanding globally" describes
+#: whom the offer is for, not what is offered: the clause is left out when recognising capabilities.
+_TARGET_CLAUSE = re.compile(r"\b(?:for|to) (?:young |early-stage |foreign )?(?:companies|startups|founders|teams)\b.*$")
+
+
+def _resolve_mentoring(codes: set[str], lowered: str, field: str) -> set[str]:
+    """One sentence's intents with mentoring told apart from the topic it is about.
+
+    Generic advice words next to another intent are that intent's ("advice on US FDA clearance strategy"
+    is a regulatory need; "guidance on MFDS approval" a regulatory offer), so mentoring is dropped. When a
+    *seek* names a mentor or coaching outright, the other intents in it are the mentoring's subject ("a
+    mentor with big-pharma partnering experience", "mentoring on fundraising"): the need is the mentor,
+    not a licensing deal or an investment. An offer of coaching on incorporation still offers both.
+    """
+    if "mentoring" not in codes or len(codes) == 1:
+        return codes
+    if not _MENTORING_HEAD.search(lowered):
+        return codes - {"mentoring"}
+    return {"mentoring"} if field == "seeks" else codes
 
 
 def recognise(text: str, field: str) -> dict[str, str]:
@@ -682,31 +752,35 @@ def recognise(text: str, field: str) -> dict[str, str]:
 
     For seeks, a sentence that scouts for a kind of company or product ("we are scouting genomic
     diagnostics partners") names the partner's *interest*, matched by text similarity, not a need; it is
-    skipped unless it also says what the sender lacks.
+    skipped unless it also says what the sender lacks. Within a sentence, mentoring is told apart from
+    the topic it is about (:func:`_resolve_mentoring`).
     """
     if field not in ("seeks", "offers"):
         raise ValueError(f"field must be 'seeks' or 'offers', not {field!r}")
     (pats,) = _compiled()
     low = text.lower()
-    found: dict[str, str] = {}
-    parts: list[tuple[str, str]] | None = None
     side = 0 if field == "seeks" else 1
-    for intent, (seek, offer), anchors in zip(INTENTS, pats, _anchors(), strict=True):
-        pattern = seek if field == "seeks" else offer
+    candidates = []
+    for intent, pair, anchors in zip(INTENTS, pats, _anchors(), strict=True):
+        pattern = pair[side]
         words = anchors[side]
         if words is not None and not any(w in low for w in words):
             continue
-        if not pattern.search(low):  # one search over the whole text rules most intents out
-            continue
-        if parts is None:
-            parts = [(s_, s_.lower()) for s_ in sentences(text)]
-            if field == "seeks":
-                parts = [(s_, lo) for s_, lo in parts if not _SEEK_SCOUTING.search(lo)]
-        for sentence, lowered in parts:
-            if pattern.search(lowered):
-                found[intent.code] = sentence
-                break
-    return found
+        if pattern.search(low):  # one search over the whole text rules most intents out
+            candidates.append((intent.code, pattern))
+    if not candidates:
+        return {}
+    parts = [(s_, s_.lower()) for s_ in sentences(text)]
+    if field == "seeks":
+        parts = [(s_, lo) for s_, lo in parts if not _SEEK_SCOUTING.search(lo)]
+    else:
+        parts = [(s_, _TARGET_CLAUSE.sub("", lo)) for s_, lo in parts]
+    found: dict[str, str] = {}
+    for sentence, lowered in parts:
+        codes = {code for code, pattern in candidates if code not in found and pattern.search(lowered)}
+        for code in _resolve_mentoring(codes, lowered, field):
+            found[code] = sentence
+    return {code: found[code] for code in CODES if code in found}
 
 
 def intent_matrix(sets: Sequence[Iterable[str]]) -> np.ndarray:

@@ -12,6 +12,11 @@ Features of a pair (a, b), every one symmetric in a and b and in [0, 1]:
 ``halves``      both halves of a fit: one side's need is the other's capability *and* the other side's
                 interest matches the first side's offer by text (max over the two ways round)
 ``sectors``     sector-tree cosine; ``markets`` shared market (0.5 unknown); ``stage`` stage in focus
+``fit_sectors`` ``intent_fit × sectors``: the need is met *and* the two work in the same field — the
+                conjunction a good fit is (an additive model cannot express "both", so it gets the product)
+``topics``      one side's interest (topics named in its seeks, :mod:`.topics`) against what the other's
+                product is about (topics in its offers): cosine of the topic sets, the better way round
+``topic_halves`` the same, taken the way round where the interested side meets the other's need
 
 The learned model (``model.json`` beside this file, written by ``bench/match/fit.py``) is a logistic
 regression on these features fitted to labelled pairs with cross-validation; its score is the modelled
@@ -42,6 +47,9 @@ FEATURES: tuple[str, ...] = (
     "intent_both",
     "halves",
     "sectors",
+    "fit_sectors",
+    "topics",
+    "topic_halves",
     "markets",
     "stage",
 )
@@ -84,13 +92,16 @@ class Scorer:
     @classmethod
     def default(cls) -> Scorer:
         """Hand-set fallback: v1's weights (text 0.6 split between mean and min, sectors 0.2, markets and
-        stage 0.1) plus 0.3 for complementary intents and 0.3 for both halves of a fit."""
+        stage 0.1) plus 0.3 for a need met at the right stage and market (``intent_fit``: ``intent_any``,
+        which also counts a need met at the wrong stage, cost 45 points on set 4), 0.3 for both halves of
+        a fit and 0.5 for topics (bench/match/run.py reports it on every set)."""
         return cls(
             {
                 "text_mean": 0.3,
                 "text_min": 0.3,
-                "intent_any": 0.3,
+                "intent_fit": 0.3,
                 "halves": 0.3,
+                "topics": 0.5,
                 "sectors": 0.2,
                 "markets": 0.1,
                 "stage": 0.1,
