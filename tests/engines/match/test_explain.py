@@ -190,3 +190,20 @@ def test_no_two_recommendations_on_a_page_open_with_the_same_sentence() -> None:
         for m in row["matches"]:
             assert set(m["contributions"]) <= set(FEATURES)
     assert repeated_strongest > 0  # without explain_list, pages would repeat an opener
+
+
+def test_a_need_the_viewer_ticked_and_the_partner_meets_opens_the_reasons() -> None:
+    # The refitted model weighed a topical text match above the investment the startup ticked; the startup
+    # said investment is what it came for, so that reason leads whatever the weights.
+    startup = Profile(
+        "haeum", "startup", "ko", "미국 디지털 헬스 투자 유치", "갑상선 질환 진단 앱", seeks_intents=("investment",)
+    )
+    investor = Profile(
+        "pacific", "investor", "en", "Korean digital-health startups", "Seed investment and US market access"
+    )
+    untagged = Profile("haeum", "startup", "ko", "미국 디지털 헬스 투자 유치", "갑상선 질환 진단 앱")
+    explainer = Explainer(HashEncoder(dim=64))
+    first = explainer.explain(startup, investor)[0]
+    assert (first["code"], first["direction"], first["intent"]) == ("intent", "a_seeks", "investment")
+    weights = [float(r["weight"]) for r in explainer.explain(untagged, investor)]
+    assert weights == sorted(weights, reverse=True)  # without a tag: by contribution alone

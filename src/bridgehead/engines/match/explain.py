@@ -9,9 +9,11 @@ when they appear in the profiles, so a reason never invents anything. A sentence
 wrote it in the offers field.
 
 Reasons carry ``weight``: their feature's contribution to the learned score (log-odds), and are ordered
-by it, so the first reason is the one that mattered most for *this* pair. :meth:`Explainer.explain_list`
-explains a page of recommendations and makes sure no two of them open with the same sentence. The web
-app may re-render reasons by ``code`` with its own translations; :func:`render` is the engine's own.
+by it, so the first reason is the one that mattered most for *this* pair — except that a need the viewer
+ticked themselves (an intent tag) which the partner meets always leads: it is what they said they came for.
+:meth:`Explainer.explain_list` explains a page of recommendations and makes sure no two of them open with
+the same sentence. The web app may re-render reasons by ``code`` with its own translations; :func:`render`
+is the engine's own.
 """
 
 from __future__ import annotations
@@ -155,7 +157,9 @@ class Explainer:
         stage = _stage_reason(a, b)
         if stage is not None:
             reasons.append({**stage, "weight": contrib.get("stage", 0.0)})
-        reasons.sort(key=lambda r: -float(r.get("weight", 0.0)))
+        # A need the viewer ticked themselves, met by the partner, leads: the viewer said it is what they came
+        # for, whatever the model weighs; everything else follows by its contribution.
+        reasons.sort(key=lambda r: (not _ticked_need_met(a, r), -float(r.get("weight", 0.0))))
         return reasons
 
     def explain_list(self, a: Profile, partners: Sequence[Profile]) -> list[list[Reason]]:
@@ -179,6 +183,14 @@ class Explainer:
             used.add(render(reasons[0], a.language))
             out.append(reasons)
         return out
+
+
+def _ticked_need_met(a: Profile, reason: Reason) -> bool:
+    return (
+        reason.get("code") == "intent"
+        and reason.get("direction") == "a_seeks"
+        and reason.get("intent") in set(a.seeks_intents)
+    )
 
 
 def _profile_reason(b: Profile, lang: str, used: set[str]) -> Reason:
