@@ -138,6 +138,7 @@ def test_two_workers_drain_twenty_runs_and_execute_each_exactly_once(settings, t
         assert (entry.actor, entry.additional_data["via"]) == (manager, "task")
     assert [r.assigned for r in finished if isinstance(r, AssignmentRun)] == [2] * CALLS
     assert [r.stats["scheduled"] for r in finished if isinstance(r, ScheduleRun)] == [1] * EVENTS
-    tasks = DBTaskResult.objects.all()
+    # The runs' own tasks (mail the runs send is queued as tasks of its own: core.tasks.deliver_mail).
+    tasks = DBTaskResult.objects.exclude(task_path="bridgehead.core.tasks.deliver_mail")
     assert tasks.count() == 40 and set(tasks.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert len({worker for t in tasks for worker in t.worker_ids}) == 2  # both workers took a share

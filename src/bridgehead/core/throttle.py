@@ -24,14 +24,14 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
         return True
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's address, proxy-aware and not spoofable (django-axes uses it too).
 
     With ``TRUSTED_PROXY_COUNT`` = n proxies in front, each proxy appends the address it received the request
     from to ``X-Forwarded-For``, so the client is the n-th entry from the right; anything further left was
     written by the client and is ignored. With no proxy declared the header is never read.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or None  # None, not a made-up string: axes stores it as an address
     proxies = settings.TRUSTED_PROXY_COUNT
     if not proxies:
         return remote

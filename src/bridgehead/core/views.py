@@ -125,7 +125,9 @@ class ThrottledPasswordReset(auth_views.PasswordResetView):
         window = limits["window_seconds"]
         email = form.cleaned_data["email"].strip().lower()
         by_address = throttle.allow(
-            f"reset-address:{throttle.client_address(self.request)}", limit=limits["address"], window_seconds=window
+            f"reset-address:{throttle.client_address(self.request) or 'unknown'}",
+            limit=limits["address"],
+            window_seconds=window,
         )
         by_email = throttle.allow(f"reset-email:{email}", limit=limits["email"], window_seconds=window)
         if not (by_address and by_email):
