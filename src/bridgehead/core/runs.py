@@ -57,7 +57,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.actions import acting_as, after_commit, record
+from bridgehead.core.actions import acting_as, after_commit, domain_action, record
 from bridgehead.core.enums import ACTIVE_RUN_STATUSES, RunStatus
 from bridgehead.core.errors import Kind, Refused
 
@@ -145,41 +145,41 @@ class BackgroundRun(models.Model):
     # --- the service's side -------------------------------------------------------------------------------
 
     @classmethod
+    @domain_action
     def queue(cls, subject: models.Model, *, by, **fields: Any) -> Self:
         """A new queued run for ``subject``, its task enqueued after commit; refused while one is active."""
         now = timezone.now()
-        with transaction.atomic(), _acting(by):
-            # Two requests for one subject queue here, one after the other (PostgreSQL; SQLite locks it all).
-            type(subject).objects.select_for_update().filter(pk=subject.pk).first()
-            cls.recover_stale(subject=subject, now=now)
+        # Two requests for one subject queue here, one after the other (PostgreSQL; SQLite locks it all).
+        type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+        cls.recover_stale(subject=subject, now=now)
+        if cls.objects.filter(**{cls.subject_field: subject}, status__in=ACTIVE_RUN_STATUSES).exists():
+            raise cls._already_active()
+        try:
+            with transaction.atomic():
+                run = cls.objects.create(**{cls.subject_field: subject}, requested_by=by, **fields)
+        except IntegrityError:  # a run queued in between despite the lock: the constraint caught it
             if cls.objects.filter(**{cls.subject_field: subject}, status__in=ACTIVE_RUN_STATUSES).exists():
-                raise cls._already_active()
-            try:
-                with transaction.atomic():
-                    run = cls.objects.create(**{cls.subject_field: subject}, requested_by=by, **fields)
-            except IntegrityError:  # a run queued in between despite the lock: the constraint caught it
-                if cls.objects.filter(**{cls.subject_field: subject}, status__in=ACTIVE_RUN_STATUSES).exists():
-                    raise cls._already_active() from None
-                raise
-            task = import_string(cls.task_path)
-            after_commit(lambda: task.enqueue(run.pk))
+                raise cls._already_active() from None
+            raise
+        task = import_string(cls.task_path)
+        after_commit(lambda: task.enqueue(run.pk))
         return run
 
     @classmethod
     def _already_active(cls) -> Refused:
         return Refused(ALREADY_ACTIVE, cls.already_active_message, kind=Kind.CONFLICT)
 
+    @domain_action
     def cancel(self, *, by=None) -> None:
         """Cancel a queued run now; ask a running one to stop (its work checks between steps). Audited with
         ``by`` as the actor (``<app>.run.cancel_requested``)."""
         model = type(self)
-        with transaction.atomic(), _acting(by):
-            if not model.objects.filter(pk=self.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True):
-                return  # already ended: nothing to cancel
-            model.objects.filter(pk=self.pk, status=RunStatus.QUEUED).update(
-                status=RunStatus.CANCELLED, finished_at=timezone.now()
-            )
-            record(self, f"{self._meta.app_label}.run.cancel_requested", summary=self._end_label(RunStatus.CANCELLED))
+        if not model.objects.filter(pk=self.pk, status__in=ACTIVE_RUN_STATUSES).update(cancel_requested=True):
+            return  # already ended: nothing to cancel
+        model.objects.filter(pk=self.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.CANCELLED, finished_at=timezone.now()
+        )
+        record(self, f"{self._meta.app_label}.run.cancel_requested", summary=self._end_label(RunStatus.CANCELLED))
 
     @classmethod
     def recover_stale(cls, *, subject: models.Model | None = None, now: dt.datetime | None = None) -> int:
@@ -274,11 +274,6 @@ class BackgroundRun(models.Model):
         if self.stop_requested():
             raise RunCancelled
         self.set_progress(fraction, message)
-
-
-def _acting(by):
-    """The requester as the actor of what queue/cancel write; an enclosing actor stays when none is given."""
-    return acting_as(by) if by is not None else nullcontext()
 
 
 def run_models() -> list[type[BackgroundRun]]:
