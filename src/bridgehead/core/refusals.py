@@ -9,6 +9,9 @@ tests assert the code a page refused with, as they do for the API.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +27,27 @@ TAG_PREFIX = "refusal:"
 def flash(request: HttpRequest, refusal: Refused) -> None:
     """Show ``refusal`` as an error message on the next page, tagged with its code."""
     messages.error(request, refusal.message, extra_tags=f"{TAG_PREFIX}{refusal.code}")
+
+
+#: Refusals answered with a page of their own ("Not allowed", "Not found"), never as a message.
+PAGE_KINDS = (Kind.FORBIDDEN, Kind.NOT_FOUND)
+
+
+def flash_or_raise(request: HttpRequest, refusal: Refused) -> None:
+    """What a view does with a refusal it caught: a state or value refusal becomes a message on the page the
+    view shows next; a permission (or not-found) refusal goes on to :class:`RefusedMiddleware`'s page."""
+    if refusal.kind in PAGE_KINDS:
+        raise refusal
+    flash(request, refusal)
+
+
+@contextmanager
+def flashed(request: HttpRequest) -> Iterator[None]:
+    """:func:`flash_or_raise` for every refusal raised inside the block (the view goes on after it)."""
+    try:
+        yield
+    except Refused as refusal:
+        flash_or_raise(request, refusal)
 
 
 def to_form(form: forms.BaseForm, refusal: Refused) -> None:

@@ -50,13 +50,6 @@ from bridgehead.programs.models import Cohort, Program
 from bridgehead.registry.models import Organisation
 
 
-def _flash(request: HttpRequest, exc: Refused) -> None:
-    """Show a refused change as a message on the page it came from; "not allowed" is the 403 page."""
-    if exc.kind == Kind.FORBIDDEN:
-        raise exc
-    refusals.flash(request, exc)
-
-
 def _on_form(form, exc: Refused) -> None:
     """Show a refused change beside the form it came from, so nothing typed is lost."""
     if exc.kind == Kind.FORBIDDEN and not exc.field:
@@ -237,7 +230,7 @@ def outcome_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.confirm_outcome(outcome=outcome, by=request.user)
     except Refused as exc:
-        _flash(request, exc)
+        refusals.flash_or_raise(request, exc)
     else:
         messages.success(request, _("The outcome is confirmed."))
     return redirect("outcome-detail", pk=outcome.pk)
@@ -251,7 +244,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.decide_proposal(proposal=proposal, accept=request.POST.get("decision") == "accept", by=request.user)
     except Refused as exc:
-        _flash(request, exc)
+        refusals.flash_or_raise(request, exc)
     else:
         messages.success(request, _("The proposal is decided."))
     return redirect("outcome-detail", pk=proposal.outcome_id)

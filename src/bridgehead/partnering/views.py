@@ -7,9 +7,6 @@ deadline, a full agenda) is flashed with its code on the page the view returns t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -68,18 +65,6 @@ def _me(request: HttpRequest, event: Event) -> Participant:
     return participant
 
 
-@contextmanager
-def _flash_refusals(request: HttpRequest) -> Iterator[None]:
-    """A state refusal inside becomes an error message (tagged with its code) on the page the view shows
-    next; a permission refusal goes on to the middleware's "Not allowed" page."""
-    try:
-        yield
-    except Refused as refusal:
-        if refusal.kind == Kind.FORBIDDEN:
-            raise
-        refusals.flash(request, refusal)
-
-
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     events = [
@@ -121,7 +106,7 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event)
     sessions = SessionFormSet(request.POST or None, instance=event or Event())
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
-        with _flash_refusals(request), transaction.atomic():
+        with refusals.flashed(request), transaction.atomic():
             saved = form.save(commit=False)
             if program is not None:
                 saved.program = program
@@ -140,7 +125,7 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @require_POST
 def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
-    with _flash_refusals(request):
+    with refusals.flashed(request):
         services.publish_event(event=event, by=request.user)
         messages.success(request, _("The event is open for registration and requests."))
     return redirect("event-detail", slug=slug)
@@ -151,7 +136,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, manage=True)
     if request.method == "POST":
         person = get_object_or_404(Person.objects.select_related("organisation", "user"), pk=request.POST.get("person"))
-        with _flash_refusals(request):
+        with refusals.flashed(request):
             services.register_participant(event=event, person=person, by=request.user)
             messages.success(request, _("%(name)s is registered.") % {"name": person.name})
         return redirect("event-participants", slug=slug)
@@ -194,7 +179,7 @@ def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
     if me is None:
         person = Person.objects.filter(user=request.user).select_related("organisation").first()
         if request.method == "POST" and person is not None:
-            with _flash_refusals(request):
+            with refusals.flashed(request):
                 services.register_participant(
                     event=event, person=person, by=request.user, language=request.user.language
                 )
@@ -214,7 +199,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     me = _me(request, event)
     if request.method == "POST":
-        with _flash_refusals(request):
+        with refusals.flashed(request):
             try:
                 available = {int(v) for v in request.POST.getlist("available")}
             except ValueError:
@@ -309,7 +294,7 @@ def send_request(request: HttpRequest, slug: str, participant_id: int) -> HttpRe
     me = _me(request, event)
     recipient = get_object_or_404(Participant, pk=participant_id, event=event)
     form = RequestForm(request.POST)
-    with _flash_refusals(request):
+    with refusals.flashed(request):
         if not form.is_valid():
             raise services.message_too_long()
         services.send_request(sender=me, recipient=recipient, message=form.cleaned_data["message"], by=request.user)
@@ -363,7 +348,7 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     meeting_request = get_object_or_404(MeetingRequest.objects.select_related("event"), pk=pk)
     event = _event(request, meeting_request.event.slug)
-    with _flash_refusals(request):
+    with refusals.flashed(request):
         if action == "accept":
             meeting = services.accept_request(request=meeting_request, by=request.user)
             messages.success(request, _accepted_message(meeting))
@@ -453,7 +438,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, manage=True)
     form = SolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _flash_refusals(request):
+        with refusals.flashed(request):
             scheduling.start_solve(
                 event=event,
                 by=request.user,
@@ -558,7 +543,7 @@ def conflict_report(run: ScheduleRun) -> dict:
 def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     run = get_object_or_404(ScheduleRun.objects.select_related("event"), pk=pk)
     require(request.user, "partnering.manage_event", run.event, hide=True)
-    with _flash_refusals(request):
+    with refusals.flashed(request):
         if action == "publish":
             result = scheduling.publish_run(run=run, by=request.user)
             messages.success(
@@ -599,7 +584,7 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         pk=pk,
     )
     event = _event(request, meeting.event.slug)
-    with _flash_refusals(request):
+    with refusals.flashed(request):
         if action == "check-in":
             services.check_in(meeting=meeting, by=request.user)
             side = services.participant_for(request.user, event)

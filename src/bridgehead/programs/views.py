@@ -1,7 +1,7 @@
 """Program pages (thin: parse, hide what the visitor may not know exists, call a service, render).
 
 Services check who may act (``programs/rules.py``) and refuse with :class:`~bridgehead.core.errors.Refused`.
-A view that stays on its page after a refusal flashes it (:func:`_flash`, tagged with its code); a
+A view that stays on its page after a refusal flashes it (``refusals.flash_or_raise``, tagged with its code); a
 permission refusal becomes the "Not allowed" page (``core.refusals.RefusedMiddleware``), like in the API.
 """
 
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bridgehead.core import refusals, roles
 from bridgehead.core.enums import Role
-from bridgehead.core.errors import Kind, Refused
+from bridgehead.core.errors import Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
 from bridgehead.core.models import User
 from bridgehead.programs import assignment as assigning
@@ -70,14 +70,6 @@ from bridgehead.programs.models import (
 from bridgehead.programs.rules import member_organisation_ids, visible_calls, visible_members, visible_programs
 from bridgehead.programs.scoring import ranking
 from bridgehead.registry.models import Organisation, Sector
-
-
-def _flash(request: HttpRequest, refusal: Refused) -> None:
-    """Show a state or value refusal on the page the view returns; a permission refusal is not a message but
-    the "Not allowed" page, so it goes on to the middleware."""
-    if refusal.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
-        raise refusal
-    refusals.flash(request, refusal)
 
 
 @login_required
@@ -269,7 +261,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         application = services.start_application(call=call, organisation=organisation, by=request.user)
     except Refused as exc:
-        _flash(request, exc)
+        refusals.flash_or_raise(request, exc)
         return redirect("call-detail", pk=call.pk)
     return redirect("application-edit", pk=application.pk)
 
@@ -302,7 +294,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("application-edit", pk=application.pk)
         except Refused as exc:
-            _flash(request, exc)
+            refusals.flash_or_raise(request, exc)
     files = {f.field_key: f for f in application.files.all()}
     return render(
         request,
@@ -395,7 +387,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.withdraw_application(application=application, by=request.user)
         messages.success(request, _("Your application is withdrawn."))
     except Refused as exc:
-        _flash(request, exc)
+        refusals.flash_or_raise(request, exc)
     return redirect("application-detail", pk=application.pk)
 
 
@@ -443,7 +435,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(next_url or reverse("application-detail", args=[application.pk]))
         except Refused as exc:
-            if exc.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+            if exc.kind in refusals.PAGE_KINDS:
                 raise
             refusal = exc
     outcome = form.cleaned_data["outcome"]
@@ -497,7 +489,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your review is submitted.") if "submit" in request.POST else _("Saved."))
             return redirect("my-work")
         except Refused as exc:
-            _flash(request, exc)
+            refusals.flash_or_raise(request, exc)
     return render(
         request,
         "programs/review_form.html",
@@ -578,7 +570,7 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
                 assigning.remove_assignment(assignment=pair, by=request.user)
                 return redirect("call-assignment", pk=call.pk)
         except Refused as exc:
-            _flash(request, exc)
+            refusals.flash_or_raise(request, exc)
     applications = list(
         call.applications.filter(status=ApplicationStatus.SUBMITTED)
         .select_related("organisation", "created_by")
@@ -697,7 +689,7 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
                     % {"count": discarded},
                 )
         except Refused as exc:
-            _flash(request, exc)
+            refusals.flash_or_raise(request, exc)
         return redirect("program-outbox", slug=program.slug)
     base = DecisionMessage.objects.filter(program=program).select_related(
         "recipient", "decision__application__organisation", "decision__application__call", "sent_by"
@@ -747,7 +739,7 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The e-mail is saved; it is still waiting in the outbox."))
                 return redirect("outbox-message", pk=message.pk)
         except Refused as exc:
-            _flash(request, exc)
+            refusals.flash_or_raise(request, exc)
     return render(request, "programs/outbox_message.html", {"program": program, "message": message, "form": form})
 
 
@@ -773,7 +765,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("%(count)s mentor pairs created.") % {"count": made})
             except Refused as exc:
-                _flash(request, exc)
+                refusals.flash_or_raise(request, exc)
             return redirect("cohort-detail", pk=cohort.pk)
     members = (
         visible_members(request.user, cohort).select_related("organisation").prefetch_related("mentorships__mentor")
