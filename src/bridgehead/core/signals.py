@@ -65,8 +65,9 @@ def _superuser_holds_the_role(sender, instance: User, created: bool, **kwargs) -
 @receiver(pre_save, sender=User)
 def _revoke_tokens_when_the_password_changes(sender, instance: User, **kwargs) -> None:
     """A password change or reset revokes every API token: whoever knew the old password may have made one."""
-    if not instance.pk:
-        return
+    update_fields = kwargs.get("update_fields")
+    if not instance.pk or (update_fields is not None and "password" not in update_fields):
+        return  # e.g. every log-in saves last_login alone: no query for that
     previous = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if previous is not None and previous != instance.password:
         ApiToken.objects.revoke_all(instance)
