@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bridgehead.core.actions import acting_as, domain_action, record
+from bridgehead.core.actions import domain_action, record
 from bridgehead.core.engine_ids import EngineIds
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
@@ -232,14 +232,14 @@ def _assign(run: AssignmentRun) -> dict:
 
 
 def _record_applied(run: AssignmentRun, *, created: list, removed: list) -> None:
-    """One audit entry for the engine's bulk change, naming who started the run and the pairs it changed."""
-    with acting_as(run.requested_by):
-        record(
-            run.call,
-            "programs.assignment.applied",
-            summary=f"Reviewer assignment run {run.pk}: {len(created)} created, {len(removed)} removed",
-            detail={"run": run.pk, "created": sorted(map(list, created)), "removed": sorted(map(list, removed))},
-        )
+    """One audit entry for the engine's bulk change and the pairs it changed; its actor is the run's requester,
+    named by ``AssignmentRun.execute`` for everything the run writes."""
+    record(
+        run.call,
+        "programs.assignment.applied",
+        summary=f"Reviewer assignment run {run.pk}: {len(created)} created, {len(removed)} removed",
+        detail={"run": run.pk, "created": sorted(map(list, created)), "removed": sorted(map(list, removed))},
+    )
 
 
 @domain_action
