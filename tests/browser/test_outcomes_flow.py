@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, PROGRAM_SLUG, load_demo
 from bridgehead.outcomes.forms import organisation_label
@@ -70,8 +71,8 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     page.fill("input[name=occurred_on]", "2025-06-10")
     screenshot("outcomes-01-report-ko")
     page.click("[data-testid=save-outcome]")
+    expect(page.locator("[data-testid=unconfirmed]")).to_have_count(1)  # waits for the saved outcome's page
     assert page.inner_text("[data-testid=outcome-title]") == TITLE_KO
-    assert page.locator("[data-testid=unconfirmed]").count() == 1
     outcome = Outcome.objects.get(title_ko=TITLE_KO)
     assert (outcome.amount, outcome.currency, outcome.confirmed_at) == (Decimal("2600000000.00"), "KRW", None)
 
@@ -79,7 +80,7 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     log_in(page, base, "manager")
     page.goto(f"{base}/outcomes/{outcome.pk}/")
     page.click("[data-testid=confirm-outcome]")
-    assert page.locator("[data-testid=confirmed]").count() == 1
+    expect(page.locator("[data-testid=confirmed]")).to_have_count(1)  # waits for the confirmed page
     screenshot("outcomes-02-confirmed-ko")
 
     # The agreement dashboard's KPI moved by the converted amount (2025-01-02 rate: 1 KRW = 0.00068 USD).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
 from bridgehead.programs.models import Application, AssignmentRun, Call
@@ -125,9 +126,10 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     log_in(page, base, "manager")
     page.goto(f"{base}/programs/calls/{call.pk}/ranking/")
     page.click("[data-testid=outbox-link]")
-    assert page.locator("[data-testid=queued-message]").count() == 1
+    expect(page.locator("[data-testid=queued-message]")).to_have_count(1)  # waits for the outbox page
     assert_no_serious_axe_violations(page)
     page.click("[data-testid=open-message]")
+    page.wait_for_selector("[data-testid=send-message]")
     assert page.input_value("input[name=subject]").endswith("고래AI 선정 안내")
     body = page.input_value("textarea[name=body]")
     assert f"/programs/applications/{application.pk}/" in body and "신청서와 결과 보기: http" in body
