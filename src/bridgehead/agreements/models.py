@@ -10,10 +10,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bridgehead.core import uploads
 from bridgehead.core.bilingual import bilingual
 from bridgehead.core.fields import WebAddressField
 from bridgehead.core.models import validate_time_zone
 from bridgehead.registry.models import Organisation, Sector
+
+#: What a signed agreement is kept as: the signed PDF or Word file, or a scan of it.
+SIGNED_DOCUMENT_TYPES = (uploads.PDF, uploads.DOCX, uploads.PNG, uploads.JPEG)
 
 
 class Agreement(models.Model):
@@ -26,7 +30,17 @@ class Agreement(models.Model):
     time_zone = models.CharField(_("time zone of the place"), max_length=64, validators=[validate_time_zone])
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    document = models.FileField(_("document"), upload_to="agreements/", blank=True)
+    document = models.FileField(
+        _("document"),
+        upload_to=uploads.RandomName("agreements"),
+        blank=True,
+        max_length=200,
+        validators=[uploads.AcceptedFile(SIGNED_DOCUMENT_TYPES)],
+    )
+    # The uploader's file name (a label: the file is stored under a random name) and the type its bytes
+    # showed, recorded by ``save`` and used when the document is served (``agreement-document``).
+    document_name = models.CharField(_("document file name"), max_length=uploads.NAME_MAX, blank=True)
+    document_type = models.CharField(_("document content type"), max_length=120, blank=True)
     source_url = WebAddressField(_("source"), blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
 
@@ -42,6 +56,10 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.document_name, self.document_type = uploads.recorded(self.document, self.document_name, self.document_type)
+        super().save(*args, **kwargs)
 
     title = bilingual("title")
 

@@ -5,4 +5,5 @@ from bridgehead.agreements import views
 urlpatterns = [
     path("", views.agreement_list, name="agreement-list"),
     path("<slug:slug>/", views.agreement_detail, name="agreement-detail"),
+    path("<slug:slug>/document/", views.agreement_document, name="agreement-document"),
 ]

@@ -4,11 +4,12 @@ each commitment is served by."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.agreements.rules import visible_agreements
+from bridgehead.core import uploads
 from bridgehead.core.http import require
 
 
@@ -33,3 +34,14 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programs": agreement.programs.all(),
         },
     )
+
+
+@login_required
+def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
+    """The signed document, only for those who may see the agreement (anyone else: 404, as for the page);
+    never from a public media address."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    require(request.user, "agreements.view_agreement", agreement, hide=True)
+    if not agreement.document:
+        raise Http404
+    return uploads.attachment(agreement.document, name=agreement.document_name, content_type=agreement.document_type)

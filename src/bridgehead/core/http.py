@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 from bridgehead.core import permissions
 
@@ -21,7 +22,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated file as a download. Django builds the header (quoting, or RFC 5987 ``filename*`` for a
+    Korean name), so nothing in ``filename`` can add a parameter of its own."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

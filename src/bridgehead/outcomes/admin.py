@@ -1,7 +1,10 @@
 """Admin for site administrators; day-to-day work happens on the outcome pages (same rules, same services)."""
 
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
 
+from bridgehead.core.uploads import LinkedFileInput
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule, StatusChange
 
 
@@ -27,6 +30,16 @@ class OutcomeAdmin(admin.ModelAdmin):
     search_fields = ("title_en", "title_ko", "organisation__name_en", "organisation__name_ko")
     raw_id_fields = ("meeting", "counterparty", "organisation")
     inlines = [StatusChangeInline]
+    readonly_fields = ("evidence_name", "evidence_type")
+    # The current evidence links to the checked view: uploads have no public address.
+    formfield_overrides = {
+        models.FileField: {
+            "widget": LinkedFileInput(
+                link=lambda outcome: reverse("outcome-evidence", args=[outcome.pk]),
+                label=lambda outcome: outcome.evidence_name,
+            )
+        }
+    }
 
 
 @admin.register(FxRate)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
+from bridgehead.core.uploads import LinkedFileInput
 from bridgehead.outcomes.currencies import ISO_4217
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
 from bridgehead.outcomes.models import FxRate, Kpi, Outcome
@@ -19,10 +21,8 @@ from bridgehead.outcomes.rules import (
 )
 from bridgehead.partnering.models import Event, Meeting
 from bridgehead.programs.models import Cohort
-from bridgehead.programs.uploads import is_executable, sniff
 from bridgehead.registry.models import Organisation
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -192,6 +192,11 @@ class OutcomeForm(forms.ModelForm):
             "is_confidential",
         ]
         widgets = {
+            # The current file links to the view that checks permission; files have no public address.
+            "evidence": LinkedFileInput(
+                link=lambda outcome: reverse("outcome-evidence", args=[outcome.pk]),
+                label=lambda outcome: outcome.evidence_name,
+            ),
             "occurred_on": DATE_INPUT,
             "description_ko": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
@@ -269,23 +274,6 @@ class OutcomeForm(forms.ModelForm):
                 params={"code": code},
             )
         return code
-
-    def clean_evidence(self):
-        """Evidence is a document or an image, recognised by its bytes (never by its name), at most 10 MB."""
-        upload = self.cleaned_data.get("evidence")
-        if not upload or not hasattr(upload, "content_type"):  # nothing new uploaded
-            return upload
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large; the limit is 10 MB."), code="too_large")
-        upload.seek(0)
-        head = upload.read()
-        upload.seek(0)
-        if is_executable(head[:8]) or sniff(head) is None:
-            raise forms.ValidationError(
-                _("Evidence must be a PDF, an image (PNG, JPEG) or an Office document (.docx, .xlsx, .pptx)."),
-                code="file_type",
-            )
-        return upload
 
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").strip().upper()

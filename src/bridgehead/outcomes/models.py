@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from bridgehead.core import uploads
 from bridgehead.core.bilingual import pick
 from bridgehead.core.fields import WebAddressField
 from bridgehead.outcomes.currencies import is_currency
@@ -37,6 +38,10 @@ class OutcomeQuerySet(models.QuerySet):
     def counted(self) -> OutcomeQuerySet:
         """Outcomes that count in totals (lost deals do not)."""
         return self.exclude(status=OutcomeStatus.LOST)
+
+
+#: The largest evidence file accepted.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 class Outcome(models.Model):
@@ -105,7 +110,17 @@ class Outcome(models.Model):
     )
     country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_validator])
     occurred_on = models.DateField(_("date"))
-    evidence = models.FileField(_("evidence (document)"), upload_to="outcomes/", blank=True)
+    evidence = models.FileField(
+        _("evidence (document)"),
+        upload_to=uploads.RandomName("outcomes"),
+        blank=True,
+        max_length=200,
+        validators=[uploads.AcceptedFile(uploads.DOCUMENTS, max_bytes=EVIDENCE_MAX_BYTES)],
+    )
+    # The uploader's file name (a label only: the file is stored under a random name) and the type its bytes
+    # showed; both are recorded by ``save`` and used when the evidence is served.
+    evidence_name = models.CharField(_("evidence file name"), max_length=uploads.NAME_MAX, blank=True)
+    evidence_type = models.CharField(_("evidence content type"), max_length=120, blank=True)
     evidence_url = WebAddressField(_("evidence (link)"), blank=True)
     is_confidential = models.BooleanField(
         _("confidential"),
@@ -143,6 +158,10 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.evidence_name, self.evidence_type = uploads.recorded(self.evidence, self.evidence_name, self.evidence_type)
+        super().save(*args, **kwargs)
 
     @property
     def title(self) -> str:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bridgehead.core.actions import domain_action
+from bridgehead.core.actions import after_commit, domain_action
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
@@ -103,11 +103,14 @@ def check_change(*, outcome: Outcome, by: User) -> None:
 @domain_action
 def update_outcome(*, form, by: User) -> Outcome:
     """Apply an edit; a status change is added to the dated history. Startups cannot edit confirmed records."""
-    check_change(outcome=Outcome.objects.select_for_update().get(pk=form.instance.pk), by=by)
+    stored = Outcome.objects.select_for_update().get(pk=form.instance.pk)
+    check_change(outcome=stored, by=by)
     status_changed = "status" in form.changed_data
     outcome = form.save(commit=False)
     outcome.full_clean()
     outcome.save()
+    if stored.evidence and stored.evidence.name != outcome.evidence.name:
+        _delete_after_commit(stored.evidence)  # replaced or removed: nothing refers to the old file any more
     if status_changed:
         _record_status(outcome, on=form.cleaned_data.get("status_on") or timezone.localdate(), by=by)
     return outcome
@@ -207,7 +210,16 @@ def decide_proposal(*, proposal: ChangeProposal, accept: bool, by: User) -> Chan
 def delete_outcome(*, outcome: Outcome, by: User) -> None:
     """Delete a record (managers only); django-auditlog keeps its values, so KPI history can be traced."""
     require(by, "outcomes.delete_outcome", outcome)
+    evidence = outcome.evidence
     outcome.delete()
+    if evidence:
+        _delete_after_commit(evidence)
+
+
+def _delete_after_commit(file) -> None:
+    """Remove a stored file once the change that let go of it is committed (a rolled-back edit keeps it)."""
+    storage, name = file.storage, file.name
+    after_commit(lambda: storage.delete(name))
 
 
 @domain_action

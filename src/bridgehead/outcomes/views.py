@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bridgehead.agreements.models import Agreement
-from bridgehead.core import refusals
-from bridgehead.core.errors import Kind, Refused
+from bridgehead.core import refusals, uploads
+from bridgehead.core.errors import STATUS, Kind, Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
 from bridgehead.outcomes import brief, dashboards, fximport, reports, services
 from bridgehead.outcomes.currencies import COMMON
@@ -169,11 +169,7 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
     outcome = _outcome(request, pk)
     if not outcome.evidence or not may_name(request.user, outcome):
         raise Http404
-    response = FileResponse(
-        outcome.evidence.open("rb"), as_attachment=True, filename=outcome.evidence.name.rsplit("/", 1)[-1]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.attachment(outcome.evidence, name=outcome.evidence_name, content_type=outcome.evidence_type)
 
 
 @require_POST
@@ -342,6 +338,10 @@ def _period(request: HttpRequest, scope: dashboards.Scope) -> tuple[dt.date, dt.
     return (start, end) if start <= end else (end, start)
 
 
+#: The brief's languages, each with the form field that holds its text.
+BRIEF_LANGUAGES = {"ko": "text_ko", "en": "text_en"}
+
+
 @login_required
 def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """Generated Korean and English briefs, editable; the download carries the edited text."""
@@ -349,9 +349,19 @@ def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     start, end = _period(request, scope)
     if request.method == "POST":
         form = BriefForm(request.POST)
+        language = request.POST.get("language", "ko")
+        if language not in BRIEF_LANGUAGES:
+            # Only the two buttons' values are briefs; anything else is refused, never put into a file name.
+            refusal = Refused(
+                "outcomes.brief.language",
+                _("Choose the Korean or the English brief to download."),
+                kind=Kind.INVALID,
+                field="language",
+            )
+            context = {"form": form, "scope": scope, "start": start, "end": end, "refusal": refusal}
+            return render(request, "outcomes/brief.html", context, status=STATUS[refusal.kind])
         if form.is_valid():
-            language = request.POST.get("language", "ko")
-            text = form.cleaned_data["text_en" if language == "en" else "text_ko"]
+            text = form.cleaned_data[BRIEF_LANGUAGES[language]]
             return download(
                 text.replace("\r\n", "\n").encode("utf-8"),
                 f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.txt",

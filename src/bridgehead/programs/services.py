@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bridgehead.core import uploads
 from bridgehead.core.actions import after_commit, domain_action
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
@@ -218,7 +219,7 @@ def _store_file(application: Application, key: str, upload, by: User) -> Applica
     stored = ApplicationFile(
         application=application,
         field_key=key,
-        original_name=(upload.name or "upload")[:255],
+        original_name=uploads.clean_name(upload.name or ""),
         content_type=CONTENT_TYPES[kind],
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

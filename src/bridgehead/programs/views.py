@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from bridgehead.core import refusals, roles
+from bridgehead.core import refusals, roles, uploads
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
@@ -372,11 +372,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def application_file(request: HttpRequest, pk: int, key: str) -> FileResponse:
     application = _application(request, pk)
     stored = get_object_or_404(application.files, field_key=key)
-    response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, as_attachment=True, filename=stored.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.attachment(stored.file, name=stored.original_name, content_type=stored.content_type)
 
 
 @login_required
