@@ -4,7 +4,10 @@ agreement (the other tenant gets 404), as an attachment of the type sniffed from
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -98,3 +101,35 @@ def test_media_is_not_served(world, login):
     _attach(world["ours"])
     name = Agreement.objects.get(slug="ours").document.name
     assert login(world["users"]["admin"]).get(f"/media/{name}").status_code == 404
+
+
+def test_storage_has_no_public_addresses(world):
+    agreement = _attach(world["ours"])
+    with pytest.raises(ValueError, match="no public address"):
+        agreement.document.url  # noqa: B018 - asking is the mistake under test
+
+
+def test_admin_links_the_document_to_the_checked_view_and_refuses_html(world, login):
+    _attach(world["ours"])
+    client = login(world["users"]["admin"])
+    world["users"]["admin"].is_staff = world["users"]["admin"].is_superuser = True
+    world["users"]["admin"].save()
+    agreement = world["ours"]
+    page = client.get(reverse("admin:agreements_agreement_change", args=[agreement.pk])).content.decode()
+    assert f'href="{reverse("agreement-document", args=["ours"])}"' in page
+    assert "협약서.pdf" in page
+    assert "/media/" not in page
+
+
+def test_migration_records_names_and_types_of_files_stored_before(world):
+    # The data migration of 0003: a file kept under its uploader's name gets that name as its label and the
+    # type its bytes show; the file itself stays where it is.
+    # importlib: a migration module's name starts with a digit.
+    migration = importlib.import_module("bridgehead.agreements.migrations.0003_random_file_names_and_sniffed_types")
+    name = default_storage.save("agreements/서명본.html", ContentFile(PDF))
+    Agreement.objects.filter(slug="ours").update(document=name)
+    Agreement.objects.filter(slug="theirs").update(document="agreements/lost.pdf")
+    migration.record_names_and_types(apps, None)
+    ours, theirs = Agreement.objects.get(slug="ours"), Agreement.objects.get(slug="theirs")
+    assert (ours.document.name, ours.document_name, ours.document_type) == (name, "서명본.html", "application/pdf")
+    assert (theirs.document_name, theirs.document_type) == ("lost.pdf", "")

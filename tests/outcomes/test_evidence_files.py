@@ -5,6 +5,7 @@ attachment of the recorded type; the edit page links to that view, never to /med
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bridgehead.outcomes.models import Outcome
@@ -74,19 +75,35 @@ def test_edit_page_links_the_evidence_through_the_checked_view_not_media(ow, log
     assert "term-sheet.pdf" in page
 
 
-def test_replacing_evidence_records_the_new_name_and_type(ow, login):
+def test_replacing_evidence_records_the_new_name_and_type_and_removes_the_old_file(
+    ow, login, django_capture_on_commit_callbacks
+):
     _report(ow, login, SimpleUploadedFile("term-sheet.pdf", PDF))
     outcome = Outcome.objects.get(program=ow["our_program"])
+    old = outcome.evidence.name
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     fields = {**REPORT, "organisation": ow["startup"].pk, "program": ow["our_program"].pk}
     manager = login(ow["users"]["manager"])
-    response = manager.post(
-        f"/outcomes/{outcome.pk}/edit/", {**fields, "evidence": SimpleUploadedFile("photo.jpg", png)}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(
+            f"/outcomes/{outcome.pk}/edit/", {**fields, "evidence": SimpleUploadedFile("photo.jpg", png)}
+        )
     assert response.status_code == 302
+    assert not default_storage.exists(old)
     outcome.refresh_from_db()
     assert (outcome.evidence_name, outcome.evidence_type) == ("photo.jpg", "image/png")
     served = manager.get(f"/outcomes/{outcome.pk}/evidence/")
     assert served["Content-Type"] == "image/png"
     assert served["Content-Disposition"] == 'attachment; filename="photo.jpg.png"'
     assert b"".join(served.streaming_content)
+
+
+def test_deleting_an_outcome_removes_its_evidence_file(ow, login, django_capture_on_commit_callbacks):
+    _report(ow, login, SimpleUploadedFile("term-sheet.pdf", PDF))
+    outcome = Outcome.objects.get(program=ow["our_program"])
+    name = outcome.evidence.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(ow["users"]["manager"]).post(f"/outcomes/{outcome.pk}/delete/").status_code == 302
+    assert not Outcome.objects.filter(pk=outcome.pk).exists()
+    assert not default_storage.exists(name)
