@@ -39,9 +39,8 @@ from bridgehead.core.models import User
 from bridgehead.core.permissions import require
 
 ARCHIVE_FORMAT = "bridgehead-personal-data/1"
-#: Stored in place of an erased person's names, in both content languages (the UI shows ``ERASED_LABEL``).
+#: Stored in place of an erased person's names, in both content languages (a login shows "Former user" translated).
 ERASED_NAME = {"en": "Former user", "ko": "탈퇴한 사용자"}
-ERASED_LABEL = _("Former user")
 #: What replaces an erased person's e-mail address or name inside kept text (audit entries, answers).
 REDACTED = "[erased]"
 #: Shorter names are left alone in other people's text: replacing "Li" everywhere would damage their records.
