@@ -298,7 +298,7 @@ def _privacy_export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
         return 2
     output = Path(ns.output or f"personal-data-{subject.user.pk if subject.user else subject.person.pk}.zip")
     output.write_bytes(archive.content)
-    table = Table(title=f"{output}: personal data of {subject}")
+    table = Table(title=f"Personal data of {subject}: {output}", title_justify="left")
     table.add_column("section")
     table.add_column("rows", justify="right")
     for name, count in archive.manifest["sections"].items():
