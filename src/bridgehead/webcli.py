@@ -322,7 +322,8 @@ def _privacy_erase(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
         with acting_as(user, via="cli"):
             subject = privacy.resolve(ns.person)
             label = str(subject)
-            steps = privacy.erase_person(subject=subject, by=user, dry_run=not ns.yes)
+            erase = privacy.erase_person if ns.yes else privacy.preview_erasure
+            steps = erase(subject=subject, by=user)
     except Refused as exc:
         err_console.print(f"[red]{exc.message} ({exc.code})[/]", highlight=False)
         return 2

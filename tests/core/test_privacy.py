@@ -159,3 +159,31 @@ def test_purge_deletes_import_files_past_the_retention(world, capsys):
 
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [recent.pk]
     assert "1 uploaded import files" in capsys.readouterr().out
+
+
+def test_a_registry_person_without_login_is_found_by_id_and_erased(world):
+    admin = world["users"]["admin"]
+    person = Person.objects.create(name_en="Contact Only", email="contact@partner.com", bio_en="Met at BIO 2024")
+
+    preview = privacy.preview_erasure(subject=privacy.resolve(f"person:{person.pk}"), by=admin)
+    person.refresh_from_db()
+    assert person.email == "contact@partner.com"
+    assert [(s.app, s.count) for s in preview if s.app == "registry"] == [("registry", 1)]
+
+    privacy.erase_person(subject=privacy.resolve(str(person.pk)), by=admin)
+
+    person.refresh_from_db()
+    assert (person.name_en, person.email, person.bio_en, person.user) == ("Former user", "", "", None)
+    assert "contact@partner.com" not in _audit_text()
+    with pytest.raises(Refused) as twice:
+        privacy.erase_person(subject=privacy.resolve(f"person:{person.pk}"), by=admin)
+    assert twice.value.code == "privacy.erase.already_erased"
+
+
+def test_preview_leaves_the_person_as_they_were_in_memory_too(world):
+    subject = privacy.resolve("mentor")
+
+    privacy.preview_erasure(subject=subject, by=world["users"]["admin"])
+
+    assert (subject.user.username, subject.user.is_active, subject.user.erased_at) == ("mentor", True, None)
+    assert subject.user.roles.count() == 1

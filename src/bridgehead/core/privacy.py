@@ -278,17 +278,45 @@ def is_erased(user: User | None) -> bool:
     return user is not None and user.erased_at is not None
 
 
+class _Preview(Exception):
+    """Raised to roll back a previewed erasure, carrying what it did."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        super().__init__("preview")
+        self.steps = steps
+
+
+def preview_erasure(*, subject: Subject, by: User) -> list[Step]:
+    """What :func:`erase_person` would do, found by doing it and rolling it back, so the preview a
+    confirmation shows is exactly what the erasure will do. Nothing changes; ``subject`` is reloaded."""
+    try:
+        with transaction.atomic():
+            raise _Preview(erase_person(subject=subject, by=by))
+    except _Preview as preview:
+        steps = preview.steps
+    for obj in (subject.user, subject.person):
+        if obj is not None:
+            obj.refresh_from_db()
+    return steps
+
+
+def _already_erased(subject: Subject) -> bool:
+    if subject.user is not None:
+        return is_erased(subject.user)
+    return subject.person.name_en == ERASED_NAME["en"] and not subject.person.email
+
+
 @domain_action
-def erase_person(*, subject: Subject, by: User, dry_run: bool = False) -> list[Step]:
+def erase_person(*, subject: Subject, by: User) -> list[Step]:
     """Anonymise ``subject`` everywhere, keeping the records that belong to others; return what was done.
 
-    With ``dry_run`` everything runs and is then rolled back, so the preview a confirmation shows is exactly
-    what the real erasure will do. Site administrators (``core.erase_person``) only; a site administrator
-    cannot be erased while they hold the role (``privacy.erase.site_admin``: remove the role first, so a site
-    never loses its last administrator by accident), and a person is erased once (``privacy.erase.already_erased``).
+    Site administrators (``core.erase_person``) only; a site administrator cannot be erased while they hold the
+    role (``privacy.erase.site_admin``: remove the role first, so a site never loses its last administrator by
+    accident), and a person is erased once (``privacy.erase.already_erased``). :func:`preview_erasure` shows
+    what it would do.
     """
     require(by, "core.erase_person", subject)
-    if subject.user is not None and is_erased(subject.user):
+    if _already_erased(subject):
         raise Refused("privacy.erase.already_erased", _("This person's data was already erased."))
     if subject.user is not None and (
         subject.user.is_superuser or subject.user.roles.filter(role=Role.SITE_ADMIN).exists()
@@ -313,8 +341,6 @@ def erase_person(*, subject: Subject, by: User, dry_run: bool = False) -> list[S
         summary="Personal data erased; records kept for others are attributed to a former user",
         detail={"steps": {f"{s.app}:{i}": s.count for i, s in enumerate(steps)}},
     )
-    if dry_run:
-        transaction.set_rollback(True)
     return steps
 
 
@@ -445,12 +471,10 @@ def _audit_rows(subject: Subject) -> list[dict[str, Any]]:
     if subject.person is not None:
         about |= Q(content_type=ContentType.objects.get_for_model(subject.person), object_pk=str(subject.person.pk))
     by = Q(actor=subject.user) if subject.user is not None else Q(pk__in=[])
+    mine = {(type(obj), str(obj.pk)) for obj in (subject.user, subject.person) if obj is not None}
     rows = []
     for entry in LogEntry.objects.filter(about | by).select_related("content_type").order_by("timestamp", "pk"):
-        is_about = entry.content_type.model_class() in {User, type(subject.person)} and entry.object_pk in {
-            str(getattr(subject.user, "pk", "")),
-            str(getattr(subject.person, "pk", "")),
-        }
+        is_about = (entry.content_type.model_class(), entry.object_pk) in mine
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         row = {
             "timestamp": entry.timestamp,
