@@ -187,3 +187,21 @@ def test_preview_leaves_the_person_as_they_were_in_memory_too(world):
 
     assert (subject.user.username, subject.user.is_active, subject.user.erased_at) == ("mentor", True, None)
     assert subject.user.roles.count() == 1
+
+
+def test_the_admin_erases_after_a_preview_and_never_deletes_logins(world, login):
+    client = login(world["users"]["admin"])
+    changelist = reverse("admin:core_user_changelist")
+    reviewer = world["users"]["reviewer"]
+    selection = {"action": "erase_personal_data", "_selected_action": [reviewer.pk]}
+
+    preview = client.post(changelist, selection)
+    assert preview.status_code == 200
+    assert "role assignments removed" in preview.content.decode()
+    assert User.objects.get(pk=reviewer.pk).is_active
+
+    done = client.post(changelist, {**selection, "confirm": "yes"})
+    assert done.status_code == 302
+    reviewer.refresh_from_db()
+    assert (reviewer.is_active, reviewer.username) == (False, f"erased-{reviewer.pk}")
+    assert client.get(reverse("admin:core_user_delete", args=[reviewer.pk])).status_code == 403
