@@ -133,9 +133,13 @@ def test_cli_erase_previews_until_confirmed(world, capsys):
     assert "Nothing was changed" in out.err
     assert User.objects.get(username="observer").is_active
 
+    assert LogEntry.objects.filter(object_repr__startswith="observer · ").exists()
     assert main(["privacy", "erase", "observer", "--as", "admin", "--yes"]) == 0
     assert "Erased: observer" in capsys.readouterr().out
     assert not User.objects.get(pk=world["users"]["observer"].pk).is_active
+    # Their role's label named the login (no display name): redacted there, where it cannot be an ordinary word.
+    assert not LogEntry.objects.filter(object_repr__startswith="observer · ").exists()
+    assert LogEntry.objects.filter(object_repr__startswith="[erased] · Signatory observer").exists()
 
 
 def test_cli_export_writes_the_archive(world, tmp_path, capsys):

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.actions import domain_action, record
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
-from bridgehead.core.models import User
+from bridgehead.core.models import RoleAssignment, User
 from bridgehead.core.permissions import require
 
 ARCHIVE_FORMAT = "bridgehead-personal-data/1"
@@ -330,11 +330,12 @@ def erase_person(*, subject: Subject, by: User) -> list[Step]:
 
     emails, names = subject.emails(), subject.names()
     username = subject.user.username if subject.user is not None else None
+    role_ids = list(subject.user.roles.values_list("pk", flat=True)) if subject.user is not None else []
     steps: list[Step] = []
     with disable_auditlog():
         for collector in reversed(collectors()):
             steps.extend(collector.erase(subject))
-    steps.append(redact_audit_log(subject, emails=emails, names=names, username=username))
+    steps.append(redact_audit_log(subject, emails=emails, names=names, username=username, role_ids=role_ids))
     _record_on(
         subject,
         "core.person.erased",
@@ -392,11 +393,15 @@ def _json_escaped(term: str) -> str:
     return json.dumps(term)[1:-1]
 
 
-def redact_audit_log(subject: Subject, *, emails: set[str], names: set[str], username: str | None) -> Step:
+def redact_audit_log(
+    subject: Subject, *, emails: set[str], names: set[str], username: str | None, role_ids: Iterable[int] = ()
+) -> Step:
     """Remove the person's personal data from existing audit entries, keeping the entries themselves.
 
     E-mail addresses and names are replaced in every entry (object label, changes, serialized data, extra
-    data); the old username only in entries about the login itself (elsewhere it may be an ordinary word);
+    data); the old username only in entries about the login itself and at the head of its role rows' labels
+    (``role_ids``: a login without a name is labelled by its username), since elsewhere it may be an ordinary
+    word ("observer");
     entries the person made lose the actor's e-mail and network address. The actor link stays, now pointing
     at the anonymised login, so "who changed this" still answers "a former user".
     """
@@ -415,15 +420,20 @@ def redact_audit_log(subject: Subject, *, emails: set[str], names: set[str], use
                 | Q(additional_data__icontains=form)
                 | Q(actor_email__iexact=form)
             )
-    about_login = Q(pk__in=[])
+    about_login = about_roles = Q(pk__in=[])
     if subject.user is not None:
         about_login = Q(content_type=ContentType.objects.get_for_model(User), object_pk=str(subject.user.pk))
-        query |= Q(actor=subject.user) | about_login
+        about_roles = Q(
+            content_type=ContentType.objects.get_for_model(RoleAssignment), object_pk__in=[str(pk) for pk in role_ids]
+        )
+        query |= Q(actor=subject.user) | about_login | about_roles
     if subject.person is not None:
         query |= Q(content_type=ContentType.objects.get_for_model(subject.person), object_pk=str(subject.person.pk))
     if not query:
         return Step("core", 0, str(_("audit entries redacted")))
     login_entries = set(LogEntry.objects.filter(about_login).values_list("pk", flat=True))
+    role_entries = set(LogEntry.objects.filter(about_roles).values_list("pk", flat=True))
+    role_label = f"{username} · "  # RoleAssignment.__str__ of a login without a name; "observer" is also a role
     changed = 0
     for entry in _iterate(LogEntry.objects.filter(query).order_by("pk")):
         fields = ("object_repr", "changes_text", "changes", "serialized_data", "additional_data")
@@ -432,6 +442,8 @@ def redact_audit_log(subject: Subject, *, emails: set[str], names: set[str], use
         before = [getattr(entry, name) for name in watched]
         for name, value in zip(fields, before, strict=False):
             setattr(entry, name, redact_text(value, emails=emails, names=names, username=own_username))
+        if entry.pk in role_entries and entry.object_repr.startswith(role_label):
+            entry.object_repr = f"{REDACTED} · " + entry.object_repr.removeprefix(role_label)
         if subject.user is not None and entry.actor_id == subject.user.pk:
             entry.actor_email = None
             entry.remote_addr = None
