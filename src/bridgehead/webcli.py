@@ -1,4 +1,4 @@
-"""Web sub-commands of ``bridgehead``: demo, serve, worker, import, export, backup, restore.
+"""Web sub-commands of ``bridgehead``: demo, serve, worker, import, export, backup, restore, privacy.
 
 Each handler calls ``setup()`` (Django) first and then a service; nothing here holds domain logic.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -270,7 +271,120 @@ def _partnering_housekeeping(ns: argparse.Namespace, setup: Callable[[], None]) 
     return 0
 
 
+def _privacy_actor(ns: argparse.Namespace):
+    user = _acting_user(ns.acting_as)
+    if user is None:
+        who = f"no active user {ns.acting_as!r}" if ns.acting_as else "more than one (or no) site administrator"
+        err_console.print(f"[red]{who}: name the administrator acting with --as USERNAME[/]", highlight=False)
+    return user
+
+
+def _privacy_export(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    """Write the archive of one person's data (a site administrator answering a request, PIPA art. 35)."""
+    setup()
+    from bridgehead.core import privacy  # Django is configured only by setup() above
+    from bridgehead.core.actions import acting_as
+    from bridgehead.core.errors import Refused
+
+    user = _privacy_actor(ns)
+    if user is None:
+        return 2
+    try:
+        with acting_as(user, via="cli"):
+            subject = privacy.resolve(ns.person)
+            archive = privacy.export_person(subject=subject, by=user)
+    except Refused as exc:
+        err_console.print(f"[red]{exc.message} ({exc.code})[/]", highlight=False)
+        return 2
+    output = Path(ns.output or f"personal-data-{subject.user.pk if subject.user else subject.person.pk}.zip")
+    output.write_bytes(archive.content)
+    table = Table(title=f"Personal data of {subject}: {output}", title_justify="left")
+    table.add_column("section")
+    table.add_column("rows", justify="right")
+    for name, count in archive.manifest["sections"].items():
+        table.add_row(name, str(count))
+    console.print(table)
+    console.print(f"{len(archive.manifest['files'])} files; audit entry written as {user.username}.")
+    return 0
+
+
+def _privacy_erase(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    """Show what erasing a person does; with ``--yes``, do it (PIPA art. 36, GDPR art. 17)."""
+    setup()
+    from bridgehead.core import privacy  # Django is configured only by setup() above
+    from bridgehead.core.actions import acting_as
+    from bridgehead.core.errors import Refused
+
+    user = _privacy_actor(ns)
+    if user is None:
+        return 2
+    try:
+        with acting_as(user, via="cli"):
+            subject = privacy.resolve(ns.person)
+            label = str(subject)
+            erase = privacy.erase_person if ns.yes else privacy.preview_erasure
+            steps = erase(subject=subject, by=user)
+    except Refused as exc:
+        err_console.print(f"[red]{exc.message} ({exc.code})[/]", highlight=False)
+        return 2
+    verb = "Erased" if ns.yes else "Erasing would do"
+    console.print(f"[bold]{verb}: {label}[/]", highlight=False)
+    for line in privacy.summary(steps):
+        console.print(line, markup=False, highlight=False)
+    if not ns.yes:
+        err_console.print("Nothing was changed. Run again with --yes to erase.", highlight=False)
+        return 1
+    return 0
+
+
+def _privacy_purge(ns: argparse.Namespace, setup: Callable[[], None]) -> int:
+    """Delete what the retention policy (docs/operating.md) keeps only for a while."""
+    setup()
+    from bridgehead.core import privacy  # Django is configured only by setup() above
+    from bridgehead.registry import privacy as registry_privacy
+
+    age = dt.timedelta(days=ns.days)
+    batches = registry_privacy.purge_import_batches(older_than=age)
+    tasks = privacy.purge_task_results(older_than=age)
+    console.print(
+        f"older than {ns.days} days: {batches} uploaded import files, {tasks} finished background tasks deleted"
+    )
+    return 0
+
+
+def _positive_days(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days of at least 1")
+    return int(text)
+
+
 def add_parsers(subparsers: argparse._SubParsersAction, *, setup: Callable[[], None]) -> None:
+    privacy = subparsers.add_parser("privacy", help="a person's data: export it, erase it; purge expired records")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True)
+    for name, helptext in (
+        ("export", "write a ZIP of everything stored about PERSON (JSON + their files)"),
+        ("erase", "anonymise PERSON, keeping records others rely on (shows what it would do without --yes)"),
+    ):
+        command = privacy_commands.add_parser(name, help=helptext)
+        command.add_argument("person", metavar="PERSON", help="login name, e-mail address or person id (person:12)")
+        command.add_argument(
+            "--as",
+            dest="acting_as",
+            metavar="USERNAME",
+            help="the administrator acting (named in the audit log); default: the only site administrator",
+        )
+        if name == "export":
+            command.add_argument("-o", "--output", help="where to write the archive (default personal-data-ID.zip)")
+            command.set_defaults(handler=lambda ns: _privacy_export(ns, setup))
+        else:
+            command.add_argument("--yes", action="store_true", help="really erase (without it: a preview)")
+            command.set_defaults(handler=lambda ns: _privacy_erase(ns, setup))
+    purge = privacy_commands.add_parser(
+        "purge", help="delete uploaded import files and finished background tasks older than --days (run daily)"
+    )
+    purge.add_argument("--days", type=_positive_days, default=30, help="keep this many days (default 30)")
+    purge.set_defaults(handler=lambda ns: _privacy_purge(ns, setup))
+
     demo = subparsers.add_parser("demo", help="load (or refresh) the Ulsan–San Diego demo scenario")
     demo.add_argument("--password", help="password for the demo logins")
     demo.set_defaults(handler=lambda ns: _demo(ns, setup))

@@ -11,7 +11,8 @@ class CoreConfig(AppConfig):
         from auditlog.models import LogEntry  # models import only once the app registry is ready
         from django.db.models.signals import pre_save
 
-        from bridgehead.core import actions, audit, signals  # noqa: F401 - connects the receivers
+        from bridgehead.core import actions, audit, privacy, signals  # noqa: F401 - connects the receivers
 
         audit.register_models()
+        privacy.register(privacy.CORE_COLLECTOR)
         pre_save.connect(actions._stamp_actor, sender=LogEntry, dispatch_uid="bridgehead-actor")

@@ -19,7 +19,39 @@ NOT_AUDITED = {
     # Machine state rewritten every few seconds by each background worker, not a change anyone made.
     ("core", "workerheartbeat"): "worker liveness",
 }
-EXCLUDED_FIELDS = {("core", "user"): ["password", "last_login"]}
+#: Secrets never reach the audit log: a password hash, a calendar feed's token (whoever holds it reads the
+#: person's meetings). ``last_login`` changes on every log-in and says nothing anyone decided.
+SECRET_FIELDS = {("core", "user"): ["password"], ("partnering", "participant"): ["calendar_token"]}
+EXCLUDED_FIELDS = {**SECRET_FIELDS, ("core", "user"): [*SECRET_FIELDS[("core", "user")], "last_login"]}
+
+
+def scrub_secret_fields(log_entry_model, content_type_model, secret_fields: dict[tuple[str, str], list[str]]) -> int:
+    """Remove ``secret_fields`` from audit entries already written (entries older than their exclusion).
+
+    Takes the models as arguments so a data migration can pass its historical ones. Returns how many entries
+    changed.
+    """
+    changed = 0
+    for (app_label, model_name), names in secret_fields.items():
+        content_type = content_type_model.objects.filter(app_label=app_label, model=model_name).first()
+        if content_type is None:
+            continue
+        for entry in log_entry_model.objects.filter(content_type=content_type).iterator():
+            updates = {}
+            for column in ("changes", "serialized_data"):
+                value = getattr(entry, column)
+                if isinstance(value, dict) and any(name in value for name in names):
+                    updates[column] = {k: v for k, v in value.items() if k not in names}
+                if isinstance(value, dict) and isinstance(value.get("fields"), dict):  # serialized_data's shape
+                    fields = value["fields"]
+                    if any(name in fields for name in names):
+                        updates[column] = {**value, "fields": {k: v for k, v in fields.items() if k not in names}}
+            if entry.changes_text and any(name in entry.changes_text for name in names):
+                updates["changes_text"] = ""
+            if updates:
+                log_entry_model.objects.filter(pk=entry.pk).update(**updates)
+                changed += 1
+    return changed
 
 
 def register_models() -> None:

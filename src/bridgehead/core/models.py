@@ -34,12 +34,17 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
+    # Set when the person's data was erased (core.privacy): the row stays so reviews, decisions and meetings
+    # others rely on keep their author, shown as a former user.
+    erased_at = models.DateTimeField(_("data erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Former user"))
         return self.display_name or self.get_full_name() or self.username
 
     @property

@@ -1,4 +1,4 @@
-"""Account pages: preferences (language and time zone), language switch, API tokens."""
+"""Account pages: preferences (language and time zone), language switch, API tokens, my data."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bridgehead.core import notifications, throttle
+from bridgehead.core import notifications, privacy, throttle
 from bridgehead.core.enums import Language
 from bridgehead.core.forms import ApiTokenForm, PreferencesForm
 from bridgehead.core.models import ApiToken, Notification
@@ -76,6 +76,25 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     token.save(update_fields=["revoked_at"])
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("api-tokens")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What Bridgehead keeps about the signed-in person, and a button to download it (PIPA art. 35)."""
+    return render(request, "core/my_data.html")
+
+
+@login_required
+@require_POST
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own archive. The page takes no person argument: it can give nobody else's data
+    (an administrator exports another person's with ``bridgehead privacy export``)."""
+    subject = privacy.resolve(request.user.username)
+    archive = privacy.export_person(subject=subject, by=request.user)
+    response = HttpResponse(archive.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -6,3 +6,9 @@ class PartneringConfig(AppConfig):
     name = "bridgehead.partnering"
     label = "partnering"
     verbose_name = _("Partnering events")
+
+    def ready(self) -> None:
+        from bridgehead.core import privacy  # collectors register once the app registry is ready
+        from bridgehead.partnering import privacy as partnering_privacy
+
+        privacy.register(partnering_privacy.COLLECTOR)
