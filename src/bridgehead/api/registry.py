@@ -123,6 +123,9 @@ class PersonIn(Schema):
     time_zone: str = Field("Asia/Seoul", max_length=64)
     bio_ko: str = Field("", max_length=10000)
     bio_en: str = Field("", max_length=10000)
+    current_password: str = Field(
+        "", max_length=128, description="your current password, needed to change your own e-mail address"
+    )
 
 
 class DirectoryFilter(Schema):
