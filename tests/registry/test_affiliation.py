@@ -12,14 +12,13 @@ from django.urls import reverse
 
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
-from bridgehead.core.errors import Refused
 from bridgehead.core.models import RoleAssignment
 from bridgehead.partnering import services as partnering
 from bridgehead.partnering.notify import _recipient
 from bridgehead.registry import memberships
 from bridgehead.registry.models import Membership, MembershipStatus, Person
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, grant, member
-from tests.partnering.factories import EventFactory
+from tests.partnering.factories import EventFactory, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +35,6 @@ def sierra(world):
 
 def own_person(user) -> Person:
     return memberships.person_for(user)
-
-
-def refused(code: str):
-    class _Check:
-        def __enter__(self):
-            self.raises = pytest.raises(Refused)
-            self.info = self.raises.__enter__()
-            return self.info
-
-        def __exit__(self, *exc):
-            handled = self.raises.__exit__(*exc)
-            assert self.info.value.code == code
-            return handled
-
-    return _Check()
 
 
 def test_a_person_cannot_patch_their_own_organisation_nor_register_as_it(world, sierra, login):

@@ -115,8 +115,10 @@ def _tell(user: User | None, message, membership: Membership) -> None:
 
 
 @domain_action
-def request_membership(*, person: Person, organisation: Organisation, by: User) -> Membership:
-    """The person asks to join; the organisation's admin members are told and one of them decides."""
+def request_membership(*, organisation: Organisation, by: User, person: Person | None = None) -> Membership:
+    """The person (``by``'s own record unless given) asks to join; the organisation's admin members are told
+    and one of them decides."""
+    person = person or person_for(by)
     require(by, "registry.request_membership", person)
     _refuse_if_open(person, organisation)
     membership = Membership.objects.create(
@@ -133,11 +135,23 @@ def request_membership(*, person: Person, organisation: Organisation, by: User) 
 
 
 @domain_action
-def invite_member(*, organisation: Organisation, person: Person, by: User, is_admin: bool = False) -> Membership:
-    """Offer membership; it counts only once the person accepts (``approve_membership`` by the person).
+def invite_member(
+    *,
+    organisation: Organisation,
+    by: User,
+    person: Person | None = None,
+    user: User | None = None,
+    is_admin: bool = False,
+) -> Membership:
+    """Offer membership to ``person`` (or to the account ``user``); it counts only once they accept
+    (``approve_membership`` by the person).
 
     A person without an account cannot accept anything: the organisation's side vouches for such a contact
     directly and the membership is active at once."""
+    if person is None:
+        if user is None:
+            raise TypeError("invite_member needs a person or a user")
+        person = person_for(user)
     require(by, "registry.manage_members", organisation)
     _refuse_if_open(person, organisation)
     membership = Membership.objects.create(

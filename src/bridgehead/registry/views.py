@@ -134,11 +134,13 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
         require(request.user, "registry.manage_members", organisation)
         if form.is_valid():
             with refusals.flashed(request):
-                person = memberships.person_for(form.cleaned_data["user"])
-                memberships.invite_member(
-                    organisation=organisation, person=person, is_admin=form.cleaned_data["is_admin"], by=request.user
+                invited = memberships.invite_member(
+                    organisation=organisation,
+                    user=form.cleaned_data["user"],
+                    is_admin=form.cleaned_data["is_admin"],
+                    by=request.user,
                 )
-                messages.success(request, _("%(name)s was invited.") % {"name": person.name})
+                messages.success(request, _("%(name)s was invited.") % {"name": invited.person.name})
             return redirect("organisation-members", slug=slug)
     rows = Membership.objects.filter(organisation=organisation).select_related("person", "decided_by")
     return render(
@@ -165,9 +167,7 @@ def organisation_join(request: HttpRequest, slug: str) -> HttpResponse:
     """A signed-in person asks to join; the organisation's admins decide."""
     organisation = get_object_or_404(Organisation, slug=slug)
     with refusals.flashed(request):
-        memberships.request_membership(
-            person=memberships.person_for(request.user), organisation=organisation, by=request.user
-        )
+        memberships.request_membership(organisation=organisation, by=request.user)
         messages.success(request, _("Your request was sent to the admins of %(name)s.") % {"name": organisation.name})
     return redirect("organisation-detail", slug=slug)
 
