@@ -218,3 +218,26 @@ def test_partnering_mail_goes_to_the_account_address(world):
     person = PersonFactory(user=user, email="contact@elsewhere.example")
     participant = type("P", (), {"person": person, "language": "en"})()
     assert _recipient(participant)[0] == "account@example.org"
+
+
+def test_page_and_api_refuse_self_approval_with_the_same_code(world, sierra, login):
+    guest = world["users"]["guest"]
+    client = login(guest)
+    created = client.post("/api/organisations/sierra-medical/memberships")
+    assert created.status_code == 201
+    assert created.json()["status"] == "requested"
+    pk = created.json()["id"]
+    api = client.post(f"/api/memberships/{pk}/approve")
+    assert api.status_code == 403
+    assert api.json()["code"] == "permission.registry.approve_membership"
+    page = client.post(reverse("membership-action", args=[pk, "approve"]))
+    assert page.status_code == 403
+    assert 'data-refusal-code="permission.registry.approve_membership"' in page.content.decode()
+    # Another organisation's admin does not even learn that the request exists; Sierra's sees it.
+    other_admin = UserFactory(username="investor-admin")
+    member(Person.objects.create(user=other_admin, name_en="Other"), world["investor"], is_admin=True)
+    assert login(other_admin).post(f"/api/memberships/{pk}/approve").status_code == 404
+    assert [m["status"] for m in login(other_admin).get("/api/organisations/sierra-medical/memberships").json()] == [
+        "active"
+    ]
+    assert login(sierra["admin"]).post(f"/api/memberships/{pk}/approve").json()["status"] == "active"
