@@ -9,6 +9,7 @@ import factory
 from bridgehead.agreements.models import Agreement, Commitment, Signatory
 from bridgehead.core.models import RoleAssignment, User
 from bridgehead.programs.models import Program
+from bridgehead.registry.memberships import record_member
 from bridgehead.registry.models import Cluster, ClusterFact, Organisation, Person, Sector
 
 
@@ -85,10 +86,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     name_en = factory.Sequence(lambda n: f"Person {n}")
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+    @factory.post_generation
+    def membership(obj, create, extracted, **kwargs):
+        """The organisation a person is created with is a verified (active) membership, as in real data."""
+        if create and obj.organisation_id is not None:
+            member(obj, obj.organisation)
+
+
+def member(person: Person, organisation: Organisation, *, is_admin: bool = False) -> Person:
+    """Make ``person`` an active member of ``organisation`` (with the member role when they have an account),
+    the way an approved request ends up; tests that need a person to act for an organisation call this."""
+    record_member(person, organisation, is_admin=is_admin)
+    person.refresh_from_db()
+    return person
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):

@@ -49,3 +49,27 @@ def test_directory_search_in_both_languages(live_server, page, screenshot):
     page.fill("[data-testid=directory-search]", "Thyroscope")
     page.wait_for_function("document.querySelector('#results').innerText.includes('Thyroscope')")
     assert "검색 결과 1곳" in page.inner_text("#results")
+
+
+def test_joining_an_organisation_needs_its_admin(live_server, page, screenshot):
+    """Issue 13 finding 1: membership is asked for and approved, never typed in. The guest asks to join
+    Gorae AI; the demo's startup login (its organisation admin, Korean UI) approves on the Members page."""
+    load_demo()
+    base = live_server.url
+    log_in(page, base, "guest")
+    page.goto(f"{base}/organisations/gorae-ai/")
+    page.click("[data-join]")
+    page.wait_for_selector('[data-my-membership="requested"]')
+    screenshot("foundation-04-join-requested")
+
+    page.context.clear_cookies()
+    log_in(page, base, "startup")
+    page.goto(f"{base}/organisations/gorae-ai/members/")
+    row = page.locator("[data-pending-member]")
+    assert row.count() == 1
+    assert "Guest without role" in row.inner_text()
+    screenshot("foundation-05-members-ko")
+    row.locator("[data-membership-action=approve]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-pending-member]").count() == 0
+    assert "Guest without role" in page.inner_text("[data-members]")

@@ -14,7 +14,7 @@ from bridgehead.core.models import User
 from bridgehead.partnering import services
 from bridgehead.partnering.models import Event, EventSession
 from bridgehead.registry.models import Person
-from tests.factories import OrganisationFactory, ProgramFactory, UserFactory
+from tests.factories import OrganisationFactory, ProgramFactory, UserFactory, member
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -69,13 +69,12 @@ def participant(
     **profile,
 ):
     """A user + person + organisation registered for the event (what a real sign-up produces)."""
-    user = UserFactory(username=name, language=language, time_zone=zone)
+    user = UserFactory(username=name, email=f"{name}@x.org", language=language, time_zone=zone)
     organisation = OrganisationFactory(
         slug=f"{name}-org", name_en=f"{name.title()} Org", kind=kind, country="KR" if language == "ko" else "US"
     )
-    person = Person.objects.create(
-        user=user, organisation=organisation, name_en=name.title(), email=f"{name}@x.org", time_zone=zone
-    )
+    person = Person.objects.create(user=user, name_en=name.title(), email=f"{name}@x.org", time_zone=zone)
+    member(person, organisation)  # verified affiliation: registration reads memberships (Issue 13 finding 1)
     return services.register_participant(
         event=event, person=person, by=user, language=language, attendance=attendance, **profile
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bridgehead.registry.models import Organisation
 from bridgehead.registry.search import query_terms
-from tests.factories import ClusterFactory, OrganisationFactory, PersonFactory, SectorFactory
+from tests.factories import ClusterFactory, OrganisationFactory, PersonFactory, SectorFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +110,14 @@ def test_double_submission_of_the_create_form_creates_one_organisation(world, lo
 
 def test_person_contact_shown_only_to_allowed_roles(world, login):
     person = PersonFactory(organisation=world["startup"], email="ceo@startup.example")
+    world["our_program"].operators.add(world["startup"])  # the startup takes part in the manager's program
+    other_manager = grant(UserFactory(username="their-manager"), "program_manager", program=world["their_program"])
     url = reverse("person-detail", args=[person.pk])
     assert "ceo@startup.example" in login(world["users"]["startup"]).get(url).content.decode()
     assert "ceo@startup.example" in login(world["users"]["manager"]).get(url).content.decode()
     assert "ceo@startup.example" not in login(world["users"]["investor"]).get(url).content.decode()
+    # Issue 13 finding 11: a manager of another tenant's program does not see it.
+    assert "ceo@startup.example" not in login(other_manager).get(url).content.decode()
 
 
 def test_cluster_page_lists_facts_with_year_and_source(world, login):

@@ -2,16 +2,19 @@
 exactly the validation and permission checks a person gets; a refusal answers ``{"code", "detail",
 "field"}`` through the API's one ``Refused`` handler."""
 
+import datetime as dt
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bridgehead.api.errors import raise_for_form
 from bridgehead.core.http import require
-from bridgehead.registry import services
+from bridgehead.registry import memberships, services
 from bridgehead.registry.enums import OrganisationKind, Stage
 from bridgehead.registry.forms import OrganisationForm, PersonForm
-from bridgehead.registry.models import Cluster, Organisation, Person, Sector
+from bridgehead.registry.models import Cluster, Membership, MembershipStatus, Organisation, Person, Sector
 from bridgehead.registry.views import filtered_organisations
 
 router = Router(tags=["registry"])
@@ -123,6 +126,9 @@ class PersonIn(Schema):
     time_zone: str = Field("Asia/Seoul", max_length=64)
     bio_ko: str = Field("", max_length=10000)
     bio_en: str = Field("", max_length=10000)
+    current_password: str = Field(
+        "", max_length=128, description="your current password, needed to change your own e-mail address"
+    )
 
 
 class DirectoryFilter(Schema):
@@ -258,3 +264,57 @@ def update_person(request, person_id: int, payload: PersonIn):
     form = PersonForm(data=_person_form_data(payload.dict(exclude_unset=True), person), instance=person)
     raise_for_form(form)
     return _person_out(request, services.save_person(form=form, by=request.user))
+
+
+class MembershipOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    person_name: str
+    organisation: str = Field(..., alias="organisation.slug")
+    status: str
+    is_admin: bool
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    ended_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_person_name(obj: Membership) -> str:
+        return obj.person.name
+
+
+@router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
+def list_memberships(request, slug: str):
+    """Current members for everyone signed in; requests, invitations and history too for those who decide
+    (the organisation's admin members, site admins, managers of a program it takes part in)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    rows = Membership.objects.filter(organisation=organisation).select_related("person", "organisation")
+    if not request.user.has_perm("registry.manage_members", organisation):
+        rows = rows.filter(status=MembershipStatus.ACTIVE)
+    return rows
+
+
+@router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
+def request_membership(request, slug: str):
+    """Ask to join the organisation (as the signed-in person); its admins decide."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    return Status(201, memberships.request_membership(organisation=organisation, by=request.user))
+
+
+MEMBERSHIP_ACTIONS = {
+    "approve": memberships.approve_membership,
+    "decline": memberships.decline_membership,
+    "end": memberships.end_membership,
+}
+
+
+@router.post("/memberships/{membership_id}/{action}", response=MembershipOut)
+def decide_membership(request, membership_id: int, action: str):
+    """Approve (or accept an invitation), decline, or end a membership. Hidden (404) from anyone who is
+    neither its person nor on its organisation's side; who may do what is the service's rule."""
+    membership = get_object_or_404(Membership.objects.select_related("person", "organisation"), pk=membership_id)
+    own = membership.person.user_id == request.user.pk
+    if action not in MEMBERSHIP_ACTIONS or not (
+        own or request.user.has_perm("registry.manage_members", membership.organisation)
+    ):
+        raise Http404
+    return MEMBERSHIP_ACTIONS[action](membership=membership, by=request.user)

@@ -16,12 +16,37 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class PreferencesForm(forms.ModelForm):
+    """A person's own account settings. The e-mail address changes only with the current password: mail
+    (password resets, partnering, outcomes) goes there and conflicts of interest read its domain, so a
+    session left open must not be enough to move it."""
+
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed when you change your own e-mail address."),
+    )
 
     class Meta:
         model = User
         fields = ["display_name", "email", "language", "time_zone"]
+
+    def clean(self):
+        data = super().clean()
+        if "email" in self.changed_data:
+            stored = User.objects.get(pk=self.instance.pk)
+            if not stored.check_password(data.get("current_password") or ""):
+                self.add_error(
+                    "current_password",
+                    forms.ValidationError(
+                        _("Enter your current password to change your e-mail address."),
+                        code="core.preferences.password_required",
+                    ),
+                )
+        return data
 
 
 class ApiTokenForm(forms.Form):

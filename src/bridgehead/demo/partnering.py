@@ -33,6 +33,7 @@ from bridgehead.partnering import notify, recommending, scheduling, services
 from bridgehead.partnering.enums import Attendance, EventStatus, RequestStatus
 from bridgehead.partnering.models import Event, EventSession, Meeting, MeetingRequest, Participant, ScheduleRun
 from bridgehead.programs.models import Program
+from bridgehead.registry.memberships import record_member
 from bridgehead.registry.models import Organisation, Person
 
 EVENT_SLUG = "sd-digital-health-partnering-2024"
@@ -104,6 +105,7 @@ def _person(organisation: Organisation, name: str, zone: str) -> Person:
             "languages": ["ko" if korean else "en"],
         },
     )
+    record_member(person, organisation)  # a synthetic contact without an account: the demo vouches for it
     return person
 
 

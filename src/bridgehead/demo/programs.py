@@ -41,6 +41,7 @@ from bridgehead.programs.models import (
     ReviewAssignment,
 )
 from bridgehead.programs.scoring import ranking
+from bridgehead.registry.memberships import record_member
 from bridgehead.registry.models import Organisation, Person
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
@@ -180,9 +181,9 @@ def _bio(user: User, text: str, organisation: Organisation | None = None) -> Non
         defaults={"name_en": str(user), "email": user.email, "time_zone": user.time_zone, "is_synthetic": True},
     )
     person.bio_en, person.bio_ko = (text, "") if user.language == "en" else ("", text)
-    if organisation is not None:
-        person.organisation = organisation
     person.save()
+    if organisation is not None:
+        record_member(person, organisation)  # a reviewer with an affiliation: the conflict-of-interest demo
 
 
 def _call(program: Program, slug: str, defaults: dict, create_only: dict) -> Call:

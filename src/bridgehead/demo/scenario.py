@@ -24,6 +24,7 @@ from bridgehead.demo.partnering import load_partnering
 from bridgehead.demo.programs import load_programs
 from bridgehead.demo.taxonomy import SECTORS
 from bridgehead.programs.models import Program
+from bridgehead.registry.memberships import record_member
 from bridgehead.registry.models import Cluster, ClusterFact, Organisation, Person, Sector
 
 PRESS_SOURCE = "Ulsan Metropolitan City press release and Korean press coverage, January 2024"
@@ -264,18 +265,21 @@ def _users(program, agreement, organisations, password: str) -> list[tuple[str, 
             )
             RoleAssignment.objects.get_or_create(user=user, role=role, **scope_kwargs)
         organisation = organisations.get(scope) if scope not in ("program", "agreement", "") else None
-        Person.objects.update_or_create(
+        person, _created = Person.objects.update_or_create(
             user=user,
             defaults={
                 "name_en": display if language == "en" else "",
                 "name_ko": display if language == "ko" else "",
-                "organisation": organisation,
                 "email": user.email,
                 "time_zone": zone,
                 "languages": [language],
                 "is_synthetic": True,
             },
         )
+        if organisation is not None:
+            # The demo logins act for their organisations through a verified membership, as its admin
+            # (so the Members page has someone to approve requests), never through a typed-in field.
+            record_member(person, organisation, is_admin=True)
         logins.append((username, str(Role(role).label) if role else "no role"))
     return logins
 

@@ -44,7 +44,9 @@ def _recipient(participant: Participant) -> tuple[str, str, str]:
     user = person.user
     language = (user.language if user else None) or participant.language or "en"
     zone = (user.time_zone if user else None) or person.time_zone or "UTC"
-    email = person.email or (user.email if user else "")
+    # The account's address (changed only with its password), not the registry contact field, which other
+    # people may edit: a person with an account is mailed where they sign in.
+    email = user.email if user else person.email
     return email, language, zone
 
 

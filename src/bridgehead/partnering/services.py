@@ -42,7 +42,8 @@ from bridgehead.partnering.models import (
     Participant,
     Slot,
 )
-from bridgehead.registry.models import Person
+from bridgehead.registry.memberships import acting_organisations
+from bridgehead.registry.models import Organisation, Person
 
 OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
@@ -123,20 +124,21 @@ def register_participant(
     event: Event,
     person: Person,
     by: User,
+    organisation: Organisation | None = None,
     seeks: str = "",
     offers: str = "",
     language: str = "",
     attendance: str = Attendance.IN_PERSON,
     max_meetings: int | None = None,
 ) -> Participant:
-    """Register ``person`` for ``event``: themselves (for a published event), or anyone by the event's staff."""
+    """Register ``person`` for ``event``: themselves (for a published event), or anyone by the event's staff.
+
+    The participant acts for ``organisation``, which must be one the person is a verified member of
+    (``registry.memberships.acting_organisations``) — never the organisation they typed on their record.
+    Without ``organisation``, their only one (or the one shown on their record, when it is verified) is used.
+    """
     rules.require(by, "partnering.register_participant", Participant(event=event, person=person))
-    if person.organisation_id is None:
-        raise Refused(
-            "partnering.participant.no_organisation",
-            _("%(name)s has no organisation; add one to the person first."),
-            params={"name": str(person)},
-        )
+    organisation = acting_organisation(person, organisation)
     if attendance == Attendance.VIRTUAL and not event.virtual_allowed:
         raise Refused(
             "partnering.participant.virtual_not_allowed",
@@ -144,7 +146,6 @@ def register_participant(
             kind=Kind.INVALID,
             field="attendance",
         )
-    organisation = person.organisation
     try:
         with transaction.atomic():
             return Participant.objects.create(
@@ -164,6 +165,40 @@ def register_participant(
             _("%(name)s is already registered for this event."),
             params={"name": str(person)},
         ) from None
+
+
+def acting_organisation(person: Person, wanted: Organisation | None) -> Organisation:
+    """The organisation ``person`` registers for: ``wanted`` when they are a member of it, else their only
+    (or shown and verified) one. Refusals: no verified membership at all, several to choose from, or a
+    ``wanted`` organisation they do not belong to."""
+    allowed = {o.pk: o for o in acting_organisations(person)}
+    if wanted is not None:
+        if wanted.pk not in allowed:
+            raise Refused(
+                "partnering.participant.not_a_member",
+                _("%(name)s is not a verified member of %(organisation)s."),
+                kind=Kind.FORBIDDEN,
+                field="organisation",
+                params={"name": str(person), "organisation": str(wanted)},
+            )
+        return allowed[wanted.pk]
+    if not allowed:
+        raise Refused(
+            "partnering.participant.no_organisation",
+            _("%(name)s is not a verified member of any organisation; an organisation's admins approve members."),
+            params={"name": str(person)},
+        )
+    if len(allowed) == 1:
+        return next(iter(allowed.values()))
+    if person.organisation_id in allowed:
+        return allowed[person.organisation_id]
+    raise Refused(
+        "partnering.participant.choose_organisation",
+        _("%(name)s is a member of several organisations; choose the one to register for."),
+        kind=Kind.INVALID,
+        field="organisation",
+        params={"name": str(person)},
+    )
 
 
 @domain_action

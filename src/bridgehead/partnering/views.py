@@ -46,7 +46,8 @@ from bridgehead.partnering.models import (
 )
 from bridgehead.programs.models import Program
 from bridgehead.registry.enums import OrganisationKind
-from bridgehead.registry.models import Person, Sector
+from bridgehead.registry.memberships import acting_organisations
+from bridgehead.registry.models import Organisation, Person, Sector
 from bridgehead.registry.search import search
 
 
@@ -179,13 +180,22 @@ def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
     if me is None:
         person = Person.objects.filter(user=request.user).select_related("organisation").first()
         if request.method == "POST" and person is not None:
+            chosen = request.POST.get("organisation", "")
+            organisation = Organisation.objects.filter(pk=chosen).first() if chosen.isdigit() else None
             with refusals.flashed(request):
                 services.register_participant(
-                    event=event, person=person, by=request.user, language=request.user.language
+                    event=event,
+                    person=person,
+                    organisation=organisation,
+                    by=request.user,
+                    language=request.user.language,
                 )
                 messages.success(request, _("You are registered. Tell partners what you seek and offer."))
             return redirect("event-me", slug=slug)
-        return render(request, "partnering/register.html", {"event": event, "person": person})
+        organisations = list(acting_organisations(person)) if person is not None else []
+        return render(
+            request, "partnering/register.html", {"event": event, "person": person, "organisations": organisations}
+        )
     form = ProfileForm(request.POST or None, instance=me, event=event)
     if request.method == "POST" and form.is_valid():
         services.save_profile(form=form, by=request.user)

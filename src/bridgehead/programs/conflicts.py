@@ -4,15 +4,22 @@ Tools that only know "you cannot review your own submission" miss the conflicts 
 the reviewer's organisation invested in or partners with the applicant, or the reviewer shares the
 applicant's e-mail domain (a colleague whose organisation record is incomplete). So a pair conflicts when:
 
-* the person acts for the applicant organisation (their registry person record or a member role);
-* one of the person's organisations has a recorded investment or partnership with the applicant, in either
+* the person is or was affiliated with the applicant organisation: a membership (``registry.Membership``)
+  that is active, ended (a past affiliation counts: leaving the company the day before review does not
+  lift the conflict) or asked for, or a member role an administrator granted;
+* one of those organisations has a recorded investment or partnership with the applicant, in either
   direction;
-* the person's e-mail domain is the applicant organisation's (its recorded e-mail domain, or its website's
-  host): a colleague whose registry record is incomplete. Public mail providers say nothing about
-  affiliation and are ignored;
+* the domain of the person's account e-mail is the applicant organisation's (its recorded e-mail domain, or
+  its website's host): a colleague whose registry record is incomplete. Public mail providers say nothing
+  about affiliation and are ignored;
 * the person declared a conflict with that application.
 
-A conflicted pair is never assigned, and the person cannot open the application.
+Nothing here reads a field the person edits on their own: the registry's ``Person.organisation`` and
+contact e-mail are not consulted, and the account e-mail changes only with the account's password.
+The check runs when an application is about to be shown to a reviewer (``programs.rules``) and when a
+reviewer is about to be assigned (``programs.assignment``), never from a stored answer, so a membership
+approved yesterday counts today. A conflicted pair is never assigned, and the person cannot open the
+application.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from bridgehead.core.enums import Role
 from bridgehead.core.models import RoleAssignment, User
 from bridgehead.programs.enums import ConflictReason
 from bridgehead.programs.models import Application, ConflictDeclaration, Relationship
-from bridgehead.registry.models import Person
+from bridgehead.registry.models import AFFILIATED_STATUSES, Membership
 
 PUBLIC_MAIL_DOMAINS = frozenset(
     {
@@ -68,13 +75,10 @@ def _people_organisations(user_ids: Iterable[int]) -> tuple[dict[int, set[int]],
     user_ids = list(user_ids)
     organisations: dict[int, set[int]] = defaultdict(set)
     domains: dict[int, set[str]] = defaultdict(set)
-    for user_id, organisation_id, email in Person.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "organisation_id", "email"
-    ):
-        if organisation_id:
-            organisations[user_id].add(organisation_id)
-        if domain_of(email):
-            domains[user_id].add(domain_of(email))
+    for user_id, organisation_id in Membership.objects.filter(
+        person__user_id__in=user_ids, status__in=AFFILIATED_STATUSES
+    ).values_list("person__user_id", "organisation_id"):
+        organisations[user_id].add(organisation_id)
     for user_id, organisation_id in RoleAssignment.objects.filter(
         user_id__in=user_ids, role__in=(Role.STARTUP_MEMBER, Role.PARTNER_MEMBER), organisation__isnull=False
     ).values_list("user_id", "organisation_id"):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bridgehead.registry.models import Cluster, ClusterFact, ImportBatch, Organisation, Person, Sector
+from bridgehead.registry.models import Cluster, ClusterFact, ImportBatch, Membership, Organisation, Person, Sector
 
 
 @admin.register(Sector)
@@ -40,7 +40,28 @@ class OrganisationAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("name_en", "name_ko", "organisation", "email", "time_zone")
     search_fields = ("name_en", "name_ko", "email")
-    autocomplete_fields = ["organisation", "user"]
+    autocomplete_fields = ["user"]
+    # The shown organisation follows memberships (registry.memberships keeps it and the member roles in step).
+    readonly_fields = ("organisation",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-only history: memberships change on the organisation's Members page, through the services that
+    keep the member roles in step (an edit here would grant no role or leave one behind)."""
+
+    list_display = ("person", "organisation", "status", "is_admin", "requested_at", "decided_by", "ended_at")
+    list_filter = ("status", "is_admin")
+    search_fields = ("person__name_en", "person__name_ko", "organisation__name_en", "organisation__name_ko")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ImportBatch)

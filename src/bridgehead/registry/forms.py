@@ -5,8 +5,10 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bridgehead.core.models import User
 from bridgehead.registry.enums import OrganisationKind, Stage
 from bridgehead.registry.models import Cluster, Organisation, Person, Sector
 
@@ -118,6 +120,22 @@ class PersonForm(_NameRuleOnce, forms.ModelForm):
             "bio_en",
         ]
 
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed when you change your own e-mail address."),
+    )
+
+    def show_organisation_only(self) -> None:
+        """On the edit page: membership decides the organisation (``registry.memberships``), so the field is
+        shown, not sent. (The API sends it; the service refuses a change with a code.)"""
+        self.fields["organisation"].disabled = True
+        self.fields["organisation"].help_text = _(
+            "Changed through memberships: ask to join an organisation, or ask its admins to end yours."
+        )
+
     def clean(self):
         data = super().clean()
         if not data.get("name_ko") and not data.get("name_en"):
@@ -125,6 +143,27 @@ class PersonForm(_NameRuleOnce, forms.ModelForm):
                 _("Give the name in Korean, in English or both."), code="registry.person.name_missing"
             )
         return data
+
+
+class InviteMemberForm(forms.Form):
+    """Invite someone who has an account, named by their user name or account e-mail address."""
+
+    account = forms.CharField(
+        label=_("User name or account e-mail"), max_length=254, help_text=_("They accept the invitation themselves.")
+    )
+    is_admin = forms.BooleanField(
+        label=_("Organisation admin"), required=False, help_text=_("May invite members and approve requests.")
+    )
+
+    def clean_account(self) -> str:
+        value = self.cleaned_data["account"].strip()
+        users = User.objects.filter(is_active=True).filter(Q(username__iexact=value) | Q(email__iexact=value))
+        if users.count() != 1:
+            raise forms.ValidationError(
+                _("No single account has this user name or e-mail address."), code="registry.membership.no_account"
+            )
+        self.cleaned_data["user"] = users.get()
+        return value
 
 
 class DirectoryFilterForm(forms.Form):

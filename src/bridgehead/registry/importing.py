@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from bridgehead.core.spreadsheets import SpreadsheetError, Table, read_table
 from bridgehead.registry.enums import OrganisationKind, Stage
 from bridgehead.registry.forms import OrganisationForm, PersonForm
+from bridgehead.registry.memberships import record_member
 from bridgehead.registry.models import Cluster, Organisation, Person, Sector
 
 
@@ -499,6 +500,8 @@ def _create_organisations(result: ImportResult) -> int:
             person = row.contact.save(commit=False)
             person.organisation = organisation
             person.save()
+            # A contact has no account and cannot ask to join: the importer (staff) vouches for it.
+            record_member(person, organisation)
     return len(result.rows)
 
 
@@ -507,6 +510,8 @@ def _create_people(result: ImportResult) -> int:
         person = row.form.save(commit=False)
         person.languages = row.languages
         person.save()  # one by one: save() maintains search_text, which bulk_create would skip
+        if person.organisation is not None:
+            record_member(person, person.organisation)  # an imported person has no account: staff vouch for it
     return len(result.rows)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import BilingualMixin, bilingual
@@ -220,3 +221,79 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class MembershipStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Member")
+    ENDED = "ended", _("Ended")
+    DECLINED = "declined", _("Declined")
+
+
+#: A membership that is still open: asked for, offered, or held. At most one per person and organisation.
+OPEN_STATUSES = (MembershipStatus.REQUESTED, MembershipStatus.INVITED, MembershipStatus.ACTIVE)
+#: Affiliations that count for conflicts of interest: held now, held once (history), or claimed.
+AFFILIATED_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.ENDED, MembershipStatus.REQUESTED)
+
+
+class Membership(models.Model):
+    """A verified affiliation: this person belongs to (or belonged to) this organisation.
+
+    Nobody makes themselves a member: a person asks (``requested``) and an admin member of the organisation
+    or a site admin approves, or they invite (``invited``) and the person accepts. Ending a membership keeps
+    the row (``ended``, with when and by whom) so conflicts of interest still see past affiliations. An
+    active membership of a person with an account is mirrored by the startup/partner member role
+    (``core.RoleAssignment``), which is what every "may act for this organisation" rule reads.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
+    is_admin = models.BooleanField(
+        _("organisation admin"), default=False, help_text=_("May invite members and approve requests.")
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    class Meta:
+        ordering = ["organisation", "-requested_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_membership_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ∈ {self.organisation} ({self.status})"

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bridgehead.core.actions import domain_action
-from bridgehead.core.errors import Refused
+from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import write_csv, write_xlsx
-from bridgehead.registry import importing
+from bridgehead.registry import importing, memberships, rules
 from bridgehead.registry.importing import ImportResult, Problem
 from bridgehead.registry.models import ImportBatch, Organisation, Person
 
@@ -140,9 +140,43 @@ def save_organisation(*, form, by: User) -> Organisation:
 
 @domain_action
 def save_person(*, form, by: User) -> Person:
-    """Save a validated person form (the audit log names ``by``)."""
-    if form.instance.pk:
-        require(by, "registry.change_person", Person.objects.get(pk=form.instance.pk))
-    else:
+    """Save a validated person form (the audit log names ``by``).
+
+    Affiliation is not part of a person's record: a new person's organisation becomes a membership the
+    creator must be able to grant, and an existing person's organisation changes only through memberships
+    (``registry.person.organisation_by_membership``). The contact e-mail is narrower than the rest of the
+    record (``registry.change_person_contact``), and the person changing their own needs their password.
+    """
+    if not form.instance.pk:
         require(by, "registry.add_person")
+        organisation = form.cleaned_data.get("organisation")
+        if organisation is not None:
+            require(by, "registry.manage_members", organisation)
+        person = form.save()
+        if organisation is not None:
+            memberships.record_member(person, organisation, by=by)
+        return person
+    before = Person.objects.select_for_update().get(pk=form.instance.pk)
+    require(by, "registry.change_person", before)
+    if "organisation" in form.changed_data:
+        raise Refused(
+            "registry.person.organisation_by_membership",
+            gettext_lazy("The organisation follows memberships: ask to join, or ask its admins to change it."),
+            kind=Kind.INVALID,
+            field="organisation",
+        )
+    if "email" in form.changed_data:
+        require(by, "registry.change_person_contact", before)
+        if before.user_id == by.pk and not by.check_password(form.cleaned_data.get("current_password") or ""):
+            raise Refused(
+                "registry.person.password_required",
+                gettext_lazy("Enter your current password to change your e-mail address."),
+                kind=Kind.INVALID,
+                field="current_password",
+            )
     return form.save()
+
+
+def exportable_people(by: User) -> QuerySet[Person]:
+    """The people whose contact details ``by`` may export (``registry.rules.exportable_people``)."""
+    return rules.exportable_people(by)

@@ -19,9 +19,23 @@ from django.views.decorators.http import require_POST
 from bridgehead.core import refusals
 from bridgehead.core.errors import Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
-from bridgehead.registry import importing, services
-from bridgehead.registry.forms import DirectoryFilterForm, ImportUploadForm, OrganisationForm, PersonForm
-from bridgehead.registry.models import Cluster, ImportBatch, Organisation, Person
+from bridgehead.registry import importing, memberships, services
+from bridgehead.registry.forms import (
+    DirectoryFilterForm,
+    ImportUploadForm,
+    InviteMemberForm,
+    OrganisationForm,
+    PersonForm,
+)
+from bridgehead.registry.models import (
+    OPEN_STATUSES,
+    Cluster,
+    ImportBatch,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    Person,
+)
 from bridgehead.registry.search import search
 
 IMPORT_KINDS = {"organisations": gettext_lazy("organisations"), "people": gettext_lazy("people")}
@@ -90,16 +104,100 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("cluster"), slug=slug)
+    mine = Membership.objects.filter(
+        person__user=request.user, organisation=organisation, status__in=OPEN_STATUSES
+    ).first()
     return render(
         request,
         "registry/organisation_detail.html",
         {
             "organisation": organisation,
-            "people": organisation.people.all(),
+            "people": Person.objects.filter(
+                memberships__organisation=organisation, memberships__status=MembershipStatus.ACTIVE
+            ).distinct(),
             "signatures": organisation.signatures.select_related("agreement"),
             "can_edit": request.user.has_perm("registry.change_organisation", organisation),
+            "my_membership": mine,
+            "can_manage_members": request.user.has_perm("registry.manage_members", organisation),
         },
     )
+
+
+@login_required
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members of an organisation; its admin members (and site admins, and managers of a program it takes
+    part in) also see requests, invitations and history, and invite people by their account."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    can_manage = request.user.has_perm("registry.manage_members", organisation)
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "registry.manage_members", organisation)
+        if form.is_valid():
+            with refusals.flashed(request):
+                invited = memberships.invite_member(
+                    organisation=organisation,
+                    user=form.cleaned_data["user"],
+                    is_admin=form.cleaned_data["is_admin"],
+                    by=request.user,
+                )
+                messages.success(request, _("%(name)s was invited.") % {"name": invited.person.name})
+            return redirect("organisation-members", slug=slug)
+    rows = Membership.objects.filter(organisation=organisation).select_related("person", "decided_by")
+    return render(
+        request,
+        "registry/organisation_members.html",
+        {
+            "organisation": organisation,
+            "active": [m for m in rows if m.status == MembershipStatus.ACTIVE],
+            "pending": [m for m in rows if m.status in (MembershipStatus.REQUESTED, MembershipStatus.INVITED)]
+            if can_manage
+            else [],
+            "history": [m for m in rows if m.status in (MembershipStatus.ENDED, MembershipStatus.DECLINED)]
+            if can_manage
+            else [],
+            "can_manage": can_manage,
+            "form": form if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """A signed-in person asks to join; the organisation's admins decide."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    with refusals.flashed(request):
+        memberships.request_membership(organisation=organisation, by=request.user)
+        messages.success(request, _("Your request was sent to the admins of %(name)s.") % {"name": organisation.name})
+    return redirect("organisation-detail", slug=slug)
+
+
+MEMBERSHIP_ACTIONS = {
+    "approve": (memberships.approve_membership, gettext_lazy("The membership is active.")),
+    "decline": (memberships.decline_membership, gettext_lazy("The membership was declined.")),
+    "end": (memberships.end_membership, gettext_lazy("The membership has ended.")),
+}
+
+
+@login_required
+@require_POST
+def membership_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve, decline or end one membership; who may is the service's rule. Hidden (404) from people who
+    are neither its person nor on its organisation's side."""
+    membership = get_object_or_404(Membership.objects.select_related("person", "organisation"), pk=pk)
+    if action not in MEMBERSHIP_ACTIONS:
+        raise Http404
+    own = membership.person.user_id == request.user.pk
+    if not (own or request.user.has_perm("registry.manage_members", membership.organisation)):
+        raise Http404
+    service, done = MEMBERSHIP_ACTIONS[action]
+    with refusals.flashed(request):
+        service(membership=membership, by=request.user)
+        messages.success(request, str(done))
+    back = request.POST.get("next", "")
+    if back == "person":
+        return redirect("person-detail", pk=membership.person_id)
+    return redirect("organisation-members", slug=membership.organisation.slug)
 
 
 @login_required
@@ -119,14 +217,25 @@ def organisation_edit(request: HttpRequest, slug: str | None = None) -> HttpResp
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's record with their affiliations: current ones for everyone; pending requests, invitations
+    and past ones for the person themselves and for those who may see their contact details."""
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    is_self = person.user_id is not None and person.user_id == request.user.pk
+    can_see_contact = request.user.has_perm("registry.view_person_contact", person)
+    rows = person.memberships.select_related("organisation").order_by("-requested_at")
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
-            "can_see_contact": request.user.has_perm("registry.view_person_contact", person),
+            "is_self": is_self,
+            "can_see_contact": can_see_contact,
             "can_edit": request.user.has_perm("registry.change_person", person),
+            "affiliations": [m for m in rows if m.status == MembershipStatus.ACTIVE],
+            "pending": [m for m in rows if m.status in (MembershipStatus.REQUESTED, MembershipStatus.INVITED)]
+            if is_self or can_see_contact
+            else [],
+            "past": [m for m in rows if m.status == MembershipStatus.ENDED] if is_self or can_see_contact else [],
         },
     )
 
@@ -136,10 +245,19 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     require(request.user, "registry.change_person", person)
     form = PersonForm(request.POST or None, instance=person)
+    form.show_organisation_only()
+    if not request.user.has_perm("registry.change_person_contact", person):
+        form.fields["email"].disabled = True
+    if person.user_id != request.user.pk:
+        del form.fields["current_password"]
     if request.method == "POST" and form.is_valid():
-        services.save_person(form=form, by=request.user)
-        messages.success(request, _("“%(name)s” was saved.") % {"name": person.name})
-        return redirect("person-detail", pk=person.pk)
+        try:
+            services.save_person(form=form, by=request.user)
+        except Refused as refusal:
+            refusals.to_form(form, refusal)
+        else:
+            messages.success(request, _("“%(name)s” was saved.") % {"name": person.name})
+            return redirect("person-detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
@@ -197,7 +315,7 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     if kind == "organisations":
         _form, queryset = filtered_organisations(request.GET)
     else:
-        queryset = Person.objects.all()
+        queryset = services.exportable_people(request.user)
     content = services.export(kind=kind, queryset=queryset, file_format=file_format)
     content_type = XLSX_TYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
     return download(content, f"bridgehead-{kind}.{file_format}", content_type)
