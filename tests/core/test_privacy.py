@@ -18,7 +18,8 @@ from bridgehead.cli import main
 from bridgehead.core import privacy
 from bridgehead.core.errors import Refused
 from bridgehead.core.models import ApiToken, User
-from bridgehead.registry.models import ImportBatch, Person
+from bridgehead.registry.models import ImportBatch, Membership, MembershipStatus, Person
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,24 @@ def test_the_admin_erases_after_a_preview_and_never_deletes_logins(world, login)
     reviewer.refresh_from_db()
     assert (reviewer.is_active, reviewer.username) == (False, f"erased-{reviewer.pk}")
     assert client.get(reverse("admin:core_user_delete", args=[reviewer.pk])).status_code == 403
+
+
+def test_erasure_ends_memberships_but_keeps_them_as_history(world):
+    """An erased person acts for no organisation any more; the ended membership stays, because conflicts of
+    interest read past affiliations, and an open request is closed."""
+    leaver = world["users"]["guest"]
+    person = Person.objects.create(user=leaver, name_en="Leaver")
+    member(person, world["startup"])
+    Membership.objects.create(person=person, organisation=world["investor"], status=MembershipStatus.REQUESTED)
+
+    privacy.erase_person(subject=privacy.resolve("guest"), by=world["users"]["admin"])
+
+    statuses = dict(Membership.objects.filter(person=person).values_list("organisation__slug", "status"))
+    assert statuses == {"startup-co": MembershipStatus.ENDED, "investor-co": MembershipStatus.DECLINED}
+    person.refresh_from_db()
+    assert person.organisation_id is None
+    assert not leaver.roles.exists()
+    archive = _zip(
+        privacy.export_person(subject=privacy.resolve(f"person:{person.pk}"), by=world["users"]["admin"]).content
+    )
+    assert b"startup-co" in archive["data/registry.json"] or b"Startup Co" in archive["data/registry.json"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bridgehead.core.models import User
 from bridgehead.core.privacy import ERASED_NAME, Collector, ExportPart, Step, Subject, as_row
-from bridgehead.registry.models import ImportBatch, Person
+from bridgehead.registry.models import ImportBatch, Membership, MembershipStatus, Person
 
 
 def find_person(identifier: str, user: User | None) -> Person | None:
@@ -44,6 +44,10 @@ def export(subject: Subject) -> ExportPart:
                 extra={"organisation": organisation.name if organisation is not None else None},
             )
         ]
+        part.sections["memberships"] = [
+            as_row(membership, extra={"organisation": membership.organisation.name})
+            for membership in Membership.objects.filter(person=person).select_related("organisation")
+        ]
     if subject.user is not None:
         part.sections["imports"] = [
             as_row(batch, exclude=("content",)) for batch in ImportBatch.objects.filter(created_by=subject.user)
@@ -56,7 +60,22 @@ def erase(subject: Subject) -> list[Step]:
     if person is None:
         return []
     anonymise_person(person)
-    return [Step("registry", 1, _("person record anonymised (name, title, e-mail, biography)"))]
+    steps = [Step("registry", 1, _("person record anonymised (name, title, e-mail, biography)"))]
+    now = timezone.now()
+    # Memberships stay as history (conflicts of interest read past affiliations); an erased person acts for
+    # no organisation any more, and requests or invitations still open are closed.
+    ended = Membership.objects.filter(person=person, status=MembershipStatus.ACTIVE).update(
+        status=MembershipStatus.ENDED, ended_at=now, is_admin=False
+    )
+    closed = Membership.objects.filter(
+        person=person, status__in=[MembershipStatus.REQUESTED, MembershipStatus.INVITED]
+    ).update(status=MembershipStatus.DECLINED, decided_at=now)
+    if ended or closed:
+        steps.append(Step("registry", ended + closed, _("memberships ended or closed (kept as history)")))
+    if person.organisation_id is not None:
+        person.organisation = None
+        person.save(update_fields=["organisation", "search_text"])
+    return steps
 
 
 def anonymise_person(person: Person) -> None:
