@@ -18,9 +18,11 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.api.schemas import In, Mapped, Page
 from bridgehead.core.http import require
 from bridgehead.outcomes import dashboards, fx, kpis, services
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
@@ -61,7 +63,7 @@ class OutcomeOut(Schema):
     meeting: int | None
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(In):
     organisation: str = Field(..., max_length=120, description="slug of the startup")
     program: str = Field(..., max_length=120, description="slug of the program")
     kind: str
@@ -88,7 +90,7 @@ class OutcomeIn(Schema):
     is_confidential: bool = False
 
 
-class OutcomePatch(Schema):
+class OutcomePatch(In):
     """Only the fields sent are changed; the startup and program of a record are fixed once reported."""
 
     kind: str | None = None
@@ -115,7 +117,7 @@ class OutcomePatch(Schema):
     is_confidential: bool | None = None
 
 
-class ProposalIn(Schema):
+class ProposalIn(In):
     changes: dict = Field(..., description="field → new value, with the names of OutcomeIn")
     reason: str = Field(..., max_length=2000)
 
@@ -128,7 +130,7 @@ class ProposalOut(Schema):
     status: str
 
 
-class RateIn(Schema):
+class RateIn(In):
     on: date
     currency: str = Field(..., max_length=3)
     base: str = Field(..., max_length=3)
@@ -272,6 +274,7 @@ def _outcome(request, outcome_id: int) -> Outcome:
 
 
 @router.get("/", response=list[OutcomeOut])
+@paginate(Page)
 def list_outcomes(request, program: str | None = None, status: str | None = None, confirmed: bool | None = None):
     outcomes = visible_outcomes(
         request.user, Outcome.objects.select_related("organisation", "program", "counterparty", "event")
@@ -282,7 +285,7 @@ def list_outcomes(request, program: str | None = None, status: str | None = None
         outcomes = outcomes.filter(status=status)
     if confirmed is not None:
         outcomes = outcomes.filter(confirmed_at__isnull=not confirmed)
-    return [_out(o) for o in outcomes]
+    return Mapped(outcomes.order_by("-occurred_on", "-pk"), _out)
 
 
 def _stale(total: fx.Total | None) -> list[dict]:
@@ -348,6 +351,7 @@ def totals(request, agreement: str | None = None, program: str | None = None, cu
 
 
 @router.get("/kpis", response=list[KpiOut])
+@paginate(Page)
 def list_kpis(request, agreement: str | None = None, program: str | None = None):
     scope = _dashboard_scope(request, agreement, program)
     values = kpis.compute_all(scope.kpis())
@@ -378,10 +382,11 @@ def list_kpis(request, agreement: str | None = None, program: str | None = None)
 
 
 @router.get("/programs/{slug}/rates", response=list[RateOut])
+@paginate(Page)
 def list_rates(request, slug: str):
     program = get_object_or_404(Program, slug=slug)
     require(request.user, "outcomes.manage_program", program, hide=True)
-    return FxRate.objects.filter(program=program)
+    return FxRate.objects.filter(program=program).order_by("-on", "currency", "pk")
 
 
 @router.post("/programs/{slug}/rates", response={201: RateOut})

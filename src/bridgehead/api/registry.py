@@ -4,9 +4,10 @@ exactly the validation and permission checks a person gets; a refusal answers ``
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bridgehead.api.errors import raise_for_form
+from bridgehead.api.schemas import In, Page
 from bridgehead.core.http import require
 from bridgehead.registry import services
 from bridgehead.registry.enums import OrganisationKind, Stage
@@ -70,7 +71,7 @@ class OrganisationOut(Schema):
         return [s.code for s in obj.sectors.all()]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(In):
     name_ko: str = Field("", max_length=200)
     name_en: str = Field("", max_length=200)
     kind: OrganisationKind
@@ -86,7 +87,7 @@ class OrganisationIn(Schema):
     markets_offered: list[str] = Field(default_factory=list)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(In):
     name_ko: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     kind: OrganisationKind | None = None
@@ -113,7 +114,7 @@ class PersonOut(Schema):
     email: str | None = None
 
 
-class PersonIn(Schema):
+class PersonIn(In):
     name_ko: str = Field("", max_length=150)
     name_en: str = Field("", max_length=150)
     organisation: str | None = Field(None, max_length=120, description="organisation slug")
@@ -125,7 +126,7 @@ class PersonIn(Schema):
     bio_en: str = Field("", max_length=10000)
 
 
-class DirectoryFilter(Schema):
+class DirectoryFilter(In):
     q: str | None = Field(None, max_length=200)
     cluster: str | None = None
     sector: str | None = None
@@ -171,13 +172,15 @@ def _organisation_form_data(payload: dict, instance: Organisation | None) -> dic
 
 
 @router.get("/sectors", response=list[SectorOut])
+@paginate(Page)
 def list_sectors(request):
-    return Sector.objects.all()
+    return Sector.objects.order_by("code")
 
 
 @router.get("/clusters", response=list[ClusterOut])
+@paginate(Page)
 def list_clusters(request):
-    return Cluster.objects.all()
+    return Cluster.objects.order_by("name_en", "pk")
 
 
 @router.get("/clusters/{slug}", response=ClusterDetailOut)
@@ -186,7 +189,7 @@ def get_cluster(request, slug: str):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_organisations(request, filters: Query[DirectoryFilter]):
     require(request.user, "registry.view_directory")
     _form, queryset = filtered_organisations({k: v for k, v in filters.dict().items() if v})

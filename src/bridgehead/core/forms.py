@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.enums import COMMON_TIME_ZONES, Language
 from bridgehead.core.models import ApiToken, User
+from bridgehead.core.text import CleanTextMixin
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -15,7 +16,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in COMMON_TIME_ZONES] + [(z, z) for z in others if "/" in z]
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(CleanTextMixin, forms.ModelForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
@@ -24,7 +25,7 @@ class PreferencesForm(forms.ModelForm):
         fields = ["display_name", "email", "language", "time_zone"]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("What is this token for?"), max_length=100)
     days = forms.TypedChoiceField(
         label=_("Valid for"),

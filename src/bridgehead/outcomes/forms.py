@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
+from bridgehead.core.text import CleanTextMixin
 from bridgehead.outcomes.currencies import ISO_4217
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
 from bridgehead.outcomes.models import FxRate, Kpi, Outcome
@@ -140,7 +141,7 @@ ONE_OF_REQUIRED = ("title_ko", "title_en")
 PICKER_OPTIONS = 300
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(CleanTextMixin, forms.ModelForm):
     status_on = forms.DateField(
         label=_("Status since"),
         required=False,
@@ -315,7 +316,7 @@ class ProposalForm(OutcomeForm):
         fields = [f for f in OutcomeForm.Meta.fields if f != "evidence"]
 
 
-class FxRateForm(forms.ModelForm):
+class FxRateForm(CleanTextMixin, forms.ModelForm):
     currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code, e.g. KRW or CNY."))
 
     class Meta:
@@ -346,13 +347,13 @@ class FxRateForm(forms.ModelForm):
         return data
 
 
-class FxImportForm(forms.Form):
+class FxImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"), help_text=_("Columns: date, currency, in (USD or KRW), rate, source.")
     )
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Kpi
         fields = [
@@ -381,11 +382,11 @@ class KpiForm(forms.ModelForm):
         return (self.cleaned_data.get("country") or "").strip().upper()
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(CleanTextMixin, forms.Form):
     every_days = forms.IntegerField(label=_("Remind startups every (days)"), min_value=7, max_value=366)
     is_active = forms.BooleanField(label=_("Reminders on"), required=False)
 
 
-class BriefForm(forms.Form):
+class BriefForm(CleanTextMixin, forms.Form):
     text_ko = forms.CharField(label=_("Korean brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
     text_en = forms.CharField(label=_("English brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
