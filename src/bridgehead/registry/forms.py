@@ -46,6 +46,11 @@ class _NameRuleOnce:
         super()._update_errors(errors)
 
 
+def _name_refused(form: forms.BaseForm) -> bool:
+    """A name was given but refused (a control character …): its own error says so; "no name" would not."""
+    return "name_ko" in form.errors or "name_en" in form.errors
+
+
 def _name_taken(field: str, name: str, own_pk: int | None) -> bool:
     """Does another organisation already carry ``name`` (compared NFC and case folded)? Rows saved before
     names were normalised may still be decomposed (NFD), so the database is asked for both forms and the
@@ -93,7 +98,7 @@ class OrganisationForm(CleanTextMixin, _NameRuleOnce, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("name_ko") and not data.get("name_en"):
+        if not data.get("name_ko") and not data.get("name_en") and not _name_refused(self):
             raise forms.ValidationError(
                 _("Give the name in Korean, in English or both."), code="registry.organisation.name_missing"
             )
@@ -135,7 +140,7 @@ class PersonForm(CleanTextMixin, _NameRuleOnce, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("name_ko") and not data.get("name_en"):
+        if not data.get("name_ko") and not data.get("name_en") and not _name_refused(self):
             raise forms.ValidationError(
                 _("Give the name in Korean, in English or both."), code="registry.person.name_missing"
             )
