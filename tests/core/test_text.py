@@ -92,7 +92,7 @@ def test_a_control_character_is_refused_by_the_page_form_with_its_field():
 
 @pytest.mark.django_db
 def test_a_control_character_is_refused_by_the_importer_with_its_row_and_column():
-    content = "Name (English),Kind,Country\nGood Org,startup,KR\nBad\x07Org,startup,KR\n".encode()
+    content = b"Name (English),Kind,Country\nGood Org,startup,KR\nBad\x07Org,startup,KR\n"
     result = import_file("organisations", "orgs.csv", content)
     assert [(p.row, p.column, p.code) for p in result.problems] == [(3, "Name (English)", "text.control_character")]
     assert Organisation.objects.count() == 0
