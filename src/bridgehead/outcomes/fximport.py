@@ -18,7 +18,7 @@ from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import SpreadsheetError, read_table
 from bridgehead.outcomes.currencies import is_currency
 from bridgehead.outcomes.enums import ReportingCurrency
-from bridgehead.outcomes.models import FxRate
+from bridgehead.outcomes.models import FX_RATE_MAX, FX_RATE_MIN, FxRate
 from bridgehead.programs.models import Program
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -99,12 +99,19 @@ def validate(filename: str, content: bytes) -> FxImportResult:
             problem("currency", _("a rate converts between two different currencies."))
         try:
             rate = Decimal(raw["rate"].replace(",", ""))
-            if not rate.is_finite() or rate <= 0 or rate >= 10**12:
+            if not rate.is_finite() or rate <= 0 or rate >= FX_RATE_MAX:
                 raise InvalidOperation
-            rate = rate.quantize(Decimal("0.00000001"))
         except InvalidOperation:
             rate = None
             problem("rate", _("“%(value)s” is not a positive number.") % {"value": raw["rate"]})
+        else:
+            if rate < FX_RATE_MIN:  # it would round to 0, which no rate may be
+                problem(
+                    "rate",
+                    _("%(value)s is too small: a rate must be at least %(min)s.")
+                    % {"value": raw["rate"], "min": f"{FX_RATE_MIN:f}"},
+                )
+            rate = rate.quantize(FX_RATE_MIN)
         if len(result.problems) == before:
             key = (on, currency, base)
             if key in seen:
