@@ -7,9 +7,11 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from bridgehead.core.models import ApiToken
 from bridgehead.outcomes.models import FxRate
+from tests.outcomes.factories import OutcomeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,24 @@ def test_the_api_refuses_a_rate_outside_what_is_stored_with_the_rate_field(clien
     assert response.status_code == 422, response.content
     assert [(e["loc"][-1], e["type"]) for e in response.json()["detail"]] == [("rate", code)]
     assert FxRate.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", [{"nested": "x"}, ["a", "b"]])
+def test_a_proposed_change_of_the_wrong_shape_is_refused_with_its_field(ow, login, value):
+    """Issue 13, finding 8 ("nested JSON stored as Python repr"): a change to a text or a date field given as
+    an object or a list was turned into ``"{'nested': 'x'}"`` (or a server error for a date)."""
+    outcome = OutcomeFactory(
+        program=ow["our_program"], organisation=ow["startup"], title_en="Seed", confirmed_at=timezone.now()
+    )
+    client = login(ow["users"]["startup"])
+    for field in ("title_en", "occurred_on"):
+        response = client.post(
+            f"/api/outcomes/{outcome.pk}/proposals",
+            json.dumps({"changes": {field: value}, "reason": "typo"}),
+            content_type="application/json",
+        )
+        assert response.status_code == 422, response.content
+        assert [(e["loc"][-1], e["type"]) for e in response.json()["detail"]] == [(field, "text.not_text")]
+    outcome.refresh_from_db()
+    assert outcome.title_en == "Seed"
+    assert not outcome.proposals.exists()

@@ -17,6 +17,7 @@ act, and its 422 would hide the refusal).
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -247,7 +248,13 @@ def _pk(model, value, field: str = "slug") -> str:
     return str(found) if found is not None else "0"
 
 
-def _form_data(values: dict) -> dict:
+def _form_data(values: dict, *, loc: tuple[str, ...] = ("body", "payload")) -> dict:
+    """Slugs to primary keys and values to the strings a form reads. A list or an object (possible in a
+    proposal's ``changes``) is refused here with its field, not turned into its Python ``repr``."""
+    shapeless = sorted(key for key, value in values.items() if isinstance(value, (dict, list)))
+    if shapeless:
+        message = str(_("Give a single value here, not a list or an object."))
+        raise FormErrors([{"loc": [*loc, key], "msg": message, "type": "text.not_text"} for key in shapeless])
     data = {}
     for key, value in values.items():
         if key == "organisation" or key == "counterparty":
@@ -438,7 +445,8 @@ def confirm_outcome(request, outcome_id: int):
 def propose_change(request, outcome_id: int, payload: ProposalIn):
     outcome = _outcome(request, outcome_id)
     require(request.user, "outcomes.propose_change", outcome)  # before the form (module docstring)
-    data = {**services.form_data(outcome), **_form_data(payload.changes), "reason": payload.reason}
+    changes = _form_data(payload.changes, loc=("body", "payload", "changes"))
+    data = {**services.form_data(outcome), **changes, "reason": payload.reason}
     form = ProposalForm(data=data, instance=outcome, user=request.user)
     raise_for_form(form)
     return Status(201, services.propose_change(form=form, reason=payload.reason, by=request.user))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from bridgehead.api.errors import raise_for_form
+from bridgehead.api.errors import FormErrors, raise_for_form
 from bridgehead.api.schemas import In, Mapped, Page
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
@@ -164,6 +164,18 @@ def _application(request, application_id: int, perm: str = "programs.view_applic
 
 def _save_answers(request, application: Application, answers: dict) -> Application:
     form = ApplicationForm(data=answers, call=application.call)
+    unknown = sorted(set(answers) - set(form.fields))
+    if unknown:  # dropped silently, a typo in a key would look like a saved answer
+        raise FormErrors(
+            [
+                {
+                    "loc": ["body", "payload", f"answers.{key}"],
+                    "msg": str(_("This call asks no question with this key.")),
+                    "type": "programs.answer.unknown_question",
+                }
+                for key in unknown
+            ]
+        )
     raise_for_form(form, field_map={k: f"answers.{k}" for k in form.fields})
     given = {k: v for k, v in form.answers().items() if k in answers}
     return services.save_application(application=application, answers=given, uploads={}, by=request.user)

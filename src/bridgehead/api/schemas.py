@@ -19,9 +19,10 @@ PAGE_MAX = 200
 
 
 class In(Schema):
-    """Base of every request body and query schema: each string it holds, nested ones included, passes
+    """Base of every request body and query schema: each string field passes
     :func:`bridgehead.core.text.clean_strings` (NFC, no control characters other than tab and line breaks,
-    stripped). A refused string answers 422 with the text rule's code as the error ``type``
+    stripped); strings nested in an object or a list are NFC-normalised and checked by the form the endpoint
+    fills. A refused string answers 422 with the text rule's code as the error ``type``
     (``text.control_character``); the forms behind the endpoints then apply the single-line rule."""
 
     @field_validator("*", mode="after")

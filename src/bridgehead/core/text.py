@@ -115,19 +115,23 @@ class CleanTextMixin:
                 field._cleans_text = True
 
 
-def clean_strings(value: Any, *, multiline: bool = True) -> Any:
-    """Every string inside ``value`` (nested dicts and lists included) cleaned with :func:`clean_text`.
-
-    For API payloads, where a field's form decides later whether it takes one line or several: here only
-    what no field accepts (C0/C1 other than tab and line breaks) is refused; the forms refuse the rest."""
+def clean_strings(value: Any) -> Any:
+    """``value`` as an API payload field: a string cleaned with :func:`clean_text` (multi-line: the form the
+    endpoint fills decides later whether the field takes one line), the strings inside a list or an object
+    NFC-normalised only — they are answers or changes that a form checks one by one, and that form's error
+    names the nested field (``answers.summary``) where a refusal here could name only the container."""
     if isinstance(value, Enum):  # a choice the schema already checked (a str enum is a str too)
         return value
     if isinstance(value, str):
-        return clean_text(value, multiline=multiline)
+        return clean_text(value, multiline=True)
+    return _normalised(value)
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
     if isinstance(value, dict):
-        return {
-            clean_strings(k, multiline=False) if isinstance(k, str) else k: clean_strings(v) for k, v in value.items()
-        }
+        return {_normalised(k): _normalised(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean_strings(v, multiline=multiline) for v in value]
+        return [_normalised(v) for v in value]
     return value
