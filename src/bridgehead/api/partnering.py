@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -144,6 +145,18 @@ def list_participants(request, slug: str):
     if not request.user.has_perm("partnering.manage_event", event):
         _me(request, event)  # participants see each other, to choose whom to meet
     return event.participants.select_related("organisation").order_by("pk")
+
+
+class CalendarTokenOut(Schema):
+    feed_url: str = Field(..., description="the new secret calendar address; the previous one answers 404")
+
+
+@router.post("/events/{slug}/participants/{participant_id}/calendar-token", response=CalendarTokenOut)
+def rotate_calendar_token(request, slug: str, participant_id: int):
+    """Renew a participant's calendar-feed address: the participant's own, or any at the event for its staff."""
+    participant = get_object_or_404(Participant, pk=participant_id, event=_event(request, slug))
+    services.rotate_calendar_token(participant=participant, by=request.user)
+    return {"feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[participant.calendar_token]))}
 
 
 @router.get("/events/{slug}/requests", response=list[RequestOut])

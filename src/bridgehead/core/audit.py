@@ -19,7 +19,11 @@ NOT_AUDITED = {
     # Machine state rewritten every few seconds by each background worker, not a change anyone made.
     ("core", "workerheartbeat"): "worker liveness",
 }
-EXCLUDED_FIELDS = {("core", "user"): ["password", "last_login"]}
+EXCLUDED_FIELDS = {
+    ("core", "user"): ["password", "last_login"],
+    # The secret of a calendar-feed address: whoever reads the log could subscribe to someone's meetings.
+    ("partnering", "participant"): ["calendar_token"],
+}
 
 
 def register_models() -> None:
