@@ -118,3 +118,23 @@ def test_the_api_refuses_control_characters_and_lists_where_text_belongs(client,
     duplicate = create({"name_ko": HAEUM_NFD})
     assert duplicate.status_code == 422
     assert duplicate.json()["detail"][0]["type"] == "registry.organisation.duplicate_name"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/organisations/acme%00",
+        "/api/outcomes/?program=%00",
+        "/api/organisations?q=a%1bb",
+        "/calendar/abc%00.ics",
+        "/registry/?q=%00",
+    ],
+)
+def test_a_control_character_in_the_address_is_a_400_never_a_server_error(client, world, url):
+    """A NUL byte in a slug or a filter reached the database, where PostgreSQL refuses it (a 500)."""
+    client.force_login(world["users"]["admin"])
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["code"] == "request.control_character"
