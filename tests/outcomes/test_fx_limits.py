@@ -72,3 +72,11 @@ def test_a_proposed_change_of_the_wrong_shape_is_refused_with_its_field(ow, logi
     outcome.refresh_from_db()
     assert outcome.title_en == "Seed"
     assert not outcome.proposals.exists()
+
+
+def test_an_imported_source_with_a_control_character_is_a_row_problem(world, login):
+    client = login(world["users"]["manager"])
+    sheet = SimpleUploadedFile("rates.csv", b"date,currency,in,rate,source\n2024-02-01,KRW,USD,0.00075,BOK\x1b[2J\n")
+    page = client.post("/outcomes/programs/our-program/rates/", {"action": "import", "file": sheet})
+    assert [(p.row, p.column) for p in page.context["problems"]] == [(2, "source")]
+    assert FxRate.objects.count() == 0

@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bridgehead.core.actions import domain_action
 from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import SpreadsheetError, read_table
+from bridgehead.core.text import clean_text
 from bridgehead.outcomes.currencies import is_currency
 from bridgehead.outcomes.enums import ReportingCurrency
 from bridgehead.outcomes.models import FX_RATE_MAX, FX_RATE_MIN, FxRate
@@ -112,14 +114,18 @@ def validate(filename: str, content: bytes) -> FxImportResult:
                     % {"value": raw["rate"], "min": f"{FX_RATE_MIN:f}"},
                 )
             rate = rate.quantize(FX_RATE_MIN)
+        source = raw.get("source", "")
+        if source:
+            try:
+                source = clean_text(source, multiline=False)
+            except ValidationError as refused:
+                problem("source", refused.messages[0])
         if len(result.problems) == before:
             key = (on, currency, base)
             if key in seen:
                 problem("on", _("the same date and currencies as row %(row)s.") % {"row": seen[key]})
             seen[key] = number
-            result.rows.append(
-                {"on": on, "currency": currency, "base": base, "rate": rate, "source": raw.get("source", "")[:200]}
-            )
+            result.rows.append({"on": on, "currency": currency, "base": base, "rate": rate, "source": source[:200]})
     if not table.rows:
         result.problems.append(Problem(2, "", _("the file has no rates.")))
     return result
