@@ -136,7 +136,7 @@ def test_unknown_ids_are_404(client, world, bearer):
 )
 def test_agreements_visible_per_role(client, world, bearer, role, visible):
     headers = bearer(role)
-    assert sorted(a["slug"] for a in client.get("/api/agreements", headers=headers).json()) == visible
+    assert sorted(a["slug"] for a in client.get("/api/agreements", headers=headers).json()["items"]) == visible
     assert client.get("/api/agreements/theirs", headers=headers).status_code == (200 if "theirs" in visible else 404)
 
 

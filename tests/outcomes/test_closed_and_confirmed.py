@@ -196,7 +196,7 @@ def test_stale_rates_are_flagged_on_tiles_exports_and_the_api(ow, login):
     assert row[23].value == "yes"
     assert sheet["Totals"]["F2"].value == "3,000,000,000.00 KRW of 2026-02-03 at the rate of 2025-01-02"
     assert sheet["KPIs"]["M2"].value == "3,000,000,000.00 KRW of 2026-02-03 at the rate of 2025-01-02"
-    kpi = client.get("/api/outcomes/kpis?program=our-program").json()[0]
+    kpi = client.get("/api/outcomes/kpis?program=our-program").json()["items"][0]
     assert kpi["stale"] == [
         {"outcome": late.pk, "amount": "3000000000.00", "currency": "KRW", "on": "2026-02-03", "rate_on": "2025-01-02"}
     ]
@@ -206,7 +206,7 @@ def test_stale_rates_are_flagged_on_tiles_exports_and_the_api(ow, login):
 
 def test_api_names_confirmed_records_and_closed_deals_apart(deals, login):
     client = login(deals["users"]["manager"])
-    flags = {o["title_en"]: (o["confirmed"], o["closed"]) for o in client.get("/api/outcomes/").json()}
+    flags = {o["title_en"]: (o["confirmed"], o["closed"]) for o in client.get("/api/outcomes/").json()["items"]}
     assert flags == {
         "Seed round": (True, True),
         "US$10M VC investment under review": (True, False),
@@ -221,6 +221,6 @@ def test_api_names_confirmed_records_and_closed_deals_apart(deals, login):
     )
     assert (totals["records_confirmed"], totals["records_unconfirmed"]) == (3, 1)
     assert client.get("/api/outcomes/totals?program=our-program&currency=EUR").status_code == 422
-    assert client.get("/api/outcomes/kpis?program=our-program").json()[0]["counting"] == "closed"
+    assert client.get("/api/outcomes/kpis?program=our-program").json()["items"][0]["counting"] == "closed"
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]["OutcomeOut"]["properties"]
     assert "signed or closed" in schema["closed"]["description"]

@@ -152,10 +152,10 @@ def test_dashboard_links_the_public_version_and_marks_or_withholds_each_row(secr
 
 def test_api_marks_confidential_records_and_counts_them_for_observers(secrets, login):
     manager = login(secrets["users"]["manager"])
-    listed = {o["title_en"]: o["is_confidential"] for o in manager.get("/api/outcomes/").json()}
+    listed = {o["title_en"]: o["is_confidential"] for o in manager.get("/api/outcomes/").json()["items"]}
     assert listed == {"Open seed round": False, SECRET_EN: True}
     observer = login(secrets["users"]["observer"])
-    assert [o["title_en"] for o in observer.get("/api/outcomes/").json()] == ["Open seed round"]
+    assert [o["title_en"] for o in observer.get("/api/outcomes/").json()["items"]] == ["Open seed round"]
     totals = observer.get("/api/outcomes/totals?agreement=ours").json()
     assert (totals["confidential"], totals["attracted"]["count"], totals["attracted"]["amount"]) == (1, 2, "150.00")
 

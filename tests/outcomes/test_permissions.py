@@ -96,7 +96,7 @@ def test_nobody_in_our_agreement_sees_the_other_programs_dashboards_or_records(r
         assert client.get("/outcomes/programs/their-program/").status_code == 404, role
         assert client.get(f"/outcomes/{their.pk}/").status_code == 404, role
         assert client.get(f"/api/outcomes/{their.pk}").status_code == 404, role
-        assert their.pk not in [o["id"] for o in client.get("/api/outcomes/").json()], role
+        assert their.pk not in [o["id"] for o in client.get("/api/outcomes/").json()["items"]], role
         assert b"Their secret deal" not in client.get("/outcomes/").content, role
 
 
@@ -152,7 +152,7 @@ def test_startup_sees_and_reports_its_own_outcomes_only(records, login):
     assert client.get(f"/outcomes/{records['secret'].pk}/").status_code == 404
     assert client.get("/outcomes/startups/startup-co/").status_code == 200
     assert client.get("/outcomes/startups/other-startup/").status_code == 404
-    assert [o["id"] for o in client.get("/api/outcomes/").json()] == [records["own"].pk]
+    assert [o["id"] for o in client.get("/api/outcomes/").json()["items"]] == [records["own"].pk]
     assert client.get("/outcomes/report/").status_code == 200
     assert records["users"]["startup"].has_perm("outcomes.change_outcome", records["own"])
     assert not records["users"]["startup"].has_perm("outcomes.confirm_outcome", records["own"])
@@ -254,7 +254,7 @@ def test_api_report_confirm_and_kpis(records, login):
 
     KpiFactory(program=records["our_program"], commitment=records["commitment"], name_en="Investment attracted")
     observer = login(records["users"]["observer"])
-    kpis = observer.get("/api/outcomes/kpis?agreement=ours").json()
+    kpis = observer.get("/api/outcomes/kpis?agreement=ours").json()["items"]
     assert [(k["name_en"], k["confirmed"], k["unconfirmed"], k["rate_dates"]) for k in kpis] == [
         ("Investment attracted", "975050.00", "0.00", [dt.date(2024, 1, 2).isoformat()])
     ]  # + the secret deal

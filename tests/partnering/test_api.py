@@ -50,7 +50,7 @@ def test_request_accept_solve_publish_agenda(client, fair, django_capture_on_com
     published = post(client, f"/api/partnering/runs/{run_id}/publish", {}, bearer(manager))
     assert published.status_code == 200 and published.json()["published_at"]
 
-    agenda = client.get("/api/partnering/events/sd-day/agenda", headers=bearer(investor.person.user)).json()
+    agenda = client.get("/api/partnering/events/sd-day/agenda", headers=bearer(investor.person.user)).json()["items"]
     assert [m["id"] for m in agenda] == [fair["meeting"].pk]
     assert agenda[0]["starts_at"].endswith("Z")
     ics = client.get("/api/partnering/events/sd-day/agenda.ics", headers=bearer(investor.person.user))
@@ -72,7 +72,8 @@ def test_outsider_sees_no_participants_or_meetings(client, fair):
 
 
 def test_participant_sees_only_own_meetings(client, fair):
-    mine = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["startup"].person.user)).json()
+    user = fair["startup"].person.user
+    mine = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(user)).json()["items"]
     assert [m["id"] for m in mine] == [fair["meeting"].pk]
 
 
@@ -106,6 +107,6 @@ def test_accept_past_the_meeting_limit_is_409_with_its_code(client, fair):
     )
     assert (created.status_code, created.json()["code"]) == (409, "partnering.request.partner_full")
     meetings = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["investor"].person.user))
-    assert [m["unplaced_reason"] for m in meetings.json()] == [""]
+    assert [m["unplaced_reason"] for m in meetings.json()["items"]] == [""]
     other = client.get("/api/partnering/events/sd-day/meetings", headers=bearer(fair["outsider"]))
     assert other.status_code == 403

@@ -70,7 +70,7 @@ def test_applications_are_visible_only_to_their_startup(world, login, call):
     theirs = ApplicationFactory(call=call)
     client = login(world["users"]["startup"])
 
-    assert [a["id"] for a in client.get("/api/programs/applications").json()] == [mine.pk]
+    assert [a["id"] for a in client.get("/api/programs/applications").json()["items"]] == [mine.pk]
     assert client.get(f"/api/programs/applications/{theirs.pk}").status_code == 404
     assert client.post(f"/api/programs/applications/{theirs.pk}/withdraw").status_code == 404
 
@@ -78,8 +78,8 @@ def test_applications_are_visible_only_to_their_startup(world, login, call):
 def test_calls_list_hides_unpublished_calls_except_from_managers(world, login, call):
     CallFactory(program=world["our_program"], slug="draft", is_published=False)
 
-    startup = [c["slug"] for c in login(world["users"]["startup"]).get("/api/programs/calls").json()]
-    manager = sorted(c["slug"] for c in login(world["users"]["manager"]).get("/api/programs/calls").json())
+    startup = [c["slug"] for c in login(world["users"]["startup"]).get("/api/programs/calls").json()["items"]]
+    manager = sorted(c["slug"] for c in login(world["users"]["manager"]).get("/api/programs/calls").json()["items"])
 
     assert startup == ["our-call"]
     assert manager == ["draft", "our-call"]
@@ -119,7 +119,7 @@ def test_reviewer_scores_through_the_api_within_the_scale(world, login, call):
         "comment": "Excellent",
     }
     assert Review.objects.get().status == ReviewStatus.SUBMITTED
-    assert [r["application"] for r in client.get("/api/programs/reviews").json()] == [application.pk]
+    assert [r["application"] for r in client.get("/api/programs/reviews").json()["items"]] == [application.pk]
 
 
 def test_unassigned_review_is_not_found(world, login, call):
@@ -136,7 +136,7 @@ def test_cohorts_follow_program_visibility(world, login):
     CohortFactory(program=world["their_program"], name_en="Theirs")
 
     seen = {
-        name: [c["name_en"] for c in login(world["users"][name]).get("/api/programs/cohorts").json()]
+        name: [c["name_en"] for c in login(world["users"][name]).get("/api/programs/cohorts").json()["items"]]
         for name in ("manager", "observer", "startup", "investor", "guest", "admin")
     }
 

@@ -339,7 +339,7 @@ def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(
     client = login(world["users"]["startup"])
 
     assert client.get(reverse("cohort-detail", args=[cohort.pk])).status_code == 404
-    assert client.get("/api/programs/cohorts").json() == []
+    assert client.get("/api/programs/cohorts").json()["items"] == []
     assert login(world["users"]["observer"]).get(reverse("cohort-detail", args=[cohort.pk])).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -347,7 +347,7 @@ def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(
 
     client = login(world["users"]["startup"])
     assert client.get(reverse("cohort-detail", args=[cohort.pk])).status_code == 200
-    assert [c["members"] for c in client.get("/api/programs/cohorts").json()] == [
+    assert [c["members"] for c in client.get("/api/programs/cohorts").json()["items"]] == [
         [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co"}]
     ]
 

@@ -237,7 +237,7 @@ def test_page_and_api_refuse_self_approval_with_the_same_code(world, sierra, log
     other_admin = UserFactory(username="investor-admin")
     member(Person.objects.create(user=other_admin, name_en="Other"), world["investor"], is_admin=True)
     assert login(other_admin).post(f"/api/memberships/{pk}/approve").status_code == 404
-    assert [m["status"] for m in login(other_admin).get("/api/organisations/sierra-medical/memberships").json()] == [
-        "active"
-    ]
+    assert [
+        m["status"] for m in login(other_admin).get("/api/organisations/sierra-medical/memberships").json()["items"]
+    ] == ["active"]
     assert login(sierra["admin"]).post(f"/api/memberships/{pk}/approve").json()["status"] == "active"

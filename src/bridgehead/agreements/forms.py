@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.agreements.models import Agreement
+from bridgehead.core.text import CleanTextMixin
 from bridgehead.registry.models import Organisation
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(CleanTextMixin, forms.ModelForm):
     signatories = forms.JSONField(required=False)
 
     class Meta:

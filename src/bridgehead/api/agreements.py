@@ -5,12 +5,14 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from bridgehead.agreements import services
 from bridgehead.agreements.forms import AgreementForm
 from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.agreements.rules import visible_agreements
 from bridgehead.api.errors import raise_for_form
+from bridgehead.api.schemas import In, Page
 from bridgehead.core.http import require
 
 router = Router(tags=["agreements"])
@@ -62,7 +64,7 @@ class AgreementDetailOut(AgreementOut):
         return obj.commitments.prefetch_related("sectors")
 
 
-class AgreementIn(Schema):
+class AgreementIn(In):
     slug: str = Field(..., max_length=120, pattern=r"^[-a-z0-9_]+$")
     title_ko: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
@@ -75,7 +77,7 @@ class AgreementIn(Schema):
     signatories: list[str] = Field(default_factory=list, description="organisation slugs")
 
 
-class AgreementPatch(Schema):
+class AgreementPatch(In):
     title_ko: str | None = Field(None, max_length=300)
     title_en: str | None = Field(None, max_length=300)
     signed_at: datetime | None = None
@@ -87,8 +89,9 @@ class AgreementPatch(Schema):
 
 
 @router.get("", response=list[AgreementOut])
+@paginate(Page)
 def list_agreements(request):
-    return visible_agreements(request.user, Agreement.objects.all())
+    return visible_agreements(request.user, Agreement.objects.order_by("-signed_at", "pk"))
 
 
 @router.get("/{slug}", response=AgreementDetailOut)

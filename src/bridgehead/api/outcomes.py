@@ -17,10 +17,13 @@ act, and its 422 would hide the refusal).
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.api.schemas import In, Mapped, Page
 from bridgehead.core.http import require
 from bridgehead.outcomes import dashboards, fx, kpis, services
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
@@ -61,7 +64,7 @@ class OutcomeOut(Schema):
     meeting: int | None
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(In):
     organisation: str = Field(..., max_length=120, description="slug of the startup")
     program: str = Field(..., max_length=120, description="slug of the program")
     kind: str
@@ -88,7 +91,7 @@ class OutcomeIn(Schema):
     is_confidential: bool = False
 
 
-class OutcomePatch(Schema):
+class OutcomePatch(In):
     """Only the fields sent are changed; the startup and program of a record are fixed once reported."""
 
     kind: str | None = None
@@ -115,7 +118,7 @@ class OutcomePatch(Schema):
     is_confidential: bool | None = None
 
 
-class ProposalIn(Schema):
+class ProposalIn(In):
     changes: dict = Field(..., description="field → new value, with the names of OutcomeIn")
     reason: str = Field(..., max_length=2000)
 
@@ -128,7 +131,7 @@ class ProposalOut(Schema):
     status: str
 
 
-class RateIn(Schema):
+class RateIn(In):
     on: date
     currency: str = Field(..., max_length=3)
     base: str = Field(..., max_length=3)
@@ -245,7 +248,13 @@ def _pk(model, value, field: str = "slug") -> str:
     return str(found) if found is not None else "0"
 
 
-def _form_data(values: dict) -> dict:
+def _form_data(values: dict, *, loc: tuple[str, ...] = ("body", "payload")) -> dict:
+    """Slugs to primary keys and values to the strings a form reads. A list or an object (possible in a
+    proposal's ``changes``) is refused here with its field, not turned into its Python ``repr``."""
+    shapeless = sorted(key for key, value in values.items() if isinstance(value, (dict, list)))
+    if shapeless:
+        message = str(_("Give a single value here, not a list or an object."))
+        raise FormErrors([{"loc": [*loc, key], "msg": message, "type": "text.not_text"} for key in shapeless])
     data = {}
     for key, value in values.items():
         if key == "organisation" or key == "counterparty":
@@ -272,6 +281,7 @@ def _outcome(request, outcome_id: int) -> Outcome:
 
 
 @router.get("/", response=list[OutcomeOut])
+@paginate(Page)
 def list_outcomes(request, program: str | None = None, status: str | None = None, confirmed: bool | None = None):
     outcomes = visible_outcomes(
         request.user, Outcome.objects.select_related("organisation", "program", "counterparty", "event")
@@ -282,7 +292,7 @@ def list_outcomes(request, program: str | None = None, status: str | None = None
         outcomes = outcomes.filter(status=status)
     if confirmed is not None:
         outcomes = outcomes.filter(confirmed_at__isnull=not confirmed)
-    return [_out(o) for o in outcomes]
+    return Mapped(outcomes.order_by("-occurred_on", "-pk"), _out)
 
 
 def _stale(total: fx.Total | None) -> list[dict]:
@@ -348,6 +358,7 @@ def totals(request, agreement: str | None = None, program: str | None = None, cu
 
 
 @router.get("/kpis", response=list[KpiOut])
+@paginate(Page)
 def list_kpis(request, agreement: str | None = None, program: str | None = None):
     scope = _dashboard_scope(request, agreement, program)
     values = kpis.compute_all(scope.kpis())
@@ -378,10 +389,11 @@ def list_kpis(request, agreement: str | None = None, program: str | None = None)
 
 
 @router.get("/programs/{slug}/rates", response=list[RateOut])
+@paginate(Page)
 def list_rates(request, slug: str):
     program = get_object_or_404(Program, slug=slug)
     require(request.user, "outcomes.manage_program", program, hide=True)
-    return FxRate.objects.filter(program=program)
+    return FxRate.objects.filter(program=program).order_by("-on", "currency", "pk")
 
 
 @router.post("/programs/{slug}/rates", response={201: RateOut})
@@ -433,7 +445,8 @@ def confirm_outcome(request, outcome_id: int):
 def propose_change(request, outcome_id: int, payload: ProposalIn):
     outcome = _outcome(request, outcome_id)
     require(request.user, "outcomes.propose_change", outcome)  # before the form (module docstring)
-    data = {**services.form_data(outcome), **_form_data(payload.changes), "reason": payload.reason}
+    changes = _form_data(payload.changes, loc=("body", "payload", "changes"))
+    data = {**services.form_data(outcome), **changes, "reason": payload.reason}
     form = ProposalForm(data=data, instance=outcome, user=request.user)
     raise_for_form(form)
     return Status(201, services.propose_change(form=form, reason=payload.reason, by=request.user))

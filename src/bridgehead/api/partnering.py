@@ -10,10 +10,13 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
+from bridgehead.api.schemas import In, Page
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import require
 from bridgehead.partnering import calendar, scheduling, services
@@ -54,7 +57,7 @@ class ParticipantOut(Schema):
     offers: str
 
 
-class RequestIn(Schema):
+class RequestIn(In):
     recipient: int
     message: str = Field("", max_length=REQUEST_MESSAGE_MAX)
 
@@ -91,7 +94,7 @@ class MeetingOut(Schema):
         return str(obj.uid)
 
 
-class SolveIn(Schema):
+class SolveIn(In):
     time_limit: float = Field(SOLVE_TIME_LIMIT_DEFAULT, ge=SOLVE_TIME_LIMIT_MIN, le=SOLVE_TIME_LIMIT_MAX)
     objective: Objective = Objective.WEIGHT
 
@@ -125,6 +128,7 @@ def _me(request, event: Event) -> Participant:
 
 
 @router.get("/events", response=list[EventOut])
+@paginate(Page)
 def list_events(request):
     return [e for e in Event.objects.order_by("slug") if request.user.has_perm("partnering.view_event", e)]
 
@@ -135,6 +139,7 @@ def get_event(request, slug: str):
 
 
 @router.get("/events/{slug}/participants", response=list[ParticipantOut])
+@paginate(Page)
 def list_participants(request, slug: str):
     event = _event(request, slug)
     if not request.user.has_perm("partnering.manage_event", event):
@@ -142,12 +147,26 @@ def list_participants(request, slug: str):
     return event.participants.select_related("organisation").order_by("pk")
 
 
+class CalendarTokenOut(Schema):
+    feed_url: str = Field(..., description="the new secret calendar address; the previous one answers 404")
+
+
+@router.post("/events/{slug}/participants/{participant_id}/calendar-token", response=CalendarTokenOut)
+def rotate_calendar_token(request, slug: str, participant_id: int):
+    """Renew a participant's calendar-feed address: the participant's own, or any at the event for its staff."""
+    participant = get_object_or_404(Participant, pk=participant_id, event=_event(request, slug))
+    services.rotate_calendar_token(participant=participant, by=request.user)
+    return {"feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[participant.calendar_token]))}
+
+
 @router.get("/events/{slug}/requests", response=list[RequestOut])
+@paginate(Page)
 def my_requests(request, slug: str):
     me = _me(request, _event(request, slug))
-    return MeetingRequest.objects.filter(event=me.event).filter(sender=me) | MeetingRequest.objects.filter(
+    mine = MeetingRequest.objects.filter(event=me.event, sender=me) | MeetingRequest.objects.filter(
         event=me.event, recipient=me
     )
+    return mine.order_by("-created_at", "-pk")
 
 
 @router.post("/events/{slug}/requests", response={201: RequestOut})
@@ -174,6 +193,7 @@ def answer_request(request, request_id: int, action: str):
 
 
 @router.get("/events/{slug}/meetings", response=list[MeetingOut])
+@paginate(Page)
 def list_meetings(request, slug: str):
     event = _event(request, slug)
     meetings = event.meetings.select_related("slot").order_by("slot__starts_at", "pk")
@@ -184,6 +204,7 @@ def list_meetings(request, slug: str):
 
 
 @router.get("/events/{slug}/agenda", response=list[MeetingOut])
+@paginate(Page)
 def my_agenda(request, slug: str):
     me = _me(request, _event(request, slug))
     return [m for m in calendar.agenda_meetings(me) if m.slot_id]

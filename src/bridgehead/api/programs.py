@@ -12,8 +12,10 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
-from bridgehead.api.errors import raise_for_form
+from bridgehead.api.errors import FormErrors, raise_for_form
+from bridgehead.api.schemas import In, Mapped, Page
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
@@ -103,24 +105,24 @@ class ApplicationOut(Schema):
         return decision.sent_outcome or None if decision else None
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(In):
     organisation: str = Field(
         ..., max_length=Organisation._meta.get_field("slug").max_length, description="slug of your startup"
     )
     answers: dict = Field(default_factory=dict)
 
 
-class AnswersIn(Schema):
+class AnswersIn(In):
     answers: dict
 
 
-class ScoreIn(Schema):
+class ScoreIn(In):
     criterion: int
     value: int | None
     comment: str = Field("", max_length=limits.SCORE_COMMENT_MAX)
 
 
-class ReviewIn(Schema):
+class ReviewIn(In):
     scores: list[ScoreIn]
     comment: str = Field("", max_length=limits.REVIEW_COMMENT_MAX)
     submit: bool = False
@@ -162,14 +164,27 @@ def _application(request, application_id: int, perm: str = "programs.view_applic
 
 def _save_answers(request, application: Application, answers: dict) -> Application:
     form = ApplicationForm(data=answers, call=application.call)
+    unknown = sorted(set(answers) - set(form.fields))
+    if unknown:  # dropped silently, a typo in a key would look like a saved answer
+        raise FormErrors(
+            [
+                {
+                    "loc": ["body", "payload", f"answers.{key}"],
+                    "msg": str(_("This call asks no question with this key.")),
+                    "type": "programs.answer.unknown_question",
+                }
+                for key in unknown
+            ]
+        )
     raise_for_form(form, field_map={k: f"answers.{k}" for k in form.fields})
     given = {k: v for k, v in form.answers().items() if k in answers}
     return services.save_application(application=application, answers=given, uploads={}, by=request.user)
 
 
 @router.get("/calls", response=list[CallOut])
+@paginate(Page)
 def list_calls(request):
-    return visible_calls(request.user, Call.objects.select_related("program"))
+    return visible_calls(request.user, Call.objects.select_related("program")).order_by("-opens_at", "pk")
 
 
 @router.get("/calls/{call_id}", response=CallDetailOut)
@@ -198,9 +213,12 @@ def create_application(request, call_id: int, payload: ApplicationIn):
 
 
 @router.get("/applications", response=list[ApplicationOut])
+@paginate(Page)
 def list_applications(request):
-    return Application.objects.filter(organisation_id__in=member_organisation_ids(request.user)).select_related(
-        "organisation", "decision"
+    return (
+        Application.objects.filter(organisation_id__in=member_organisation_ids(request.user))
+        .select_related("organisation", "decision")
+        .order_by("pk")
     )
 
 
@@ -237,6 +255,7 @@ def _review_out(assignment: ReviewAssignment) -> dict:
 
 
 @router.get("/reviews", response=list[ReviewOut])
+@paginate(Page)
 def list_reviews(request):
     assignments = ReviewAssignment.objects.filter(
         reviewer=request.user,
@@ -264,12 +283,15 @@ def save_review(request, application_id: int, payload: ReviewIn):
 
 
 @router.get("/cohorts", response=list[CohortOut])
+@paginate(Page)
 def list_cohorts(request):
     programs = visible_programs(request.user, Program.objects.all())
     mine = CohortMember.objects.filter(RELEASED_MEMBER, organisation_id__in=member_organisation_ids(request.user))
     cohorts = Cohort.objects.filter(program__in=programs) | Cohort.objects.filter(pk__in=mine.values("cohort_id"))
-    return [
-        {
+
+    def out(c: Cohort) -> dict:
+        members = visible_members(request.user, c).select_related("organisation")
+        return {
             "id": c.pk,
             "program": c.program.slug,
             "year": c.year,
@@ -281,8 +303,8 @@ def list_cohorts(request):
                     "name_ko": m.organisation.name_ko,
                     "name_en": m.organisation.name_en,
                 }
-                for m in visible_members(request.user, c).select_related("organisation")
+                for m in members
             ],
         }
-        for c in cohorts.distinct().select_related("program")
-    ]
+
+    return Mapped(cohorts.distinct().select_related("program").order_by("program__slug", "-year", "pk"), out)

@@ -7,9 +7,10 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bridgehead.api.errors import raise_for_form
+from bridgehead.api.schemas import In, Page
 from bridgehead.core.http import require
 from bridgehead.registry import memberships, services
 from bridgehead.registry.enums import OrganisationKind, Stage
@@ -73,7 +74,7 @@ class OrganisationOut(Schema):
         return [s.code for s in obj.sectors.all()]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(In):
     name_ko: str = Field("", max_length=200)
     name_en: str = Field("", max_length=200)
     kind: OrganisationKind
@@ -89,7 +90,7 @@ class OrganisationIn(Schema):
     markets_offered: list[str] = Field(default_factory=list)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(In):
     name_ko: str | None = Field(None, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     kind: OrganisationKind | None = None
@@ -116,7 +117,7 @@ class PersonOut(Schema):
     email: str | None = None
 
 
-class PersonIn(Schema):
+class PersonIn(In):
     name_ko: str = Field("", max_length=150)
     name_en: str = Field("", max_length=150)
     organisation: str | None = Field(None, max_length=120, description="organisation slug")
@@ -131,7 +132,7 @@ class PersonIn(Schema):
     )
 
 
-class DirectoryFilter(Schema):
+class DirectoryFilter(In):
     q: str | None = Field(None, max_length=200)
     cluster: str | None = None
     sector: str | None = None
@@ -177,13 +178,15 @@ def _organisation_form_data(payload: dict, instance: Organisation | None) -> dic
 
 
 @router.get("/sectors", response=list[SectorOut])
+@paginate(Page)
 def list_sectors(request):
-    return Sector.objects.all()
+    return Sector.objects.order_by("code")
 
 
 @router.get("/clusters", response=list[ClusterOut])
+@paginate(Page)
 def list_clusters(request):
-    return Cluster.objects.all()
+    return Cluster.objects.order_by("name_en", "pk")
 
 
 @router.get("/clusters/{slug}", response=ClusterDetailOut)
@@ -192,7 +195,7 @@ def get_cluster(request, slug: str):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_organisations(request, filters: Query[DirectoryFilter]):
     require(request.user, "registry.view_directory")
     _form, queryset = filtered_organisations({k: v for k, v in filters.dict().items() if v})
@@ -283,6 +286,7 @@ class MembershipOut(Schema):
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
+@paginate(Page)
 def list_memberships(request, slug: str):
     """Current members for everyone signed in; requests, invitations and history too for those who decide
     (the organisation's admin members, site admins, managers of a program it takes part in)."""
@@ -290,7 +294,7 @@ def list_memberships(request, slug: str):
     rows = Membership.objects.filter(organisation=organisation).select_related("person", "organisation")
     if not request.user.has_perm("registry.manage_members", organisation):
         rows = rows.filter(status=MembershipStatus.ACTIVE)
-    return rows
+    return rows.order_by("-requested_at", "-pk")
 
 
 @router.post("/organisations/{slug}/memberships", response={201: MembershipOut})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.enums import COMMON_TIME_ZONES, Language
 from bridgehead.core.models import ApiToken, User
+from bridgehead.core.text import CleanTextMixin
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -15,7 +16,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in COMMON_TIME_ZONES] + [(z, z) for z in others if "/" in z]
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(CleanTextMixin, forms.ModelForm):
     """A person's own account settings. The e-mail address changes only with the current password: mail
     (password resets, partnering, outcomes) goes there and conflicts of interest read its domain, so a
     session left open must not be enough to move it."""
@@ -49,7 +50,7 @@ class PreferencesForm(forms.ModelForm):
         return data
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("What is this token for?"), max_length=100)
     days = forms.TypedChoiceField(
         label=_("Valid for"),

@@ -15,6 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from bridgehead.core.text import control_character
+
 
 def viewer_time_zone(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
@@ -83,3 +85,24 @@ def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "request.too_large", "detail": message, "field": None}, status=413)
     return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class ControlCharacterMiddleware:
+    """Answer 400 to an address whose path or query holds a control character (``%00``, ``%1b`` …).
+
+    No page or endpoint takes one: a slug, an id, a token or a search never does. Refused here, once, a
+    NUL byte never reaches a database lookup, where PostgreSQL refuses it with an error that would be a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        parts = [request.path, *request.GET.keys(), *(v for values in request.GET.lists() for v in values[1])]
+        if any(control_character(part, multiline=False) for part in parts):
+            message = gettext("The address contains a control character; check the link and try again.")
+            if request.path.startswith("/api/"):
+                body = {"code": "request.control_character", "detail": message, "field": None}
+                return JsonResponse(body, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

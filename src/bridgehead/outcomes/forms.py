@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
@@ -9,10 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core import roles
+from bridgehead.core.text import CleanTextMixin
 from bridgehead.core.uploads import LinkedFileInput
 from bridgehead.outcomes.currencies import ISO_4217
 from bridgehead.outcomes.enums import OutcomeStatus, ReportingCurrency
-from bridgehead.outcomes.models import FxRate, Kpi, Outcome
+from bridgehead.outcomes.models import FX_RATE_MAX, FX_RATE_MIN, FX_RATE_PLACES, FxRate, Kpi, Outcome
 from bridgehead.outcomes.rules import (
     managed_program_ids,
     reporting_organisations,
@@ -140,7 +143,7 @@ ONE_OF_REQUIRED = ("title_ko", "title_en")
 PICKER_OPTIONS = 300
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(CleanTextMixin, forms.ModelForm):
     status_on = forms.DateField(
         label=_("Status since"),
         required=False,
@@ -303,8 +306,11 @@ class ProposalForm(OutcomeForm):
         fields = [f for f in OutcomeForm.Meta.fields if f != "evidence"]
 
 
-class FxRateForm(forms.ModelForm):
+class FxRateForm(CleanTextMixin, forms.ModelForm):
     currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code, e.g. KRW or CNY."))
+    # The column's limits are checked in clean_rate, each with its own code and words: Django's "no more than
+    # 8 decimal places" would be the answer to 0.000000004, which is a rate too small, not a typo.
+    rate = forms.DecimalField(label=_("Rate"))
 
     class Meta:
         model = FxRate
@@ -325,22 +331,44 @@ class FxRateForm(forms.ModelForm):
             )
         return code
 
+    def clean_rate(self) -> Decimal:
+        rate = self.cleaned_data["rate"]
+        if rate <= 0:
+            raise forms.ValidationError(_("A rate must be greater than zero."), code="outcomes.fx.rate_not_positive")
+        if rate < FX_RATE_MIN:
+            raise forms.ValidationError(
+                _("A rate must be at least %(min)s (rates are kept to %(places)s decimal places)."),
+                code="outcomes.fx.rate_too_small",
+                params={"min": f"{FX_RATE_MIN:f}", "places": FX_RATE_PLACES},
+            )
+        if rate >= FX_RATE_MAX:
+            raise forms.ValidationError(
+                _("A rate must be below %(max)s."),
+                code="outcomes.fx.rate_too_large",
+                params={"max": f"{FX_RATE_MAX:f}"},
+            )
+        if rate != rate.quantize(FX_RATE_MIN):
+            raise forms.ValidationError(
+                _("Give the rate with at most %(places)s decimal places."),
+                code="max_decimal_places",
+                params={"places": FX_RATE_PLACES},
+            )
+        return rate
+
     def clean(self):
         data = super().clean()
         if data.get("currency") and data.get("currency") == data.get("base"):
             self.add_error("currency", _("A rate converts between two different currencies."))
-        if data.get("rate") is not None and data["rate"] <= 0:
-            self.add_error("rate", _("A rate must be greater than zero."))
         return data
 
 
-class FxImportForm(forms.Form):
+class FxImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"), help_text=_("Columns: date, currency, in (USD or KRW), rate, source.")
     )
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Kpi
         fields = [
@@ -369,11 +397,11 @@ class KpiForm(forms.ModelForm):
         return (self.cleaned_data.get("country") or "").strip().upper()
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(CleanTextMixin, forms.Form):
     every_days = forms.IntegerField(label=_("Remind startups every (days)"), min_value=7, max_value=366)
     is_active = forms.BooleanField(label=_("Reminders on"), required=False)
 
 
-class BriefForm(forms.Form):
+class BriefForm(CleanTextMixin, forms.Form):
     text_ko = forms.CharField(label=_("Korean brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
     text_en = forms.CharField(label=_("English brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)

@@ -11,14 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from bridgehead.core.actions import domain_action
 from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import SpreadsheetError, read_table
+from bridgehead.core.text import clean_text
 from bridgehead.outcomes.currencies import is_currency
 from bridgehead.outcomes.enums import ReportingCurrency
-from bridgehead.outcomes.models import FxRate
+from bridgehead.outcomes.models import FX_RATE_MAX, FX_RATE_MIN, FxRate
 from bridgehead.programs.models import Program
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -99,20 +101,31 @@ def validate(filename: str, content: bytes) -> FxImportResult:
             problem("currency", _("a rate converts between two different currencies."))
         try:
             rate = Decimal(raw["rate"].replace(",", ""))
-            if not rate.is_finite() or rate <= 0 or rate >= 10**12:
+            if not rate.is_finite() or rate <= 0 or rate >= FX_RATE_MAX:
                 raise InvalidOperation
-            rate = rate.quantize(Decimal("0.00000001"))
         except InvalidOperation:
             rate = None
             problem("rate", _("“%(value)s” is not a positive number.") % {"value": raw["rate"]})
+        else:
+            if rate < FX_RATE_MIN:  # it would round to 0, which no rate may be
+                problem(
+                    "rate",
+                    _("%(value)s is too small: a rate must be at least %(min)s.")
+                    % {"value": raw["rate"], "min": f"{FX_RATE_MIN:f}"},
+                )
+            rate = rate.quantize(FX_RATE_MIN)
+        source = raw.get("source", "")
+        if source:
+            try:
+                source = clean_text(source, multiline=False)
+            except ValidationError as refused:
+                problem("source", refused.messages[0])
         if len(result.problems) == before:
             key = (on, currency, base)
             if key in seen:
                 problem("on", _("the same date and currencies as row %(row)s.") % {"row": seen[key]})
             seen[key] = number
-            result.rows.append(
-                {"on": on, "currency": currency, "base": base, "rate": rate, "source": raw.get("source", "")[:200]}
-            )
+            result.rows.append({"on": on, "currency": currency, "base": base, "rate": rate, "source": source[:200]})
     if not table.rows:
         result.problems.append(Problem(2, "", _("the file has no rates.")))
     return result

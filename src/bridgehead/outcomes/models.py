@@ -9,6 +9,8 @@ in the log, which is how a KPI's history survives deletions.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -294,6 +296,13 @@ class ChangeProposal(models.Model):
         return lines
 
 
+# What a rate can hold (the column: 20 digits, 8 after the point). Checked by the form and the import before the
+# database would refuse (a rate of 4e-9 rounds to 0 and breaks the "positive" constraint).
+FX_RATE_PLACES = 8
+FX_RATE_MIN = Decimal(1).scaleb(-FX_RATE_PLACES)  # 0.00000001
+FX_RATE_MAX = Decimal(10) ** (20 - FX_RATE_PLACES)  # 10**12, exclusive
+
+
 class FxRate(models.Model):
     """On ``on``, one unit of ``currency`` was worth ``rate`` units of ``base`` — as entered or imported by the
     program's manager. A rate converts amounts dated on or after it, never amounts dated before it."""
@@ -304,7 +313,7 @@ class FxRate(models.Model):
     on = models.DateField(_("date"))
     currency = models.CharField(_("currency"), max_length=3)
     base = models.CharField(_("in"), max_length=3, choices=ReportingCurrency.choices)
-    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=8)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=FX_RATE_PLACES)
     source = models.CharField(_("source"), max_length=200, blank=True)
     entered_by = models.ForeignKey(
         USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entered by")

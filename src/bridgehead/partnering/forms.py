@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.forms import time_zone_choices
+from bridgehead.core.text import CleanTextMixin
 from bridgehead.partnering.enums import (
     FEEDBACK_COMMENT_MAX,
     REQUEST_MESSAGE_MAX,
@@ -25,7 +26,7 @@ PAIR_CHOICES = [
 ]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(CleanTextMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     allowed_pairs = forms.MultipleChoiceField(
         label=_("Who may meet whom"),
@@ -91,7 +92,7 @@ SessionFormSet = inlineformset_factory(
 )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanTextMixin, forms.ModelForm):
     seeks_intents = forms.MultipleChoiceField(
         label=_("We are looking for"),
         required=False,
@@ -148,17 +149,17 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(CleanTextMixin, forms.Form):
     person = forms.IntegerField(label=_("Person"), widget=forms.HiddenInput)
 
 
-class RequestForm(forms.Form):
+class RequestForm(CleanTextMixin, forms.Form):
     message = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=REQUEST_MESSAGE_MAX
     )
 
 
-class SolveForm(forms.Form):
+class SolveForm(CleanTextMixin, forms.Form):
     time_limit = forms.IntegerField(
         label=_("Time limit (seconds)"),
         min_value=SOLVE_TIME_LIMIT_MIN,
@@ -171,7 +172,7 @@ class SolveForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(CleanTextMixin, forms.Form):
     valuable = forms.TypedChoiceField(
         label=_("Was it valuable?"),
         coerce=lambda v: v == "yes",
@@ -189,6 +190,6 @@ class FeedbackForm(forms.Form):
     )
 
 
-class PinForm(forms.Form):
+class PinForm(CleanTextMixin, forms.Form):
     slot = forms.IntegerField(label=_("Slot"))
     table = forms.IntegerField(label=_("Table"), required=False, min_value=1)

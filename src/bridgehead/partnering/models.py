@@ -51,6 +51,11 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_calendar_token() -> str:
+    """A fresh secret for a participant's calendar-feed address (192 random bits)."""
+    return _token()
+
+
 class Event(models.Model):
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.PROTECT, related_name="events", verbose_name=_("program")

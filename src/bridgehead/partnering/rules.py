@@ -107,6 +107,7 @@ rules.add_perm("partnering.manage_event", is_event_staff)
 # On a Participant, saved or not yet: registering someone for ``participant.event``.
 rules.add_perm("partnering.register_participant", (is_self & event_is_open_to_register) | runs_participants_event)
 rules.add_perm("partnering.change_participant", is_self | runs_participants_event)
+rules.add_perm("partnering.rotate_calendar_token", is_self | runs_participants_event)
 rules.add_perm("partnering.send_request", is_self)  # on the sending Participant
 rules.add_perm("partnering.accept_request", is_recipient)
 rules.add_perm("partnering.decline_request", is_recipient)
@@ -121,6 +122,7 @@ rules.add_perm("partnering.move_meeting", runs_meetings_event)
 WHY_NOT: dict[str, Promise] = {
     "partnering.register_participant": _("You can register only yourself for this event."),
     "partnering.change_participant": _("Only the participant or the event staff can change this registration."),
+    "partnering.rotate_calendar_token": _("Only the participant or the event staff can renew this calendar address."),
     "partnering.send_request": _("You can send requests only as yourself."),
     "partnering.accept_request": _("Only the invited participant can accept this request."),
     "partnering.decline_request": _("Only the invited participant can decline this request."),

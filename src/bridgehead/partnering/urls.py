@@ -12,6 +12,12 @@ urlpatterns = [
     path("<slug:slug>/recommendations/refresh/", views.refresh_recommendations, name="event-refresh-recommendations"),
     path("<slug:slug>/me/", views.my_profile, name="event-me"),
     path("<slug:slug>/me/availability/", views.availability, name="event-availability"),
+    path("<slug:slug>/me/calendar/renew/", views.rotate_calendar_token, name="event-calendar-rotate"),
+    path(
+        "<slug:slug>/participants/<int:participant_id>/calendar/renew/",
+        views.rotate_calendar_token,
+        name="event-calendar-rotate-of",
+    ),
     path("<slug:slug>/recommendations/", views.recommendations, name="event-recommendations"),
     path("<slug:slug>/request/<int:participant_id>/", views.send_request, name="event-send-request"),
     path("<slug:slug>/requests/", views.requests_page, name="event-requests"),

@@ -420,6 +420,7 @@ def agenda(request: HttpRequest, slug: str, participant_id: int | None = None) -
             "participant": participant,
             "items": day.agenda_items(participant, request.user),
             "staff": staff,
+            "of_participant": participant_id is not None,
             # Staff looking at someone's agenda can move a meeting by hand (it is then pinned).
             "slots": event.slots.order_by("starts_at") if staff and participant_id is not None else (),
         },
@@ -435,9 +436,32 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def rotate_calendar_token(request: HttpRequest, slug: str, participant_id: int | None = None) -> HttpResponse:
+    """A new calendar address for the participant (their own, or as staff anyone's at this event)."""
+    event = _event(request, slug)
+    if participant_id is None:
+        participant = _me(request, event)
+        back = redirect("event-me", slug=slug)
+    else:
+        participant = get_object_or_404(Participant, pk=participant_id, event=event)
+        back = redirect("event-agenda-of", slug=slug, participant_id=participant_id)
+    services.rotate_calendar_token(participant=participant, by=request.user)
+    messages.success(
+        request, _("The calendar address was renewed: the old one no longer works. Subscribe again with the new one.")
+    )
+    return back
+
+
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A calendar app subscribes to this secret address; it shows only this participant's meetings."""
-    participant = get_object_or_404(Participant.objects.select_related("event", "organisation"), calendar_token=token)
+    """A calendar app subscribes to this secret address; it shows only this participant's meetings. A
+    deactivated account's address answers 404 like an unknown one: leaving the platform ends the feed."""
+    participant = get_object_or_404(
+        Participant.objects.select_related("event", "organisation"),
+        calendar_token=token,
+        person__user__is_active=True,
+    )
     response = HttpResponse(calendar.ical(participant), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core.bilingual import pick
 from bridgehead.core.enums import Role
 from bridgehead.core.models import User
+from bridgehead.core.text import CleanTextMixin
 from bridgehead.programs import limits
 from bridgehead.programs.enums import FieldKind, FileType, Outcome
 from bridgehead.programs.models import (
@@ -71,7 +72,7 @@ class UploadField(forms.FileField):
         return data
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CleanTextMixin, forms.Form):
     """Built from a call's form definition. Saving a draft never insists on required answers; submitting
     does (``services.submit_application`` checks the stored answers), so a half-finished draft can be kept."""
 
@@ -140,7 +141,7 @@ class _Choice:
         self.label_en = choice.get("en", "")
 
 
-class CallForm(forms.ModelForm):
+class CallForm(CleanTextMixin, forms.ModelForm):
     """Open and close times are typed in the program's time zone (the view activates it)."""
 
     opens_at = forms.DateTimeField(label=_("Opens"), widget=LOCAL_INPUT)
@@ -182,7 +183,7 @@ class CallForm(forms.ModelForm):
         return data
 
 
-class FormFieldForm(forms.ModelForm):
+class FormFieldForm(CleanTextMixin, forms.ModelForm):
     choices_text = forms.CharField(
         label=_("Choices"),
         required=False,
@@ -243,7 +244,7 @@ class FormFieldForm(forms.ModelForm):
         return super().save(commit)
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name_ko", "name_en", "description_ko", "description_en", "weight", "scale_min", "scale_max", "order"]
@@ -259,7 +260,7 @@ class CriterionForm(forms.ModelForm):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextMixin, forms.Form):
     """One integer per criterion within its scale, an optional comment per criterion and an overall comment."""
 
     comment = forms.CharField(
@@ -294,7 +295,7 @@ class ReviewForm(forms.Form):
         }
 
 
-class PanelForm(forms.ModelForm):
+class PanelForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CallReviewer
         fields = ["user", "expertise", "max_load"]
@@ -315,23 +316,23 @@ class PanelForm(forms.ModelForm):
         return user
 
 
-class AssignmentSettingsForm(forms.Form):
+class AssignmentSettingsForm(CleanTextMixin, forms.Form):
     reviews_per_application = count_field(_("Reviews per application"), limits.REVIEWS_PER_APPLICATION)
     max_reviews_per_reviewer = count_field(_("Maximum reviews per reviewer"), limits.REVIEWS_PER_REVIEWER)
 
 
-class ManualAssignmentForm(forms.Form):
+class ManualAssignmentForm(CleanTextMixin, forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     reviewer = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ConflictDeclarationForm(forms.Form):
+class ConflictDeclarationForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you have a conflict?"), max_length=limits.CONFLICT_REASON_MAX, required=False
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=Outcome.choices,
@@ -347,7 +348,7 @@ class DecisionForm(forms.Form):
     despite_incomplete = forms.BooleanField(label=_("Decide without the missing reviews"), required=False)
 
 
-class OutboxMessageForm(forms.Form):
+class OutboxMessageForm(CleanTextMixin, forms.Form):
     """A waiting decision e-mail, as the manager may rewrite it before it leaves."""
 
     subject = forms.CharField(
@@ -360,19 +361,19 @@ class OutboxMessageForm(forms.Form):
     )
 
 
-class DecisionTemplateForm(forms.ModelForm):
+class DecisionTemplateForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = DecisionTemplate
         fields = ["subject_ko", "body_ko", "subject_en", "body_en"]
         widgets = {"body_ko": forms.Textarea(attrs={"rows": 8}), "body_en": forms.Textarea(attrs={"rows": 8})}
 
 
-class MentorMatchingForm(forms.Form):
+class MentorMatchingForm(CleanTextMixin, forms.Form):
     mentors_per_startup = count_field(_("Mentors per startup"), limits.MENTORS_PER_STARTUP, initial=1)
     max_mentees = count_field(_("Maximum startups per mentor"), limits.MENTEES_PER_MENTOR, initial=3)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = MentoringSession
         fields = ["held_on", "topic", "notes", "next_steps"]
@@ -383,7 +384,7 @@ class SessionForm(forms.ModelForm):
         }
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(CleanTextMixin, forms.ModelForm):
     """What a program manager keeps up to date; the agreement and slug are fixed by the site admin."""
 
     class Meta:

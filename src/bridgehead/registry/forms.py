@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.models import User
+from bridgehead.core.text import CleanTextMixin, name_key
 from bridgehead.registry.enums import OrganisationKind, Stage
 from bridgehead.registry.models import Cluster, Organisation, Person, Sector
 
@@ -45,7 +47,25 @@ class _NameRuleOnce:
         super()._update_errors(errors)
 
 
-class OrganisationForm(_NameRuleOnce, forms.ModelForm):
+def _name_refused(form: forms.BaseForm) -> bool:
+    """A name was given but refused (a control character …): its own error says so; "no name" would not."""
+    return "name_ko" in form.errors or "name_en" in form.errors
+
+
+def _name_taken(field: str, name: str, own_pk: int | None) -> bool:
+    """Does another organisation already carry ``name`` (compared NFC and case folded)? Rows saved before
+    names were normalised may still be decomposed (NFD), so the database is asked for both forms and the
+    candidates compared by :func:`bridgehead.core.text.name_key`."""
+    forms_of_name = {unicodedata.normalize(form, name.strip()) for form in ("NFC", "NFD")}
+    query = Q()
+    for variant in forms_of_name:
+        query |= Q(**{f"{field}__iexact": variant})
+    key = name_key(name)
+    candidates = Organisation.objects.exclude(pk=own_pk).filter(query).values_list(field, flat=True)
+    return any(name_key(other) == key for other in candidates)
+
+
+class OrganisationForm(CleanTextMixin, _NameRuleOnce, forms.ModelForm):
     """The one definition of a valid organisation: the edit page, the API and every row of a spreadsheet
     import (``registry.importing``) are checked by this form. Error codes are stable (tests match them)."""
 
@@ -79,14 +99,13 @@ class OrganisationForm(_NameRuleOnce, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("name_ko") and not data.get("name_en"):
+        if not data.get("name_ko") and not data.get("name_en") and not _name_refused(self):
             raise forms.ValidationError(
                 _("Give the name in Korean, in English or both."), code="registry.organisation.name_missing"
             )
-        others = Organisation.objects.exclude(pk=self.instance.pk)
         for field in ("name_ko", "name_en"):
             name = data.get(field)
-            if name and others.filter(**{f"{field}__iexact": name.strip()}).exists():
+            if name and _name_taken(field, name, self.instance.pk):
                 self.add_error(
                     field,
                     forms.ValidationError(
@@ -103,7 +122,7 @@ class OrganisationForm(_NameRuleOnce, forms.ModelForm):
         return data
 
 
-class PersonForm(_NameRuleOnce, forms.ModelForm):
+class PersonForm(CleanTextMixin, _NameRuleOnce, forms.ModelForm):
     """The one definition of a valid person: the edit page, the API, imported people and import contacts."""
 
     class Meta:
@@ -138,14 +157,14 @@ class PersonForm(_NameRuleOnce, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("name_ko") and not data.get("name_en"):
+        if not data.get("name_ko") and not data.get("name_en") and not _name_refused(self):
             raise forms.ValidationError(
                 _("Give the name in Korean, in English or both."), code="registry.person.name_missing"
             )
         return data
 
 
-class InviteMemberForm(forms.Form):
+class InviteMemberForm(CleanTextMixin, forms.Form):
     """Invite someone who has an account, named by their user name or account e-mail address."""
 
     account = forms.CharField(
@@ -166,7 +185,7 @@ class InviteMemberForm(forms.Form):
         return value
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     cluster = forms.ModelChoiceField(
         label=_("Cluster"),
@@ -186,7 +205,7 @@ class DirectoryFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", _("Any stage")), *Stage.choices], required=False)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"))
 
     def clean_file(self):
