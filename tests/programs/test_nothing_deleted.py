@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from bridgehead.core.errors import Kind, Refused
+from bridgehead.programs import assignment as assigning
 from bridgehead.programs import services
 from bridgehead.programs.enums import HistoryAction, Outcome
 from bridgehead.programs.forms import CriterionForm, SessionForm
@@ -105,7 +106,7 @@ def test_every_decision_change_stays_in_the_history_the_manager_reads(world, log
 
 
 def test_a_withdrawn_member_takes_no_new_session_but_keeps_its_log_readable(world, login, accepted):
-    application, member, mentorship = accepted
+    application, _member, mentorship = accepted
     services.decide(application=application, outcome=Outcome.REJECT, note="", by=world["users"]["manager"])
 
     with pytest.raises(Refused) as refused:
@@ -118,22 +119,21 @@ def test_a_withdrawn_member_takes_no_new_session_but_keeps_its_log_readable(worl
 
 
 def test_a_withdrawn_member_is_marked_on_the_cohort_page_and_left_out_of_mentor_matching(world, login, accepted):
-    from bridgehead.programs import assignment as assigning  # noqa: PLC0415 - only this test runs the matcher
-
     application, member, _mentorship = accepted
     services.decide(application=application, outcome=Outcome.REJECT, note="", by=world["users"]["manager"])
 
     page = login(world["users"]["manager"]).get(reverse("cohort-detail", args=[member.cohort_id])).content.decode()
     assert 'data-testid="member-withdrawn"' in page
 
-    made = assigning.match_mentors(
-        cohort=member.cohort,
-        mentors=[world["users"]["mentor"]],
-        per_startup=1,
-        max_mentees=3,
-        by=world["users"]["manager"],
-    )
-    assert made == 0
+    with pytest.raises(Refused) as refused:
+        assigning.match_mentors(
+            cohort=member.cohort,
+            mentors=[world["users"]["mentor"]],
+            per_startup=1,
+            max_mentees=3,
+            by=world["users"]["manager"],
+        )
+    assert refused.value.code == "programs.mentoring.nothing_to_match"
 
 
 def test_the_api_shows_only_active_members_to_the_startup(world, login, accepted, django_capture_on_commit_callbacks):
@@ -341,3 +341,64 @@ def test_a_mentorship_with_sessions_cannot_be_deleted(accepted):
         member.delete()
     assert MentoringSession.objects.count() == 2
 
+
+# ---------------------------------------------------------------- the application form
+
+
+def test_a_question_a_submitted_application_answered_cannot_be_deleted(world, login, call):
+    field = call.fields.get(key="summary")
+    ApplicationFactory(call=call, answers={"summary": "Thyroid eye disease imaging"})
+
+    with pytest.raises(Refused) as refused:
+        services.delete_form_field(field=field, by=world["users"]["manager"])
+    assert (refused.value.code, refused.value.kind) == ("programs.form.field_answered", Kind.CONFLICT)
+
+    page = login(world["users"]["manager"]).post(
+        reverse("call-form-field", args=[call.pk, field.pk]), {"delete": "1"}, follow=True
+    )
+    assert 'data-refusal-code="programs.form.field_answered"' in page.content.decode()
+    assert call.fields.filter(pk=field.pk).exists()
+
+
+def test_a_question_only_drafts_answered_can_be_deleted(world, call):
+    field = call.fields.get(key="summary")
+    ApplicationFactory(call=call, status="draft", answers={"summary": "Work in progress"})
+
+    services.delete_form_field(field=field, by=world["users"]["manager"])
+
+    assert not call.fields.filter(pk=field.pk).exists()
+
+
+# ---------------------------------------------------------------- reviews in progress
+
+
+@pytest.fixture
+def drafted(world, call):
+    """The reviewer has started (not submitted) a review."""
+    reviewer = world["users"]["reviewer"]
+    application = ApplicationFactory(call=call)
+    assignment = ReviewAssignmentFactory(application=application, reviewer=reviewer)
+    criterion = call.criteria.first()
+    services.save_review(assignment=assignment, scores={criterion.pk: (4, "")}, comment="", submit=False, by=reviewer)
+    return assignment
+
+
+def test_a_manager_cannot_remove_an_assignment_whose_review_was_started(world, drafted):
+    with pytest.raises(Refused) as refused:
+        assigning.remove_assignment(assignment=drafted, by=world["users"]["manager"])
+    assert refused.value.code == "programs.assignment.review_started"
+    assert Review.objects.filter(assignment=drafted).exists()
+
+
+def test_the_reviewer_declaring_a_conflict_ends_their_own_draft(world, drafted):
+    reviewer = world["users"]["reviewer"]
+    services.declare_conflict(application=drafted.application, reviewer=reviewer, reason="Former employer", by=reviewer)
+    assert not Review.objects.filter(pk=drafted.review.pk).exists()
+    assert not Score.objects.exists()
+
+
+def test_a_declared_conflict_never_takes_a_submitted_review(world, call, reviewed):
+    reviewer = world["users"]["reviewer"]
+    review = Review.objects.get(assignment__reviewer=reviewer)
+    services.declare_conflict(application=review.assignment.application, reviewer=reviewer, reason="", by=reviewer)
+    assert Review.objects.filter(pk=review.pk).exists()

@@ -40,7 +40,9 @@ class OutcomeQuerySet(models.QuerySet):
 
 
 class Outcome(models.Model):
-    """One result a startup obtained, attributed to the program (and cohort, event, meeting) behind it."""
+    """One result a startup obtained, attributed to the program (and cohort, event, meeting) behind it.
+    The attribution is PROTECT: deleting the cohort, event or meeting an outcome came from is refused rather
+    than silently losing where the result came from."""
 
     organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("startup")
@@ -52,7 +54,7 @@ class Outcome(models.Model):
         "programs.Cohort",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("cohort"),
     )
@@ -60,7 +62,7 @@ class Outcome(models.Model):
         "partnering.Event",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("partnering event"),
     )
@@ -68,7 +70,7 @@ class Outcome(models.Model):
         "partnering.Meeting",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("partnering meeting"),
     )

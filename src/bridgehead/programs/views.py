@@ -243,7 +243,14 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
     return render(
         request,
         "programs/rubric.html",
-        {"call": call, "program": call.program, "criteria": call.criteria.all(), "form": form, "editing": instance},
+        {
+            "call": call,
+            "program": call.program,
+            "criteria": call.criteria.all(),
+            "form": form,
+            "editing": instance,
+            "locked": services.rubric_is_locked(call),
+        },
     )
 
 
@@ -773,7 +780,15 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/cohort_detail.html",
-        {"cohort": cohort, "program": cohort.program, "members": members, "manages": manages, "form": form},
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "members": members,
+            "manages": manages,
+            "form": form,
+            # an ended membership is news to the startup only when the changed decision is sent
+            "sees_status": request.user.has_perm("programs.view_program", cohort.program),
+        },
     )
 
 
@@ -799,6 +814,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": mentorship.sessions.select_related("logged_by"),
             "form": form,
             "can_log": can_log,
+            "ended": not mentorship.member.is_active,
         },
     )
 
