@@ -131,6 +131,12 @@ def rubric_is_locked(call: Call) -> bool:
     return Review.objects.filter(assignment__application__call=call).exists()
 
 
+def _lock_rubric(call: Call) -> None:
+    """Serialise rubric changes with the call's first review (``save_review`` takes the same row lock), so a
+    criterion is never changed or removed while a review of it is being started."""
+    list(Call.objects.select_for_update().filter(pk=call.pk).values_list("pk", flat=True))
+
+
 def _refuse_locked_rubric(call: Call, what) -> None:
     if rubric_is_locked(call):
         raise Refused(
@@ -147,6 +153,7 @@ def _refuse_locked_rubric(call: Call, what) -> None:
 def save_criterion(*, form, call: Call, by: User) -> Criterion:
     """Add or change a rubric line. Once reviews exist only its wording and order may change."""
     require(by, "programs.change_call", call)
+    _lock_rubric(call)
     criterion = form.save(commit=False)
     if criterion.pk is None:
         _refuse_locked_rubric(call, gettext_lazy("adding a criterion"))
@@ -164,7 +171,7 @@ def delete_criterion(*, criterion: Criterion, by: User) -> None:
     """Remove a rubric line while no review exists; its scores would go with it otherwise (they are
     protected in the database too: ``Score.criterion`` is PROTECT)."""
     require(by, "programs.change_call", criterion.call)
-    Call.objects.select_for_update().get(pk=criterion.call_id)  # no review starts while the rubric changes
+    _lock_rubric(criterion.call)
     _refuse_locked_rubric(criterion.call, gettext_lazy("removing a criterion"))
     refuse_if_protected(criterion, "programs.rubric.locked")
     criterion.delete()
@@ -397,6 +404,8 @@ def save_review(
             gettext_lazy("This application is not open for review (%(status)s)."),
             params={"status": application.get_status_display()},
         )
+    if not Review.objects.filter(assignment=assignment).exists():
+        _lock_rubric(application.call)  # the first review locks the rubric: wait for a change in flight
     criteria = list(application.call.criteria.all())
     known = {c.pk: c for c in criteria}
     unknown = set(scores) - set(known)
