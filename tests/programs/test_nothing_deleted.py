@@ -402,3 +402,31 @@ def test_a_declared_conflict_never_takes_a_submitted_review(world, call, reviewe
     review = Review.objects.get(assignment__reviewer=reviewer)
     services.declare_conflict(application=review.assignment.application, reviewer=reviewer, reason="", by=reviewer)
     assert Review.objects.filter(pk=review.pk).exists()
+
+
+def test_the_mentor_sees_which_mentee_left_the_cohort(world, login, accepted):
+    application, _member, _mentorship = accepted
+    client = login(world["users"]["mentor"])
+    assert "left the cohort on" not in client.get(reverse("my-work")).content.decode()
+
+    services.decide(application=application, outcome=Outcome.REJECT, note="", by=world["users"]["manager"])
+
+    assert "left the cohort on" in client.get(reverse("my-work")).content.decode()
+
+
+def test_the_locked_rubric_page_still_corrects_a_name_and_keeps_the_weight(world, login, call, reviewed):
+    criterion = call.criteria.get(name_en="Team")
+    client = login(world["users"]["manager"])
+    data = {
+        "name_ko": "팀",
+        "name_en": "Founding team",
+        "weight": "9",
+        "scale_min": "1",
+        "scale_max": "5",
+        "order": "1",
+    }
+
+    client.post(reverse("call-criterion", args=[call.pk, criterion.pk]), data)
+
+    criterion.refresh_from_db()
+    assert (criterion.name_en, criterion.weight) == ("Founding team", Decimal("2"))

@@ -233,6 +233,10 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
     call = _call(request, pk, "programs.change_call")
     instance = get_object_or_404(Criterion, pk=criterion_id, call=call) if criterion_id else None
     form = CriterionForm(request.POST or None, instance=instance)
+    locked = services.rubric_is_locked(call)
+    if locked:  # the wording can still be corrected; the service refuses anything else whatever is posted
+        for name in services.RUBRIC_SCORING_FIELDS:
+            form.fields[name].disabled = True
     if request.method == "POST" and "delete" in request.POST and instance:
         services.delete_criterion(criterion=instance, by=request.user)
         return redirect("call-rubric", pk=call.pk)
@@ -249,7 +253,7 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
             "criteria": call.criteria.all(),
             "form": form,
             "editing": instance,
-            "locked": services.rubric_is_locked(call),
+            "locked": locked,
         },
     )
 
