@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.outcomes import services
-from bridgehead.outcomes.models import Outcome, StatusChange
+from bridgehead.outcomes.models import Kpi, Outcome, StatusChange
 from tests.factories import UserFactory, grant
-from tests.outcomes.factories import OutcomeFactory
+from tests.outcomes.factories import KpiFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,12 @@ def test_what_an_outcome_is_attributed_to_cannot_be_deleted_from_under_it(ow, so
         ow["event"].pk,
         ow["meeting"].pk,
     )
+
+
+def test_a_commitment_the_signatories_watch_a_kpi_for_cannot_be_deleted(ow):
+    kpi = KpiFactory(program=ow["our_program"], commitment=ow["commitment"])
+
+    with pytest.raises(ProtectedError):
+        ow["commitment"].delete()
+
+    assert Kpi.objects.filter(pk=kpi.pk).exists()

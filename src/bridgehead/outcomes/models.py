@@ -314,7 +314,7 @@ class Kpi(models.Model):
         "programs.Program", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("program")
     )
     commitment = models.ForeignKey(
-        "agreements.Commitment", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("commitment")
+        "agreements.Commitment", on_delete=models.PROTECT, related_name="kpis", verbose_name=_("commitment")
     )
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
