@@ -222,14 +222,13 @@ def test_kpi_whose_records_are_deleted_keeps_their_history_in_the_audit_log(ow):
         kind="contract",
         status="closed",
         title_en="Distribution contract",
-        confirmed_at=timezone.now(),
     )
-    assert kpis.compute(kpi).confirmed == Decimal(1)
+    assert kpis.compute(kpi).unconfirmed == Decimal(1)
     pk = contract.pk
 
     services.delete_outcome(outcome=contract, by=ow["users"]["manager"])
 
-    assert kpis.compute(kpi).confirmed == Decimal(0)
+    assert kpis.compute(kpi).unconfirmed == Decimal(0)
     entry = LogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Outcome), object_id=pk, action=LogEntry.Action.DELETE
     )

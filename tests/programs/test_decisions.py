@@ -10,7 +10,7 @@ from django.urls import reverse
 from bridgehead.core.errors import Refused
 from bridgehead.core.models import Notification
 from bridgehead.programs import services
-from bridgehead.programs.enums import ApplicationStatus, HistoryAction, MessageStatus, Outcome
+from bridgehead.programs.enums import ApplicationStatus, HistoryAction, MemberStatus, MessageStatus, Outcome
 from bridgehead.programs.models import CohortMember, Decision, DecisionMessage, DecisionTemplate
 from tests.factories import UserFactory, grant
 from tests.programs.factories import ApplicationFactory
@@ -166,7 +166,7 @@ def test_changing_a_decision_before_sending_replaces_the_waiting_emails(world, a
     assert set(queued.values_list("outcome", flat=True)) == {"waitlisted"}
     assert queued.count() == 2
     assert not DecisionMessage.objects.filter(pk__in=first).exists()
-    assert CohortMember.objects.count() == 0
+    assert not CohortMember.objects.filter(status=MemberStatus.ACTIVE).exists()
 
 
 def test_changing_back_to_what_was_sent_queues_nothing(world, application, django_capture_on_commit_callbacks):
@@ -313,7 +313,8 @@ def test_changing_an_acceptance_to_waitlist_leaves_the_cohort(world, application
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WAITLISTED
-    assert CohortMember.objects.count() == 0
+    member = CohortMember.objects.get()  # ended, not deleted (issue 13, finding 4)
+    assert (member.status, member.application_id) == (MemberStatus.WITHDRAWN, application.pk)
 
 
 def test_drafts_cannot_be_decided(world, call):
@@ -348,7 +349,7 @@ def test_an_unsent_acceptance_does_not_open_the_cohort_to_the_startup(
     client = login(world["users"]["startup"])
     assert client.get(reverse("cohort-detail", args=[cohort.pk])).status_code == 200
     assert [c["members"] for c in client.get("/api/programs/cohorts").json()["items"]] == [
-        [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co"}]
+        [{"organisation": "startup-co", "name_ko": "스타트업코", "name_en": "Startup Co", "status": "active"}]
     ]
 
 

@@ -21,11 +21,12 @@ from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import require
 from bridgehead.programs import limits, services
-from bridgehead.programs.enums import ApplicationStatus
+from bridgehead.programs.enums import ApplicationStatus, MemberStatus
 from bridgehead.programs.forms import ApplicationForm
 from bridgehead.programs.models import Application, Call, Cohort, CohortMember, Program, ReviewAssignment
 from bridgehead.programs.rules import (
     RELEASED_MEMBER,
+    can_see_program,
     member_organisation_ids,
     visible_calls,
     visible_members,
@@ -141,6 +142,7 @@ class CohortMemberOut(Schema):
     organisation: str
     name_ko: str
     name_en: str
+    status: str  # active | withdrawn (the decision was changed; mentoring history kept)
 
 
 class CohortOut(Schema):
@@ -302,6 +304,8 @@ def list_cohorts(request):
                     "organisation": m.organisation.slug,
                     "name_ko": m.organisation.name_ko,
                     "name_en": m.organisation.name_en,
+                    # the outside sees only released members: active as far as it was told
+                    "status": m.status if can_see_program(request.user, c.program) else MemberStatus.ACTIVE,
                 }
                 for m in members
             ],

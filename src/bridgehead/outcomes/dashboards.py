@@ -38,6 +38,7 @@ from bridgehead.outcomes.rules import (
 )
 from bridgehead.partnering.enums import MeetingStatus
 from bridgehead.partnering.models import Meeting, MeetingRequest
+from bridgehead.programs.enums import MemberStatus
 from bridgehead.programs.models import Cohort, Program
 from bridgehead.registry.enums import OrganisationKind
 from bridgehead.registry.models import Organisation
@@ -85,7 +86,7 @@ def for_program(user, program: Program) -> Scope:
 
 
 def for_cohort(user, cohort: Cohort) -> Scope:
-    members = set(cohort.members.values_list("organisation_id", flat=True))
+    members = set(cohort.members.filter(status=MemberStatus.ACTIVE).values_list("organisation_id", flat=True))
     return Scope(
         "cohort",
         cohort.name,

@@ -47,7 +47,9 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 class Outcome(models.Model):
-    """One result a startup obtained, attributed to the program (and cohort, event, meeting) behind it."""
+    """One result a startup obtained, attributed to the program (and cohort, event, meeting) behind it.
+    The attribution is PROTECT: deleting the cohort, event or meeting an outcome came from is refused rather
+    than silently losing where the result came from."""
 
     organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, related_name="outcomes", verbose_name=_("startup")
@@ -59,7 +61,7 @@ class Outcome(models.Model):
         "programs.Cohort",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("cohort"),
     )
@@ -67,7 +69,7 @@ class Outcome(models.Model):
         "partnering.Event",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("partnering event"),
     )
@@ -75,7 +77,7 @@ class Outcome(models.Model):
         "partnering.Meeting",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outcomes",
         verbose_name=_("partnering meeting"),
     )
@@ -340,7 +342,7 @@ class Kpi(models.Model):
         "programs.Program", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("program")
     )
     commitment = models.ForeignKey(
-        "agreements.Commitment", on_delete=models.CASCADE, related_name="kpis", verbose_name=_("commitment")
+        "agreements.Commitment", on_delete=models.PROTECT, related_name="kpis", verbose_name=_("commitment")
     )
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.actions import after_commit, domain_action
+from bridgehead.core.deletion import Consequences, refuse_if_protected
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
@@ -28,6 +29,7 @@ from bridgehead.outcomes import notify
 from bridgehead.outcomes.enums import ProposalStatus
 from bridgehead.outcomes.forms import OutcomeForm
 from bridgehead.outcomes.models import ChangeProposal, FxRate, Kpi, Outcome, ReminderSchedule, StatusChange
+from bridgehead.programs.enums import MemberStatus
 from bridgehead.programs.models import Program
 from bridgehead.registry.models import Organisation
 
@@ -206,10 +208,31 @@ def decide_proposal(*, proposal: ChangeProposal, accept: bool, by: User) -> Chan
     return proposal
 
 
+def check_delete(*, outcome: Outcome, by: User) -> Consequences:
+    """Whether ``by`` may delete ``outcome``, and what would go with it (its status history, any proposals):
+    the confirmation page shows this before anything is deleted.
+
+    A confirmed record is someone else's work too — the counterparty or manager who confirmed it — so it is
+    never deleted: it is corrected (edited) or marked lost, which keeps it out of totals and in the history."""
+    require(by, "outcomes.delete_outcome", outcome)
+    if outcome.is_confirmed:
+        raise Refused(
+            "outcomes.outcome.confirmed",
+            _(
+                "“%(title)s” is confirmed and cannot be deleted. Correct it, or mark it lost to take it out of "
+                "the totals."
+            ),
+            params={"title": outcome.title},
+        )
+    return refuse_if_protected(outcome, "outcomes.outcome.in_use")
+
+
 @domain_action
 def delete_outcome(*, outcome: Outcome, by: User) -> None:
-    """Delete a record (managers only); django-auditlog keeps its values, so KPI history can be traced."""
-    require(by, "outcomes.delete_outcome", outcome)
+    """Delete an unconfirmed record (managers only, e.g. a duplicate); django-auditlog keeps its values, so
+    KPI history can be traced."""
+    outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    check_delete(outcome=outcome, by=by)
     evidence = outcome.evidence
     outcome.delete()
     if evidence:
@@ -251,7 +274,7 @@ def save_kpi(*, form, by: User) -> Kpi:
 def startups_of_program(program: Program) -> QuerySet:
     """The startups a program reminds: its cohorts' members and its events' startup participants."""
     return Organisation.objects.filter(
-        Q(cohort_memberships__cohort__program=program)
+        Q(cohort_memberships__cohort__program=program, cohort_memberships__status=MemberStatus.ACTIVE)
         | Q(participations__event__program=program, participations__kind="startup")
     ).distinct()
 

@@ -172,11 +172,18 @@ def outcome_evidence(request: HttpRequest, pk: int) -> FileResponse:
     return uploads.attachment(outcome.evidence, name=outcome.evidence_name, content_type=outcome.evidence_type)
 
 
-@require_POST
 @login_required
 def outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what the delete would take with it (or why it is refused); POST: delete."""
     outcome = _outcome(request, pk)
     program = outcome.program
+    if request.method != "POST":
+        try:
+            found = services.check_delete(outcome=outcome, by=request.user)
+        except Refused as refusal:
+            refusals.flash_or_raise(request, refusal)  # e.g. confirmed: back to the record, with the code
+            return redirect("outcome-detail", pk=outcome.pk)
+        return render(request, "outcomes/outcome_delete.html", {"outcome": outcome, "consequences": found})
     services.delete_outcome(outcome=outcome, by=request.user)
     messages.success(request, _("The outcome is deleted; its values stay in the audit log."))
     return redirect("outcomes-program", key=program.slug)

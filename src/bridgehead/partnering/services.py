@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.actions import after_commit, domain_action
+from bridgehead.core.deletion import refuse_if_protected
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.partnering import notify, rules, scheduling, tasks
@@ -55,6 +56,19 @@ OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 def _local(date: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """A wall-clock time at the venue as an aware instant (fold=0: the first 01:30 on a fall-back night)."""
     return dt.datetime.combine(date, time, tzinfo=zone)
+
+
+def check_sessions_removable(*, event: Event, sessions: list[EventSession], by: User) -> None:
+    """Sessions the event form would delete: refused (``partnering.event.slots_in_use``, naming the meetings)
+    while any of their slots holds a meeting — cancelled ones too, whose calendar entries keep their time.
+    Called before the form deletes anything, instead of the database's ProtectedError."""
+    rules.require(by, "partnering.manage_event", event)
+    for session in sessions:
+        refuse_if_protected(
+            session,
+            "partnering.event.slots_in_use",
+            _("The session “%(object)s” cannot be removed: %(dependants)s are booked in its slots."),
+        )
 
 
 @domain_action

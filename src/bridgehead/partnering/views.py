@@ -113,6 +113,9 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 saved.program = program
             saved.save()
             sessions.instance = saved
+            services.check_sessions_removable(
+                event=saved, sessions=[f.instance for f in sessions.deleted_forms if f.instance.pk], by=request.user
+            )
             sessions.save()
             services.build_slots(event=saved, by=request.user)
             messages.success(request, _("The event was saved."))

@@ -37,7 +37,14 @@ from bridgehead.core.permissions import require
 from bridgehead.core.runs import RunFailed
 from bridgehead.engines.match import CachedEncoder, Infeasible, assign, get_encoder
 from bridgehead.programs.conflicts import conflict_map
-from bridgehead.programs.enums import ApplicationStatus, AssignmentSource, FieldKind, ReviewStatus, RunKind
+from bridgehead.programs.enums import (
+    ApplicationStatus,
+    AssignmentSource,
+    FieldKind,
+    MemberStatus,
+    ReviewStatus,
+    RunKind,
+)
 from bridgehead.programs.models import (
     Application,
     AssignmentRun,
@@ -47,6 +54,7 @@ from bridgehead.programs.models import (
     Exclusion,
     FormField,
     Mentorship,
+    Review,
     ReviewAssignment,
 )
 from bridgehead.registry.models import Person
@@ -276,10 +284,31 @@ def remove_assignment(*, assignment: ReviewAssignment, by: User) -> None:
             "programs.assignment.review_submitted",
             gettext_lazy("This review was already submitted and cannot be removed."),
         )
+    if review is not None:
+        # The reviewer's draft is their work: only they (declaring a conflict) or their leaving the panel end it.
+        raise Refused(
+            "programs.assignment.review_started",
+            gettext_lazy(
+                "%(reviewer)s has started this review. Ask them to declare a conflict, or drop them from the panel."
+            ),
+            params={"reviewer": str(assignment.reviewer)},
+        )
     Exclusion.objects.get_or_create(
         application=assignment.application, reviewer=assignment.reviewer, defaults={"by": by}
     )
     assignment.delete()
+
+
+def drop_unsubmitted(assignments) -> int:
+    """Delete the assignments among ``assignments`` whose review is not submitted, with their draft reviews.
+
+    Reviews are protected from cascades (``Review.assignment`` is PROTECT); the two actions allowed to end a
+    reviewer's unfinished draft — the reviewer declaring a conflict, the reviewer leaving the panel — do it
+    here, explicitly. A submitted review is never touched. Part of the caller's transaction."""
+    pending = list(assignments.exclude(review__status=ReviewStatus.SUBMITTED).values_list("pk", flat=True))
+    Review.objects.filter(assignment_id__in=pending).exclude(status=ReviewStatus.SUBMITTED).delete()
+    ReviewAssignment.objects.filter(pk__in=pending).delete()
+    return len(pending)
 
 
 @domain_action
@@ -290,9 +319,7 @@ def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
         member.is_active = False
         member.dropped_at = timezone.now()
         member.save()
-        ReviewAssignment.objects.filter(application__call=member.call, reviewer=member.user).exclude(
-            review__status=ReviewStatus.SUBMITTED
-        ).delete()
+        drop_unsubmitted(ReviewAssignment.objects.filter(application__call=member.call, reviewer=member.user))
         return queue_assignment(call=member.call, by=by, kind=RunKind.REASSIGN)
 
 
@@ -303,14 +330,20 @@ def drop_reviewer(*, member: CallReviewer, by: User) -> AssignmentRun:
 def match_mentors(*, cohort: Cohort, mentors: Sequence[User], per_startup: int, max_mentees: int, by: User) -> int:
     """Give each cohort startup ``per_startup`` mentors (keeping existing ones), maximising affinity."""
     require(by, "programs.change_cohort", cohort)
-    members = list(cohort.members.select_related("organisation", "application__call", "application__created_by"))
+    members = list(
+        cohort.members.filter(status=MemberStatus.ACTIVE).select_related(
+            "organisation", "application__call", "application__created_by"
+        )
+    )
     if not members or not mentors:
         raise Refused(
             "programs.mentoring.nothing_to_match",
             gettext_lazy("A cohort with startups and at least one mentor is needed."),
         )
-    have = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", flat=True))
-    load = Counter(Mentorship.objects.filter(member__cohort=cohort).values_list("mentor_id", flat=True))
+    # Mentorships of startups that left the cohort are kept (with their log) but no longer load a mentor.
+    active = Mentorship.objects.filter(member__cohort=cohort, member__status=MemberStatus.ACTIVE)
+    have = Counter(active.values_list("member_id", flat=True))
+    load = Counter(active.values_list("mentor_id", flat=True))
     taken = set(Mentorship.objects.filter(member__cohort=cohort).values_list("member_id", "mentor_id"))
     # Conflicts are checked against the startup itself (members of a cohort without a call have no application).
     startups = [

@@ -84,6 +84,13 @@ class HistoryAction(models.TextChoices):
     NOTIFIED = "notified", _("Decision sent to the applicant")
 
 
+class MemberStatus(models.TextChoices):
+    """A cohort member is never deleted by a decision change: it ends (withdrawn) and can be reactivated."""
+
+    ACTIVE = "active", pgettext_lazy("cohort member", "Active")
+    WITHDRAWN = "withdrawn", pgettext_lazy("cohort member", "Withdrawn")
+
+
 class MessageStatus(models.TextChoices):
     """Where a decision e-mail is in the program's outbox."""
 

@@ -26,6 +26,7 @@ from bridgehead.programs.enums import (
     AssignmentSource,
     FieldKind,
     HistoryAction,
+    MemberStatus,
     MessageStatus,
     Outcome,
     RelationshipKind,
@@ -222,7 +223,8 @@ class Application(models.Model):
     """One startup's application to one call. ``answers`` maps field keys to values (files are rows of
     :class:`ApplicationFile`); the status moves draft → submitted → decided, or to withdrawn."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications", verbose_name=_("call"))
+    # PROTECT: an application is the startup's work; a call that received one cannot be deleted.
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("startup")
     )
@@ -427,8 +429,10 @@ class ReviewAssignment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("application")
     )
+    # PROTECT: deleting a reviewer's account must not take their assignments (and reviews) with it; the
+    # account is deactivated or anonymised instead (docs/architecture.md, "What can be deleted").
     reviewer = models.ForeignKey(
-        USER, on_delete=models.CASCADE, related_name="review_assignments", verbose_name=_("reviewer")
+        USER, on_delete=models.PROTECT, related_name="review_assignments", verbose_name=_("reviewer")
     )
     source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
@@ -467,8 +471,12 @@ class Exclusion(models.Model):
 
 
 class Review(models.Model):
+    """A reviewer's work. It never goes by cascade: deleting its assignment, application, call or the
+    reviewer's account is refused while it exists; the services that may drop an unfinished draft (a declared
+    conflict, a reviewer dropping out) delete it explicitly first."""
+
     assignment = models.OneToOneField(
-        ReviewAssignment, on_delete=models.CASCADE, related_name="review", verbose_name=_("assignment")
+        ReviewAssignment, on_delete=models.PROTECT, related_name="review", verbose_name=_("assignment")
     )
     status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     comment = models.TextField(_("comment"), blank=True)
@@ -486,7 +494,8 @@ class Review(models.Model):
 
 class Score(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+", verbose_name=_("criterion"))
+    # PROTECT: a reviewer's score never goes with its criterion (the rubric is locked once reviews exist).
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion"))
     value = models.SmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True)
 
@@ -617,6 +626,9 @@ class Cohort(models.Model):
 
 
 class CohortMember(models.Model):
+    """A startup in a cohort. Changing the decision away from "accepted" ends the membership (``withdrawn``,
+    ``ended_at``) and keeps its mentorships and logged sessions; re-accepting reactivates the same row."""
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members", verbose_name=_("cohort"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cohort_memberships", verbose_name=_("startup")
@@ -630,6 +642,8 @@ class CohortMember(models.Model):
         verbose_name=_("application"),
     )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     class Meta:
         ordering = ["cohort", "organisation__name_en"]
@@ -640,12 +654,19 @@ class CohortMember(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} ∈ {self.cohort}"
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == MemberStatus.ACTIVE
+
 
 class Mentorship(models.Model):
+    """A mentor paired with a cohort member. PROTECT on both sides: neither the member nor the mentor's
+    account can be deleted while the pairing (and its logged sessions) exists."""
+
     member = models.ForeignKey(
-        CohortMember, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("mentee")
+        CohortMember, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("mentee")
     )
-    mentor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("mentor"))
+    mentor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("mentor"))
     affinity = models.FloatField(_("affinity"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=AssignmentSource.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -662,7 +683,7 @@ class Mentorship(models.Model):
 
 class MentoringSession(models.Model):
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("mentorship")
+        Mentorship, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("mentorship")
     )
     held_on = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=200)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgehead.core import roles
 from bridgehead.core.enums import Role
 from bridgehead.programs.conflicts import conflicts_between
+from bridgehead.programs.enums import MemberStatus
 from bridgehead.registry.enums import OrganisationKind
 
 # Messages for permission refusals that can say more than "You do not have permission to do this."
@@ -129,12 +130,16 @@ def writes_review(user, assignment) -> bool:
 
 
 # A startup counts as a cohort member for the outside only once its acceptance was sent from the outbox
-# (members added by hand, without an application, count at once).
-RELEASED_MEMBER = Q(application__isnull=True) | Q(application__decision__sent_outcome="accepted")
+# (members added by hand, without an application, count at once while active). A changed decision ends the
+# membership (status "withdrawn") but, like the acceptance, is news to the outside only once it is sent.
+RELEASED_MEMBER = Q(application__isnull=True, status=MemberStatus.ACTIVE) | Q(
+    application__decision__sent_outcome="accepted"
+)
 
 
 def visible_members(user, cohort) -> QuerySet:
-    """The program's people see every member; a startup sees the members whose acceptance is released."""
+    """The program's people see every member, ended ones included (marked); a startup sees the members whose
+    acceptance is released."""
     if can_see_program(user, cohort.program):
         return cohort.members.all()
     return cohort.members.filter(RELEASED_MEMBER)

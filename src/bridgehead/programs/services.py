@@ -15,6 +15,7 @@ import re
 import zoneinfo
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bridgehead.core import uploads
 from bridgehead.core.actions import after_commit, domain_action
+from bridgehead.core.deletion import refuse_if_protected
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.mail import absolute_url, send_after_commit
@@ -30,10 +32,12 @@ from bridgehead.core.models import User
 from bridgehead.core.notifications import notify
 from bridgehead.core.permissions import require
 from bridgehead.programs import limits
+from bridgehead.programs.assignment import drop_unsubmitted
 from bridgehead.programs.enums import (
     ApplicationStatus,
     FieldKind,
     HistoryAction,
+    MemberStatus,
     MessageStatus,
     Outcome,
     ReviewStatus,
@@ -89,16 +93,75 @@ def save_form_field(*, form, by: User) -> FormField:
     return form.save()
 
 
+def answered_applications(field: FormField):
+    """Applications past the draft stage that answered ``field`` (a value or a file): the startups' work."""
+    return (
+        Application.objects.filter(call_id=field.call_id)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .filter(Q(answers__has_key=field.key) | Q(files__field_key=field.key))
+        .distinct()
+    )
+
+
 @domain_action
 def delete_form_field(*, field: FormField, by: User) -> None:
+    """Remove a question. Refused once a submitted application answered it: the answer would vanish from
+    the application its reviewers and managers read (the question can still be reworded or made optional)."""
     require(by, "programs.change_call", field.call)
+    answered = answered_applications(field).count()
+    if answered:
+        raise Refused(
+            "programs.form.field_answered",
+            ngettext(
+                "%(count)s submitted application answered “%(field)s”; the question cannot be deleted.",
+                "%(count)s submitted applications answered “%(field)s”; the question cannot be deleted.",
+                answered,
+            )
+            % {"count": answered, "field": field.label},
+        )
     field.delete()
+
+
+#: What a scored criterion may not change: its weight and scale decide every weighted score already given.
+RUBRIC_SCORING_FIELDS = ("weight", "scale_min", "scale_max")
+
+
+def rubric_is_locked(call: Call) -> bool:
+    """A call's rubric is locked as soon as any review (draft or submitted) exists for it: adding, removing,
+    reweighting or rescaling a criterion would change — or silently leave stale — scores reviewers gave."""
+    return Review.objects.filter(assignment__application__call=call).exists()
+
+
+def _lock_rubric(call: Call) -> None:
+    """Serialise rubric changes with the call's first review (``save_review`` takes the same row lock), so a
+    criterion is never changed or removed while a review of it is being started."""
+    list(Call.objects.select_for_update().filter(pk=call.pk).values_list("pk", flat=True))
+
+
+def _refuse_locked_rubric(call: Call, what) -> None:
+    if rubric_is_locked(call):
+        raise Refused(
+            "programs.rubric.locked",
+            gettext_lazy(
+                "The rubric is locked because reviews have started: %(what)s would change the scores reviewers "
+                "already gave. Names and descriptions can still be corrected."
+            ),
+            params={"what": what},
+        )
 
 
 @domain_action
 def save_criterion(*, form, call: Call, by: User) -> Criterion:
+    """Add or change a rubric line. Once reviews exist only its wording and order may change."""
     require(by, "programs.change_call", call)
+    _lock_rubric(call)
     criterion = form.save(commit=False)
+    if criterion.pk is None:
+        _refuse_locked_rubric(call, gettext_lazy("adding a criterion"))
+    else:
+        stored = Criterion.objects.select_for_update().get(pk=criterion.pk)
+        if any(getattr(stored, f) != getattr(criterion, f) for f in RUBRIC_SCORING_FIELDS):
+            _refuse_locked_rubric(call, gettext_lazy("changing a weight or a scale"))
     criterion.call = call
     criterion.save()
     return criterion
@@ -106,7 +169,12 @@ def save_criterion(*, form, call: Call, by: User) -> Criterion:
 
 @domain_action
 def delete_criterion(*, criterion: Criterion, by: User) -> None:
+    """Remove a rubric line while no review exists; its scores would go with it otherwise (they are
+    protected in the database too: ``Score.criterion`` is PROTECT)."""
     require(by, "programs.change_call", criterion.call)
+    _lock_rubric(criterion.call)
+    _refuse_locked_rubric(criterion.call, gettext_lazy("removing a criterion"))
+    refuse_if_protected(criterion, "programs.rubric.locked")
     criterion.delete()
 
 
@@ -314,9 +382,7 @@ def declare_conflict(*, application: Application, reviewer: User, reason: str, b
         reviewer=reviewer,
         defaults={"reason": reason[: limits.CONFLICT_REASON_MAX], "declared_by": by},
     )
-    ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exclude(
-        review__status=ReviewStatus.SUBMITTED
-    ).delete()
+    drop_unsubmitted(ReviewAssignment.objects.filter(application=application, reviewer=reviewer))
     return declaration
 
 
@@ -339,6 +405,8 @@ def save_review(
             gettext_lazy("This application is not open for review (%(status)s)."),
             params={"status": application.get_status_display()},
         )
+    if not Review.objects.filter(assignment=assignment).exists():
+        _lock_rubric(application.call)  # the first review locks the rubric: wait for a change in flight
     criteria = list(application.call.criteria.all())
     known = {c.pk: c for c in criteria}
     unknown = set(scores) - set(known)
@@ -537,18 +605,55 @@ def decide(
     )
     application.status = outcome
     application.save()
-    _log(application, HistoryAction.DECIDED, by, str(Outcome(outcome).label))
-    if outcome == Outcome.ACCEPT:
-        CohortMember.objects.get_or_create(
-            cohort=cohort_for_call(application.call),
-            organisation=application.organisation,
-            defaults={"application": application},
-        )
-    else:
-        CohortMember.objects.filter(application=application).delete()
+    effect = _join_cohort(application) if outcome == Outcome.ACCEPT else _leave_cohort(application)
+    _log(application, HistoryAction.DECIDED, by, _decision_detail(outcome, previous, effect))
     if not (unchanged and decision.messages.filter(status=MessageStatus.QUEUED).exists()):
         _queue_decision_messages(decision=decision)
     return decision
+
+
+def _join_cohort(application: Application) -> str:
+    """Accepting makes the startup a member of the call's cohort; a member that had ended (the decision was
+    changed away from "accepted" before) is reactivated as it was, mentorships and sessions included."""
+    member, created = CohortMember.objects.select_for_update().get_or_create(
+        cohort=cohort_for_call(application.call),
+        organisation=application.organisation,
+        defaults={"application": application},
+    )
+    if created or member.is_active:
+        return ""
+    member.status, member.ended_at, member.application = MemberStatus.ACTIVE, None, application
+    member.save(update_fields=["status", "ended_at", "application"])
+    return _("the startup rejoins the cohort with its mentoring history")
+
+
+def _leave_cohort(application: Application) -> str:
+    """Changing an acceptance ends the membership (withdrawn, dated) instead of deleting it: its mentorships
+    and logged sessions are the mentors' work and stay readable; re-accepting reactivates the same member."""
+    member = CohortMember.objects.select_for_update().filter(application=application).first()
+    if member is None or not member.is_active:
+        return ""
+    member.status, member.ended_at = MemberStatus.WITHDRAWN, timezone.now()
+    member.save(update_fields=["status", "ended_at"])
+    mentorships = Mentorship.objects.filter(member=member).count()
+    sessions = MentoringSession.objects.filter(mentorship__member=member).count()
+    return _("cohort membership ended; %(mentorships)s and %(sessions)s kept") % {
+        "mentorships": ngettext("%(n)s mentorship", "%(n)s mentorships", mentorships) % {"n": mentorships},
+        "sessions": ngettext("%(n)s session", "%(n)s sessions", sessions) % {"n": sessions},
+    }
+
+
+def _decision_detail(outcome: str, previous: Decision | None, effect: str) -> str:
+    """The history line of a decision: the outcome, what it replaced, and what it did to the cohort."""
+    detail = str(Outcome(outcome).label)
+    if previous is not None and previous.outcome != outcome:
+        detail = _("%(outcome)s (was %(previous)s)") % {
+            "outcome": detail,
+            "previous": Outcome(previous.outcome).label,
+        }
+    if effect:
+        detail = f"{detail}; {effect}"
+    return detail[: limits.HISTORY_DETAIL_MAX]
 
 
 def _queue_decision_messages(*, decision: Decision) -> list[DecisionMessage]:
@@ -668,7 +773,15 @@ def send_messages(*, program: Program, message_ids: list[int] | None, by: User) 
 
 @domain_action
 def log_session(*, mentorship: Mentorship, form, by: User) -> MentoringSession:
+    """Log a session. A mentorship whose startup left the cohort keeps its log, read-only."""
     require(by, "programs.log_session", mentorship)
+    member = CohortMember.objects.get(pk=mentorship.member_id)
+    if not member.is_active:
+        raise Refused(
+            "programs.mentorship.ended",
+            gettext_lazy("%(startup)s left the cohort on %(date)s; its mentoring log is kept but closed."),
+            params={"startup": str(member.organisation), "date": date_format(timezone.localdate(member.ended_at))},
+        )
     session = form.save(commit=False)
     session.mentorship = mentorship
     session.logged_by = by

@@ -233,6 +233,10 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
     call = _call(request, pk, "programs.change_call")
     instance = get_object_or_404(Criterion, pk=criterion_id, call=call) if criterion_id else None
     form = CriterionForm(request.POST or None, instance=instance)
+    locked = services.rubric_is_locked(call)
+    if locked:  # the wording can still be corrected; the service refuses anything else whatever is posted
+        for name in services.RUBRIC_SCORING_FIELDS:
+            form.fields[name].disabled = True
     if request.method == "POST" and "delete" in request.POST and instance:
         services.delete_criterion(criterion=instance, by=request.user)
         return redirect("call-rubric", pk=call.pk)
@@ -243,7 +247,14 @@ def rubric(request: HttpRequest, pk: int, criterion_id: int | None = None) -> Ht
     return render(
         request,
         "programs/rubric.html",
-        {"call": call, "program": call.program, "criteria": call.criteria.all(), "form": form, "editing": instance},
+        {
+            "call": call,
+            "program": call.program,
+            "criteria": call.criteria.all(),
+            "form": form,
+            "editing": instance,
+            "locked": locked,
+        },
     )
 
 
@@ -769,7 +780,15 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/cohort_detail.html",
-        {"cohort": cohort, "program": cohort.program, "members": members, "manages": manages, "form": form},
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "members": members,
+            "manages": manages,
+            "form": form,
+            # an ended membership is news to the startup only when the changed decision is sent
+            "sees_status": request.user.has_perm("programs.view_program", cohort.program),
+        },
     )
 
 
@@ -795,6 +814,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": mentorship.sessions.select_related("logged_by"),
             "form": form,
             "can_log": can_log,
+            "ended": not mentorship.member.is_active,
         },
     )
 
