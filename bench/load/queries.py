@@ -2,7 +2,9 @@
 
 A profile, not a timing: for one simulated participant it requests each page and API endpoint of the task mix
 in-process (Django's test client, no server) and prints how many queries each ran, how long they took in
-PostgreSQL, and the statements repeated most (an N+1 shows as one statement repeated once per row).
+PostgreSQL, the statements repeated most (an N+1 shows as one statement repeated once per row), and the
+median wall and CPU time of the whole request in this process (CPU time is the figure a busy machine blurs
+least: it is what one server core spends per request, so 1000 / it bounds the req/s of that core).
 
 Run after ``make bench-load`` (or ``bench/load/run.py`` with any duration), which leaves the database and
 ``bench/results/load-fixture.json``: ``.venv/bin/python bench/load/queries.py [--account 3] [--show 3]``.
@@ -14,7 +16,9 @@ import argparse
 import json
 import os
 import re
+import statistics
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--account", type=int, default=0, help="which of the fixture's accounts")
     parser.add_argument("--show", type=int, default=2, help="repeated statements shown per endpoint")
+    parser.add_argument("--repeat", type=int, default=5, help="requests timed per endpoint (in-process)")
     parser.add_argument("--width", type=int, default=400, help="characters of a slow statement shown")
     parser.add_argument("--slowest", type=int, default=0, help="also show this many slowest statements each")
     args = parser.parse_args()
@@ -75,9 +80,20 @@ def main() -> int:
         client.get(path, **headers)  # caches filled, as on a warm server
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path, **headers)
+        queries = len(captured)
         seconds = sum(float(q["time"]) for q in captured.captured_queries)
         repeated = Counter(shape(q["sql"]) for q in captured.captured_queries).most_common(args.show)
-        print(f"{name:<18} {response.status_code}  {len(captured):>4} queries  {1000 * seconds:7.1f} ms in SQL")
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            client.get(path, **headers)
+            walls.append(1000 * (time.perf_counter() - wall))
+            cpus.append(1000 * (time.process_time() - cpu))
+        print(
+            f"{name:<18} {response.status_code}  {queries:>4} queries  {1000 * seconds:7.1f} ms in SQL  "
+            f"{statistics.median(walls):7.1f} ms wall  {statistics.median(cpus):7.1f} ms Python CPU (median of "
+            f"{args.repeat})"
+        )
         for sql, count in repeated:
             if count > 1:
                 print(f"    ×{count}  {sql}")
