@@ -47,9 +47,11 @@ def main() -> int:
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridgehead.site.settings")
+    # Django is configured only once DATABASE_URL names the benchmark's database
     import django
 
     django.setup()
+    # the test client needs the settings django.setup() just read
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

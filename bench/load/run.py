@@ -95,6 +95,7 @@ def database_name(url: str) -> str:
 
 
 def recreate_database(url: str) -> None:
+    # psycopg only where the database is re-created
     import psycopg
 
     name = database_name(url)
@@ -117,6 +118,7 @@ def recommend(event, accounts: list[int], pool: list[int]) -> int:
     machine and is what ``make bench-match`` measures; the pages here only read the rows of the participants
     who browse them, so those are computed through the same engine calls on a smaller pool, and stored.
     """
+    # Django is set up by build() before this runs
     from bridgehead.engines import match as engine
     from bridgehead.partnering import recommending
     from bridgehead.partnering.models import Participant, Recommendation
@@ -155,9 +157,11 @@ def recommend(event, accounts: list[int], pool: list[int]) -> int:
 
 def build(participants: int, users: int, time_limit: float, pool: int) -> dict:
     """Fill the database and return the fixture the locustfile reads (sessions, tokens, ids)."""
+    # Django is configured only here, once DATABASE_URL names the benchmark's database
     import django
 
     django.setup()
+    # the models need the settings django.setup() just read
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -225,6 +229,7 @@ def build(participants: int, users: int, time_limit: float, pool: int) -> dict:
     agreement = Agreement.objects.get()
     # Fresh statistics, as autovacuum would gather them on a live site some minutes after the bulk load:
     # without them PostgreSQL plans for empty tables (a 175 ms dashboard count instead of 0.3 ms).
+    # Django is set up by build() once DATABASE_URL names the benchmark's database
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -449,6 +454,7 @@ def main() -> int:
 
 
 def report(figures: dict, rate: int, args, fixture: dict, steps: list[dict], before: dict, after: dict) -> None:
+    # rich only for the report, after the measured run
     from rich.console import Console
     from rich.table import Table
 
