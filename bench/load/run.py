@@ -15,7 +15,8 @@ and stops by itself):
    server's core (PostgreSQL is not pinned: it runs where the kernel puts it).
 3. Step search: short runs at rising rates (each locust user runs one task a second, so the rate in tasks
    per second is the number of users) until the agenda page's p95 passes 150 ms, a request fails, or the
-   server no longer keeps up (under 90 % of the rate asked). The highest rate that passed is kept.
+   server no longer keeps up (under 90 % of the rate asked); when the first step already fails, down by
+   halves until one passes. The highest rate that passed is kept.
 4. The measured run at that rate for ``--duration`` seconds (300 by default): per endpoint group req/s,
    p50/p95/p99 and errors. The task mix is in ``locustfile.py``.
 
@@ -362,6 +363,34 @@ def passes(figures: dict, users: int) -> tuple[bool, str]:
     return True, "ok"
 
 
+def search(base: str, args, scratch: Path, env: dict, steps: list[dict]) -> int:
+    """The highest rate that passes: up by ``--factor`` from ``--start`` until a step fails; when the very
+    first fails (a slow or busy machine), down by halves until one passes (1 at the least)."""
+    print(f"Step search: {args.step_seconds} s per step, agenda p95 ≤ {AGENDA_P95_TARGET_MS:.0f} ms")
+
+    def attempt(users: int) -> bool:
+        figures = run_locust(base, users, args.step_seconds, scratch / f"step-{users}", env)
+        ok, why = passes(figures, users)
+        total, agenda = figures.get("total", {}), figures.get("agenda page", {})
+        steps.append({"rate": users, "passed": ok, "why": why, "total": total, "agenda": agenda})
+        print(
+            f"  rate {users:>4}: {total.get('rps', 0):>6.1f} req/s, agenda p95 {agenda.get('p95_ms')} ms, "
+            f"errors {total.get('errors', 0)} → {why}",
+            flush=True,
+        )
+        return ok
+
+    users, best = args.start, None
+    while users <= args.max_rate and attempt(users):
+        best, users = users, max(users + 1, round(users * args.factor))
+    if best is not None:
+        return best
+    users = args.start // 2
+    while users > 1 and not attempt(users):
+        users //= 2
+    return max(users, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=20_000)
@@ -424,25 +453,7 @@ def main() -> int:
         run_locust(base, 10, 10, scratch / "warmup", env)  # fills the connection and template caches
         rate = args.rate
         if rate is None:
-            users = args.start
-            print(f"Step search: {args.step_seconds} s per step, agenda p95 ≤ {AGENDA_P95_TARGET_MS:.0f} ms")
-            while users <= args.max_rate:
-                figures = run_locust(base, users, args.step_seconds, scratch / f"step-{users}", env)
-                ok, why = passes(figures, users)
-                total, agenda = figures.get("total", {}), figures.get("agenda page", {})
-                steps.append({"rate": users, "passed": ok, "why": why, "total": total, "agenda": agenda})
-                print(
-                    f"  rate {users:>4}: {total.get('rps', 0):>6.1f} req/s, agenda p95 {agenda.get('p95_ms')} ms, "
-                    f"errors {total.get('errors', 0)} → {why}",
-                    flush=True,
-                )
-                if not ok:
-                    break
-                rate = users
-                users = max(users + 1, round(users * args.factor))
-            if rate is None:
-                rate = args.start
-                print(f"  even the first rate did not pass; measuring at {rate} anyway")
+            rate = search(base, args, scratch, env, steps)
         print(f"Measured run: rate {rate} for {args.duration} s", flush=True)
         figures = run_locust(base, rate, args.duration, scratch / "main", env)
     finally:
