@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := bridgehead.site.settings
 
 .PHONY: help venv install install-dev lock demo serve worker test test-fast test-browser lint format \
-        messages compile-messages browser-deps fonts bench-schedule bench-match bench-partnering clean
+        messages compile-messages browser-deps fonts bench-schedule bench-match bench-partnering bench-load clean
 
 help:
 	@echo "make demo   - install, migrate, load the Ulsan–San Diego demo, serve http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
@@ -118,6 +118,11 @@ bench-match: install-dev
 # Needs the local PostgreSQL (database bridgehead_bench is re-created; override with BENCH_DATABASE_URL).
 bench-partnering: install-dev
 	$(BIN)/python bench/partnering/run.py $(BENCH_ARGS)
+
+# Mixed locust load (agenda, recommendations, requests, dashboards, API) on granian + the local PostgreSQL:
+# database bridgehead_bench_load is re-created (BENCH_ARGS="--reuse" keeps it); loopback only, bounded runs.
+bench-load: install-dev
+	$(BIN)/python bench/load/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
