@@ -327,7 +327,7 @@ def _maxsat(run: _Run, threads: int) -> maxsat.MaxSatResult | None:
         return None
     run.report("maxsat")
     result = maxsat.solve_breaks_maxsat(
-        run.pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop
+        run.pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop, hint=run.best
     )
     return result if result is not None and result.slot_of is not None else None
 
