@@ -20,6 +20,9 @@ Encoding (``x[m,s]``: meeting m in slot s; ``busy[p,s]`` ⇔ OR of p's x in s):
 * ``max_break_spread`` d, when some participant can have at most one meeting (so the least-broken has 0): at
   most d break starts per participant.
 
+Two back ends share this encoding: UWrMaxSAT (soft clauses as above) and an ascending SAT search with a
+totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule.
+
 The optimum is exact for the worst-participant criterion when the worst found is below K (or K is the
 spread bound d); otherwise the schedule is still optimal for total breaks and reported as such.
 """
