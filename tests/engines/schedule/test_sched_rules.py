@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 
 import pytest
@@ -14,6 +15,9 @@ from bridgehead.engines.schedule import Participant, check, instance_to_dict, so
 from bridgehead.engines.schedule.cli import add_parser
 from bridgehead.engines.schedule.feasibility import HardRulesError, explain, relax
 from bridgehead.engines.schedule.model import Problem
+
+# The module, not the function the package re-exports under the same name.
+solve_module = importlib.import_module("bridgehead.engines.schedule.solve")
 
 
 def run(argv: list[str]) -> int:
@@ -136,3 +140,27 @@ def test_solve_returns_a_valid_schedule_exactly_when_one_exists(inst):
             solve(inst, time_limit=10, threads=1)
     else:
         assert check(inst, solve(inst, time_limit=10, threads=1)) == []
+
+
+def test_hard_rules_stage_searches_within_the_time_limit(monkeypatch):
+    # Issue 15 item 3 (the time limit is a limit): the stage that looks for a schedule within the spread
+    # rule used to get at least 2 s even past the limit ("an explanation is owed"), so a 0.5 s solve could
+    # take 2.5 s. Its budget is now what is left of the limit itself.
+    people = [Participant("p0", unavailable=("t1",)), Participant("p1"), Participant("p2")]
+    ms = [
+        meeting("m1", "p0", "p1", fixed="t0"),
+        meeting("m2", "p0", "p2", fixed="t2"),
+        meeting("m3", "p1", "p2"),
+    ]
+    inst = instance(3, people, ms, spread=0)
+    budgets: list[float] = []
+    real = solve_module.solve_exact
+
+    def recording(*args, **kwargs):
+        budgets.append(kwargs["time_limit"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "solve_exact", recording)
+    with pytest.raises(HardRulesError):
+        solve(inst, time_limit=0.5, threads=1, exact=False)
+    assert budgets and all(b <= 0.5 for b in budgets)

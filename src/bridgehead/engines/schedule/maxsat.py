@@ -20,6 +20,9 @@ Encoding (``x[m,s]``: meeting m in slot s; ``busy[p,s]`` ⇔ OR of p's x in s):
 * ``max_break_spread`` d, when some participant can have at most one meeting (so the least-broken has 0): at
   most d break starts per participant.
 
+Two back ends share this encoding: UWrMaxSAT (soft clauses as above) and an ascending SAT search with a
+totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule.
+
 The optimum is exact for the worst-participant criterion when the worst found is below K (or K is the
 spread bound d); otherwise the schedule is still optimal for total breaks and reported as such.
 """
@@ -36,19 +39,31 @@ from multiprocessing.connection import Connection, wait
 from .model import Problem, bits
 
 LEVELS = 3
-# Encodings: (cardinality encoding, at-most-one over at most this many literals as pairwise clauses, share
-# of the time left, variable order). Which one proves an instance first varies a lot on the 12-table B2B
-# variants (the benchmark's README warns about it). Below PORTFOLIO_MIN_THREADS they run one after another,
-# each with its share of the time left (measured on the 2-core benchmark machine: side by side, the second
-# process took the CPU the first needed); from PORTFOLIO_MIN_THREADS on, side by side, first proof wins.
-CONFIGS = (("seqcounter", 6, 0.5, "index"), ("totalizer", 30, 1.0, "busiest"))
+# The ascending search gives up above this many breaks when it has no incumbent to start from.
+ASCENDING_MAX = 64
+# Configurations: (method, cardinality encoding, at-most-one over at most this many literals as pairwise
+# clauses, share of the time left, variable order). "ascending": SAT calls "at most k breaks" from k = 0,
+# started from the incumbent (see :func:`_solve_ascending`); "maxsat": UWrMaxSAT. Which one proves an
+# instance first varies a lot on the 12-table B2B variants (the benchmark's README warns about it). Below
+# PORTFOLIO_MIN_THREADS they run one after another, each with its share of the time left (measured on the
+# 2-core benchmark machine: side by side, the second process took the CPU the first needed); from
+# PORTFOLIO_MIN_THREADS on, side by side, first proof wins.
+CONFIGS = (
+    ("ascending", "seqcounter", 6, 0.5, "index"),
+    ("maxsat", "seqcounter", 6, 0.6, "index"),
+    ("maxsat", "totalizer", 30, 1.0, "busiest"),
+)
 PORTFOLIO_MIN_THREADS = 3
+# Seconds before its budget ends at which a configuration's process is killed: killing and collecting it
+# takes a moment on a loaded machine (seen: a 30 s solve ending at 31.0 s at load 9).
+KILL_MARGIN = 0.15
 
 
 @dataclass
 class MaxSatResult:
     slot_of: list[int] | None  # None: proven that not every usable meeting can be held
     proven: bool
+    lower: int = 0  # proven: every schedule holding every usable meeting has at least this many breaks
 
 
 def available() -> bool:
@@ -122,6 +137,7 @@ def solve_breaks_maxsat(
     time_limit: float,
     threads: int = 1,
     should_stop: Callable[[], bool] = lambda: False,
+    hint: list[int] | None = None,
 ) -> MaxSatResult | None:
     """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found.
 
@@ -134,33 +150,52 @@ def solve_breaks_maxsat(
     end = time.perf_counter() + time_limit
     groups = [list(CONFIGS)] if threads >= PORTFOLIO_MIN_THREADS else [[c] for c in CONFIGS]
     found: list[MaxSatResult] = []
+    lower = 0
     for group in groups:
         left = end - time.perf_counter()
         if left <= 0.1 or should_stop():
             break
-        budget = left * (group[0][2] if len(group) == 1 else 1.0)
-        results = _run_children(pb, group, budget, should_stop)
+        budget = left * (group[0][3] if len(group) == 1 else 1.0)
+        results = _run_children(pb, group, budget, should_stop, hint)
         proven = [r for r in results if r.proven]
         if proven:
             return proven[0]
         found.extend(r for r in results if r.slot_of is not None)
+        lower = max([lower, *(r.lower for r in results)])
+        best = min(found, key=lambda r: _objective(pb, r.slot_of), default=None)
+        if best is not None and _settled_by(pb, best.slot_of, lower):
+            return MaxSatResult(best.slot_of, True, lower)
     if not found:
         return None
     return min(found, key=lambda r: _objective(pb, r.slot_of))
 
 
+def _settled_by(pb: Problem, slot_of: list[int], lower: int) -> bool:
+    """Optimal by a lower bound another configuration proved: the total meets it, and the worst
+    participant's breaks cannot be lower (0 with no break, 1 with some)."""
+    total, worst = _objective(pb, slot_of)
+    return total <= lower and worst <= 1
+
+
 def _run_children(
-    pb: Problem, configs: list[tuple[str, int, float, str]], budget: float, should_stop: Callable[[], bool]
+    pb: Problem,
+    configs: list[tuple[str, str, int, float, str]],
+    budget: float,
+    should_stop: Callable[[], bool],
+    hint: list[int] | None,
 ) -> list[MaxSatResult]:
     """Run each configuration in a forked process for at most ``budget`` seconds; kill what is left."""
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
     runs = []
-    for encoding, pairwise, _share, order in configs:
+    for method, encoding, pairwise, _share, order in configs:
         receive, send = ctx.Pipe(duplex=False)
         # The child stops itself a little early so that its best schedule gets back before the kill.
         child_limit = max(0.05, 0.9 * budget - 0.15)
-        proc = ctx.Process(target=_child, args=(send, pb, child_limit, encoding, pairwise, order), daemon=True)
+        budget_end = t0 + max(0.05, budget - KILL_MARGIN)
+        proc = ctx.Process(
+            target=_child, args=(send, pb, child_limit, method, encoding, pairwise, order, hint), daemon=True
+        )
         proc.start()
         send.close()
         runs.append((proc, receive))
@@ -168,7 +203,7 @@ def _run_children(
     pending = [r for _, r in runs]
     try:
         while pending:
-            if should_stop() or time.perf_counter() > t0 + budget:
+            if should_stop() or time.perf_counter() > budget_end:
                 break
             for conn in wait(pending, timeout=0.05):
                 pending.remove(conn)
@@ -182,10 +217,13 @@ def _run_children(
                         pending = []
                         break
     finally:
-        for proc, conn in runs:
+        for proc, _conn in runs:
             if proc.is_alive():
                 proc.kill()
-            proc.join()
+        for proc, conn in runs:
+            # A killed child's memory is torn down by the kernel; on a loaded machine that can take a while,
+            # and waiting for it would cost the caller's time limit (multiprocessing reaps it later).
+            proc.join(timeout=0.05)
             conn.close()
     return results
 
@@ -195,25 +233,38 @@ def _objective(pb: Problem, slot_of: list[int]) -> tuple[int, int]:
     return sum(per), max(per, default=0)
 
 
-def _child(conn: Connection, pb: Problem, time_limit: float, encoding: str, pairwise: int, order: str) -> None:
+def _child(
+    conn: Connection,
+    pb: Problem,
+    time_limit: float,
+    method: str,
+    encoding: str,
+    pairwise: int,
+    order: str,
+    hint: list[int] | None,
+) -> None:
     try:
-        conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise, order))
+        if method == "ascending":
+            conn.send(_solve_ascending(pb, time_limit, encoding, pairwise, order, hint))
+        else:
+            conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise, order))
     finally:
         conn.close()
 
 
-def _solve_one(
-    pb: Problem,
-    time_limit: float,
-    should_stop: Callable[[], bool],
-    encoding: str,
-    pairwise: int,
-    order: str = "index",
-) -> MaxSatResult | None:
-    from hermax.core.ipamir_solver_interface import SolveStatus  # optional MaxSAT back end
-    from hermax.incremental import UWrMaxSAT
+@dataclass
+class _Encoding:
+    """The hard clauses of the schedule, the break-start variables per participant and the level literals
+    (``lvl[k-1]`` false ⇒ nobody has ≥ k break starts), for both back ends."""
 
-    t0 = time.perf_counter()
+    cnf: _Cnf
+    x: dict[tuple[int, int], int]
+    brk_of: list[list[int]]
+    lvl: list[int]
+    levels: int
+
+
+def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index") -> _Encoding:
     cnf = _Cnf(encoding, pairwise)
     usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
     if order == "busiest":
@@ -262,12 +313,7 @@ def _solve_one(
 
     spread = pb.instance.max_break_spread
     levels = spread if spread is not None else LEVELS
-    brk_of: list[list[int]] = [[] for _ in range(pb.n_parts)]
-    for p in range(pb.n_parts):
-        brk_of[p] = _break_starts(cnf, pb, p, busy)
-    all_brk = [v for lits in brk_of for v in lits]
-    heavy = levels + 1
-    softs: list[tuple[int, int]] = [(-v, heavy) for v in all_brk]
+    brk_of = [_break_starts(cnf, pb, p, busy) for p in range(pb.n_parts)]
     lvl = [cnf.var("lvl", k) for k in range(1, levels + 1)]
     for p in range(pb.n_parts):
         for k in range(1, levels + 1):
@@ -276,14 +322,40 @@ def _solve_one(
                 cnf.at_most(brk_of[p], k - 1, guard=lvl[k - 1])
         if spread is not None:
             cnf.at_most(brk_of[p], spread)
-    softs.extend((-v, 1) for v in lvl)
+    return _Encoding(cnf, x, brk_of, lvl, levels)
+
+
+def _slots_from(pb: Problem, x: dict[tuple[int, int], int], true: Callable[[int], bool]) -> list[int]:
+    slot_of = [-1] * pb.n_meetings
+    for (m, s), v in x.items():
+        if true(v):
+            slot_of[m] = s
+    return slot_of
+
+
+def _solve_one(
+    pb: Problem,
+    time_limit: float,
+    should_stop: Callable[[], bool],
+    encoding: str,
+    pairwise: int,
+    order: str = "index",
+) -> MaxSatResult | None:
+    """Weighted MaxSAT: soft ``¬brk`` (weight above the levels) and soft ``¬lvl`` (weight 1)."""
+    from hermax.core.ipamir_solver_interface import SolveStatus  # optional MaxSAT back end
+    from hermax.incremental import UWrMaxSAT
+
+    t0 = time.perf_counter()
+    enc = _encode(pb, encoding, pairwise, order)
+    heavy = enc.levels + 1
+    softs = [(-v, heavy) for lits in enc.brk_of for v in lits] + [(-v, 1) for v in enc.lvl]
     if time.perf_counter() > t0 + time_limit or should_stop():
         return None
 
     solver = UWrMaxSAT()
     stopped = threading.Event()
     try:
-        for clause in cnf.clauses:
+        for clause in enc.cnf.clauses:
             solver.add_clause(clause)
         for lit, weight in softs:
             solver.set_soft(lit, weight)
@@ -295,16 +367,89 @@ def _solve_one(
             return MaxSatResult(None, True)
         if status not in (SolveStatus.OPTIMUM, SolveStatus.INTERRUPTED_SAT):
             return None
-        slot_of = [-1] * pb.n_meetings
-        for (m, s), v in x.items():
-            if solver.val(v) > 0:
-                slot_of[m] = s
+        slot_of = _slots_from(pb, enc.x, lambda v: solver.val(v) > 0)
     finally:
         stopped.set()
         solver.close()
     worst = max((pb.breaks_of(p, _busy_mask(pb, slot_of, p)) for p in range(pb.n_parts)), default=0)
-    exact_worst = spread is not None or worst < levels
+    exact_worst = pb.instance.max_break_spread is not None or worst < enc.levels
     return MaxSatResult(slot_of, status == SolveStatus.OPTIMUM and exact_worst)
+
+
+def _solve_ascending(
+    pb: Problem,
+    time_limit: float,
+    encoding: str,
+    pairwise: int,
+    order: str = "index",
+    hint: list[int] | None = None,
+) -> MaxSatResult | None:
+    """SAT with a totaliser over the break starts: "at most k breaks" for k = 0, 1, … — the first k that is
+    satisfiable is the optimum, and when "at most U−1" is unsatisfiable for the incumbent's U, the
+    incumbent is optimal. Then the worst participant's breaks the same way, from the top.
+
+    Why: on the B2B events the lower-bound calls (unsatisfiable) are quick and finding a schedule with few
+    breaks from nothing is slow, so a good incumbent (the heuristic's, also given to the solver as its
+    initial phases) is what most proofs need. The solver is interrupted from a timer at the deadline.
+    """
+    from pysat.card import ITotalizer  # optional MaxSAT back end
+    from pysat.solvers import Solver
+
+    t0 = time.perf_counter()
+    enc = _encode(pb, encoding, pairwise, order)
+    brk = [v for lits in enc.brk_of for v in lits]
+    best = hint if hint is not None and all(hint[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]) else None
+    incumbent = _objective(pb, best) if best is not None else None
+    top = incumbent[0] if incumbent is not None else ASCENDING_MAX
+    if not brk or top == 0:
+        return None
+    tot = ITotalizer(lits=brk, ubound=min(top, len(brk)), top_id=enc.cnf.pool.top)
+    top = min(top, len(tot.rhs))
+    solver = Solver(name="cadical153", bootstrap_with=enc.cnf.clauses + tot.cnf.clauses)
+    timer = threading.Timer(max(0.0, t0 + time_limit - time.perf_counter()), solver.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        if best is not None:
+            solver.set_phases([v if best[m] == s else -v for (m, s), v in enc.x.items()])
+        total = None
+        for k in range(top):
+            ok = solver.solve_limited(assumptions=[-tot.rhs[k]], expect_interrupt=True)
+            if ok is None:  # interrupted: "at most k−1" was unsatisfiable, so k is a lower bound
+                return MaxSatResult(best, False, k) if best is not None else MaxSatResult(None, False, k)
+            if ok:
+                model = solver.get_model()
+                on = {v for v in model if v > 0}
+                best, total = _slots_from(pb, enc.x, on.__contains__), k
+                break
+        if best is None and top == len(brk):
+            # "at most len(brk) − 1" is unsatisfiable: every break start holds in every schedule, if any
+            ok = solver.solve_limited(expect_interrupt=True)
+            if not ok:
+                return None
+            on = {v for v in solver.get_model() if v > 0}
+            best, total = _slots_from(pb, enc.x, on.__contains__), top
+        if best is None:
+            return None
+        if total is None:
+            total = top  # "at most top − 1" is unsatisfiable: the incumbent's total is the optimum
+        worst = _objective(pb, best)[1]
+        at_most_total = [-tot.rhs[total]] if total < len(tot.rhs) else []
+        while worst > (1 if total else 0):
+            if worst > enc.levels or not at_most_total:
+                return MaxSatResult(best, False, total)  # no level literal says "nobody above worst − 1"
+            ok = solver.solve_limited(assumptions=[*at_most_total, -enc.lvl[worst - 1]], expect_interrupt=True)
+            if ok is None:
+                return MaxSatResult(best, False, total)
+            if not ok:
+                break
+            on = {v for v in solver.get_model() if v > 0}
+            best = _slots_from(pb, enc.x, on.__contains__)
+            worst = _objective(pb, best)[1]
+        return MaxSatResult(best, True, total)
+    finally:
+        timer.cancel()
+        solver.delete()
 
 
 def _busy_mask(pb: Problem, slot_of: list[int], p: int) -> int:

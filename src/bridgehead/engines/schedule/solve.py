@@ -327,7 +327,7 @@ def _maxsat(run: _Run, threads: int) -> maxsat.MaxSatResult | None:
         return None
     run.report("maxsat")
     result = maxsat.solve_breaks_maxsat(
-        run.pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop
+        run.pb, time_limit=run.remaining(), threads=threads, should_stop=run.should_stop, hint=run.best
     )
     return result if result is not None and result.slot_of is not None else None
 
@@ -365,12 +365,14 @@ def _stage_hard_rules(run: _Run, threads: int, seed: int) -> None:
     if _valid(pb, run.best):
         return
     per = metrics(pb, run.best).breaks_of
-    if run.small:
-        # The search could not meet the spread rule; the exact model either finds a schedule or proves
-        # there is none. It gets at least a few seconds even past the deadline: an explanation is owed.
+    # The search could not meet the spread rule; the exact model either finds a schedule or proves there is
+    # none. It may use the time kept back for building the result (small instances build fast) but never
+    # more than the limit: when none is left, the error says no schedule was found in the time allowed.
+    budget = max(run.remaining(), run.limit_at - time.perf_counter() - RESERVE_FIXED)
+    if run.small and budget > 0.05:
         result = solve_exact(
             pb,
-            time_limit=max(run.remaining(), 2.0),
+            time_limit=budget,
             threads=threads,
             seed=seed,
             fair=run.fair,
