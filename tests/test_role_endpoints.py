@@ -267,6 +267,8 @@ API: dict[str, Expect] = {
     "GET /api/programs/calls/{call_id}": Expect(k(call_id="call"), "200: *", other="200: *"),
     "POST /api/programs/calls/{call_id}/applications": Expect(k(call_id="call"), WRITE),
     "GET /api/programs/applications": Expect(NO_OBJECT, "200: *"),
+    # The API's applications are the applicant's own (api/programs.py): managers and reviewers read them on
+    # the pages, so to them the API answers as if the application did not exist.
     "GET /api/programs/applications/{application_id}": Expect(
         k(application_id="application"), "200: admin startup | 404: *"
     ),
