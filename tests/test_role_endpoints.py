@@ -496,9 +496,11 @@ def test_every_route_has_an_expectation():
         for name in sorted(set(PAGES) | set(API) | set(SKIPPED))
         if name not in PAGE_ROUTES and name not in API_OPERATIONS
     ]
-    assert not missing and not stale, "Routes without an expectation (tests/test_role_endpoints.py):\n" + "\n".join(
-        missing + stale
+    header = (
+        "Routes without an expectation in tests/test_role_endpoints.py "
+        "(how to write one: docs/architecture.md, 'Proving permissions'):\n"
     )
+    assert not missing and not stale, header + "\n".join(missing + stale)
 
 
 def test_roles_cover_every_scoped_role():
