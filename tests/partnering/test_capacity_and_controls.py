@@ -153,7 +153,7 @@ def test_another_events_participant_cannot_answer_or_see_the_request(client, peo
     assert request.status == "pending"
     body = client.get(reverse("event-requests", args=["other-day"])).content.decode()
     assert "Haeum Org" not in body
-    assert client.get(reverse("event-requests", args=["cap-day"])).status_code == 404
+    assert client.get(reverse("event-requests", args=["cap-day"])).status_code == 403  # visible event, not theirs
 
 
 def test_no_request_buttons_once_requests_have_closed(client, event, people):

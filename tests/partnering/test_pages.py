@@ -49,7 +49,10 @@ def test_someone_elses_agenda_is_refused(client, fair):
 
 
 def test_non_participant_has_no_agenda(client, fair):
-    assert get(client, fair["outsider"], "event-agenda", "sd-day").status_code == 404
+    # The published event is visible to them, its participant pages are not theirs: 403 with the API's code.
+    response = get(client, fair["outsider"], "event-agenda", "sd-day")
+    assert response.status_code == 403
+    assert b'data-refusal-code="partnering.participant.not_registered"' in response.content
 
 
 def test_run_status_hidden_from_other_programs(client, fair, django_capture_on_commit_callbacks):

@@ -241,12 +241,12 @@ def test_only_the_programs_managers_can_open_the_assignment_page(world, login, c
     assert statuses == {
         "admin": 200,
         "manager": 200,
-        "observer": 404,
-        "reviewer": 404,
-        "mentor": 404,
-        "startup": 404,
-        "investor": 404,
-        "guest": 404,
+        "observer": 403,
+        "reviewer": 403,
+        "mentor": 403,
+        "startup": 403,
+        "investor": 403,
+        "guest": 403,
     }
 
 

@@ -1,4 +1,5 @@
-"""Every programs page, per role: who gets it, who gets 404 (another program's data stays invisible)."""
+"""Every programs page, per role: who gets it, who gets 403 (a page of something they can see) and who gets 404
+(another program's data stays invisible)."""
 
 from __future__ import annotations
 
@@ -24,23 +25,25 @@ def statuses(world, login, url, method="get"):
 
 
 def test_manager_pages_of_our_call(world, login, call):
+    # The published call is visible to everyone signed in, so its manager pages answer 403, not 404.
     for name in ("call-form", "call-rubric", "call-ranking", "call-edit"):
         assert statuses(world, login, reverse(name, args=[call.pk])) == {
             "admin": 200,
             "manager": 200,
-            "observer": 404,
-            "reviewer": 404,
-            "mentor": 404,
-            "startup": 404,
-            "investor": 404,
-            "guest": 404,
+            "observer": 403,
+            "reviewer": 403,
+            "mentor": 403,
+            "startup": 403,
+            "investor": 403,
+            "guest": 403,
         }, name
+    # The program is visible to its observers, reviewers and mentors (403); to the others it does not exist.
     assert statuses(world, login, reverse("decision-templates", args=["our-program", "accepted"])) == {
         "admin": 200,
         "manager": 200,
-        "observer": 404,
-        "reviewer": 404,
-        "mentor": 404,
+        "observer": 403,
+        "reviewer": 403,
+        "mentor": 403,
         "startup": 404,
         "investor": 404,
         "guest": 404,
@@ -214,8 +217,9 @@ def test_manager_edits_the_program_and_others_cannot(world, login):
         "Digital health support",
         "America/Los_Angeles",
     )
+    # Observers and reviewers see the program (403 on its edit page); the startup does not (404).
     assert {name: login(world["users"][name]).get(url).status_code for name in ("observer", "reviewer", "startup")} == {
-        "observer": 404,
-        "reviewer": 404,
+        "observer": 403,
+        "reviewer": 403,
         "startup": 404,
     }

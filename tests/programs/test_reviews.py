@@ -157,5 +157,5 @@ def test_ranking_page_and_xlsx_export_are_for_managers_only(world, login, call):
         "Raw average (0–100)",
     )
     assert rows[1][0] == 1 and rows[1][3] == "'=HYPERLINK()" and rows[1][5] == 40.74
-    for name in ("reviewer", "startup", "observer", "mentor"):
-        assert login(world["users"][name]).get(url).status_code == 404
+    for name in ("reviewer", "startup", "observer", "mentor"):  # they see the published call, not its ranking
+        assert login(world["users"][name]).get(url).status_code == 403

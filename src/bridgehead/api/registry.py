@@ -166,10 +166,11 @@ def _organisation_form_data(payload: dict, instance: Organisation | None) -> dic
         if key == "cluster":
             data["cluster"] = Cluster.objects.filter(slug=value).values_list("pk", flat=True).first() or (value and -1)
         elif key == "sectors":
-            known = dict(Sector.objects.filter(code__in=value).values_list("code", "pk"))
-            data["sectors"] = [known.get(code, -1) for code in value]
+            codes = value or []  # null, like [], clears the list (the schema allows null)
+            known = dict(Sector.objects.filter(code__in=codes).values_list("code", "pk"))
+            data["sectors"] = [known.get(code, -1) for code in codes]
         elif key in ("markets_sought", "markets_offered"):
-            data[key] = ", ".join(value)
+            data[key] = ", ".join(value or [])
         elif key == "stage":
             data[key] = value or ""
         else:

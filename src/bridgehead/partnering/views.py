@@ -60,9 +60,13 @@ def _event(request: HttpRequest, slug: str, *, manage: bool = False) -> Event:
 
 
 def _me(request: HttpRequest, event: Event) -> Participant:
+    """The viewer's participation. The event is visible (``_event``), so a page of it they cannot use is a 403
+    with the code the API answers (docs/architecture.md, "Proving permissions"), not a 404."""
     participant = services.participant_for(request.user, event)
     if participant is None:
-        raise Http404
+        raise Refused(
+            "partnering.participant.not_registered", _("You are not a participant of this event."), kind=Kind.FORBIDDEN
+        )
     return participant
 
 
@@ -103,6 +107,7 @@ def event_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     program = None
     if event is None:
         program = get_object_or_404(Program, slug=request.GET.get("program") or request.POST.get("program"))
+        require(request.user, "programs.view_program", program, hide=True)  # another tenant's program: 404
         require(request.user, "programs.change_program", program)
     form = EventForm(request.POST or None, instance=event)
     sessions = SessionFormSet(request.POST or None, instance=event or Event())

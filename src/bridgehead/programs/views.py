@@ -108,7 +108,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.select_related("agreement"), slug=slug)
     require(request.user, "programs.view_program", program, hide=True)
-    require(request.user, "programs.change_program", program, hide=True)
+    require(request.user, "programs.change_program", program)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         services.save_program(form=form, by=request.user)
@@ -144,7 +144,9 @@ def _call(request: HttpRequest, pk: int, perm: str = "programs.view_call") -> Ca
     call = get_object_or_404(Call.objects.select_related("program"), pk=pk)
     require(request.user, "programs.view_call", call, hide=True)
     if perm != "programs.view_call":
-        require(request.user, perm, call, hide=True)
+        # A call the viewer can see, a page of it they may not use: 403 (docs/architecture.md, "Proving
+        # permissions"); only what they may not see at all is hidden with 404.
+        require(request.user, perm, call)
     return call
 
 
@@ -156,7 +158,7 @@ def _in_program_zone(program: Program):
 def call_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
     require(request.user, "programs.view_program", program, hide=True)
-    require(request.user, "programs.change_program", program, hide=True)
+    require(request.user, "programs.change_program", program)
     call = get_object_or_404(Call, pk=pk, program=program) if pk else None
     with _in_program_zone(program):  # times are typed, and shown in the form, in the program's zone
         form = CallForm(request.POST or None, instance=call, program=program)
@@ -640,7 +642,7 @@ def ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_templates(request: HttpRequest, slug: str, outcome: str = Outcome.ACCEPT) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
     require(request.user, "programs.view_program", program, hide=True)
-    require(request.user, "programs.change_program", program, hide=True)
+    require(request.user, "programs.change_program", program)
     if outcome not in Outcome.values:
         raise Http404
     template = services.decision_template(program=program, outcome=outcome)
@@ -656,10 +658,12 @@ def decision_templates(request: HttpRequest, slug: str, outcome: str = Outcome.A
     )
 
 
-def _outbox_program(request: HttpRequest, slug: str) -> Program:
+def _outbox_program(request: HttpRequest, slug: str, *, hide: bool = False) -> Program:
+    """The program whose outbox is asked for. The outbox page of a program the viewer can see answers 403;
+    one waiting e-mail (``hide=True``) is only ever seen by managers, so to anyone else it does not exist."""
     program = get_object_or_404(Program, slug=slug)
     require(request.user, "programs.view_program", program, hide=True)
-    require(request.user, "programs.change_program", program, hide=True)
+    require(request.user, "programs.change_program", program, hide=hide)
     return program
 
 
@@ -721,7 +725,7 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    program = _outbox_program(request, message.program.slug)
+    program = _outbox_program(request, message.program.slug, hide=True)
     form = OutboxMessageForm(request.POST or None, initial={"subject": message.subject, "body": message.body})
     if request.method == "POST":
         action = request.POST.get("action")
