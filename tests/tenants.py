@@ -28,7 +28,7 @@ from bridgehead.programs.models import (
     Decision,
     DecisionMessage,
 )
-from bridgehead.registry.models import ImportBatch
+from bridgehead.registry.models import ImportBatch, Membership
 from tests.factories import (
     AgreementFactory,
     ClusterFactory,
@@ -39,6 +39,7 @@ from tests.factories import (
     UserFactory,
     grant,
 )
+from tests.factories import member as make_member
 from tests.outcomes.factories import FxRateFactory, KpiFactory, OutcomeFactory, meeting_between, participant
 from tests.partnering.factories import EventFactory
 from tests.programs.factories import (
@@ -84,6 +85,7 @@ def build_tenant(key: str) -> Tenant:
     t = Tenant(key)
     o = t.objects
     o["agreement"] = agreement = AgreementFactory(slug=f"{key}-agreement")
+    agreement.document.save("agreement.pdf", ContentFile(PDF), save=True)
     o["program"] = program = ProgramFactory(agreement=agreement, slug=f"{key}-program")
     commitment = CommitmentFactory(agreement=agreement)
     program.commitments.add(commitment)
@@ -148,6 +150,8 @@ def build_tenant(key: str) -> Tenant:
     o["startup_participant"] = startup_p = participant(event, startup, user=users["startup"])
     o["partner_participant"] = partner_p = participant(event, partner, user=users["partner"])
     o["person"] = startup_p.person
+    make_member(startup_p.person, startup, is_admin=True)  # the startup's login administers its organisation
+    o["membership"] = Membership.objects.get(person=startup_p.person, organisation=startup)
     o["meeting"] = meeting_between(event, startup_p, partner_p)
     o["request"] = MeetingRequest.objects.create(event=event, sender=partner_p, recipient=startup_p, status="pending")
     o["schedule_run"] = ScheduleRun.objects.create(event=event, requested_by=users["manager"], status="succeeded")

@@ -106,6 +106,8 @@ PAGES: dict[str, Expect] = {
     "preferences": Expect(NO_OBJECT, "200: *"),
     "api-tokens": Expect(NO_OBJECT, "200: *"),
     "api-token-revoke": Expect(k(pk="api_token"), "405: *", other="405: *"),
+    "my-data": Expect(NO_OBJECT, "200: *"),
+    "my-data-download": Expect(NO_OBJECT, "405: *"),
     "inbox": Expect(NO_OBJECT, "200: *"),
     "inbox-badge": Expect(NO_OBJECT, "200: *"),
     "inbox-read-all": Expect(NO_OBJECT, "405: *"),
@@ -122,14 +124,19 @@ PAGES: dict[str, Expect] = {
         may=("other",),
         why=SHARED_REGISTRY,
     ),
-    "person-detail": Expect(k(pk="person"), "200: *", other="200: *", may=("other",), why=READ_ONLY),
-    "person-edit": Expect(
-        k(pk="person"),
-        "200: admin manager startup | 403: *",
-        other="200: manager | 403: *",
+    # Current members are public to everyone signed in; inviting (a POST) is for the organisation's admins.
+    "organisation-members": Expect(k(slug="startup_org.slug"), "200: *", other="200: *"),
+    "organisation-join": Expect(
+        k(slug="startup_org.slug"),
+        "405: *",
+        other="405: *",
         may=("other",),
-        why=SHARED_REGISTRY,
+        why="anyone signed in may ask to join any organisation; its admins decide",
     ),
+    "membership-action": Expect(k(pk="membership", action="=approve"), "405: *", other="405: *"),
+    "person-detail": Expect(k(pk="person"), "200: *", other="200: *", may=("other",), why=READ_ONLY),
+    # Finding 11: a manager edits the people tied to their own programs, not another tenant's.
+    "person-edit": Expect(k(pk="person"), "200: admin manager startup | 403: *", other="403: *"),
     "import-upload": Expect(
         k(kind="=organisations"),
         "200: admin manager | 403: *",
@@ -148,6 +155,7 @@ PAGES: dict[str, Expect] = {
     ),
     "agreement-list": Expect(NO_OBJECT, "200: *"),
     "agreement-detail": Expect(k(slug="agreement.slug"), "404: guest startup partner | 200: *"),
+    "agreement-document": Expect(k(slug="agreement.slug"), "404: guest startup partner | 200: *"),
     "program-list": Expect(NO_OBJECT, "200: *"),
     "my-work": Expect(NO_OBJECT, "200: *"),
     "call-detail": Expect(k(pk="call"), "200: *", other="200: *", may=("other",), why=READ_ONLY),
@@ -205,6 +213,10 @@ PAGES: dict[str, Expect] = {
         k(slug="event.slug", participant_id="startup_participant"), "200: admin manager | 403: *", other="403: *"
     ),
     "event-agenda-ics": Expect(k(slug="event.slug"), "200: startup partner | 403: *", other="403: *"),
+    "event-calendar-rotate": Expect(k(slug="event.slug"), "405: *", other="405: *"),
+    "event-calendar-rotate-of": Expect(
+        k(slug="event.slug", participant_id="startup_participant"), "405: *", other="405: *"
+    ),
     "event-schedule": Expect(k(slug="event.slug"), "200: admin manager | 403: *", other="403: *"),
     "event-table-plan": Expect(k(slug="event.slug"), "200: admin manager | 403: *", other="403: *"),
     "request-action": Expect(k(pk="request", action="=accept"), "405: *", other="405: *"),
@@ -219,7 +231,8 @@ PAGES: dict[str, Expect] = {
     "outcome-evidence": Expect(k(pk="outcome"), "200: admin manager observer startup | 404: *"),
     "outcome-propose": Expect(k(pk="outcome"), "200: admin startup | 403: manager observer | 404: *"),
     "outcome-confirm": Expect(k(pk="outcome"), "405: anon *", other="405: anon *"),
-    "outcome-delete": Expect(k(pk="outcome"), "405: anon *", other="405: anon *"),
+    # A confirmed outcome is never deleted: its managers are sent back with the refusal flashed.
+    "outcome-delete": Expect(k(pk="outcome"), "302: admin manager | 403: observer startup | 404: *"),
     "outcome-proposal-decide": Expect(k(pk="proposal"), "405: anon *", other="405: anon *"),
     "outcomes-agreement": Expect(k(key="agreement.slug"), "200: admin manager observer | 404: *"),
     "outcomes-program": Expect(k(key="program.slug"), "200: admin manager observer | 404: *"),
@@ -263,7 +276,16 @@ API: dict[str, Expect] = {
     "GET /api/organisations/{slug}": Expect(k(slug="startup_org.slug"), "200: *", other="200: *"),
     "PATCH /api/organisations/{slug}": Expect(k(slug="startup_org.slug"), WRITE, may=("other",), why=SHARED_REGISTRY),
     "GET /api/people/{person_id}": Expect(k(person_id="person"), "200: *", other="200: *"),
-    "PATCH /api/people/{person_id}": Expect(k(person_id="person"), WRITE, may=("other",), why=SHARED_REGISTRY),
+    # Finding 11: another tenant's manager may not change a person's record (their contact e-mail above all).
+    "PATCH /api/people/{person_id}": Expect(k(person_id="person"), WRITE),
+    "GET /api/organisations/{slug}/memberships": Expect(k(slug="startup_org.slug"), "200: *", other="200: *"),
+    "POST /api/organisations/{slug}/memberships": Expect(
+        k(slug="startup_org.slug"), WRITE, may=("other",), why="anyone signed in may ask to join an organisation"
+    ),
+    "POST /api/memberships/{membership_id}/{action}": Expect(k(membership_id="membership", action="=approve"), WRITE),
+    "POST /api/partnering/events/{slug}/participants/{participant_id}/calendar-token": Expect(
+        k(slug="event.slug", participant_id="startup_participant"), WRITE
+    ),
     "POST /api/people": Expect(NO_OBJECT, WRITE),
     "GET /api/agreements": Expect(NO_OBJECT, "200: *"),
     "POST /api/agreements": Expect(NO_OBJECT, WRITE),
