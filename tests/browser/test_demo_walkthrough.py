@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from bridgehead.demo.partnering import LIVE_SLUG
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, PROGRAM_SLUG, load_demo
@@ -71,6 +72,14 @@ def worker(settings):
         process.stderr.close()
 
 
+def wait_until(condition, failure: str, timeout: float = 30.0) -> None:
+    """Wait for the server to have done what a click asked (the page may still show the old state)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.2)
+
+
 class Person:
     """One demo login in their own browser context, at a chosen width."""
 
@@ -121,8 +130,8 @@ def test_a_newcomer_walks_the_whole_demo(live_server, browser, worker, tmp_path)
     startup.check("02-startup-recommendations")
     request_button = f"[data-testid=request-{investor_p.pk}], [data-testid=request-any-{investor_p.pk}]"
     startup.page.locator(request_button).first.click()
-    startup.page.wait_for_load_state()
-    assert startup.page.locator(f"[data-testid=request-{investor_p.pk}]").count() == 0  # no second request offered
+    # No second request offered (expect() waits for the answer to the click; count() would read the old page).
+    expect(startup.page.locator(f"[data-testid=request-{investor_p.pk}]")).to_have_count(0)
 
     # 2. The investor (English UI, laptop) sees the waiting request from home and accepts it.
     investor = Person(browser, base, "investor", DESKTOP)
@@ -130,10 +139,11 @@ def test_a_newcomer_walks_the_whole_demo(live_server, browser, worker, tmp_path)
     investor.page.locator(f"[data-testid=waiting-requests] a[href*='{LIVE_SLUG}']").click()
     incoming = investor.page.locator("[data-testid^=incoming-]", has_text=startup_en)
     incoming.locator("[data-testid^=accept-]").click()
-    investor.page.wait_for_load_state()
-    meeting = Meeting.objects.get(
+    meetings = Meeting.objects.filter(
         event__slug=LIVE_SLUG, first__in=[startup_p, investor_p], second__in=[startup_p, investor_p]
     )
+    wait_until(meetings.exists, "the accepted request became no meeting")
+    meeting = meetings.get()
     investor.check("03-investor-accepted")
 
     # 3. The program manager (Korean UI) solves on the background worker and publishes.
@@ -151,9 +161,10 @@ def test_a_newcomer_walks_the_whole_demo(live_server, browser, worker, tmp_path)
     manager.page.wait_for_selector("[data-testid=publish]", timeout=30_000)  # htmx polling shows the result
     manager.check("04-manager-schedule-result")
     manager.page.click("[data-testid=publish]")
-    manager.page.wait_for_load_state()
+    wait_until(
+        lambda: Meeting.objects.filter(pk=meeting.pk, slot__isnull=False).exists(), "the showcase meeting got no time"
+    )
     meeting.refresh_from_db()
-    assert meeting.slot is not None, "the showcase meeting got no time"
     assert meeting.slot.session.name_en.startswith("Online")  # the only time the two share: today's online session
 
     # 4. Both see it as their next meeting on a phone-sized home page; the agenda is one click away.

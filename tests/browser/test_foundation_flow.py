@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from bridgehead.demo.scenario import DEMO_PASSWORD, load_demo
 
@@ -23,8 +24,7 @@ def test_agreement_signing_time_in_korean(live_server, page, screenshot):
     screenshot("foundation-01-home-en")
 
     page.click("[data-testid=lang-ko]")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "ko"
+    expect(page.locator("html")).to_have_attribute("lang", "ko")  # waits for the Korean page
     page.get_by_role("link", name="협약", exact=True).first.click()
     page.get_by_role("link", name="생명(바이오)산업 육성 협력 기반 구축 협약").click()
     page.wait_for_selector("[data-testid=signed-local]")
@@ -70,6 +70,5 @@ def test_joining_an_organisation_needs_its_admin(live_server, page, screenshot):
     assert "Guest without role" in row.inner_text()
     screenshot("foundation-05-members-ko")
     row.locator("[data-membership-action=approve]").click()
-    page.wait_for_load_state()
-    assert page.locator("[data-pending-member]").count() == 0
+    expect(page.locator("[data-pending-member]")).to_have_count(0)  # waits for the page after approval
     assert "Guest without role" in page.inner_text("[data-members]")
