@@ -400,12 +400,18 @@ def _solve_ascending(
 
     t0 = time.perf_counter()
     deadline = t0 + time_limit
+    best = hint if hint is not None and all(hint[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]) else None
+    lns = _Lns(pb, best, seed) if best is not None else None
+    if lns is not None:
+        # First bring the incumbent down (the whole model takes a while to build, and the calls "at most
+        # k" above the optimum are the slow ones).
+        lns.run(t0 + LNS_FIRST_SHARE * time_limit, 0)
+        best = lns.best
     enc = _encode(pb, encoding, pairwise, order)
     brk = [v for lits in enc.brk_of for v in lits]
-    best = hint if hint is not None and all(hint[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]) else None
     incumbent = _objective(pb, best)[0] if best is not None else ASCENDING_MAX
     if not brk or incumbent == 0:
-        return None
+        return MaxSatResult(best, True, 0) if best is not None else None  # no break: optimal
     # Up to 'at most incumbent': the worst participant's stage below caps the total at the optimum.
     tot = ITotalizer(lits=brk, ubound=min(incumbent + 1, len(brk)), top_id=enc.cnf.pool.top)
     solver = Solver(name=SAT_SOLVER, bootstrap_with=enc.cnf.clauses + tot.cnf.clauses)
@@ -416,7 +422,6 @@ def _solve_ascending(
         upper = incumbent if best is not None else len(brk) + 1  # none yet: "at most len(brk)" is no limit
         if best is not None:
             solver.set_phases([v if best[m] == s else -v for (m, s), v in enc.x.items()])
-        lns = _Lns(pb, best, seed) if best is not None else None
         lb_budget = LB_FIRST_BUDGET
         while lower < upper and not sat.out_of_time():
             if lns is not None and lns.run(min(deadline, time.perf_counter() + LNS_SLICE), lower):
@@ -465,6 +470,8 @@ def _solve_ascending(
 SAT_SOLVER = "cadical153"
 LB_FIRST_BUDGET = 3000
 LNS_SLICE = 1.0
+# Share of the time that the search takes before the whole model is built.
+LNS_FIRST_SHARE = 0.3
 LNS_BUDGET = 3000
 # Share of neighbourhoods that are a window of consecutive slots (the rest: a few participants).
 WINDOW_SHARE = 0.5
