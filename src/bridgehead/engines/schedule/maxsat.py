@@ -21,7 +21,8 @@ Encoding (``x[m,s]``: meeting m in slot s; ``busy[p,s]`` ⇔ OR of p's x in s):
   most d break starts per participant.
 
 Two back ends share this encoding: UWrMaxSAT (soft clauses as above) and an ascending SAT search with a
-totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule.
+totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule
+and improves it by large-neighbourhood search on small SAT models of a freed part (:func:`_encode_part`).
 
 The optimum is exact for the worst-participant criterion when the worst found is below K (or K is the
 spread bound d); otherwise the schedule is still optimal for total breaks and reported as such.
