@@ -21,7 +21,8 @@ Encoding (``x[m,s]``: meeting m in slot s; ``busy[p,s]`` ⇔ OR of p's x in s):
   most d break starts per participant.
 
 Two back ends share this encoding: UWrMaxSAT (soft clauses as above) and an ascending SAT search with a
-totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule.
+totaliser over the ``brk`` variables (:func:`_solve_ascending`), which starts from the heuristic's schedule
+and improves it by large-neighbourhood search on small SAT models of a freed part (:func:`_encode_part`).
 
 The optimum is exact for the worst-participant criterion when the worst found is below K (or K is the
 spread bound d); otherwise the schedule is still optimal for total breaks and reported as such.
@@ -49,7 +50,7 @@ ASCENDING_MAX = 64
 # 2-core benchmark machine: side by side, the second process took the CPU the first needed); from
 # PORTFOLIO_MIN_THREADS on, side by side, first proof wins.
 CONFIGS = (
-    ("ascending", "seqcounter", 6, 0.5, "index"),
+    ("ascending", "seqcounter", 6, 0.7, "index"),
     ("maxsat", "seqcounter", 6, 0.6, "index"),
     ("maxsat", "totalizer", 30, 1.0, "busiest"),
 )
@@ -383,73 +384,320 @@ def _solve_ascending(
     pairwise: int,
     order: str = "index",
     hint: list[int] | None = None,
+    seed: int = 0,
 ) -> MaxSatResult | None:
-    """SAT with a totaliser over the break starts: "at most k breaks" for k = 0, 1, … — the first k that is
-    satisfiable is the optimum, and when "at most U−1" is unsatisfiable for the incumbent's U, the
-    incumbent is optimal. Then the worst participant's breaks the same way, from the top.
+    """SAT with a totaliser over the break starts, in one incremental CaDiCaL: the lower bound from below
+    ("at most k breaks" for k = 0, 1, … unsatisfiable), the incumbent from above by large-neighbourhood
+    search (:class:`_Lns`), until they meet; then the worst participant's breaks the same way, from the top.
 
-    Why: on the B2B events the lower-bound calls (unsatisfiable) are quick and finding a schedule with few
-    breaks from nothing is slow, so a good incumbent (the heuristic's, also given to the solver as its
-    initial phases) is what most proofs need. The solver is interrupted from a timer at the deadline.
+    Why: on the B2B events the lower-bound calls (unsatisfiable) are quick, but the call that finds a
+    schedule at the optimum from scratch is slow (25 s and more); re-solving a few participants' meetings
+    with everything else fixed improves the heuristic's schedule in small, cheap steps. CaDiCaL cannot be
+    interrupted through python-sat, so every call has a conflict budget, sized from the conflicts per
+    second measured so far to end before the deadline.
     """
     from pysat.card import ITotalizer  # optional MaxSAT back end
     from pysat.solvers import Solver
 
     t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    best = hint if hint is not None and all(hint[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]) else None
+    lns = _Lns(pb, best, seed) if best is not None else None
+    if lns is not None:
+        # First bring the incumbent down (the whole model takes a while to build, and the calls "at most
+        # k" above the optimum are the slow ones).
+        lns.run(t0 + LNS_FIRST_SHARE * time_limit, 0)
+        best = lns.best
     enc = _encode(pb, encoding, pairwise, order)
     brk = [v for lits in enc.brk_of for v in lits]
-    best = hint if hint is not None and all(hint[m] >= 0 for m in range(pb.n_meetings) if pb.allowed[m]) else None
-    incumbent = _objective(pb, best) if best is not None else None
-    top = incumbent[0] if incumbent is not None else ASCENDING_MAX
-    if not brk or top == 0:
-        return None
-    tot = ITotalizer(lits=brk, ubound=min(top, len(brk)), top_id=enc.cnf.pool.top)
-    top = min(top, len(tot.rhs))
-    solver = Solver(name="cadical153", bootstrap_with=enc.cnf.clauses + tot.cnf.clauses)
-    timer = threading.Timer(max(0.0, t0 + time_limit - time.perf_counter()), solver.interrupt)
-    timer.daemon = True
-    timer.start()
+    incumbent = _objective(pb, best)[0] if best is not None else ASCENDING_MAX
+    if not brk or incumbent == 0:
+        return MaxSatResult(best, True, 0) if best is not None else None  # no break: optimal
+    # Up to 'at most incumbent': the worst participant's stage below caps the total at the optimum.
+    tot = ITotalizer(lits=brk, ubound=min(incumbent + 1, len(brk)), top_id=enc.cnf.pool.top)
+    solver = Solver(name=SAT_SOLVER, bootstrap_with=enc.cnf.clauses + tot.cnf.clauses)
+    sat = _Calls(solver, deadline)
     try:
+        at_most = [-v for v in tot.rhs]  # at_most[k]: at most k break starts
+        lower = 0
+        upper = incumbent if best is not None else len(brk) + 1  # none yet: "at most len(brk)" is no limit
         if best is not None:
             solver.set_phases([v if best[m] == s else -v for (m, s), v in enc.x.items()])
-        total = None
-        for k in range(top):
-            ok = solver.solve_limited(assumptions=[-tot.rhs[k]], expect_interrupt=True)
-            if ok is None:  # interrupted: "at most k−1" was unsatisfiable, so k is a lower bound
-                return MaxSatResult(best, False, k) if best is not None else MaxSatResult(None, False, k)
-            if ok:
-                model = solver.get_model()
-                on = {v for v in model if v > 0}
-                best, total = _slots_from(pb, enc.x, on.__contains__), k
+        lb_budget = LB_FIRST_BUDGET
+        while lower < upper and not sat.out_of_time():
+            if lns is not None and lns.run(min(deadline, time.perf_counter() + LNS_SLICE), lower):
+                best, upper = lns.best, lns.total()
+                solver.set_phases([v if best[m] == s else -v for (m, s), v in enc.x.items()])
+            if lns is not None and lns.optimal:
+                lower = upper
+            if lower >= upper:
                 break
-        if best is None and top == len(brk):
-            # "at most len(brk) − 1" is unsatisfiable: every break start holds in every schedule, if any
-            ok = solver.solve_limited(expect_interrupt=True)
-            if not ok:
-                return None
-            on = {v for v in solver.get_model() if v > 0}
-            best, total = _slots_from(pb, enc.x, on.__contains__), top
+            k = lower
+            ok = sat.solve([at_most[k]] if k < len(at_most) else [], lb_budget)
+            if ok is False:
+                if k >= len(at_most):
+                    return None  # not even without a limit: no schedule holds every usable meeting
+                lower = k + 1
+            elif ok:
+                best = _slots_from(pb, enc.x, sat.model().__contains__)
+                upper = _objective(pb, best)[0]
+                break
+            else:
+                lb_budget = int(lb_budget * 1.5)
         if best is None:
-            return None
-        if total is None:
-            total = top  # "at most top − 1" is unsatisfiable: the incumbent's total is the optimum
+            return MaxSatResult(None, False, lower)
+        if lower < upper:
+            return MaxSatResult(best, False, lower)
+        total = upper
         worst = _objective(pb, best)[1]
-        at_most_total = [-tot.rhs[total]] if total < len(tot.rhs) else []
+        cap = [at_most[total]] if total < len(at_most) else []
         while worst > (1 if total else 0):
-            if worst > enc.levels or not at_most_total:
+            if worst > enc.levels or (not cap and total < len(brk)):
                 return MaxSatResult(best, False, total)  # no level literal says "nobody above worst − 1"
-            ok = solver.solve_limited(assumptions=[*at_most_total, -enc.lvl[worst - 1]], expect_interrupt=True)
+            ok = sat.solve([*cap, -enc.lvl[worst - 1]], None)
             if ok is None:
                 return MaxSatResult(best, False, total)
             if not ok:
                 break
-            on = {v for v in solver.get_model() if v > 0}
-            best = _slots_from(pb, enc.x, on.__contains__)
+            best = _slots_from(pb, enc.x, sat.model().__contains__)
             worst = _objective(pb, best)[1]
         return MaxSatResult(best, True, total)
     finally:
-        timer.cancel()
         solver.delete()
+
+
+# Conflicts for the first "at most k" call (it grows by half each time it runs out), the seconds of
+# large-neighbourhood search between two such calls, and the conflicts one neighbourhood may take.
+SAT_SOLVER = "cadical153"
+LB_FIRST_BUDGET = 3000
+LNS_SLICE = 1.0
+# Share of the time that the search takes before the whole model is built.
+LNS_FIRST_SHARE = 0.3
+LNS_BUDGET = 3000
+# Share of neighbourhoods that are a window of consecutive slots (the rest: a few participants).
+WINDOW_SHARE = 0.5
+
+
+class _Calls:
+    """CaDiCaL calls with a conflict budget that ends before the deadline: the budget is capped by the
+    conflicts per second measured so far (a loaded machine has fewer)."""
+
+    def __init__(self, solver: object, deadline: float) -> None:
+        self.solver = solver
+        self.deadline = deadline
+        self.rate = 20_000.0  # conflicts per second, until measured
+        self.conflicts = 0
+        self.seconds = 0.0
+
+    def out_of_time(self) -> bool:
+        return time.perf_counter() >= self.deadline - 0.02
+
+    def solve(self, assumptions: list[int], budget: int | None) -> bool | None:
+        """True/False as the solver says; None when the budget (or the time) ran out first."""
+        left = self.deadline - time.perf_counter()
+        cap = int(self.rate * left * 0.8)
+        if cap < 50:
+            return None
+        budget = cap if budget is None else min(budget, cap)
+        before = self.solver.accum_stats()["conflicts"]
+        t = time.perf_counter()
+        self.solver.conf_budget(budget)
+        ok = self.solver.solve_limited(assumptions=assumptions)
+        self.conflicts += self.solver.accum_stats()["conflicts"] - before
+        self.seconds += time.perf_counter() - t
+        if self.seconds > 0.05 and self.conflicts > 200:
+            self.rate = max(500.0, self.conflicts / self.seconds)
+        return ok
+
+    def model(self) -> set[int]:
+        return {v for v in self.solver.get_model() if v > 0}
+
+
+class _Lns:
+    """Large-neighbourhood search on the incumbent: free the meetings of a few participants (one with
+    breaks, then partners of those chosen, then others with breaks), keep every other meeting in its slot,
+    and ask a small SAT model of the freed part for fewer breaks among the participants it touches.
+
+    The sub-model (:func:`_encode_part`) has only the freed meetings' slot variables — milliseconds to
+    build and to solve, where the same question asked of the whole model by assumptions ran at a few
+    thousand conflicts per second. A neighbourhood refuted within its conflict budget grows the next one;
+    one left undecided shrinks it.
+    """
+
+    def __init__(self, pb: Problem, best: list[int], seed: int) -> None:
+        import random  # only the search's tie-breaking; seeded, hence deterministic
+
+        self.pb = pb
+        self.best = list(best)
+        self.per = [pb.breaks_of(p, _busy_mask(pb, best, p)) for p in range(pb.n_parts)]
+        self.rng = random.Random(seed)
+        self.size = 3  # participants per neighbourhood
+        self.optimal = False  # the whole schedule was freed and no better one exists
+
+    def total(self) -> int:
+        return sum(self.per)
+
+    def run(self, until: float, lower: int) -> bool:
+        """Improve ``best`` until ``until`` or the total meets ``lower``; whether it improved."""
+        improved = False
+        while self.total() > lower and time.perf_counter() < until:
+            whole = self.size >= self.pb.n_parts
+            if whole:
+                free = [m for m in range(self.pb.n_meetings) if self.pb.allowed[m]]
+            elif self.rng.random() < WINDOW_SHARE:
+                free = self._window()
+            else:
+                chosen = self._participants()
+                free = sorted({m for p in chosen for m in self.pb.meetings_of[p] if self.pb.allowed[m]})
+            ok, slot_of = _solve_part(self.pb, self.best, free, LNS_BUDGET)
+            if ok is False and whole:
+                self.optimal = True  # nothing fixed, and no schedule has fewer breaks
+                break
+            if ok is False:
+                self.size = min(self.pb.n_parts, self.size + 1)
+            elif ok is None:
+                self.size = max(2, self.size - 1)
+            if slot_of is not None:
+                per = [self.pb.breaks_of(p, _busy_mask(self.pb, slot_of, p)) for p in range(self.pb.n_parts)]
+                if sum(per) < self.total():
+                    self.best, self.per, improved = slot_of, per, True
+        return improved
+
+    def _window(self) -> list[int]:
+        """The meetings held in a few consecutive slots around a break of someone (the width follows the
+        neighbourhood size): they can then trade slots with each other and with the empty ones."""
+        pb, rng = self.pb, self.rng
+        broken = [p for p in range(pb.n_parts) if self.per[p]]
+        p = rng.choice(broken) if broken else rng.randrange(pb.n_parts)
+        mine = [self.best[m] for m in pb.meetings_of[p] if self.best[m] >= 0]
+        centre = rng.choice(mine) if mine else rng.randrange(pb.n_slots)
+        lo, hi, _ = pb.sessions[pb.session_of[centre]]
+        width = max(2, self.size // 2)
+        first = max(lo, min(centre - rng.randrange(width), hi - width))
+        window = range(first, min(hi, first + width))
+        return [m for m, s in enumerate(self.best) if s in window]
+
+    def _participants(self) -> set[int]:
+        pb, rng = self.pb, self.rng
+        broken = [p for p in range(pb.n_parts) if self.per[p]]
+        chosen: set[int] = {rng.choice(broken)} if broken else {rng.randrange(pb.n_parts)}
+        for _ in range(4 * self.size):
+            if len(chosen) >= self.size:
+                break
+            mine = [m for m in pb.meetings_of[rng.choice(sorted(chosen))] if pb.allowed[m]]
+            if mine and rng.random() < 0.6:
+                # A partner of someone chosen: their meetings can then trade slots.
+                chosen.update(pb.parts[rng.choice(mine)])
+            else:
+                chosen.add(rng.choice(broken) if broken and rng.random() < 0.7 else rng.randrange(pb.n_parts))
+        return chosen
+
+
+def _solve_part(pb: Problem, best: list[int], free: list[int], budget: int) -> tuple[bool | None, list[int] | None]:
+    """Re-place the meetings ``free`` with every other meeting of ``best`` fixed, with fewer breaks among
+    the participants they touch than now: (False, None) when there is no such placement, (None, None)
+    when the budget ran out, (True, the whole schedule) otherwise."""
+    from pysat.card import ITotalizer  # optional MaxSAT back end
+    from pysat.solvers import Solver
+
+    touched = sorted({p for m in free for p in pb.parts[m]})
+    cnf, x, brk, span = _encode_part(pb, best, free, touched)
+    if cnf is None:
+        return False, None
+    # Only the sessions where a freed meeting can go change anyone's breaks.
+    now = sum(pb.breaks_of(p, _busy_mask(pb, best, p) & span[p]) for p in touched)
+    if now == 0:
+        return False, None
+    lits = [v for vs in brk for v in vs]
+    if not lits:
+        return False, None  # nobody touched can have a break in the span: none to save here
+    tot = ITotalizer(lits=lits, ubound=now, top_id=cnf.pool.top)
+    solver = Solver(name=SAT_SOLVER, bootstrap_with=cnf.clauses + tot.cnf.clauses)
+    try:
+        solver.set_phases([v if best[m] == s else -v for (m, s), v in x.items()])
+        solver.conf_budget(budget)
+        ok = solver.solve_limited(assumptions=[-tot.rhs[now - 1]])
+        if not ok:
+            return ok, None
+        on = {v for v in solver.get_model() if v > 0}
+    finally:
+        solver.delete()
+    slot_of = list(best)
+    for (m, s), v in x.items():
+        if v in on:
+            slot_of[m] = s
+    return True, slot_of
+
+
+def _encode_part(
+    pb: Problem, best: list[int], free: list[int], touched: list[int]
+) -> tuple[_Cnf | None, dict[tuple[int, int], int], list[list[int]], dict[int, int]]:
+    """The schedule's clauses for the meetings ``free`` around the fixed rest of ``best``: slot variables
+    only where every participant is free and (in person) a table is left; a participant's slot taken by a
+    fixed meeting is a busy variable set true. Break starts are encoded for each touched participant in the
+    sessions where one of the freed meetings can go (``span``, a slot mask per participant): elsewhere her
+    breaks cannot change. None when some freed meeting has no slot left."""
+    freed = set(free)
+    cnf = _Cnf("seqcounter", 6)
+    fixed_busy = dict.fromkeys(touched, 0)
+    tables_left = list(pb.tables)
+    for m, s in enumerate(best):
+        if s < 0 or m in freed:
+            continue
+        if pb.in_person[m]:
+            tables_left[s] -= 1
+        for p in pb.parts[m]:
+            if p in fixed_busy:
+                fixed_busy[p] |= 1 << s
+    x: dict[tuple[int, int], int] = {}
+    by_ps: dict[tuple[int, int], list[int]] = {}
+    by_s: dict[int, list[int]] = {}
+    for m in free:
+        mask = pb.allowed[m]
+        for p in pb.parts[m]:
+            mask &= ~fixed_busy[p]
+        lits = []
+        for s in bits(mask):
+            if pb.in_person[m] and tables_left[s] <= 0:
+                continue
+            v = cnf.var("x", m, s)
+            x[m, s] = v
+            lits.append(v)
+            for p in pb.parts[m]:
+                by_ps.setdefault((p, s), []).append(v)
+            if pb.in_person[m]:
+                by_s.setdefault(s, []).append(v)
+        if not lits:
+            return None, x, [], {}
+        cnf.add(lits)
+        cnf.at_most(lits, 1)
+    for s, lits in by_s.items():
+        cnf.at_most(lits, tables_left[s])
+    span = dict.fromkeys(touched, 0)
+    for p, s in by_ps:
+        span[p] |= pb.sessions[pb.session_of[s]][2]
+    busy: dict[tuple[int, int], int] = {}
+    for p in touched:
+        for s in bits(fixed_busy[p] & span[p]):
+            b = cnf.var("busy", p, s)
+            busy[p, s] = b
+            cnf.add([b])
+    for (p, s), lits in by_ps.items():
+        b = cnf.var("busy", p, s)
+        busy[p, s] = b
+        cnf.add([-b, *lits])
+        for lit in lits:
+            cnf.add([-lit, b])
+        cnf.at_most(lits, 1)
+    spread = pb.instance.max_break_spread
+    brk = []
+    for p in touched:
+        mine = _break_starts(cnf, pb, p, busy)
+        if spread is not None:
+            # The incumbent's meetings outside the span are all fixed: their breaks count against the cap.
+            cnf.at_most(mine, spread - pb.breaks_of(p, fixed_busy[p] & ~span[p]))
+        brk.append(mine)
+    return cnf, x, brk, span
 
 
 def _busy_mask(pb: Problem, slot_of: list[int], p: int) -> int:
