@@ -600,25 +600,48 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
 
 LIVE_TRIES = 6  # ranked slots whose tables are counted per query (usually the first few decide)
 LIVE_RETRIES = 4  # tables lost to a concurrent booking (the unique constraint fired) before giving up
+LIVE_CLAIM_LOCK = 0x4C495645  # the advisory-lock class of live booking's table claims (ASCII "LIVE")
 
 
-def _free_table(slot: Slot) -> int | None:
-    """The lowest free table of a slot, or None, from the (slot, table) unique index without reading the
-    slot's meetings into Python: table 1 when it is free, else the first taken table whose successor is free.
-    Nothing is locked: the unique constraint decides when two bookings pick the same table at once."""
-    if slot.tables < 1:
+def _free_table(slot: Slot, after: int = 0) -> int | None:
+    """The lowest free table of a slot above ``after``, or None, from the (slot, table) unique index without
+    reading the slot's meetings into Python: ``after + 1`` when it is free, else the first taken table
+    whose successor is free. Nothing is locked here (see :func:`_claim`)."""
+    if after + 1 > slot.tables:
         return None
     taken = Meeting.objects.filter(slot=slot, table__isnull=False).exclude(status=MeetingStatus.CANCELLED).order_by()
-    if not taken.filter(table=1).exists():
-        return 1
+    if not taken.filter(table=after + 1).exists():
+        return after + 1
     gap = (
-        taken.filter(table__lt=slot.tables)
+        taken.filter(table__gt=after, table__lt=slot.tables)
         .exclude(Exists(taken.filter(table=OuterRef("table") + 1)))
         .order_by("table")
         .values_list("table", flat=True)
         .first()
     )
     return None if gap is None else gap + 1
+
+
+def _claim(slot: Slot, table: int) -> bool:
+    """Claim a table of a slot for this transaction, without waiting: False when a concurrent booking has
+    claimed it and not committed yet. Without the claim both would write the same (slot, table) and the
+    second would wait for the first's commit on the unique index before failing (PostgreSQL; SQLite runs
+    one writer at a time, so there is nothing to claim)."""
+    if connection.vendor != "postgresql":
+        return True
+    # One 64-bit key: live booking's class above, (slot, table) mixed below. Two pairs that mix to the same
+    # key only make one booking skip to the next table; the unique constraint still decides.
+    key = (LIVE_CLAIM_LOCK << 32) | ((slot.pk * 65_536 + table) & 0xFFFFFFFF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return bool(cursor.fetchone()[0])
+
+
+def _claimed_table(slot: Slot, table: int | None) -> int | None:
+    """``table`` or the next free one that no concurrent booking has claimed (None: the slot is full)."""
+    while table is not None and not _claim(slot, table):
+        table = _free_table(slot, after=table)
+    return table
 
 
 def _unplaced(meeting: Meeting, reason: str) -> None:
@@ -646,9 +669,10 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
     Only the two participants' rows are locked (in key order, so two bookings sharing a person queue instead
     of deadlocking), and the meeting's own row: nobody can be booked twice into one slot, and bookings of
     unrelated people never wait for each other — no event or slot row is locked. The table is the lowest
-    free one, read without a lock; when a concurrent booking takes the same table first, the database's
-    unique (slot, table) constraint refuses the second write, which is rolled back to its savepoint and
-    tried again with the next free table (``LIVE_RETRIES`` times, then refused as
+    free one that no booking in flight has claimed (:func:`_claim`, a non-blocking advisory lock), read
+    without a lock. Should another writer still take the same table first (a manager pinning a meeting),
+    the database's unique (slot, table) constraint refuses the second write, which is rolled back to its
+    savepoint and tried again with the next free table (``LIVE_RETRIES`` times, then refused as
     ``partnering.meeting.booking_contended``). The slot itself comes from the engine's
     :func:`~bridgehead.engines.schedule.live.place` (fewest new breaks, then preferred hours, then earliest).
     Both sides are told; their calendar entries carry a new SEQUENCE.
@@ -745,7 +769,7 @@ def _first_with_table(ranked: list[Slot], mode: str) -> tuple[Slot, int | None] 
         if not ranked:
             return None
         # Virtual never takes a table; "either" takes the best slot, with a table when one is free.
-        return ranked[0], (_free_table(ranked[0]) if mode == "either" else None)
+        return ranked[0], (_claimed_table(ranked[0], _free_table(ranked[0])) if mode == "either" else None)
     for start in range(0, len(ranked), LIVE_TRIES):
         batch = ranked[start : start + LIVE_TRIES]
         stats = {
@@ -760,7 +784,7 @@ def _first_with_table(ranked: list[Slot], mode: str) -> tuple[Slot, int | None] 
             n, top = stats.get(slot.pk, (0, 0))
             if n >= slot.tables:
                 continue
-            table = top + 1 if n == top and top < slot.tables else _free_table(slot)
+            table = _claimed_table(slot, top + 1 if n == top and top < slot.tables else _free_table(slot))
             if table is not None:
                 return slot, table
     return None
@@ -795,7 +819,7 @@ def _place_counting_every_slot(
         _unplaced(meeting, placement.reason)
         return LiveBooking(meeting, False, placement.reason, options)
     slot = by_id[placement.slot]
-    table = _free_table(slot) if placement.mode == "in_person" else None
+    table = _claimed_table(slot, _free_table(slot)) if placement.mode == "in_person" else None
     if table is None and mode == "in_person":
         _unplaced(meeting, "no table free in any common free slot")
         options = ((slot, "virtual", "virtual"),) if event.virtual_allowed else ()
