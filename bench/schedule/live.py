@@ -164,7 +164,8 @@ def main() -> int:
 
     # Separate processes: each worker books its share and returns its timings (forked after the parent's
     # connection is closed, so every worker opens its own).
-    shares = [[m.pk for m in new_meetings(args.bookings)][k :: args.clients] for k in range(args.clients)]
+    pks = [m.pk for m in new_meetings(args.bookings)]
+    shares = [pks[k :: args.clients] for k in range(args.clients)]
     connection.close()
     with multiprocessing.get_context("fork").Pool(args.clients) as pool:
         outcomes = pool.map(_book_share, shares)
