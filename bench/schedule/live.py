@@ -2,11 +2,12 @@
 
 1. Generate a 20,000-participant event (about 60,000 accepted requests), bulk-load it into a fresh database
    of its own (``bridgehead_schedule_bench``; override with ``BENCH_DATABASE_URL``), solve and publish it
-   through the web app's own path.
+   through the web app's own path, then ``VACUUM ANALYZE`` (as autovacuum would after such a load).
 2. Accept ``--bookings`` new requests between random participants after publication and book each with
    ``scheduling.book_live`` (row locks, slot choice, table, notifications, SEQUENCE): sequentially, then
-   from ``--clients`` threads at once. Reports p50/p95/max per booking, how many were placed, and checks
-   that nobody is double-booked and no table is used twice.
+   from ``--clients`` threads of this process at once (they share one interpreter lock), then from
+   ``--clients`` separate processes at once (as the web server's workers would book). Reports p50/p95/max
+   per booking, how many were placed, and checks that nobody is double-booked and no table is used twice.
 
 Run: ``python bench/schedule/live.py`` (``--participants 2000`` for a quick run); called by ``run.py --suite
 live``. Prints one JSON line last (the caller reads it).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -34,6 +36,25 @@ def percentiles(values: list[float]) -> dict[str, float]:
         "p95_ms": round(values[int(0.95 * (len(values) - 1))], 1),
         "max_ms": round(values[-1], 1),
     }
+
+
+def _book_share(pks: list[int]) -> tuple[list[float], int]:
+    """One booking process: book these meetings one after another; (milliseconds per booking, placed)."""
+    from django.db import connection  # after the fork: Django is set up in the parent
+
+    from bridgehead.partnering import scheduling  # after the fork, as above
+    from bridgehead.partnering.models import Meeting  # after the fork, as above
+
+    timings, placed = [], 0
+    try:
+        for pk in pks:
+            meeting = Meeting.objects.select_related("event").get(pk=pk)
+            start = time.perf_counter()
+            placed += scheduling.book_live(meeting=meeting).placed
+            timings.append(1000 * (time.perf_counter() - start))
+    finally:
+        connection.close()
+    return timings, placed
 
 
 def main() -> int:
@@ -87,6 +108,10 @@ def main() -> int:
     run = scheduling.execute(run.pk)
     assert run.status == "succeeded", run.error
     scheduling.publish_run(run=run, by=admin)
+    # What autovacuum does after a bulk load of this size (the local PostgreSQL runs with it off): without
+    # it the planner knows no row counts and every index read also reads the table's pages.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
     rng = random.Random(3)
     people = list(Participant.objects.filter(event=event).values_list("pk", flat=True))
@@ -137,6 +162,16 @@ def main() -> int:
     for t in threads:
         t.join()
 
+    # Separate processes: each worker books its share and returns its timings (forked after the parent's
+    # connection is closed, so every worker opens its own).
+    pks = [m.pk for m in new_meetings(args.bookings)]
+    shares = [pks[k :: args.clients] for k in range(args.clients)]
+    connection.close()
+    with multiprocessing.get_context("fork").Pool(args.clients) as pool:
+        outcomes = pool.map(_book_share, shares)
+    processes = [ms for timings, _placed in outcomes for ms in timings]
+    placed_processes = sum(placed for _timings, placed in outcomes)
+
     live = list(
         Meeting.objects.filter(event=event, slot__isnull=False)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -149,6 +184,7 @@ def main() -> int:
         "meetings": counts["meetings"],
         "sequential": {**percentiles(sequential), "placed": placed},
         "concurrent": {**percentiles(concurrent), "placed": placed_concurrent[0], "clients": args.clients},
+        "processes": {**percentiles(processes), "placed": placed_processes, "clients": args.clients},
         "double_booked_people": len(seats) - len(set(seats)),
         "double_booked_tables": len(tables) - len(set(tables)),
     }

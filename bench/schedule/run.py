@@ -423,10 +423,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         for col in ("run", "bookings", "placed", "p50 ms", "p95 ms", "max ms", "target"):
             table.add_column(col, justify="left" if col == "run" else "right")
-        for label in ("sequential", "concurrent"):
+        for label in ("sequential", "concurrent", "processes"):
             f = r[label]
             table.add_row(
-                label + (f" ({f['clients']} threads)" if label == "concurrent" else ""),
+                label
+                + (f" ({f['clients']} {'threads' if label == 'concurrent' else 'at once'})" if "clients" in f else ""),
                 str(f["n"]),
                 str(f["placed"]),
                 f"{f['p50_ms']}",

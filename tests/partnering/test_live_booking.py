@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from bridgehead.core.errors import Refused
 from bridgehead.core.models import Notification
 from bridgehead.partnering import calendar, scheduling, services
 from bridgehead.partnering.models import Meeting, MeetingRequest
@@ -159,3 +160,117 @@ def test_concurrent_bookings_never_double_book_a_person_or_a_table(django_captur
     seats = [(slot, person) for slot, _t, a, b in live for person in (a, b)]
     assert len(seats) == len(set(seats))
     assert Meeting.objects.filter(pk__in=[m.pk for m in meetings + others], slot__isnull=False).count() == 6
+
+
+def in_threads(*calls) -> list:
+    """Run the calls at once, each in its own thread and database connection; their results (or errors)."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(k: int) -> None:
+        try:
+            barrier.wait()
+            results[k] = calls[k]()
+        except BaseException as exc:
+            results[k] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_for_one_participants_last_free_slot_one_wins_the_other_is_told_why(
+    django_capture_on_commit_callbacks,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers by locking the whole file)")
+    event, manager, investor = published(tables=4)
+    publish(event, manager, django_capture_on_commit_callbacks)
+    held = Meeting.objects.get(event=event).slot_id
+    free = [pk for pk in event.slots.order_by("starts_at").values_list("pk", flat=True) if pk != held]
+    investor.unavailable.add(*free[1:])  # the investor has one free slot left
+    rivals = [unbooked(event, participant(event, "startup", f"rival{k}"), investor) for k in range(2)]
+    results = in_threads(*(lambda m=m: scheduling.book_live(meeting=m) for m in rivals))
+    assert not any(isinstance(r, BaseException) for r in results), results
+    assert sorted(r.placed for r in results) == [False, True]
+    winner = next(r for r in results if r.placed).meeting
+    loser = next(r for r in results if not r.placed)
+    assert (winner.slot_id, winner.table) == (free[0], 1)
+    assert (loser.reason, loser.options) == ("no common free slot", ())
+    loser_row = Meeting.objects.get(pk=loser.meeting.pk)
+    assert (loser_row.slot_id, loser_row.status, loser_row.unplaced_reason) == (None, "unscheduled", "no_common_slot")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bookings_of_unrelated_people_do_not_wait_for_each_other(django_capture_on_commit_callbacks, monkeypatch):
+    # Regression (issue 15 item 4): each booking locked the event's row (select_for_update with a join)
+    # and its candidate slots' rows, so every booking of the event waited for the one before it to commit
+    # (p95 1.26 s with 4 concurrent bookers at 20,000 participants).
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises writers by locking the whole file)")
+    event, manager, _investor = published(tables=4)
+    publish(event, manager, django_capture_on_commit_callbacks)
+    first, second = (
+        unbooked(event, participant(event, "startup", f"p{k}"), participant(event, "investor", f"q{k}"))
+        for k in range(2)
+    )
+    inside, release = threading.Event(), threading.Event()
+    told = scheduling.notify.schedule_changes
+
+    def held_open(participant, changes):  # the first booking stops before its commit, locks held
+        told(participant, changes)
+        if changes["scheduled"][0].pk == first.pk:
+            inside.set()
+            release.wait(timeout=20)
+
+    monkeypatch.setattr(scheduling.notify, "schedule_changes", held_open)
+    holder = threading.Thread(target=lambda: (scheduling.book_live(meeting=first), connection.close()))
+    holder.start()
+    try:
+        assert inside.wait(timeout=20)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting for the first booking's locks fails the test
+        booked = scheduling.book_live(meeting=second)
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert booked.placed
+    rows = {m.pk: (m.slot_id, m.table) for m in Meeting.objects.filter(pk__in=[first.pk, second.pk])}
+    assert None not in {slot for slot, _table in rows.values()}
+    assert len(set(rows.values())) == 2
+
+
+@pytest.mark.django_db
+def test_a_table_taken_by_a_concurrent_booking_is_retried_then_refused(django_capture_on_commit_callbacks, monkeypatch):
+    event, manager, _investor = published(tables=2)
+    publish(event, manager, django_capture_on_commit_callbacks)
+    taken = Meeting.objects.get(event=event)
+    pair = unbooked(event, participant(event, "startup", "p0"), participant(event, "investor", "q0"))
+    real, calls = scheduling._first_with_table, []
+
+    def stale_once(ranked, mode):  # the first read missed a booking that committed the same table
+        calls.append(mode)
+        return (taken.slot, taken.table) if len(calls) == 1 else real(ranked, mode)
+
+    monkeypatch.setattr(scheduling, "_first_with_table", stale_once)
+    booked = scheduling.book_live(meeting=pair)
+    assert booked.placed and len(calls) == 2
+    assert (booked.meeting.slot_id, booked.meeting.table) != (taken.slot_id, taken.table)
+    assert (booked.meeting.sequence, booked.meeting.status) == (1, "scheduled")
+
+    # Lost every time: a clear refusal, the meeting unchanged.
+    other = unbooked(event, participant(event, "startup", "p1"), participant(event, "investor", "q1"))
+    monkeypatch.setattr(scheduling, "_first_with_table", lambda ranked, mode: (taken.slot, taken.table))
+    with pytest.raises(Refused) as refused:
+        scheduling.book_live(meeting=other)
+    assert refused.value.code == "partnering.meeting.booking_contended"
+    other.refresh_from_db()
+    assert (other.slot_id, other.table, other.status, other.sequence) == (None, None, "unscheduled", 0)

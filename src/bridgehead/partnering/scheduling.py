@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -598,21 +598,50 @@ def pin_meeting(*, meeting: Meeting, slot: Slot, table: int | None, by: User) ->
 # --- live booking ---------------------------------------------------------------------------------------
 
 
-LIVE_TRIES = 6  # slots tried optimistically before counting every slot's tables
+LIVE_TRIES = 6  # ranked slots whose tables are counted per query (usually the first few decide)
+LIVE_RETRIES = 4  # tables lost to a concurrent booking (the unique constraint fired) before giving up
+LIVE_CLAIM_LOCK = 0x4C495645  # the advisory-lock class of live booking's table claims (ASCII "LIVE")
 
 
-class _AllTaken(Exception):
-    """The optimistic candidates had no table (rolls their savepoint back, releasing their locks)."""
-
-
-def _free_table(slot: Slot) -> int | None:
-    """The lowest free table of a (locked) slot, or None."""
-    taken = set(
-        Meeting.objects.filter(slot=slot, table__isnull=False)
-        .exclude(status=MeetingStatus.CANCELLED)
+def _free_table(slot: Slot, after: int = 0) -> int | None:
+    """The lowest free table of a slot above ``after``, or None, from the (slot, table) unique index without
+    reading the slot's meetings into Python: ``after + 1`` when it is free, else the first taken table
+    whose successor is free. Nothing is locked here (see :func:`_claim`)."""
+    if after + 1 > slot.tables:
+        return None
+    taken = Meeting.objects.filter(slot=slot, table__isnull=False).exclude(status=MeetingStatus.CANCELLED).order_by()
+    if not taken.filter(table=after + 1).exists():
+        return after + 1
+    gap = (
+        taken.filter(table__gt=after, table__lt=slot.tables)
+        .exclude(Exists(taken.filter(table=OuterRef("table") + 1)))
+        .order_by("table")
         .values_list("table", flat=True)
+        .first()
     )
-    return next((t for t in range(1, slot.tables + 1) if t not in taken), None)
+    return None if gap is None else gap + 1
+
+
+def _claim(slot: Slot, table: int) -> bool:
+    """Claim a table of a slot for this transaction, without waiting: False when a concurrent booking has
+    claimed it and not committed yet. Without the claim both would write the same (slot, table) and the
+    second would wait for the first's commit on the unique index before failing (PostgreSQL; SQLite runs
+    one writer at a time, so there is nothing to claim)."""
+    if connection.vendor != "postgresql":
+        return True
+    # One 64-bit key: live booking's class above, (slot, table) mixed below. Two pairs that mix to the same
+    # key only make one booking skip to the next table; the unique constraint still decides.
+    key = (LIVE_CLAIM_LOCK << 32) | ((slot.pk * 65_536 + table) & 0xFFFFFFFF)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return bool(cursor.fetchone()[0])
+
+
+def _claimed_table(slot: Slot, table: int | None) -> int | None:
+    """``table`` or the next free one that no concurrent booking has claimed (None: the slot is full)."""
+    while table is not None and not _claim(slot, table):
+        table = _free_table(slot, after=table)
+    return table
 
 
 def _unplaced(meeting: Meeting, reason: str) -> None:
@@ -637,25 +666,38 @@ class LiveBooking:
 def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
     """Give a meeting accepted after publication a slot and table at once, moving nobody.
 
-    Both participants' rows are locked first (in key order, so two bookings sharing a person queue instead
-    of deadlocking): nobody can be booked twice into one slot. The chosen slot's row is locked next and its
-    tables re-read, so two bookings of different people cannot take the same table (the database's unique
-    (slot, table) constraint backs this up). The slot itself comes from the engine's
+    Only the two participants' rows are locked (in key order, so two bookings sharing a person queue instead
+    of deadlocking), and the meeting's own row: nobody can be booked twice into one slot, and bookings of
+    unrelated people never wait for each other — no event or slot row is locked. The table is the lowest
+    free one that no booking in flight has claimed (:func:`_claim`, a non-blocking advisory lock), read
+    without a lock. Should another writer still take the same table first (a manager pinning a meeting),
+    the database's unique (slot, table) constraint refuses the second write, which is rolled back to its
+    savepoint and tried again with the next free table (``LIVE_RETRIES`` times, then refused as
+    ``partnering.meeting.booking_contended``). The slot itself comes from the engine's
     :func:`~bridgehead.engines.schedule.live.place` (fewest new breaks, then preferred hours, then earliest).
     Both sides are told; their calendar entries carry a new SEQUENCE.
     """
-    event = meeting.event
     sides = sorted({meeting.first_id, meeting.second_id})
     with transaction.atomic():
         list(Participant.objects.select_for_update().filter(pk__in=sides).order_by("pk"))
-        meeting = Meeting.objects.select_for_update().select_related("event", "first", "second").get(pk=meeting.pk)
+        # of=("self",): the joined event and participants are read, not locked — locking the event row
+        # made every booking of the event wait for the one before it.
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related(
+                "event", "first__person__user", "first__organisation", "second__person__user", "second__organisation"
+            )
+            .get(pk=meeting.pk)
+        )
         if meeting.status == MeetingStatus.CANCELLED or meeting.slot_id is not None:
             return LiveBooking(meeting, meeting.slot_id is not None)
+        event = meeting.event
         slots = list(event.slots.order_by("starts_at"))
         busy: dict[int, set[str]] = defaultdict(set)
         for first, second, slot_id in (
             Meeting.objects.filter(Q(first_id__in=sides) | Q(second_id__in=sides), slot__isnull=False)
             .exclude(status=MeetingStatus.CANCELLED)
+            .order_by()
             .values_list("first_id", "second_id", "slot_id")
         ):
             for pk in (first, second):
@@ -668,8 +710,7 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
             unavailable[pk].add(SLOT_IDS.id(slot_id))
         zone = ZoneInfo(event.time_zone)
         people = [live.Person(busy=frozenset(busy[pk]), unavailable=frozenset(unavailable[pk])) for pk in sides]
-        attendance = dict(Participant.objects.filter(pk__in=sides).values_list("pk", "attendance"))
-        mode = _mode(event, attendance[meeting.first_id], attendance[meeting.second_id])
+        mode = _mode(event, meeting.first.attendance, meeting.second.attendance)
         by_id = {SLOT_IDS.id(s.pk): s for s in slots}
         on_day = None if day is None else day.isoformat()
 
@@ -684,57 +725,116 @@ def book_live(*, meeting: Meeting, day: dt.date | None = None) -> LiveBooking:
                 for s in slots
             ]
 
-        # Optimistic first: rank the slots as if every table were free, then confirm a table in the best
-        # few under the slot's row lock (one small query each) instead of counting every slot's tables.
-        # The candidates' rows are locked in one statement in key order, inside a savepoint: if none has a
-        # table, rolling the savepoint back releases them before the slower path locks another slot — so
-        # concurrent bookings never hold one slot while waiting for another (no deadlock).
-        chosen: tuple[Slot, int | None] | None = None
-        best = [by_id[c.id].pk for c in live.ranked(live_slots(None), people, mode=mode, day=on_day)[:LIVE_TRIES]]
-        try:
-            with transaction.atomic():
-                locked_slots = {s.pk: s for s in Slot.objects.select_for_update().filter(pk__in=best).order_by("pk")}
-                for pk in best:
-                    slot = locked_slots[pk]
-                    table = _free_table(slot) if mode != "virtual" else None
-                    if table is not None or mode != "in_person":
-                        chosen = (slot, table)
-                        break
-                if chosen is None:
-                    raise _AllTaken
-        except _AllTaken:
-            chosen = None
-        if chosen is None:
-            used = dict(
-                Meeting.objects.filter(event=event, table__isnull=False)
-                .exclude(status=MeetingStatus.CANCELLED)
-                .order_by()
-                .values_list("slot_id")
-                .annotate(n=Count("pk"))
-            )
-            free = {s.pk: max(0, s.tables - used.get(s.pk, 0)) for s in slots}
-            placement = live.place(live_slots(free), people, mode=mode, day=on_day)
-            if placement.slot is None:
-                options = tuple(
-                    (by_id[o.slot], o.mode, o.reason)
-                    for o in placement.options
-                    if o.mode != "virtual" or event.virtual_allowed
-                )
-                _unplaced(meeting, placement.reason)
-                return LiveBooking(meeting, False, placement.reason, options)
-            slot = Slot.objects.select_for_update().get(pk=by_id[placement.slot].pk)
-            chosen = (slot, _free_table(slot) if placement.mode == "in_person" else None)
-            if chosen[1] is None and mode == "in_person":
-                _unplaced(meeting, "no table free in any common free slot")
-                options = ((slot, "virtual", "virtual"),) if event.virtual_allowed else ()
-                return LiveBooking(meeting, False, "no table free in any common free slot", options)
-        slot, table = chosen
-        meeting.slot, meeting.table, meeting.unplaced_reason = slot, table, ""
-        meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
-        meeting.video_link = "" if table else _video_link(event, meeting)
-        meeting.status = MeetingStatus.SCHEDULED
-        meeting.sequence += 1
-        meeting.save()
+        # Rank the slots as if every table were free (the order does not depend on tables), then look for a
+        # table in rank order — the same choice as live.place with every slot's tables counted, at the cost
+        # of one indexed count per few slots instead of one over the whole event.
+        ranked = [by_id[c.id] for c in live.ranked(live_slots(None), people, mode=mode, day=on_day)]
+        unbooked = {name: getattr(meeting, name) for name in _BOOKED_FIELDS}
+        for attempt in range(LIVE_RETRIES + 1):
+            chosen = _first_with_table(ranked, mode)
+            if chosen is None:
+                outcome = _place_counting_every_slot(meeting, slots, people, mode, on_day, by_id, live_slots)
+                if isinstance(outcome, LiveBooking):
+                    return outcome
+                chosen = outcome
+            try:
+                with transaction.atomic():  # a savepoint: a table lost to a concurrent booking is rolled back
+                    _write_booking(meeting, *chosen)
+                break
+            except IntegrityError:
+                # Another booking committed this (slot, table) first; PostgreSQL waited for it, so the next
+                # read sees it. The savepoint undid the row, not the object: put its old values back.
+                for name, value in unbooked.items():
+                    setattr(meeting, name, value)
+                if attempt == LIVE_RETRIES:
+                    raise Refused(
+                        "partnering.meeting.booking_contended",
+                        gettext_lazy("Many meetings are being booked at this moment. Please try again."),
+                        kind=Kind.CONFLICT,
+                    ) from None
         for participant in (meeting.first, meeting.second):
             notify.schedule_changes(participant, {"scheduled": [meeting]})  # inbox entry + e-mail
     return LiveBooking(meeting, True)
+
+
+def _first_with_table(ranked: list[Slot], mode: str) -> tuple[Slot, int | None] | None:
+    """The best-ranked slot that can take the meeting in this mode, with its table (None: virtual), or None
+    when every ranked slot's tables are taken (in person).
+
+    The slots are checked in batches of ``LIVE_TRIES``: one indexed count per batch (the (slot, table) index
+    answers it without reading the meetings) says which are full and where the tables stop; the lowest free
+    table is then the one after the last when no table below it is free, else the first gap. Usually the
+    first batch decides."""
+    if mode != "in_person":
+        if not ranked:
+            return None
+        # Virtual never takes a table; "either" takes the best slot, with a table when one is free.
+        return ranked[0], (_claimed_table(ranked[0], _free_table(ranked[0])) if mode == "either" else None)
+    for start in range(0, len(ranked), LIVE_TRIES):
+        batch = ranked[start : start + LIVE_TRIES]
+        stats = {
+            slot_id: (n, top)
+            for slot_id, n, top in Meeting.objects.filter(slot__in=batch, table__isnull=False)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by()
+            .values_list("slot_id")
+            .annotate(n=Count("table"), top=Max("table"))
+        }
+        for slot in batch:
+            n, top = stats.get(slot.pk, (0, 0))
+            if n >= slot.tables:
+                continue
+            table = _claimed_table(slot, top + 1 if n == top and top < slot.tables else _free_table(slot))
+            if table is not None:
+                return slot, table
+    return None
+
+
+def _place_counting_every_slot(
+    meeting: Meeting,
+    slots: list[Slot],
+    people: list[live.Person],
+    mode: str,
+    on_day: str | None,
+    by_id: dict[str, Slot],
+    live_slots,
+) -> tuple[Slot, int | None] | LiveBooking:
+    """When no ranked slot has a table: count every slot's tables and ask live.place why, and for the nearest
+    options (the meeting stays unplaced and both sides are told); a placement when a table was freed
+    meanwhile."""
+    event = meeting.event
+    used = dict(
+        Meeting.objects.filter(event=event, table__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by()
+        .values_list("slot_id")
+        .annotate(n=Count("pk"))
+    )
+    free = {s.pk: max(0, s.tables - used.get(s.pk, 0)) for s in slots}
+    placement = live.place(live_slots(free), people, mode=mode, day=on_day)
+    if placement.slot is None:
+        options = tuple(
+            (by_id[o.slot], o.mode, o.reason) for o in placement.options if o.mode != "virtual" or event.virtual_allowed
+        )
+        _unplaced(meeting, placement.reason)
+        return LiveBooking(meeting, False, placement.reason, options)
+    slot = by_id[placement.slot]
+    table = _claimed_table(slot, _free_table(slot)) if placement.mode == "in_person" else None
+    if table is None and mode == "in_person":
+        _unplaced(meeting, "no table free in any common free slot")
+        options = ((slot, "virtual", "virtual"),) if event.virtual_allowed else ()
+        return LiveBooking(meeting, False, "no table free in any common free slot", options)
+    return slot, table
+
+
+_BOOKED_FIELDS = ("slot", "table", "unplaced_reason", "mode", "video_link", "status", "sequence")
+
+
+def _write_booking(meeting: Meeting, slot: Slot, table: int | None) -> None:
+    """Write the meeting's slot and table (or video link): every field named in ``_BOOKED_FIELDS``."""
+    meeting.slot, meeting.table, meeting.unplaced_reason = slot, table, ""
+    meeting.mode = MeetingMode.IN_PERSON if table else MeetingMode.VIRTUAL
+    meeting.video_link = "" if table else _video_link(meeting.event, meeting)
+    meeting.status = MeetingStatus.SCHEDULED
+    meeting.sequence += 1
+    meeting.save()
