@@ -14,7 +14,6 @@ from icalendar import Event as VEvent
 from bridgehead.partnering.enums import MeetingStatus
 from bridgehead.partnering.models import Meeting, Participant
 
-
 # What a page or a calendar shows of a meeting: its event, slot, and both sides' organisation and person.
 AGENDA_RELATED = ("event", "slot", "first__organisation", "second__organisation", "first__person", "second__person")
 
@@ -30,11 +29,7 @@ def agenda_meetings(participant: Participant, *, related: tuple[str, ...] = AGEN
     """
     ids = list(Meeting.objects.filter(first=participant).order_by().values_list("pk", flat=True))
     ids += Meeting.objects.filter(second=participant).order_by().values_list("pk", flat=True)
-    return list(
-        Meeting.objects.filter(pk__in=ids)
-        .select_related(*related)
-        .order_by("slot__starts_at", "pk")
-    )
+    return list(Meeting.objects.filter(pk__in=ids).select_related(*related).order_by("slot__starts_at", "pk"))
 
 
 def ical(participant: Participant, *, language: str | None = None) -> bytes:
