@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from bridgehead.partnering import services
 from bridgehead.partnering.enums import MeetingStatus
-from bridgehead.partnering.models import Meeting, Recommendation
+from bridgehead.partnering.models import Meeting, Participant, Recommendation
 from tests.partnering.factories import EventFactory, add_session, participant
 
 pytestmark = pytest.mark.django_db
@@ -126,5 +126,6 @@ def test_other_participants_are_listed_by_organisation_name(client, fair):
         participant(event, "investor", name)
     client.force_login(startup.person.user)
     response = client.get(reverse("event-recommendations", args=["load"]))
-    others = [p.organisation.name_en for p, _refusal in response.context["others"]]
+    names = dict(Participant.objects.values_list("pk", "organisation__name_en"))
+    others = [names[card.pk] for card in response.context["others"]]
     assert others == ["Acme Org", "Mango Org", "Zebra Org"]
