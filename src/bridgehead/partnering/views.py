@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,15 +259,18 @@ class PartnerCard:
     button: str
 
     @classmethod
-    def of(cls, participant: Participant, refusal: Refused | None, send_prefix: str, language: str) -> PartnerCard:
+    def of(
+        cls, participant: Participant, refusal: Refused | None, send_prefix: str, language: str, kinds: dict[str, str]
+    ) -> PartnerCard:
+        """``organisation.sector_list`` is the page's prefetch; ``kinds`` the kind labels, translated once."""
         organisation = participant.organisation
         name = pick(organisation, "name", language)
         return cls(
             pk=participant.pk,
             name=name,
-            kind=organisation.get_kind_display(),
+            kind=kinds.get(organisation.kind, organisation.kind),
             country=organisation.country,
-            sectors=[pick(sector, "name", language) for sector in organisation.sectors.all()],
+            sectors=[pick(sector, "name", language) for sector in organisation.sector_list],
             refusal=refusal,
             action=f"{send_prefix}{participant.pk}/",
             button=_("Request a meeting with %(name)s") % {"name": name},
@@ -298,7 +301,8 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     others = (
         event.participants.exclude(pk=me.pk)
         .select_related("organisation", "person")
-        .prefetch_related("organisation__sectors")
+        # into a plain list: a prefetched manager's .all() still builds a queryset, 200 times a page
+        .prefetch_related(Prefetch("organisation__sectors", queryset=Sector.objects.all(), to_attr="sector_list"))
     )
     if kind:
         others = others.filter(kind=kind)
@@ -315,6 +319,7 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     rules = services.RequestRules.load(me, [rec.partner for rec in recs] + others)
     # The send-request address of participant 0, cut before the id: one reverse() for the page, not one a card.
     send_prefix = reverse("event-send-request", args=[event.slug, 0]).removesuffix("0/")
+    kinds = {value: str(label) for value, label in OrganisationKind.choices}
     rows = [
         (
             rec,
@@ -331,7 +336,7 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "me": me,
             "rows": rows,
-            "others": [PartnerCard.of(p, rules.refusal(p), send_prefix, language) for p in others],
+            "others": [PartnerCard.of(p, rules.refusal(p), send_prefix, language, kinds) for p in others],
             "filters": {"kind": kind, "sector": sector, "country": country},
             "kinds": OrganisationKind.choices,
             "sectors": sector_choices(),
