@@ -13,8 +13,11 @@ Run after ``make bench-load`` (or ``bench/load/run.py`` with any duration), whic
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -25,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import BENCH_SECRET, DEFAULT_URL, FIXTURE, database_name  # noqa: E402
+from run import BENCH_SECRET, DEFAULT_URL, FIXTURE, database_name, machine_line  # noqa: E402
 
 
 def shape(sql: str) -> str:
@@ -40,6 +43,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="requests timed per endpoint (in-process)")
     parser.add_argument("--width", type=int, default=400, help="characters of a slow statement shown")
     parser.add_argument("--slowest", type=int, default=0, help="also show this many slowest statements each")
+    parser.add_argument("--only", default="", help="only the endpoints whose name contains this (e.g. 'agenda')")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="also print this many functions of one request's cProfile, by own time"
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     database_name(url)
@@ -78,7 +85,10 @@ def main() -> int:
         ("event API", f"/api/partnering/events/{event}", api),
     ]
     client = Client()
+    machine_line("machine")
     for name, path, headers in checks:
+        if args.only not in name:
+            continue
         client.get(path, **headers)  # caches filled, as on a warm server
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path, **headers)
@@ -103,6 +113,12 @@ def main() -> int:
                 print(f"    ×{count}  {sql}")
         for query in sorted(captured_queries, key=lambda q: -float(q["time"]))[: args.slowest]:
             print(f"    {1000 * float(query['time']):6.1f} ms  {query['sql'][: args.width]}")
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.runcall(client.get, path, **headers)
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.profile)
+            print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()))
     return 0
 
 

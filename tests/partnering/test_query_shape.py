@@ -12,10 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from bridgehead.partnering import services
 from bridgehead.partnering.enums import MeetingStatus
-from bridgehead.partnering.models import Meeting, Recommendation
+from bridgehead.partnering.models import Meeting, Participant, Recommendation
+from bridgehead.registry.enums import OrganisationKind
+from tests.factories import SectorFactory
 from tests.partnering.factories import EventFactory, add_session, participant
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +78,7 @@ def test_agenda_queries_do_not_grow_with_meetings(client, fair, url_name, django
         response = client.get(url)
     assert response.status_code == 200
     if url_name == "api-agenda":
-        assert len(response.json()["items"]) == 7  # every meeting listed
+        assert response.json()["count"] == 7 == len(response.json()["items"])  # every meeting listed (one page)
     else:
         body = response.content.decode()
         assert all(f"Investor{i}" in body for i in range(1, 8))  # every meeting listed
@@ -126,5 +129,30 @@ def test_other_participants_are_listed_by_organisation_name(client, fair):
         participant(event, "investor", name)
     client.force_login(startup.person.user)
     response = client.get(reverse("event-recommendations", args=["load"]))
-    others = [p.organisation.name_en for p, _refusal in response.context["others"]]
+    names = dict(Participant.objects.values_list("pk", "organisation__name_en"))
+    others = [names[card.pk] for card in response.context["others"]]
     assert others == ["Acme Org", "Mango Org", "Zebra Org"]
+
+
+def test_participant_cards_show_kind_sectors_and_the_request_address_in_the_viewers_language(client, fair):
+    """The list of all participants is worked out in Python (PartnerCard): each card still shows the kind,
+    the sectors in the viewer's language (in code order), and posts to that participant's request address;
+    another event's participant is never listed, and one with no sector shows no chip."""
+    event, startup = fair["event"], fair["startup"]  # the startup reads Korean
+    partner = participant(event, "investor", "acme")
+    bare = participant(event, "investor", "plain")
+    partner.organisation.sectors.add(
+        SectorFactory(code="health", name_en="Health", name_ko="보건"),
+        SectorFactory(code="ai", name_en="AI", name_ko="인공지능"),
+    )
+    client.force_login(startup.person.user)
+    cards = {card.pk: card for card in client.get(reverse("event-recommendations", args=["load"])).context["others"]}
+    assert set(cards) == {partner.pk, bare.pk}  # never the other event's outsider
+    assert cards[partner.pk].sectors == ["인공지능", "보건"] and cards[bare.pk].sectors == []
+    with translation.override("ko"):
+        investor_label = str(OrganisationKind("investor").label)
+    assert cards[partner.pk].kind == investor_label != "investor"  # the Korean label, not the code
+    assert cards[partner.pk].action == reverse("event-send-request", args=["load", partner.pk])
+    body = client.get(reverse("event-recommendations", args=["load"])).content.decode()
+    assert '<span class="chip">인공지능</span><span class="chip">보건</span>' in body
+    assert f'action="{reverse("event-send-request", args=["load", partner.pk])}"' in body

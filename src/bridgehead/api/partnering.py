@@ -207,7 +207,7 @@ def list_meetings(request, slug: str):
 @paginate(Page)
 def my_agenda(request, slug: str):
     me = _me(request, _event(request, slug))
-    return [m for m in calendar.agenda_meetings(me) if m.slot_id]
+    return [m for m in calendar.agenda_meetings(me, related=("slot",)) if m.slot_id]
 
 
 @router.get("/events/{slug}/agenda.ics")

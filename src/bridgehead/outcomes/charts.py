@@ -1,20 +1,59 @@
 """Dashboard charts: Altair specs rendered to SVG on the server by vl-convert and inlined in the page, so
 they read without JavaScript, print, and go into the PDF. Labels come from the active language; the font
 family names Korean-capable fonts first so Hangul never renders as boxes.
+
+Rendering is the dearest part of a dashboard (tens of milliseconds of CPU per chart: Altair builds and
+validates the spec, vl-convert lays it out), so every chart is cached by what it is drawn from: the chart
+function, its data and title, the active language and :data:`STYLE` (see :func:`_cached`). The key is the
+content, so nothing ever has to invalidate it: a changed outcome changes the data, hence the key, and the next
+load draws the new chart; another agreement's chart, drawn from other data, is untouched. That holds with a
+per-process cache (the ``charts`` cache in settings, a ``LocMemCache``: each server process draws a chart once) as
+well as with a shared one, and it stays apart from the default cache so SVGs never push throttling counts out.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
+from collections.abc import Callable
 
 import altair as alt
 import vl_convert
+from django.core.cache import caches
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 FONT = "NanumGothic, Noto Sans CJK KR, Noto Sans KR, sans-serif"
 BRAND = "#0b5cab"
 UNCONFIRMED = "#9fb7d3"
+# Part of every cache key: change it with anything that changes how a chart looks (colours, sizes, fonts), so a
+# shared cache never serves a chart drawn by the previous code. The library versions are in the key too.
+STYLE = "2026-11-30"
+# A day: charts whose data moved on are dropped by then, so the cache holds roughly the charts still current.
+CACHE_SECONDS = 24 * 3600
+
+
+def _cached(draw: Callable[..., str]) -> Callable[..., str]:
+    """Draw once per (chart, data, title, language): the SVG is cached under a hash of all of it."""
+
+    @functools.wraps(draw)
+    def cached(*args, **kwargs) -> str:
+        content = json.dumps(
+            [draw.__name__, args, kwargs, get_language(), STYLE, alt.__version__, vl_convert.__version__],
+            default=str,
+            sort_keys=True,
+        )
+        key = "outcomes:chart:" + hashlib.sha256(content.encode()).hexdigest()
+        svg = caches["charts"].get(key)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            caches["charts"].set(key, svg, CACHE_SECONDS)
+        return svg
+
+    return cached
 
 
 def _render(chart: alt.Chart, title: str) -> str:
@@ -52,6 +91,7 @@ def _empty(title: str) -> str:
     return _render(chart, title)
 
 
+@_cached
 def bars(rows: list[tuple[str, int, int]], *, title: str, width: int = 360) -> str:
     """Horizontal bars of (label, confirmed, unconfirmed), stacked, labels in the given order."""
     if not rows:
@@ -81,6 +121,7 @@ def bars(rows: list[tuple[str, int, int]], *, title: str, width: int = 360) -> s
     return _render(chart, title)
 
 
+@_cached
 def funnel(rows: list[tuple[str, int]], *, title: str) -> str:
     """The partnering funnel: one bar per stage, in order, with the count written at the bar's end."""
     if not any(count for _label, count in rows):
@@ -100,6 +141,7 @@ def funnel(rows: list[tuple[str, int]], *, title: str) -> str:
     return _render(chart, title)
 
 
+@_cached
 def over_time(rows: list[tuple[str, int, int]], *, title: str) -> str:
     """Outcomes per quarter (columns), confirmed and unconfirmed stacked."""
     if not rows:

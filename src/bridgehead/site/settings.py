@@ -185,6 +185,20 @@ DEFAULT_VIEWER_TIME_ZONE = os.environ.get("DEFAULT_VIEWER_TIME_ZONE", "Asia/Seou
 LANGUAGE_COOKIE_NAME = "bridgehead_language"
 TIME_ZONE_COOKIE_NAME = "bridgehead_tz"
 
+# Caches. "default" holds the throttling counts (core/throttle.py): Django's per-process LocMemCache unless
+# configured otherwise (several site processes need a shared one for exact counts, see docs/operating.md).
+# "charts" holds the outcome dashboards' rendered charts (outcomes/charts.py), apart so that large SVGs never
+# push throttling counts out. Chart entries are keyed by their content, so a per-process cache is correct as it
+# is: nothing has to invalidate it across processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bridgehead-default"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bridgehead-charts",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
