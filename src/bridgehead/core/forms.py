@@ -16,6 +16,18 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in COMMON_TIME_ZONES] + [(z, z) for z in others if "/" in z]
 
 
+def current_password_field() -> forms.CharField:
+    """The "your current password" field of every form where a person changes their own e-mail address
+    (account preferences, their registry record): one label, one help text, one autocomplete hint."""
+    return forms.CharField(
+        label=_("Your current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed when you change your own e-mail address."),
+    )
+
+
 class PreferencesForm(CleanTextMixin, forms.ModelForm):
     """A person's own account settings. The e-mail address changes only with the current password: mail
     (password resets, partnering, outcomes) goes there and conflicts of interest read its domain, so a
@@ -23,13 +35,7 @@ class PreferencesForm(CleanTextMixin, forms.ModelForm):
 
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
-    current_password = forms.CharField(
-        label=_("Your current password"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Needed when you change your own e-mail address."),
-    )
+    current_password = current_password_field()
 
     class Meta:
         model = User

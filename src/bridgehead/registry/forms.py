@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bridgehead.core.forms import current_password_field
 from bridgehead.core.models import User
 from bridgehead.core.text import CleanTextMixin, name_key
 from bridgehead.registry.enums import OrganisationKind, Stage
@@ -139,13 +140,7 @@ class PersonForm(CleanTextMixin, _NameRuleOnce, forms.ModelForm):
             "bio_en",
         ]
 
-    current_password = forms.CharField(
-        label=_("Your current password"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Needed when you change your own e-mail address."),
-    )
+    current_password = current_password_field()
 
     def show_organisation_only(self) -> None:
         """On the edit page: membership decides the organisation (``registry.memberships``), so the field is
