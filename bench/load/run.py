@@ -120,7 +120,6 @@ def recommend(event, accounts: list[int], pool: list[int]) -> int:
     who browse them, so those are computed through the same engine calls on a smaller pool, and stored.
     """
     # Django is set up by build() before this runs
-    from bridgehead.engines import match as engine
     from bridgehead.partnering import recommending
     from bridgehead.partnering.models import Participant, Recommendation
 
@@ -130,28 +129,7 @@ def recommend(event, accounts: list[int], pool: list[int]) -> int:
         .select_related("organisation")
         .prefetch_related("organisation__sectors")
     )
-    profiles = [recommending.profile(p) for p in participants]
-    encoder = recommending.encoder()
-    recs = engine.recommend(profiles, encoder, k=10, rules=recommending.rules_for(event))
-    explainer = engine.Explainer(encoder)
-    wanted = set(accounts)
-    rows = []
-    for i, me in enumerate(participants):
-        if me.pk not in wanted:
-            continue
-        partners = recs.matches(i)
-        page = explainer.explain_list(profiles[i], [profiles[j] for j, _score in partners])
-        for rank, ((j, score), reasons) in enumerate(zip(partners, page, strict=True), start=1):
-            rows.append(
-                Recommendation(
-                    event=event,
-                    participant=me,
-                    partner=participants[j],
-                    rank=rank,
-                    score=round(score, 4),
-                    reasons=reasons,
-                )
-            )
+    rows = recommending.recommendation_rows(event, participants, top_k=10, only=set(accounts))
     Recommendation.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

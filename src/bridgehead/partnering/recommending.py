@@ -126,14 +126,32 @@ def refresh(*, event: Event, top_k: int = 10) -> int:
     if len(participants) < 2:
         Recommendation.objects.filter(event=event).delete()
         return 0
+    rows = recommendation_rows(event, participants, top_k=top_k, feedback=feedback_for(event))
+    with transaction.atomic():
+        Recommendation.objects.filter(event=event).delete()
+        Recommendation.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def recommendation_rows(
+    event: Event,
+    participants: list[Participant],
+    *,
+    top_k: int,
+    feedback: dict[str, list[tuple[str, str]]] | None = None,
+    only: set[int] | None = None,
+) -> list[Recommendation]:
+    """The (unsaved) recommendations among ``participants``, ranked and explained, for each of them — or only
+    for the participants whose ids are in ``only`` (the load benchmark recommends among a pool for a few
+    accounts). ``participants`` must come with their organisation and its sectors loaded."""
     profiles = [profile(p) for p in participants]
     enc = encoder()
-    recs = engine.recommend(
-        profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event), feedback=feedback_for(event)
-    )
+    recs = engine.recommend(profiles, enc, k=min(top_k, len(profiles) - 1), rules=rules_for(event), feedback=feedback)
     explainer = engine.Explainer(enc)
     rows = []
     for i, me in enumerate(participants):
+        if only is not None and me.pk not in only:
+            continue
         partners = recs.matches(i)
         page = explainer.explain_list(profiles[i], [profiles[j] for j, _score in partners])
         for rank, ((j, score), reasons) in enumerate(zip(partners, page, strict=True), start=1):
@@ -147,10 +165,7 @@ def refresh(*, event: Event, top_k: int = 10) -> int:
                     reasons=reasons,
                 )
             )
-    with transaction.atomic():
-        Recommendation.objects.filter(event=event).delete()
-        Recommendation.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return rows
 
 
 def render_reasons(reasons: list[dict], language: str) -> list[str]:
