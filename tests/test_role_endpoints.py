@@ -240,6 +240,8 @@ PAGES: dict[str, Expect] = {
     "outcomes-startup": Expect(k(key="startup_org.slug"), "200: admin manager observer startup | 404: *"),
     "outcomes-xlsx": Expect(k(kind="=program", key="program.slug"), "200: admin manager observer | 404: *"),
     "outcomes-pdf": Expect(k(kind="=program", key="program.slug"), "200: admin manager observer | 404: *"),
+    "outcomes-docx": Expect(k(kind="=program", key="program.slug"), "200: admin manager observer | 404: *"),
+    "outcomes-hwpx": Expect(k(kind="=program", key="program.slug"), "200: admin manager observer | 404: *"),
     "outcomes-brief": Expect(k(kind="=agreement", key="agreement.slug"), "200: admin manager observer | 404: *"),
     "outcomes-fx": Expect(k(slug="program.slug"), "200: admin manager | 404: *"),
     "outcomes-kpis": Expect(k(slug="program.slug"), "200: admin manager | 404: *"),

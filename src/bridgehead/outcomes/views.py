@@ -24,7 +24,7 @@ from bridgehead.agreements.models import Agreement
 from bridgehead.core import refusals, uploads
 from bridgehead.core.errors import STATUS, Kind, Refused
 from bridgehead.core.http import XLSX_TYPE, download, require
-from bridgehead.outcomes import brief, dashboards, fximport, reports, services
+from bridgehead.outcomes import brief, dashboards, documents, docx_writer, fximport, hwpx_writer, reports, services
 from bridgehead.outcomes.currencies import COMMON
 from bridgehead.outcomes.enums import ProposalStatus, ReportingCurrency
 from bridgehead.outcomes.forms import (
@@ -321,6 +321,22 @@ def export_xlsx(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     return download(content, f"outcomes-{scope.url_arg}-{timezone.localdate():%Y%m%d}.xlsx", XLSX_TYPE)
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HWPX_TYPE = "application/hwp+zip"  # the type 한/글 writes into the package's own ``mimetype`` entry
+#: The word-processor formats, each with its writer and content type: the same Document in both.
+DOCUMENT_FORMATS = {"docx": (docx_writer.render, DOCX_TYPE), "hwpx": (hwpx_writer.render, HWPX_TYPE)}
+
+
+@login_required
+def export_document(request: HttpRequest, kind: str, key: str, fmt: str) -> HttpResponse:
+    """The PDF report's content as DOCX or HWPX: same scope look-up, same public/internal rule."""
+    scope = _scope(request, kind, key)
+    board = dashboards.build(scope, request.user, currency=_currency(request))
+    write, content_type = DOCUMENT_FORMATS[fmt]
+    content = write(documents.report(board, public=request.GET.get("public") == "1"))
+    return download(content, f"outcomes-{scope.url_arg}-{timezone.localdate():%Y%m%d}.{fmt}", content_type)
+
+
 @login_required
 def export_pdf(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     scope = _scope(request, kind, key)
@@ -347,33 +363,55 @@ def _period(request: HttpRequest, scope: dashboards.Scope) -> tuple[dt.date, dt.
 
 #: The brief's languages, each with the form field that holds its text.
 BRIEF_LANGUAGES = {"ko": "text_ko", "en": "text_en"}
+#: The brief's file formats: the edited text as typed, or laid out as a document.
+BRIEF_FORMATS = ("txt", "docx", "hwpx")
+
+
+def _brief_choice(request: HttpRequest) -> tuple[str, str] | Refused:
+    """(language, format) of the button pressed — ``download=ko-docx`` (the DOCX/HWPX buttons) or
+    ``language=ko`` with an optional ``format`` (the text buttons) — or the refusal for anything else; only
+    these values are ever put into a file name."""
+    if "download" in request.POST:
+        language, _sep, file_format = request.POST["download"].partition("-")
+    else:
+        language, file_format = request.POST.get("language", "ko"), request.POST.get("format", "txt")
+    if language not in BRIEF_LANGUAGES:
+        return Refused(
+            "outcomes.brief.language",
+            _("Choose the Korean or the English brief to download."),
+            kind=Kind.INVALID,
+            field="language",
+        )
+    if file_format not in BRIEF_FORMATS:
+        return Refused(
+            "outcomes.brief.format",
+            _("Choose a text, DOCX or HWPX file to download."),
+            kind=Kind.INVALID,
+            field="format",
+        )
+    return language, file_format
 
 
 @login_required
 def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
-    """Generated Korean and English briefs, editable; the download carries the edited text."""
+    """Generated Korean and English briefs, editable; the downloads (text, DOCX, HWPX) carry the edited text."""
     scope = _scope(request, kind, key)
     start, end = _period(request, scope)
     if request.method == "POST":
         form = BriefForm(request.POST)
-        language = request.POST.get("language", "ko")
-        if language not in BRIEF_LANGUAGES:
-            # Only the two buttons' values are briefs; anything else is refused, never put into a file name.
-            refusal = Refused(
-                "outcomes.brief.language",
-                _("Choose the Korean or the English brief to download."),
-                kind=Kind.INVALID,
-                field="language",
-            )
-            context = {"form": form, "scope": scope, "start": start, "end": end, "refusal": refusal}
-            return render(request, "outcomes/brief.html", context, status=STATUS[refusal.kind])
+        choice = _brief_choice(request)
+        if isinstance(choice, Refused):
+            context = {"form": form, "scope": scope, "start": start, "end": end, "refusal": choice}
+            return render(request, "outcomes/brief.html", context, status=STATUS[choice.kind])
+        language, file_format = choice
         if form.is_valid():
-            text = form.cleaned_data[BRIEF_LANGUAGES[language]]
-            return download(
-                text.replace("\r\n", "\n").encode("utf-8"),
-                f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.txt",
-                "text/plain; charset=utf-8",
-            )
+            text = form.cleaned_data[BRIEF_LANGUAGES[language]].replace("\r\n", "\n")
+            name = f"outcome-brief-{scope.url_arg}-{language}-{end:%Y%m%d}.{file_format}"
+            if file_format == "txt":
+                return download(text.encode("utf-8"), name, "text/plain; charset=utf-8")
+            outcomes = documents.brief_outcomes(scope, request.user, start=start, end=end)
+            write, content_type = DOCUMENT_FORMATS[file_format]
+            return download(write(documents.brief_document(text, language, outcomes)), name, content_type)
     else:
         korean, english = brief.generate(scope, request.user, start=start, end=end)
         form = BriefForm(initial={"text_ko": korean, "text_en": english})
