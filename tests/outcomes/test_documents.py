@@ -5,6 +5,8 @@ outcomes, tables, charts as images — with Korean fonts declared; confidential 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -89,7 +91,11 @@ def test_internal_report_has_the_korean_title_outcomes_tables_and_charts(korean_
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_public_report_counts_but_never_names_the_confidential_outcome(korean_manager, fmt):
-    read = READERS[fmt](korean_manager.get(f"/outcomes/agreement/ours/report.{fmt}?public=1").content)
+    content = korean_manager.get(f"/outcomes/agreement/ours/report.{fmt}?public=1").content
+    read = READERS[fmt](content)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:  # in no part at all: previews, metadata, anything
+        for name in package.namelist():
+            assert "비밀 공급 계약".encode() not in package.read(name), name
     assert "비밀 공급 계약" not in read.text and "Secret supply contract" not in read.text
     assert "다른스타트업" not in read.text  # nor its startup
     assert "비공개 성과" in read.text
