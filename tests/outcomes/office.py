@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import docx
 from docx.oxml.ns import qn
+from hwpx.tools.package_validator import validate_editor_open_safety
+from hwpx.tools.validator import validate_document
 from lxml import etree
 
 OPF = "{http://www.idpf.org/2007/opf/}"
@@ -43,6 +45,10 @@ def read_hwpx(content: bytes) -> Read:
     """Read an HWPX package, asserting OWPML's packaging rules: ``mimetype`` first and stored (uncompressed)
     with the HWPX type, every part the manifest lists present, the body and header well-formed, every table's
     declared size matching its rows and cells, and every picture pointing at a manifest item that is a PNG."""
+    # python-hwpx's own checks first (the OWPML schemas, and what would stop 한/글 opening the file), then ours,
+    # which do not trust the library that wrote the file.
+    assert validate_document(content).ok
+    assert validate_editor_open_safety(content).ok
     package = zipfile.ZipFile(io.BytesIO(content))
     first = package.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
