@@ -1,7 +1,7 @@
 """The program manager files the outcomes in the formats agencies and partners use (issue 16): from the agreement
 dashboard the report downloads as HWPX and DOCX, from the brief page the edited Korean brief downloads as both,
 and each file opens (python-docx; zip + lxml for HWPX) with the Korean title and the outcome inside. The public
-DOCX leaves the confidential outcome out. Screenshots of the dashboard and brief buttons go to var/screenshots/."""
+DOCX leaves the confidential outcome out. Both pages pass axe; their screenshots go to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.demo.scenario import AGREEMENT_SLUG, DEMO_PASSWORD, load_demo
+from tests.browser.axe import assert_no_serious_axe_violations
 from tests.browser.conftest import log_in
 from tests.outcomes.office import READERS
 
@@ -35,6 +36,7 @@ def test_manager_downloads_report_and_brief_as_hwpx_and_docx(live_server, page, 
     page.goto(f"{base}/outcomes/agreements/{AGREEMENT_SLUG}/")
     expect(page.locator("[data-testid=download-hwpx]")).to_be_visible()
     screenshot("outcomes-documents-01-dashboard-ko")
+    assert_no_serious_axe_violations(page)
 
     for fmt in ("hwpx", "docx"):
         read = READERS[fmt](_download(page, f"[data-testid=download-{fmt}]"))
@@ -50,6 +52,7 @@ def test_manager_downloads_report_and_brief_as_hwpx_and_docx(live_server, page, 
     edited = "[보도자료·수정본] " + textarea.input_value().lstrip()
     textarea.fill(edited)
     screenshot("outcomes-documents-02-brief-ko")
+    assert_no_serious_axe_violations(page)
     title = edited.splitlines()[0].strip()
     for fmt in ("hwpx", "docx"):
         read = READERS[fmt](_download(page, f"[data-testid=download-brief-ko-{fmt}]"))
