@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -59,7 +59,8 @@ class Program(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     # The office that runs the program day to day: it signs the decision letters and the program's e-mails
-    # ("울산정보산업진흥원 운영 사무국 드림"), and its contact ends them. Blank: "<program> 운영 사무국", no contact line.
+    # ("울산정보산업진흥원 운영 사무국 드림"), and its contact ends them. Blank: "<program> 운영 사무국" signs,
+    # with no contact line.
     office_name_ko = models.CharField(
         _("office name (Korean)"),
         max_length=200,
@@ -73,7 +74,17 @@ class Program(models.Model):
         help_text=_("Signs the program's letters and e-mails in English, e.g. “UNIST Program Office”."),
     )
     office_email = models.EmailField(_("office e-mail"), blank=True)
-    office_phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    office_phone = models.CharField(
+        _("office phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()-]{5,38}$",
+                _("Write a phone number with digits, spaces, hyphens and brackets, e.g. 052-000-1234."),
+            )
+        ],
+    )
 
     class Meta:
         ordering = ["-starts_on", "title_en"]
