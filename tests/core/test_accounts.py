@@ -17,17 +17,6 @@ def test_login_and_logout(client):
     response = client.post(reverse("login"), {"username": "kim", "password": "pw-for-tests-1"})
     assert response.status_code == 302
     assert client.get(reverse("home")).context["user"].username == "kim"
-
-
-def test_password_reset_e_mail_greets_and_signs_in_the_page_language(client):
-    """The shared e-mail frame (issue 17): the reader's name, never the login name, and the platform team."""
-    UserFactory(username="kim", email="kim@example.org", display_name="김서준")
-    UserFactory(username="ann", email="ann@example.org", display_name="Ann Lee")
-    client.post(reverse("password_reset"), {"email": "kim@example.org"}, HTTP_ACCEPT_LANGUAGE="ko")
-    client.post(reverse("password_reset"), {"email": "ann@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
-    korean, english = (m.body.strip().splitlines() for m in mail.outbox)
-    assert (korean[0], korean[-2:]) == ("김서준 님, 안녕하십니까.", ["감사합니다.", "Bridgehead 운영팀 드림"])
-    assert (english[0], english[-2:]) == ("Dear Ann Lee,", ["Kind regards,", "The Bridgehead team"])
     client.post(reverse("logout"))
     assert not client.get(reverse("home")).context["user"].is_authenticated
 
