@@ -90,6 +90,27 @@ def test_the_confirmation_of_an_outcome(world, readers):
     )
 
 
+def test_the_report_of_an_outcome_to_confirm(world, readers):
+    outcome = OutcomeFactory(
+        program=readers["program"], organisation=world["startup"], title_ko="실증", title_en="Pilot"
+    )
+    (ko_subject, ko_body), (en_subject, en_body) = _both(
+        readers, "outcomes/email/reported.txt", {"outcome": outcome}, f"/outcomes/{outcome.pk}/"
+    )
+    assert "사업 담당자" in ko_body  # the role, in Korean
+    assert_korean(
+        ko_subject, ko_body, greeting="이서연 님,", sender="UNIST 산학협력단 운영 사무국", names=["UNIST"], site=SITE
+    )
+    assert_english(
+        en_subject,
+        en_body,
+        greeting="Dear Daniel Ortiz,",
+        closing="Kind regards,",
+        sender="UNIST Programs Office",
+        site=SITE,
+    )
+
+
 def test_a_reader_without_a_name_is_greeted_without_one(readers):
     reader = readers["english"]
     reader.display_name = reader.first_name = reader.last_name = ""

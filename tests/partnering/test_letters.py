@@ -10,7 +10,8 @@ import pytest
 
 from bridgehead.partnering import notify, services
 from tests.factories import ProgramFactory
-from tests.letters import assert_english, assert_korean
+from tests.letters import assert_english, assert_korean, english_words
+from tests.outcomes.factories import meeting_between
 from tests.partnering.factories import EventFactory, add_session, participant
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,41 @@ def test_every_request_e_mail_greets_and_signs_in_the_readers_language(fair):
             sender="Ulsan IT Industry Agency",
             site=SITE,
         )
+
+
+def test_meeting_e_mails_greet_and_sign_in_the_readers_language(fair):
+    """Cancelled meetings and agenda changes; ".ics" is a file type, not an English word."""
+    event = fair["event"]
+    meeting = meeting_between(event, fair["startup"], fair["investor"])
+    links = notify._links(event.slug)
+    for template, context in [
+        ("partnering/email/meeting_cancelled.txt", {"meeting": meeting, **links}),
+        ("partnering/email/schedule_changed.txt", {"event": event, "changes": {"unplaced": [meeting]}, **links}),
+    ]:
+        _address, subject, body = notify.render_for(fair["startup"], template, context)
+        assert_korean(
+            subject,
+            body,
+            greeting="Haeum 님, 안녕하십니까.",
+            sender="울산정보산업진흥원 운영 사무국",
+            names=[*NAMES, ".ics"],
+            site=SITE,
+        )
+        _address, subject, body = notify.render_for(fair["investor"], template, context)
+        assert_english(
+            subject,
+            body,
+            greeting="Dear Pacific,",
+            closing="Kind regards,",
+            sender="Ulsan IT Industry Agency",
+            site=SITE,
+        )
+
+
+def test_the_check_finds_english_left_in_korean_text():
+    """The checker itself: a role name left in English is caught; names, addresses and links are not."""
+    text = "사업 담당자(Program manager)가 Haeum Org에 https://x.example/a/ 로 office@x.example 에 보냈습니다."
+    assert english_words(text, names=["Haeum Org"]) == ["Program", "manager"]
 
 
 def test_an_event_without_a_program_is_signed_by_its_organisers(fair):
