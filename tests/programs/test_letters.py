@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 
 from bridgehead.programs import services
 from bridgehead.programs.enums import Outcome
@@ -123,3 +124,23 @@ def test_templates_still_holding_the_old_starting_texts_get_the_letter_bodies(wo
     ]
     fresh = services.default_template_texts("accepted")  # what a new program starts with: the same texts
     assert (fresh["body_ko"], fresh["body_en"]) == (new_ko, new_en)
+
+
+def test_the_manager_records_the_office_on_the_program_and_its_page_shows_it(world, login):
+    url = reverse("program-edit", args=["our-program"])
+    base = {"title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "time_zone": "Asia/Seoul"}
+    client = login(world["users"]["manager"])
+    office = {"office_name_ko": "울산정보산업진흥원 운영 사무국", "office_name_en": "Ulsan IT Industry Agency"}
+
+    response = client.post(url, {**base, **office, "office_email": "office@uipa.example", "office_phone": "call us"})
+    assert list(response.context["form"].errors) == ["office_phone"]
+
+    response = client.post(
+        url, {**base, **office, "office_email": "office@uipa.example", "office_phone": "052-000-1234"}
+    )
+    assert response.status_code == 302
+    program = world["our_program"]
+    program.refresh_from_db()
+    assert (program.office_name_ko, program.office_phone) == ("울산정보산업진흥원 운영 사무국", "052-000-1234")
+    page = client.get(reverse("program-detail", args=["our-program"])).content.decode()
+    assert 'data-office="' in page and "052-000-1234 · office@uipa.example" in page
