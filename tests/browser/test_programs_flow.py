@@ -132,7 +132,8 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     page.wait_for_selector("[data-testid=send-message]")
     assert page.input_value("input[name=subject]").endswith("고래AI 선정 안내")
     body = page.input_value("textarea[name=body]")
-    assert f"/programs/applications/{application.pk}/" in body and "신청서와 결과 보기: http" in body
+    assert f"/programs/applications/{application.pk}/" in body and "확인하실 수 있습니다.\nhttp" in body
+    assert body.startswith("수신: 고래AI ") and "운영 사무국 드림" in body  # the letter form (issue 17)
     screenshot("programs-07-outbox-message-ko")
     assert_no_serious_axe_violations(page)
     page.click("[data-testid=send-message]")

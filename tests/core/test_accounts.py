@@ -48,6 +48,17 @@ def test_password_reset_sends_a_working_link(client):
     assert client.get(reverse("home")).context["user"].username == "kim"
 
 
+def test_password_reset_e_mail_greets_and_signs_in_the_page_language(client):
+    """The shared e-mail frame (issue 17): the reader's name, never the login name, and the platform team."""
+    UserFactory(username="kim", email="kim@example.org", display_name="김서준")
+    UserFactory(username="ann", email="ann@example.org", display_name="Ann Lee")
+    client.post(reverse("password_reset"), {"email": "kim@example.org"}, HTTP_ACCEPT_LANGUAGE="ko")
+    client.post(reverse("password_reset"), {"email": "ann@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
+    korean, english = (m.body.strip().splitlines() for m in mail.outbox)
+    assert (korean[0], korean[-2:]) == ("김서준 님, 안녕하십니까.", ["감사합니다.", "Bridgehead 운영팀 드림"])
+    assert (english[0], english[-2:]) == ("Dear Ann Lee,", ["Kind regards,", "The Bridgehead team"])
+
+
 def test_language_switch_is_remembered_on_the_account(client):
     user = UserFactory(username="kim", language="en")
     client.force_login(user)

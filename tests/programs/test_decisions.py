@@ -64,14 +64,18 @@ def test_deciding_queues_the_emails_and_sends_nothing(world, login, application,
     program = world["our_program"]
     link = f"{SITE}/programs/applications/{application.pk}/"
     assert (korean.language, korean.subject) == ("ko", f"{program.title_ko}: 스타트업코 선정 안내")
-    assert "축하드립니다. 스타트업코이(가) 국제 지원 2024에 최종 선정되었습니다." in korean.body
+    assert korean.body.startswith(
+        f"수신: 스타트업코 대표님\n제목: {program.title_ko}: 스타트업코 선정 안내\n\n안녕하십니까."
+    )
+    assert "귀사(스타트업코)가 「국제 지원 2024」 지원 대상 기업으로 선정되었음을 알려 드립니다." in korean.body
     assert "프로그램 안내 사항:\nKick-off on 3 June." in korean.body
-    assert korean.body.endswith(f"신청서와 결과 보기: {link}")
+    assert f"신청서와 결정 내용은 아래 주소에서 확인하실 수 있습니다.\n{link}\n\n감사합니다." in korean.body
+    assert korean.body.endswith(f"{program.title_ko} 운영 사무국 드림")  # no office recorded: the program's
     assert (english.language, english.subject) == ("en", f"{program.title_en}: Startup Co is selected")
     assert english.body.startswith(
-        "Dear colleague,\n\nCongratulations: Startup Co has been selected for Global support 2024."
+        "Dear Sir or Madam,\n\nWe are pleased to inform you that Startup Co has been selected for Global support 2024."
     )
-    assert english.body.endswith(f"Your application and the decision: {link}")
+    assert english.body.endswith(f"{link}\n\nSincerely,\n\n{program.title_en} Office")
     decision = Decision.objects.get()
     assert (decision.notified_at, decision.sent_outcome) == (None, "")
 
@@ -303,8 +307,10 @@ def test_edited_template_is_used_and_only_known_placeholders_are_replaced(world,
     korean = DecisionMessage.objects.get(to="lee@startup.example")
     assert (korean.subject, korean.body) == (
         "스타트업코 결과",
-        f"startup님, 스타트업코 {{secret.__class__}} 미선정\n\n신청서와 결과 보기: {SITE}/programs/applications/"
-        f"{application.pk}/",
+        "수신: 스타트업코 대표님\n제목: 스타트업코 결과\n\n안녕하십니까. 귀사의 무궁한 발전을 기원합니다.\n\n"
+        f"startup님, 스타트업코 {{secret.__class__}} 미선정\n\n신청서와 결정 내용은 아래 주소에서 확인하실 수 "
+        f"있습니다.\n{SITE}/programs/applications/{application.pk}/\n\n감사합니다.\n\n"
+        f"{world['our_program'].title_ko} 운영 사무국 드림",
     )
     assert DecisionTemplate.objects.get(outcome="rejected").subject_en == "{startup} result"
     assert CohortMember.objects.count() == 0

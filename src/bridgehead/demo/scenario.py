@@ -35,14 +35,14 @@ DEMO_PASSWORD = "bridgehead-demo"  # noqa: S105 - printed by `make demo`; demo d
 # username, display name, language, time zone, role, scope ("program" | "agreement" | org slug | ""), email
 DEMO_USERS: list[tuple[str, str, str, str, str, str]] = [
     ("admin", "Site Admin", "en", "Asia/Seoul", Role.SITE_ADMIN, ""),
-    ("manager", "김민지 (Program manager)", "ko", "Asia/Seoul", Role.PROGRAM_MANAGER, "program"),
-    ("observer", "박준호 (Ulsan City)", "ko", "Asia/Seoul", Role.OBSERVER, "agreement"),
+    ("manager", "김민지", "ko", "Asia/Seoul", Role.PROGRAM_MANAGER, "program"),
+    ("observer", "박준호", "ko", "Asia/Seoul", Role.OBSERVER, "agreement"),
     ("reviewer", "Dr. Sarah Kim", "en", "America/Los_Angeles", Role.REVIEWER, "program"),
     ("mentor", "James Whitfield", "en", "America/Los_Angeles", Role.MENTOR, "program"),
-    ("startup", "이서연 (Gorae AI)", "ko", "Asia/Seoul", Role.STARTUP_MEMBER, "gorae-ai"),
+    ("startup", "이서연", "ko", "Asia/Seoul", Role.STARTUP_MEMBER, "gorae-ai"),
     (
         "investor",
-        "Daniel Ortiz (Pacific Bridge Ventures)",
+        "Daniel Ortiz",
         "en",
         "America/Los_Angeles",
         Role.PARTNER_MEMBER,
@@ -235,6 +235,11 @@ def _program(agreement, commitments, organisations) -> Program:
             "starts_on": dt.date(2023, 1, 1),
             "time_zone": "Asia/Seoul",
             "is_synthetic": False,
+            # The office that signs the program's letters (fictional contact: the demo mails nobody).
+            "office_name_ko": "UNIST 산학협력단 국제협력팀 운영 사무국",
+            "office_name_en": "UNIST Global Programs Office",
+            "office_email": "global-office@demo.bridgehead.example",
+            "office_phone": "052-000-1234",
         },
     )
     program.commitments.set(commitments[1:])

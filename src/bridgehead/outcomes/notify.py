@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from bridgehead.core import notifications
 from bridgehead.core.enums import Role
-from bridgehead.core.mail import absolute_url, render_message, send_after_commit
+from bridgehead.core.mail import absolute_url, recipient_name, render_message, send_after_commit
 from bridgehead.core.models import User
 
 
 def render_for(user: User, template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) in the user's language; the template's first line is the subject."""
+    """(subject, body) in the user's language, greeting the user and signed by the program's office; the
+    template's first line is the subject."""
+    program = context.get("program") or context["outcome"].program
     return render_message(
-        template, {**context, "recipient": user}, language=user.language or "en", zone=user.time_zone or "UTC"
+        template,
+        {**context, "recipient": user, "recipient_name": recipient_name(user), "office": program},
+        language=user.language or "en",
+        zone=user.time_zone or "UTC",
     )
 
 

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.core.bilingual import bilingual
@@ -98,6 +99,17 @@ class Event(models.Model):
     title = bilingual("title")
 
     venue = bilingual("venue")
+
+    @property
+    def office_name(self) -> str:
+        """Who signs the event's e-mails, in the active language: the program's office, else its organisers."""
+        if self.program is not None:
+            return self.program.office_name
+        return gettext("%(event)s organisers") % {"event": self.title}
+
+    @property
+    def office_contact(self) -> str:
+        return self.program.office_contact if self.program is not None else ""
 
     description = bilingual("description")
 

@@ -55,8 +55,14 @@ def render_for(participant: Participant, template: str, context: dict) -> tuple[
     email, language, zone = _recipient(participant)
     if not email:
         return None
+    with translation.override(language):
+        name = participant.person.name  # bilingual: the recipient's own language first
+    event = participant.event
     subject, body = render_message(
-        template, {**context, "participant": participant, "time_zone": zone}, language=language, zone=zone
+        template,
+        {**context, "participant": participant, "time_zone": zone, "recipient_name": name, "office": event},
+        language=language,
+        zone=zone,
     )
     return email, subject, body
 

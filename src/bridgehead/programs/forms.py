@@ -399,6 +399,10 @@ class ProgramForm(CleanTextMixin, forms.ModelForm):
             "time_zone",
             "commitments",
             "operators",
+            "office_name_ko",
+            "office_name_en",
+            "office_email",
+            "office_phone",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

@@ -11,9 +11,10 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bridgehead.agreements.models import Agreement, Commitment
@@ -57,6 +58,33 @@ class Program(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # The office that runs the program day to day: it signs the decision letters and the program's e-mails
+    # ("울산정보산업진흥원 운영 사무국 드림"), and its contact ends them. Blank: "<program> 운영 사무국" signs,
+    # with no contact line.
+    office_name_ko = models.CharField(
+        _("office name (Korean)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Signs the program's letters and e-mails, e.g. “울산정보산업진흥원 운영 사무국”."),
+    )
+    office_name_en = models.CharField(
+        _("office name (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Signs the program's letters and e-mails in English, e.g. “UNIST Program Office”."),
+    )
+    office_email = models.EmailField(_("office e-mail"), blank=True)
+    office_phone = models.CharField(
+        _("office phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()-]{5,38}$",
+                _("Write a phone number with digits, spaces, hyphens and brackets, e.g. 052-000-1234."),
+            )
+        ],
+    )
 
     class Meta:
         ordering = ["-starts_on", "title_en"]
@@ -77,6 +105,21 @@ class Program(models.Model):
     title = bilingual("title")
 
     description = bilingual("description")
+
+    @property
+    def office_name(self) -> str:
+        """The signing office in the active language; without one recorded, the program's own office."""
+        language = "ko" if (translation.get_language() or "en").startswith("ko") else "en"
+        # The active language only, never the other one: an English letter signed in Hangul is not English.
+        recorded = getattr(self, f"office_name_{language}")
+        if recorded:
+            return recorded
+        return gettext("%(program)s Office") % {"program": self.title}
+
+    @property
+    def office_contact(self) -> str:
+        """Phone and e-mail of the office on one line ("" when neither is recorded)."""
+        return " · ".join(part for part in (self.office_phone, self.office_email) if part)
 
 
 class Call(models.Model):

@@ -16,6 +16,7 @@ import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -27,7 +28,7 @@ from bridgehead.core.actions import after_commit, domain_action
 from bridgehead.core.deletion import refuse_if_protected
 from bridgehead.core.enums import Role
 from bridgehead.core.errors import Kind, Refused
-from bridgehead.core.mail import absolute_url, send_after_commit
+from bridgehead.core.mail import absolute_url, recipient_name, send_after_commit, tidy
 from bridgehead.core.models import User
 from bridgehead.core.notifications import notify
 from bridgehead.core.permissions import require
@@ -455,7 +456,12 @@ PLACEHOLDER = re.compile(r"\{(startup|call|program|name)\}")
 
 
 def default_template_texts(outcome: str) -> dict[str, str]:
-    """Starting texts for a program's decision e-mails, written in each language (the manager edits them)."""
+    """Starting texts for a program's decision letters, written in each language (the manager edits them).
+
+    Only the subject and the body proper: the letter around them (수신, greeting, the link, the closing and the
+    office that signs, with its contact) is ``programs/email/decision_letter.txt``, so every letter keeps the
+    form a Korean public body's letter has whatever the manager writes.
+    """
     out = {}
     for lang in ("ko", "en"):
         with translation.override(lang):
@@ -466,16 +472,16 @@ def default_template_texts(outcome: str) -> dict[str, str]:
             }[Outcome(outcome)]
             body = {
                 Outcome.ACCEPT: _(
-                    "Dear {name},\n\nCongratulations: {startup} has been selected for {call}. "
-                    "We will contact you shortly about the program schedule.\n\n{program}"
+                    "We are pleased to inform you that {startup} has been selected for {call}. "
+                    "We will write to you shortly about the program schedule and the agreement to sign."
                 ),
                 Outcome.WAITLIST: _(
-                    "Dear {name},\n\n{startup} is on the waiting list for {call}. We will let you "
-                    "know if a place becomes available.\n\n{program}"
+                    "We would like to inform you that {startup} is on the waiting list for {call}. "
+                    "Should a place become available, we will contact you at once."
                 ),
                 Outcome.REJECT: _(
-                    "Dear {name},\n\nThank you for applying to {call}. We regret that {startup} "
-                    "was not selected this time.\n\n{program}"
+                    "Thank you for applying to {call}. We regret to inform you that {startup} was not "
+                    "selected this time. We hope you will apply to our future calls."
                 ),
             }[Outcome(outcome)]
             out[f"subject_{lang}"], out[f"body_{lang}"] = str(subject), str(body)
@@ -490,28 +496,43 @@ def decision_template(*, program, outcome: str) -> DecisionTemplate:
 
 
 def render_decision_email(*, decision: Decision, user: User) -> tuple[str, str]:
-    """Subject and body in the recipient's language; only the four known placeholders are replaced. The body
-    ends with an absolute link to the application, where the decision can be read."""
+    """Subject and letter in the recipient's language; only the four known placeholders are replaced.
+
+    The program's template gives the subject and the body; ``programs/email/decision_letter.txt`` sets them in
+    a letter: in Korean the form of a public body's letter (수신, 제목, 본문, the link, "감사합니다.", "… 운영
+    사무국 드림", 연락처), in English a business letter (Dear …, Sincerely, the office and its contact). The
+    program's office signs (``Program.office_name``), not the program, and the link to the application is
+    absolute.
+    """
     application = decision.application
-    template = decision_template(program=application.call.program, outcome=decision.outcome)
+    program = application.call.program
+    template = decision_template(program=program, outcome=decision.outcome)
     language = recipient_language(user)
     with translation.override(language):
         values = {
             "startup": application.organisation.name,
             "call": application.call.title,
-            "program": application.call.program.title,
+            "program": program.title,
             "name": str(user),
         }
         subject = getattr(template, f"subject_{language}") or template.subject_en
         body = getattr(template, f"body_{language}") or template.body_en
         subject = PLACEHOLDER.sub(lambda m: values[m.group(1)], subject).replace("\n", " ")
         body = PLACEHOLDER.sub(lambda m: values[m.group(1)], body)
-        if decision.note:
-            body += "\n\n" + _("Note from the program:") + "\n" + decision.note
-        body += "\n\n" + _("Your application and the decision: %(url)s") % {
-            "url": absolute_url(reverse("application-detail", args=[application.pk]))
-        }
-    return subject, body
+        letter = render_to_string(
+            "programs/email/decision_letter.txt",
+            {
+                "subject": subject,
+                "body": body.strip(),
+                "note": decision.note.strip(),
+                "name": recipient_name(user),
+                "organisation": application.organisation.name,
+                "office": program,
+                "url": absolute_url(reverse("application-detail", args=[application.pk])),
+            },
+            using="text",
+        )
+    return subject, tidy(letter)
 
 
 def recipient_language(user: User) -> str:
