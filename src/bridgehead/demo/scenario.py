@@ -235,6 +235,14 @@ def _program(agreement, commitments, organisations) -> Program:
             "starts_on": dt.date(2023, 1, 1),
             "time_zone": "Asia/Seoul",
             "is_synthetic": False,
+            # The press contact is invented for the demo (the program is real, this office line is not): the
+            # outcome brief prints it in its header. The number is a reserved-looking 000 exchange on purpose.
+            "press_office_ko": "UNIST 산학협력단 디지털헬스사업팀",
+            "press_office_en": "Digital Health Program Team, UNIST",
+            "press_contact_ko": "김민지 책임",
+            "press_contact_en": "Minji Kim, Program Manager",
+            "press_phone": "+82-52-000-0000",
+            "press_email": "manager@demo.bridgehead.example",
         },
     )
     program.commitments.set(commitments[1:])

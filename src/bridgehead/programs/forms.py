@@ -399,6 +399,12 @@ class ProgramForm(CleanTextMixin, forms.ModelForm):
             "time_zone",
             "commitments",
             "operators",
+            "press_office_ko",
+            "press_office_en",
+            "press_contact_ko",
+            "press_contact_en",
+            "press_phone",
+            "press_email",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,38 @@ class Program(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # Who answers the press about the program: printed in the outcome brief's header (보도자료 담당 부서·담당자).
+    press_office_ko = models.CharField(
+        _("press office (Korean)"), max_length=200, blank=True, help_text=_("For example “울산광역시 바이오산업과”.")
+    )
+    press_office_en = models.CharField(
+        _("press office (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Bio-industry Division, Ulsan Metropolitan City”."),
+    )
+    press_contact_ko = models.CharField(
+        _("press contact (Korean)"), max_length=120, blank=True, help_text=_("Name and title, e.g. “김민지 주무관”.")
+    )
+    press_contact_en = models.CharField(
+        _("press contact (English)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Name and title, e.g. “Minji Kim, Program Officer”."),
+    )
+    press_phone = models.CharField(
+        _("press phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()\-]{5,38}$",
+                _("Enter a phone number of digits, spaces, hyphens and brackets, e.g. +82-52-229-3461."),
+                code="phone",
+            )
+        ],
+    )
+    press_email = models.EmailField(_("press e-mail"), blank=True)
 
     class Meta:
         ordering = ["-starts_on", "title_en"]
