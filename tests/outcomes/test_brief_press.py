@@ -253,3 +253,18 @@ def test_english_amounts_read_as_a_release_writes_them():
     assert brief.english_press_amount(Decimal("1300000000"), "KRW") == "₩1.3 billion"
     assert brief.english_press_amount(Decimal("150000"), "USD") == "US$150,000"
     assert brief.english_press_amount(Decimal("1234567"), "USD") == "US$1,234,567"
+
+
+def test_the_brief_page_asks_a_manager_for_the_press_contact_until_one_is_recorded(ow, login):
+    page = login(ow["users"]["manager"]).get("/outcomes/agreement/ours/brief/")
+    html = page.content.decode()
+    assert 'data-testid="press-contact-missing"' in html
+    assert '<a href="/programs/our-program/edit/">' in html  # the manager may add it
+    observer = login(ow["users"]["observer"]).get("/outcomes/agreement/ours/brief/").content.decode()
+    assert 'data-testid="press-contact-missing"' in observer and "/programs/our-program/edit/" not in observer
+
+    ow["our_program"].press_office_ko = "울산광역시 바이오산업과"
+    ow["our_program"].save()
+    page = login(ow["users"]["manager"]).get("/outcomes/agreement/ours/brief/")
+    assert 'data-testid="press-contact-missing"' not in page.content.decode()
+    assert "담당 부서 | 울산광역시 바이오산업과" in page.context["form"].initial["text_ko"]
