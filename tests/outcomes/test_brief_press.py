@@ -77,7 +77,7 @@ def test_the_demo_release_counts_closed_deals_apart_from_those_in_progress_in_bo
 
     assert english.splitlines()[:2] == [
         "Digital Healthcare Global Support Program startups close 6 deals",
-        "Investments, contracts and partnerships confirmed; 2 more, including an investment under review and "
+        "Investments, contracts and partnerships confirmed; two more, including an investment under review and "
         "a provisional contract, are in progress",
     ]
     assert "closed 6 deals between 1 January 2024 and 31 December 2025" in english
@@ -268,3 +268,35 @@ def test_the_brief_page_asks_a_manager_for_the_press_contact_until_one_is_record
     page = login(ow["users"]["manager"]).get("/outcomes/agreement/ours/brief/")
     assert 'data-testid="press-contact-missing"' not in page.content.decode()
     assert "담당 부서 | 울산광역시 바이오산업과" in page.context["form"].initial["text_ko"]
+
+
+def test_with_nothing_closed_yet_the_release_says_so_and_keeps_english_free_of_korean_names(ow):
+    program = ow["our_program"]
+    program.press_office_ko, program.press_contact_ko = "울산광역시 바이오산업과", "김민지 주무관"
+    program.save()
+    OutcomeFactory(
+        program=program,
+        organisation=ow["startup"],
+        kind="investment",
+        status="under_review",
+        confirmed_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+        amount=Decimal("3000000000"),
+        currency="KRW",
+        occurred_on=dt.date(2024, 5, 1),
+    )
+    scope = dashboards.for_agreement(ow["users"]["observer"], ow["ours"])
+    korean, english = brief.generate(
+        scope, ow["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), released=RELEASED
+    )
+    assert korean.splitlines()[1] == "- 확정 성과 없음, 투자 심사 등 협의 진행 중 1건 -"
+    assert "계약 체결·완료 단계에 이른 확정 성과는 아직 없다. 투자 심사 등 협의가 진행 중인 1건이 있다." in korean
+    assert "30억 원 규모의 투자 유치를 추진하고 있으며" in korean
+    assert (
+        english.splitlines()[1] == "No deal closed yet; one deal, including an investment under review, is in progress"
+    )
+    assert "closed no deal between 1 January 2024 and 31 December 2024. One deal, including" in english
+    assert "₩3 billion" in english
+    # Only the Korean contact was recorded: the English release keeps its placeholders.
+    assert "담당자 | 김민지 주무관 ([전화·전자우편])" in korean
+    assert "Media contact | [Media contact]" in english and "[Quote from the program's spokesperson]" in english
+    assert not HANGUL.search(english)

@@ -124,7 +124,10 @@ def test_brief_counts_only_closed_deals_as_achieved_in_both_languages(deals):
     assert "1,000만 달러" not in achieved
     assert "startups close 1 deal\n" in english
     assert "closed 1 deal between 1 January 2024 and 31 December 2024" in english
-    assert "2 more, including an investment under review and a provisional contract, are in progress" in english
+    assert (
+        "Two more, including an investment under review and a provisional contract, are in progress and are not counted"
+        in english
+    )
     assert "유통 계약" not in korean  # a record not yet confirmed stays out of the brief
 
 

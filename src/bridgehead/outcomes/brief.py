@@ -471,9 +471,10 @@ class PressContact:
             if program.press_office_ko or program.press_office_en or program.press_contact_ko:
                 return cls(
                     office_ko=program.press_office_ko or program.press_office_en,
-                    office_en=program.press_office_en or program.press_office_ko,
+                    # The English release keeps a placeholder rather than print a Korean name or office.
+                    office_en=program.press_office_en,
                     person_ko=program.press_contact_ko or program.press_contact_en,
-                    person_en=program.press_contact_en or program.press_contact_ko,
+                    person_en=program.press_contact_en,
                     phone=program.press_phone,
                     email=program.press_email,
                 )
