@@ -189,7 +189,7 @@ def test_a_confidential_deal_is_counted_as_undisclosed_at_the_companys_request_a
     assert "확정 성과 7건을 거뒀다(기업 요청에 따른 비공개 1건 포함)" in korean
     assert "기업 요청에 따른 비공개 1건 | - | - | - | 체결·완료" in korean
     assert (
-        "closed 7 deals between 1 January 2024 and 31 December 2025, 1 of them undisclosed at the company's request"
+        "closed 7 deals between 1 January 2024 and 31 December 2025, one of them undisclosed at the company's request"
         in english
     )
     assert "1 undisclosed at the company's request | - | - | - | Signed / closed" in english

@@ -154,7 +154,7 @@ def test_brief_names_only_confirmed_public_facts_in_both_languages(report):
     assert "HYPERLINK" not in english  # titles are not printed: one sentence per outcome is written instead
     assert "Startup Co raised ₩1.3 billion from Investor Co." in english
     assert (
-        "closed 2 deals between 1 January 2024 and 31 December 2024, 1 of them undisclosed at the company's request"
+        "closed 2 deals between 1 January 2024 and 31 December 2024, one of them undisclosed at the company's request"
         in english
     )
     assert "1 undisclosed at the company's request | - | - | - | Signed / closed" in english
