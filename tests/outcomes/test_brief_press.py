@@ -230,6 +230,7 @@ def test_without_a_press_contact_the_header_asks_the_editor_for_one(ow):
         ("1조", "1조가", "1조를"),
         ("UNIST", "UNIST가", "UNIST를"),
         ("HTML", "HTML이", "HTML을"),  # 엘
+        ("50%", "50%가", "50%를"),  # 오십 퍼센트
         ("벤처캐피털(사명 미공개)", "벤처캐피털(사명 미공개)이", "벤처캐피털(사명 미공개)을"),
     ],
 )

@@ -184,6 +184,8 @@ def _final(word: str) -> str:
         word = word[: word.rindex("(")].rstrip()
     for index in range(len(word) - 1, -1, -1):
         char = word[index]
+        if char == "%":
+            return ""  # 퍼센트
         code = ord(char) - 0xAC00
         if 0 <= code < 11172:
             jong = code % 28
