@@ -6,6 +6,7 @@ Korean brief names the outcome. Dashboard screenshots in both languages go to va
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -125,17 +126,25 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     )
     assert (SCREENSHOTS / "outcomes-04-report-pdf-page1-ko.png").stat().st_size > 10_000
 
-    # The Korean brief names the outcome, and the edited text is what downloads.
+    # The Korean brief is a press release: the outcome in one sentence, after the larger US$2M investment,
+    # a header with the program's press contact, and the edited text is what downloads.
     page.click("[data-testid=open-brief]")
-    korean = page.input_value("textarea[name=text_ko]")
-    assert f"고래AI: {TITLE_KO}" in korean
-    assert "규모: 26억 원" in korean
+    textarea = page.locator("textarea[name=text_ko]")
+    expect(textarea).to_have_value(re.compile(r"○ 고래AI는 \S+로부터 26억 원 규모의 투자를 유치했다\."))
+    korean = textarea.input_value()
+    assert korean.startswith("[보도자료] ")
+    assert "담당 부서 | UNIST 산학협력단 디지털헬스사업팀" in korean
+    assert korean.index("○ 이음덴탈은") < korean.index("○ 고래AI는")  # investments, larger amount first
+    assert re.search(r"\n고래AI \| \S+ \| 투자 \| 26억 원 \| 체결·완료\n", korean)
+    expect(page.locator("[data-testid=press-contact-missing]")).to_have_count(0)
     page.fill("textarea[name=text_ko]", korean.replace("[보도자료]", "[보도자료·수정본]"))
     screenshot("outcomes-05-brief-ko")
+    textarea.evaluate("area => { area.blur(); area.scrollTop = 0; }")  # the release's header in view
+    screenshot("brief-ko")
     with page.expect_download() as brief_download:
         page.click("[data-testid=download-brief-ko]")
     brief = Path(brief_download.value.path()).read_text(encoding="utf-8")
-    assert brief.startswith("[보도자료·수정본]") and TITLE_KO in brief
+    assert brief.startswith("[보도자료·수정본]") and "고래AI는" in brief
 
     # The same dashboard in English.
     page.goto(dashboard)

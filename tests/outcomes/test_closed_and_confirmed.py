@@ -115,14 +115,19 @@ def test_brief_counts_only_closed_deals_as_achieved_in_both_languages(deals):
     korean, english = brief.generate(
         scope, deals["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
     )
-    assert "1개 스타트업, 확정 성과 1건 · 협의 진행 중 2건" in korean
-    assert "참여 스타트업 1개사가 계약 체결·투자 유치 등 확정 성과 1건을 거뒀다." in korean
-    assert "투자 심사 등 협의가 진행 중인 성과가 2건 있다." in korean
-    achieved, in_progress = korean.split("협의가 진행 중인 성과(확정 성과에 포함하지 않음)")
-    assert "시드 투자 유치" in achieved and "1,000만 달러 투자 검토" not in achieved
-    assert "1,000만 달러 투자 검토" in in_progress and "진행 단계: 검토 중" in in_progress
-    assert "1 startup, 1 signed or closed outcome; 2 in progress" in english
-    assert "A further 2 outcomes are still in progress" in english
+    assert "확정 성과 1건, 투자 심사·가계약 등 협의 진행 중 2건" in korean
+    assert "참여 스타트업 1개사가 2024년 1월 1일부터 2024년 12월 31일까지 확정 성과 1건을 거뒀다." in korean
+    assert "투자 심사·가계약 등 협의가 진행 중인 2건은 확정 성과에 포함하지 않았다." in korean
+    achieved, in_progress = korean.split("□ 협의가 진행 중인 성과는 다음과 같다")
+    assert "스타트업코는 200만 달러 규모의 투자를 유치했다." in achieved
+    assert "1,000만 달러 규모의 투자 유치를 추진하고 있으며, 현재 투자 심사가 진행 중이다." in in_progress
+    assert "1,000만 달러" not in achieved
+    assert "startups close 1 deal\n" in english
+    assert "closed 1 deal between 1 January 2024 and 31 December 2024" in english
+    assert (
+        "Two more, including an investment under review and a provisional contract, are in progress and are not counted"
+        in english
+    )
     assert "유통 계약" not in korean  # a record not yet confirmed stays out of the brief
 
 
@@ -132,8 +137,9 @@ def test_brief_prints_quantities_in_its_own_language(deals):
     korean, english = brief.generate(
         scope, deals["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
     )
-    assert "물량: 연 20만 개" in korean
-    assert "200,000 units a year" in english
+    assert "연 20만 개 규모의 가계약을 맺고 본계약을 협의하고 있다." in korean
+    assert "다른스타트업 | - | 계약 | 연 20만 개 | 가계약·잠정 합의" in korean
+    assert "signed a provisional contract for 200,000 units a year" in english
     assert "/년" not in english and "units" not in korean
 
 
@@ -144,7 +150,8 @@ def test_brief_prints_quantities_in_its_own_language(deals):
         ("4", "people", "", "4명", "4 people"),
         ("5000", "devices", "", "5,000대", "5,000 devices"),
         ("1500", "licences", "month", "월 1,500건", "1,500 licences a month"),
-        ("12", "병상", "", "12병상", "12 병상"),
+        ("12", "병상", "", "12병상", "12 beds"),
+        ("30", "벌", "", "30벌", "30 units"),
     ],
 )
 def test_quantities_read_naturally_in_each_language(quantity, unit, period, korean, english):

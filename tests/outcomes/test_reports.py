@@ -143,23 +143,27 @@ def test_brief_names_only_confirmed_public_facts_in_both_languages(report):
     korean, english = brief.generate(
         scope, report["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
     )
-    assert "스타트업코: 시리즈A 투자 유치" in korean
-    assert "규모: 13억 원" in korean
-    assert "진행 단계: 체결·완료" in korean
-    assert "상대: 인베스터코" in korean
-    assert "확정 성과 2건을 거뒀다(비공개 성과 1건 포함)" in korean
+    assert "스타트업코는 인베스터코로부터 13억 원 규모의 투자를 유치했다." in korean
+    assert "스타트업코 | 인베스터코 | 투자 | 13억 원 | 체결·완료" in korean
+    assert "확정 성과 2건을 거뒀다(기업 요청에 따른 비공개 1건 포함)" in korean
+    assert "기업 요청에 따른 비공개 1건 | - | - | - | 체결·완료" in korean
     assert "비밀 공급 계약" not in korean and "Secret supply contract" not in english
+    assert "다른스타트업" not in korean and "Other Startup" not in english  # the confidential one's company
     assert "검토 중인 투자" not in korean and "Investment under review" not in english  # unconfirmed
-    assert "「우리 협약」을 체결하고" in korean
-    assert 'Startup Co: =HYPERLINK("http://evil")' in english
-    assert "₩1,300,000,000" in english
-    assert "(including 1 confidential outcome that cannot be named)" in english
+    assert "「우리 협약」에 따라 추진되고 있다" in korean
+    assert "HYPERLINK" not in english  # titles are not printed: one sentence per outcome is written instead
+    assert "Startup Co raised ₩1.3 billion from Investor Co." in english
+    assert (
+        "closed 2 deals between 1 January 2024 and 31 December 2024, one of them undisclosed at the company's request"
+        in english
+    )
+    assert "1 undisclosed at the company's request | - | - | - | Signed / closed" in english
 
 
 def test_brief_page_downloads_the_edited_text(report, login):
     client = login(report["users"]["observer"])
     page = client.get("/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31")
-    assert "시리즈A 투자 유치" in page.context["form"].initial["text_ko"]
+    assert "인베스터코로부터 13억 원 규모의 투자를 유치했다" in page.context["form"].initial["text_ko"]
     response = client.post(
         "/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31",
         {"text_ko": "수정한 보도자료\r\n둘째 줄", "text_en": "Edited", "language": "ko"},

@@ -223,3 +223,25 @@ def test_manager_edits_the_program_and_others_cannot(world, login):
         "reviewer": 403,
         "startup": 404,
     }
+
+
+def test_manager_records_the_press_contact_the_outcome_brief_prints(world, login):
+    url = reverse("program-edit", args=["our-program"])
+    base = {"title_ko": "디지털 헬스케어 지원", "title_en": "Digital health support", "time_zone": "Asia/Seoul"}
+    press = {
+        "press_office_ko": "울산광역시 바이오산업과",
+        "press_office_en": "Bio-industry Division, Ulsan Metropolitan City",
+        "press_contact_ko": "김민지 주무관",
+        "press_contact_en": "Minji Kim, Program Officer",
+        "press_email": "press@example.org",
+    }
+    bad = login(world["users"]["manager"]).post(url, {**base, **press, "press_phone": "call me; 052"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["press_phone"][0].startswith("Enter a phone number of digits")
+    response = login(world["users"]["manager"]).post(url, {**base, **press, "press_phone": "+82-52-229-3461"})
+    assert response.status_code == 302
+    world["our_program"].refresh_from_db()
+    assert (world["our_program"].press_office_ko, world["our_program"].press_phone) == (
+        "울산광역시 바이오산업과",
+        "+82-52-229-3461",
+    )

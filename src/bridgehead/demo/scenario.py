@@ -240,6 +240,14 @@ def _program(agreement, commitments, organisations) -> Program:
             "office_name_en": "UNIST Global Programs Office",
             "office_email": "global-office@demo.bridgehead.example",
             "office_phone": "052-000-1234",
+            # The press contact is invented for the demo (the program is real, this office line is not): the
+            # outcome brief prints it in its header. The number is a reserved-looking 000 exchange on purpose.
+            "press_office_ko": "UNIST 산학협력단 디지털헬스사업팀",
+            "press_office_en": "Digital Health Program Team, UNIST",
+            "press_contact_ko": "김민지 책임",
+            "press_contact_en": "Minji Kim, Program Manager",
+            "press_phone": "+82-52-000-0000",
+            "press_email": "manager@demo.bridgehead.example",
         },
     )
     program.commitments.set(commitments[1:])

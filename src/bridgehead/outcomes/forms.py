@@ -403,5 +403,6 @@ class ReminderForm(CleanTextMixin, forms.Form):
 
 
 class BriefForm(CleanTextMixin, forms.Form):
-    text_ko = forms.CharField(label=_("Korean brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
-    text_en = forms.CharField(label=_("English brief"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
+    # A release now carries a sentence and a table row per outcome: room for a few hundred outcomes.
+    text_ko = forms.CharField(label=_("Korean brief"), widget=forms.Textarea(attrs={"rows": 30}), max_length=60000)
+    text_en = forms.CharField(label=_("English brief"), widget=forms.Textarea(attrs={"rows": 30}), max_length=60000)

@@ -415,7 +415,17 @@ def brief_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     else:
         korean, english = brief.generate(scope, request.user, start=start, end=end)
         form = BriefForm(initial={"text_ko": korean, "text_en": english})
-    return render(request, "outcomes/brief.html", {"form": form, "scope": scope, "start": start, "end": end})
+    context = {"form": form, "scope": scope, "start": start, "end": end, **_press_contact(request, scope)}
+    return render(request, "outcomes/brief.html", context)
+
+
+def _press_contact(request: HttpRequest, scope: dashboards.Scope) -> dict:
+    """Whether a program in scope names its press office (the release header's 담당 부서), and which programs
+    the viewer may edit to add one — the header otherwise carries placeholders the editor must fill."""
+    programs = list(Program.objects.filter(pk__in=scope.program_ids).order_by("pk"))
+    has_contact = brief.PressContact.of(programs).office_ko != ""
+    editable = [p for p in programs if request.user.has_perm("programs.change_program", p)]
+    return {"press_contact_missing": not has_contact, "press_programs": [] if has_contact else editable}
 
 
 # ---------------------------------------------------------------- program administration

@@ -403,6 +403,12 @@ class ProgramForm(CleanTextMixin, forms.ModelForm):
             "office_name_en",
             "office_email",
             "office_phone",
+            "press_office_ko",
+            "press_office_en",
+            "press_contact_ko",
+            "press_contact_en",
+            "press_phone",
+            "press_email",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),

@@ -39,6 +39,14 @@ from bridgehead.registry.models import Organisation
 USER = settings.AUTH_USER_MODEL
 
 
+# One rule for the phone numbers a program records (office and press contact).
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-]{5,38}$",
+    _("Enter a phone number of digits, spaces, hyphens and brackets, e.g. +82-52-229-3461."),
+    code="phone",
+)
+
+
 class Program(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="programs", verbose_name=_("agreement")
@@ -74,17 +82,30 @@ class Program(models.Model):
         help_text=_("Signs the program's letters and e-mails in English, e.g. “UNIST Program Office”."),
     )
     office_email = models.EmailField(_("office e-mail"), blank=True)
-    office_phone = models.CharField(
-        _("office phone"),
-        max_length=40,
-        blank=True,
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9][0-9 ()-]{5,38}$",
-                _("Write a phone number with digits, spaces, hyphens and brackets, e.g. 052-000-1234."),
-            )
-        ],
+    office_phone = models.CharField(_("office phone"), max_length=40, blank=True, validators=[PHONE])
+    # Who answers the press about the program: printed in the outcome brief's header (보도자료 담당 부서·담당자).
+    # Often not the operating office (a city division answers journalists, a university team runs the
+    # program), hence its own fields; the brief falls back to the office above where these are blank.
+    press_office_ko = models.CharField(
+        _("press office (Korean)"), max_length=200, blank=True, help_text=_("For example “울산광역시 바이오산업과”.")
     )
+    press_office_en = models.CharField(
+        _("press office (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Bio-industry Division, Ulsan Metropolitan City”."),
+    )
+    press_contact_ko = models.CharField(
+        _("press contact (Korean)"), max_length=120, blank=True, help_text=_("Name and title, e.g. “김민지 주무관”.")
+    )
+    press_contact_en = models.CharField(
+        _("press contact (English)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Name and title, e.g. “Minji Kim, Program Officer”."),
+    )
+    press_phone = models.CharField(_("press phone"), max_length=40, blank=True, validators=[PHONE])
+    press_email = models.EmailField(_("press e-mail"), blank=True)
 
     class Meta:
         ordering = ["-starts_on", "title_en"]
