@@ -150,11 +150,13 @@ class Explainer:
         text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max", "topics", "topic_halves"))
         reasons: list[Reason] = []
         reasons.extend(_intent_reasons(a, b, intent_w))
+        # A phrase pair an intent reason already quotes would say the same thing twice on the card.
+        quoted = {(r["direction"], r.get("a"), r.get("b")) for r in reasons}
         best = self.best_phrase(a, b)
-        if best is not None and best[2] >= PHRASE_MIN:
+        if best is not None and best[2] >= PHRASE_MIN and ("a_seeks", best[0], best[1]) not in quoted:
             reasons.append({**_phrase("a_seeks", best[0], best[1], best[2]), "weight": round(text_w * best[2], 4)})
         back = self.best_phrase(b, a)
-        if back is not None and back[2] >= PHRASE_MIN:
+        if back is not None and back[2] >= PHRASE_MIN and ("b_seeks", back[1], back[0]) not in quoted:
             reasons.append({**_phrase("b_seeks", back[1], back[0], back[2]), "weight": round(text_w * back[2], 4)})
         shared, neighbours = shared_and_neighbouring(a.sectors, b.sectors)
         sector_w = round(contrib.get("sectors", 0.0) + both, 4)
