@@ -13,7 +13,9 @@ by it, so the first reason is the one that mattered most for *this* pair — exc
 ticked themselves (an intent tag) which the partner meets always leads: it is what they said they came for.
 :meth:`Explainer.explain_list` explains a page of recommendations and makes sure no two of them open with
 the same sentence. The web app may re-render reasons by ``code`` with its own translations; :func:`render`
-is the engine's own.
+is the engine's own: it addresses the viewer by the two profiles' kinds (Korean 귀사 / 귀 기관 for the viewer,
+상대 기업 / 상대 기관 for the partner), sets quotes apart after the sentence, and picks Korean particles by
+pronunciation (:mod:`.korean`). :func:`fit_band` turns a score into the band a page shows.
 """
 
 from __future__ import annotations
@@ -337,17 +339,17 @@ def _them(kind: str | None) -> str:
     return "상대 기업" if kind in COMPANY_KINDS else "상대 기관"
 
 
-def _q(text: str | None, ko: bool) -> str:
+def _q(text: str | None) -> str:
     """A quoted phrase, in typographic double quotes (Korean uses “…” too); final full stops dropped."""
     if not text:
         return ""
     return f"“{text.rstrip('. ')}”"
 
 
-def _quotes(ko: bool, *items: tuple[str, str | None]) -> str:
+def _quotes(*items: tuple[str, str | None]) -> str:
     """Korean quotes set apart after the sentence, each as its own labelled clause ("귀사의 희망 사항: “…”"),
     joined by " / "; items whose quote is missing are left out. Empty when there is nothing to quote."""
-    parts = [f"{label}: {_q(text, ko)}" for label, text in items if text]
+    parts = [f"{label}: {_q(text)}" for label, text in items if text]
     return (" " + " / ".join(parts)) if parts else ""
 
 
@@ -358,7 +360,7 @@ def _render_intent(reason: Reason, ko: bool, viewer: str | None, partner: str | 
     lang = "ko" if ko else "en"
     need, cap = intent.need[0 if ko else 1], intent.capability[0 if ko else 1]
     you, them = _you(viewer), _them(partner)
-    a_q, b_q = _q(reason.get("a"), ko), _q(reason.get("b"), ko)
+    a_q, b_q = _q(reason.get("a")), _q(reason.get("b"))
     a_seeks = reason["direction"] == "a_seeks"
     if reason["intent"] == "investment" and reason.get("focus"):
         focus = _join([_stage(x, lang) for x in reason["focus"]], lang)
@@ -367,7 +369,7 @@ def _render_intent(reason: Reason, ko: bool, viewer: str | None, partner: str | 
             if ko:
                 head = f"{josa(them, '은/는')} {focus} 단계에 투자합니다."
                 tail = f" {josa(you, '이/가')} 찾는 {stage} 투자와 맞습니다." if stage else ""
-                return head + tail + _quotes(ko, (f"{them}의 투자 내용", reason.get("b")))
+                return head + tail + _quotes((f"{them}의 투자 내용", reason.get("b")))
             head = f"They invest at {focus}"
             tail = f" — you are raising {stage}." if stage else "."
             return head + tail + (f" {b_q}" if b_q else "")
@@ -375,7 +377,7 @@ def _render_intent(reason: Reason, ko: bool, viewer: str | None, partner: str | 
             raising = f"{stage} 투자를" if stage else "투자를"
             head = f"{josa(them, '은/는')} {raising} 유치하려 합니다."
             tail = f" {you}의 투자 단계({focus})와 맞습니다."
-            return head + tail + _quotes(ko, (f"{them}의 희망 사항", reason.get("b")))
+            return head + tail + _quotes((f"{them}의 희망 사항", reason.get("b")))
         head = f"They are raising {stage}" if stage else "They are raising money"
         return head + f" — you invest at {focus}." + (f" {b_q}" if b_q else "")
     if a_seeks:
@@ -386,14 +388,14 @@ def _render_intent(reason: Reason, ko: bool, viewer: str | None, partner: str | 
                 f"{josa(you, '이/가')} 찾는 {josa(need, '과/와')} 관련해 {josa(them, '이/가')} 도움을 줄 수 있습니다."
             )
             return head + _quotes(
-                ko, (f"{you}의 희망 사항", reason.get("a")), (f"{them}의 제공 가능 내용", reason.get("b"))
+                (f"{you}의 희망 사항", reason.get("a")), (f"{them}의 제공 가능 내용", reason.get("b"))
             )
         start = f"You are looking for {need}" + (f" ({a_q})" if a_q else "")
         return f"{start}; they offer {cap}" + (f": {b_q}." if b_q else ".")
     if ko:
         head = f"{josa(them, '이/가')} 찾는 {josa(need, '과/와')} 관련해 {josa(you, '이/가')} 도움을 줄 수 있습니다."
         quotes = ((f"{them}의 희망 사항", reason.get("b")), (f"{you}의 제공 가능 내용", reason.get("a")))
-        return head + _quotes(ko, *quotes)
+        return head + _quotes(*quotes)
     start = f"They are looking for {need}" + (f" ({b_q})" if b_q else "")
     return f"{start}, which you offer" + (f": {a_q}." if a_q else ".")
 
@@ -413,7 +415,7 @@ def render(reason: Reason, lang: str, *, viewer: str | None = None, partner: str
     if code == "intent":
         return _render_intent(reason, ko, viewer, partner)
     if code == "profile":
-        quote = _q(reason["b"], ko)
+        quote = _q(reason["b"])
         if reason.get("name"):
             return f"{reason['name']}의 제공 가능 내용: {quote}" if ko else f"{reason['name']} offers {quote}."
         return f"{them}의 제공 가능 내용: {quote}" if ko else f"What they offer: {quote}."
@@ -422,12 +424,12 @@ def render(reason: Reason, lang: str, *, viewer: str | None = None, partner: str
         if reason["direction"] == "a_seeks":
             if ko:
                 return f"{josa(you, '이/가')} 찾는 것과 {josa(them, '이/가')} 제공하는 것이 잘 맞습니다." + _quotes(
-                    ko, (f"{you}의 희망 사항", a), (f"{them}의 제공 가능 내용", b)
+                    (f"{you}의 희망 사항", a), (f"{them}의 제공 가능 내용", b)
                 )
             return f"You are looking for “{a}”; they offer “{b}”."
         if ko:
             return f"{josa(them, '이/가')} 찾는 것을 {josa(you, '이/가')} 제공할 수 있습니다." + _quotes(
-                ko, (f"{them}의 희망 사항", b), (f"{you}의 제공 가능 내용", a)
+                (f"{them}의 희망 사항", b), (f"{you}의 제공 가능 내용", a)
             )
         return f"They are looking for “{b}”, which you offer: “{a}”."
     if code == "shared_sectors":
