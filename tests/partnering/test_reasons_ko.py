@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from bridgehead.engines.match import fit_band
+from bridgehead.partnering import recommending
 from bridgehead.partnering.models import Recommendation
 from tests.partnering.factories import EventFactory, participant
 from tests.partnering.test_api import bearer
@@ -138,3 +139,29 @@ def test_api_keeps_the_score_and_adds_the_band(client, seoul_day):
         assert item["band"] == fit_band(item["score"]) and item["band"] in ("high", "medium", "low")
         assert item["reasons"] and all(set(r) == {"code", "text"} for r in item["reasons"])
     _check_korean([r["text"] for item in items for r in item["reasons"]], "귀사", "귀 기관")
+
+
+def test_no_two_recommendations_open_with_the_same_korean_sentence():
+    """The page may be shown in Korean to a profile written in English: openers are unique in both."""
+    event = EventFactory(slug="many-ko")
+    me = participant(
+        event,
+        "startup",
+        "seeker",
+        seeks="We need seed investment. We need a contract manufacturer.",
+        offers="Wearable ECG patch for arrhythmia.",
+    )
+    for i in range(6):
+        participant(
+            event, "investor", f"fund{i}", seeks="Wearable cardiac devices.", offers="We invest in seed rounds."
+        )
+    recommending.ensure(event)
+    recs = list(Recommendation.objects.filter(participant=me).select_related("partner").order_by("rank"))
+    assert len(recs) == 6
+    for language in ("ko", "en"):
+        openers = [
+            recommending.render_reasons(r.reasons, language, viewer=me.kind, partner=r.partner.kind)[0] for r in recs
+        ]
+        assert len(set(openers)) == 6, openers
+    korean = [t for r in recs for t in recommending.render_reasons(r.reasons, "ko", viewer="startup", partner="x")]
+    _check_korean(korean, "귀사", "귀 기관")
