@@ -313,6 +313,9 @@ API: dict[str, Expect] = {
     "GET /api/partnering/events/{slug}/participants": Expect(
         k(slug="event.slug"), "200: admin manager startup partner | 403: *", other="403: *"
     ),
+    "GET /api/partnering/events/{slug}/recommendations": Expect(
+        k(slug="event.slug"), "200: startup partner | 403: *", other="403: *"
+    ),
     "GET /api/partnering/events/{slug}/requests": Expect(
         k(slug="event.slug"), "200: startup partner | 403: *", other="403: *"
     ),

@@ -6,10 +6,12 @@ each sees the meeting in their own time zone and downloads it as iCal."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from bridgehead.partnering.models import Meeting
 from tests.browser.axe import assert_no_serious_axe_violations
@@ -66,17 +68,27 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     page.get_by_role("button", name="내 프로필 저장").click()
     page.wait_for_selector("text=행사 프로필을 저장했습니다.")
     page.goto(f"{base}/events/sd-day/recommendations/")
-    assert page.locator("html").get_attribute("lang") == "ko"
-    screenshot("partnering-01-recommendations-ko")
     card = page.locator("[data-testid=recommendation]").first  # the investor, the only partner it may meet
+    expect(card).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "ko"
+    # The fit as a band in words; the score on hover (title) and for screen readers (visually-hidden text).
+    fit = card.locator("[data-testid=fit]")
+    expect(fit).to_have_text(re.compile(r"^적합도: (높음|보통|낮음), 적합도 점수 [01]\.\d\d\(0~1 기준\)$"))
+    expect(fit).to_have_attribute("title", re.compile(r"^적합도 점수 [01]\.\d\d\(0~1 기준\)$"))
+    expect(fit.locator(".visually-hidden")).to_have_text(re.compile(r"적합도 점수 [01]\.\d\d"))
+    screenshot("partnering-01-recommendations-ko")
+    screenshot("recommendations-ko")
     # The investor's capabilities as intent tags, read from its offers text.
     assert card.locator("[data-testid=partner-offers] .chip").all_inner_texts() == ["투자"]
     # The first reason names the need the startup ticked and quotes what the investor wrote, as an offer.
     first = card.locator("[data-testid=reasons] li").first.inner_text()
     assert first == (
-        "찾고 계신 투자 유치(‘미국 디지털 헬스 투자 유치’)를 이 기관이 제공합니다: "
-        "‘Seed investment and US market access’."
+        "귀사가 찾는 투자 유치와 관련해 상대 기관이 도움을 줄 수 있습니다. "
+        "귀사의 희망 사항: “미국 디지털 헬스 투자 유치” / "
+        "상대 기관의 제공 가능 내용: “Seed investment and US market access”"
     )
+    for text in card.locator("[data-testid=reasons] li").all_inner_texts():
+        assert "귀 기관" not in text and "요청 사항" not in text and "; " not in text
     assert_no_serious_axe_violations(page)
     page.click(f"[data-testid=request-{investor.pk}]")
     page.wait_for_selector("text=미팅 요청을 보냈습니다")

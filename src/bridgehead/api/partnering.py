@@ -1,4 +1,5 @@
-"""Partnering endpoints: events, participants, requests, meetings, agenda (JSON and iCal), schedule runs.
+"""Partnering endpoints: events, participants, recommendations, requests, meetings, agenda (JSON and iCal),
+schedule runs.
 
 Every endpoint calls the same services as the pages, which check who may act (``partnering/rules.py``).
 A refusal reaches the API's one handler as ``{"code", "detail", "field"}``: 403 for a permission
@@ -11,6 +12,7 @@ from datetime import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,7 +21,7 @@ from ninja.pagination import paginate
 from bridgehead.api.schemas import In, Page
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.http import require
-from bridgehead.partnering import calendar, scheduling, services
+from bridgehead.partnering import calendar, recommending, scheduling, services
 from bridgehead.partnering.enums import (
     REQUEST_MESSAGE_MAX,
     SOLVE_TIME_LIMIT_DEFAULT,
@@ -145,6 +147,50 @@ def list_participants(request, slug: str):
     if not request.user.has_perm("partnering.manage_event", event):
         _me(request, event)  # participants see each other, to choose whom to meet
     return event.participants.select_related("organisation").order_by("pk")
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class RecommendationOut(Schema):
+    """``score`` is the learned model's probability of a good fit; ``band`` its band (high ≥ 0.95, medium ≥ 0.6,
+    low below: docs/engines/match.md "Fit bands"); reasons are in the request's language, addressed to the
+    caller."""
+
+    partner_id: int
+    partner_name: str
+    partner_kind: str
+    rank: int
+    score: float
+    band: str
+    reasons: list[ReasonOut]
+
+
+@router.get("/events/{slug}/recommendations", response=list[RecommendationOut])
+@paginate(Page)
+def my_recommendations(request, slug: str):
+    event = _event(request, slug)
+    me = _me(request, event)
+    recommending.ensure(event)
+    language = (get_language() or "en")[:2]
+    out = []
+    for rec in me.recommendations.select_related("partner__organisation").order_by("rank"):
+        rec.participant = me
+        shown = recommending.shown(rec, language)
+        out.append(
+            {
+                "partner_id": rec.partner_id,
+                "partner_name": rec.partner.organisation.name,
+                "partner_kind": rec.partner.kind,
+                "rank": rec.rank,
+                "score": rec.score,
+                "band": shown["band"],
+                "reasons": shown["reasons"],
+            }
+        )
+    return out
 
 
 class CalendarTokenOut(Schema):

@@ -168,5 +168,34 @@ def recommendation_rows(
     return rows
 
 
-def render_reasons(reasons: list[dict], language: str) -> list[str]:
-    return [engine.render(reason, language) for reason in reasons]
+def render_reasons(reasons: list[dict], language: str, *, viewer: str = "", partner: str = "") -> list[str]:
+    """The stored reasons as text in ``language``, addressed by the viewer's kind (Korean: 귀사 for a startup or
+    company, 귀 기관 otherwise) and naming the partner by its own kind (상대 기업 / 상대 기관)."""
+    return [engine.render(reason, language, viewer=viewer or None, partner=partner or None) for reason in reasons]
+
+
+#: How well a partner fits, as a founder reads it; the cutoffs are the engine's (FIT_HIGH, FIT_MEDIUM), read
+#: from where labelled good partners fall among the scores shown (docs/engines/match.md, "Fit bands").
+BAND_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+
+#: Events up to this size compute their recommendations on the first visit; larger ones wait for the task.
+COMPUTE_ON_VISIT_MAX = 500
+
+
+def ensure(event: Event) -> None:
+    """Compute the event's recommendations now if there are none yet and the event is small."""
+    if not Recommendation.objects.filter(event=event).exists() and event.participants.count() <= COMPUTE_ON_VISIT_MAX:
+        refresh(event=event)
+
+
+def shown(rec: Recommendation, language: str) -> dict:
+    """One recommendation as the page and the API show it: the fit band (code and label), the score, and the
+    reasons as text (with their codes) in ``language``, addressed to the viewer."""
+    band = engine.fit_band(rec.score)
+    texts = render_reasons(rec.reasons, language, viewer=rec.participant.kind, partner=rec.partner.kind)
+    return {
+        "band": band,
+        "band_label": BAND_LABELS[band],
+        "score": rec.score,
+        "reasons": [{"code": str(r.get("code")), "text": t} for r, t in zip(rec.reasons, texts, strict=True)],
+    }

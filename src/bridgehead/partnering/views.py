@@ -44,7 +44,6 @@ from bridgehead.partnering.models import (
     Meeting,
     MeetingRequest,
     Participant,
-    Recommendation,
     ScheduleRun,
     Slot,
 )
@@ -286,8 +285,7 @@ class PartnerCard:
 def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     me = _me(request, event)
-    if not Recommendation.objects.filter(event=event).exists() and event.participants.count() <= 500:
-        recommending.refresh(event=event)  # small events: compute on first visit; large ones use the task
+    recommending.ensure(event)  # small events: compute on first visit; large ones use the task
     kind, sector, country = request.GET.get("kind", ""), request.GET.get("sector", ""), request.GET.get("country", "")
     recs = me.recommendations.select_related("partner__organisation", "partner__person").prefetch_related(
         "partner__organisation__sectors"
@@ -325,10 +323,12 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     # The send-request address of participant 0, cut before the id: one reverse() for the page, not one a card.
     send_prefix = reverse("event-send-request", args=[event.slug, 0]).removesuffix("0/")
     kinds = {value: str(label) for value, label in OrganisationKind.choices}
+    for rec in recs:
+        rec.participant = me  # the viewer, already loaded: its kind addresses the reasons
     rows = [
         (
             rec,
-            recommending.render_reasons(rec.reasons, language),
+            recommending.shown(rec, language),
             rules.refusal(rec.partner),
             recommending.intents_of(rec.partner),
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bridgehead.engines.match import fit_band
 from bridgehead.engines.match.cli import main
 
 
@@ -62,13 +63,15 @@ def test_recommend_writes_matches_with_reasons(tmp_path) -> None:
     assert [r["id"] for r in rows] == ["s1", "i1", "i2"]
     assert [m["id"] for m in rows[0]["matches"]] == ["i1"]  # i2 blocked, startups only meet investors here
     assert rows[2]["matches"] == []
+    match = rows[0]["matches"][0]
+    assert match["band"] == fit_band(match["score"])
     reasons = rows[0]["matches"][0]["reasons"]
     market = next(r for r in reasons if r["code"] == "market_fit")
     weights = json.loads((Path(__file__).resolve().parents[3] / "src/bridgehead/engines/match/model.json").read_text())
     assert market == {
         "code": "market_fit",
         "markets": ["US"],
-        "text": "미국 시장에 대한 관심이 서로 겹칩니다.",
+        "text": "귀사와 상대 기관 모두 미국 시장에 관심이 있습니다.",  # a startup viewer, an investor partner
         "weight": round(weights["weights"]["markets"], 4),
     }  # full market fit: contribution = weight
     assert set(rows[0]["matches"][0]["contributions"]) == set(weights["weights"]) - {

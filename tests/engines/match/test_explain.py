@@ -1,6 +1,22 @@
 from __future__ import annotations
 
-from bridgehead.engines.match import Explainer, HashEncoder, Profile, phrases, render
+import re
+
+import pytest
+
+from bridgehead.engines.match import (
+    FIT_HIGH,
+    FIT_MEDIUM,
+    Explainer,
+    HashEncoder,
+    Profile,
+    fit_band,
+    josa,
+    phrases,
+    recommend,
+    recommendation_rows,
+    render,
+)
 from bridgehead.engines.match.scoring import FEATURES
 
 
@@ -68,8 +84,9 @@ def test_structured_reasons_for_a_startup_and_an_investor(profiles) -> None:
     assert render(intent, "en") == (
         "They invest at seed and Series A — you are raising seed. “Seed and Series A funding”"
     )
-    assert render(intent, "ko") == (
-        "이 기관은 시드, 시리즈 A 단계에 투자합니다 — 귀 기관은 시드 투자를 찾고 있습니다. ‘Seed and Series A funding’"
+    assert render(intent, "ko", viewer="startup", partner="investor") == (
+        "상대 기관은 시드, 시리즈 A 단계에 투자합니다. 귀사가 찾는 시드 투자와 맞습니다. "
+        "상대 기관의 투자 내용: “Seed and Series A funding”"
     )
 
 
@@ -81,18 +98,24 @@ def test_render_in_korean_and_english() -> None:
         "b": "FDA regulatory advice.",
         "similarity": 0.5,
     }
-    assert render(phrase, "ko") == (
-        "귀 기관의 요청 사항(‘미국 FDA 인허가 파트너’)이 상대 기관의 제공 역량(‘FDA regulatory advice’)과 잘 맞습니다."
+    assert render(phrase, "ko", viewer="startup", partner="agency") == (
+        "귀사가 찾는 것과 상대 기관이 제공하는 것이 잘 맞습니다. "
+        "귀사의 희망 사항: “미국 FDA 인허가 파트너” / 상대 기관의 제공 가능 내용: “FDA regulatory advice”"
     )
     assert render(phrase, "en") == "You are looking for “미국 FDA 인허가 파트너”; they offer “FDA regulatory advice”."
     sectors = {"code": "shared_sectors", "sectors": ["medtech.devices", "bio.genomics"]}
-    assert render(sectors, "ko") == "두 기관 모두 의료기기, 유전체 분야에서 활동하고 있습니다."
+    assert render(sectors, "ko", viewer="investor", partner="startup") == (
+        "귀 기관과 상대 기업 모두 의료기기, 유전체 분야에서 활동하고 있습니다."
+    )
+    assert render(sectors, "ko", viewer="startup", partner="company").startswith("귀사와 상대 기업 모두")
     assert render(sectors, "en") == "You both work in medical devices and genomics."
     market = {"code": "market_fit", "markets": ["US", "XX"]}
-    assert render(market, "ko") == "미국, XX 시장에 대한 관심이 서로 겹칩니다."
+    assert render(market, "ko", viewer="startup", partner="hospital") == (
+        "귀사와 상대 기관 모두 미국, XX 시장에 관심이 있습니다."
+    )
     stage = {"code": "stage_fit", "holder": "b", "stage": "series-a", "focus": ["seed", "series-a"]}
     assert (
-        render(stage, "ko")
+        render(stage, "ko", viewer="investor", partner="startup")
         == "상대 기업의 현재 단계(시리즈 A)가 귀 기관의 투자·지원 대상 단계(시드, 시리즈 A)에 해당합니다."
     )
     assert render(stage, "en") == "Their stage (Series A) is within your focus (seed and Series A)."
@@ -146,15 +169,17 @@ def test_intent_reasons_quote_a_seek_as_a_seek_and_never_an_ask_as_an_offer() ->
         "위탁생산 파트너가 필요합니다.",
         "We offer contract manufacturing in GMP plants.",
     )
-    assert render(intent, "ko") == (
-        "찾고 계신 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 이 기관이 제공합니다: "
-        "‘We offer contract manufacturing in GMP plants’."
+    assert render(intent, "ko", viewer="startup", partner="company") == (
+        "귀사가 찾는 위탁생산(CDMO) 파트너와 관련해 상대 기업이 도움을 줄 수 있습니다. "
+        "귀사의 희망 사항: “위탁생산 파트너가 필요합니다” / "
+        "상대 기업의 제공 가능 내용: “We offer contract manufacturing in GMP plants”"
     )
     back = next(r for r in explainer.explain(maker, startup) if r["code"] == "intent")
     assert back["direction"] == "b_seeks" and back["b_field"] == "seeks"
-    assert render(back, "ko") == (
-        "이 기관이 찾는 위탁생산(CDMO) 파트너(‘위탁생산 파트너가 필요합니다’)를 귀 기관이 제공할 수 있습니다: "
-        "‘We offer contract manufacturing in GMP plants’."
+    assert render(back, "ko", viewer="company", partner="startup") == (
+        "상대 기업이 찾는 위탁생산(CDMO) 파트너와 관련해 귀사가 도움을 줄 수 있습니다. "
+        "상대 기업의 희망 사항: “위탁생산 파트너가 필요합니다” / "
+        "귀사의 제공 가능 내용: “We offer contract manufacturing in GMP plants”"
     )
     assert render(back, "en") == (
         "They are looking for a contract manufacturer (CDMO) (“위탁생산 파트너가 필요합니다”), which you offer: "
@@ -207,3 +232,77 @@ def test_a_need_the_viewer_ticked_and_the_partner_meets_opens_the_reasons() -> N
     assert (first["code"], first["direction"], first["intent"]) == ("intent", "a_seeks", "investment")
     weights = [float(r["weight"]) for r in explainer.explain(untagged, investor)]
     assert weights == sorted(weights, reverse=True)  # without a tag: by contribution alone
+
+
+def _page(viewer_kind: str) -> list[dict]:
+    """A Korean page of recommendations for one viewer of ``viewer_kind`` among the evaluation set's
+    organisations (English partners, so reasons quote across languages)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench" / "match"))
+    import synth
+
+    records = synth.load_eval()
+    startups = [r for r in records if r["kind"] == "startup"]
+    investors = [r for r in records if r["kind"] == "investor"]
+    korean = startups[:30] + investors[:10]
+    ps = synth.as_profiles(korean, "ko") + synth.as_profiles([r for r in records if r not in korean], "en")
+    enc = HashEncoder(dim=128)
+    viewers = [i for i, p in enumerate(ps[: len(korean)]) if p.kind == viewer_kind]
+    assert viewers, viewer_kind
+    recs = recommend(ps, enc, k=10)
+    rows = list(recommendation_rows(recs, ps, Explainer(enc)))
+    return [m for i in viewers[:4] for m in rows[i]["matches"]]
+
+
+#: Korean quotes: the opening and closing marks of “…” or 「…」.
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」")
+
+
+@pytest.mark.parametrize(
+    ("viewer_kind", "you", "never"), [("startup", "귀사", "귀 기관"), ("investor", "귀 기관", "귀사")]
+)
+def test_korean_reasons_address_the_viewer_by_its_kind(viewer_kind: str, you: str, never: str) -> None:
+    matches = _page(viewer_kind)
+    texts = [r["text"] for m in matches for r in m["reasons"]]
+    assert texts
+    assert any(you in t for t in texts)
+    for t in texts:
+        outside = _QUOTED.sub("", t)  # a profile may itself say 귀사; only our words are checked
+        assert never not in outside, t
+        assert "요청 사항" not in t and "; " not in outside, t
+        assert "‘" not in outside and "’" not in outside, t  # quotes only in “…”
+        # A quote is its own labelled clause ("…의 희망 사항: “…”"), never in the middle of a sentence.
+        for quote in _QUOTED.finditer(t):
+            before = t[: quote.start()]
+            assert before.endswith(": "), t
+        # Every partner of a page is named the same way, by its own kind.
+        assert not ("상대 기업" in outside and "상대 기관" in outside), t
+
+
+def test_particles_follow_the_pronunciation_of_hangul_digits_and_latin() -> None:
+    assert josa("귀사", "이/가") == "귀사가" and josa("귀 기관", "이/가") == "귀 기관이"
+    assert josa("위탁생산(CDMO) 파트너", "을/를") == "위탁생산(CDMO) 파트너를"
+    assert josa("인허가(FDA·식약처)", "을/를") == "인허가(FDA·식약처)를"
+    assert josa("시리즈 A", "을/를") == "시리즈 A를"  # 에이
+    assert josa("Phase 3", "이/가") == "Phase 3이" and josa("Phase 2", "이/가") == "Phase 2가"  # 삼, 이
+    assert josa("FDA", "은/는") == "FDA는" and josa("IBM", "은/는") == "IBM은"  # 에이, 엠
+    assert josa("Scripps", "이/가") == "Scripps가" and josa("Scripps Clinic", "이/가") == "Scripps Clinic이"
+    assert josa("Dexcom", "과/와") == "Dexcom과" and josa("Bio", "과/와") == "Bio와"
+    assert josa("귀사", "과/와") == "귀사와" and josa("귀 기관", "과/와") == "귀 기관과"
+    assert josa("★", "이/가") == "★(이)가"  # last resort only when nothing can be read
+
+
+def test_fit_bands() -> None:
+    assert (FIT_MEDIUM, FIT_HIGH) == (0.6, 0.95)
+    assert [fit_band(s) for s in (0.99, 0.95, 0.949, 0.6, 0.59, 0.0)] == [
+        "high",
+        "high",
+        "medium",
+        "medium",
+        "low",
+        "low",
+    ]
+    matches = _page("startup")
+    assert all(m["band"] == fit_band(m["score"]) for m in matches)

@@ -8,8 +8,9 @@ from . import intents
 from .affinity import FEEDBACK_SIGNALS, Prepared, components, prepare, profile_intents, recommend, refresh
 from .assign import Problem, assign, build_problem, diagnose, lp_bound
 from .encoders import CachedEncoder, E5Encoder, Encoder, HashEncoder, StaticUSEEncoder, USEEncoder, get_encoder
-from .explain import Explainer, phrases, recommendation_rows, render
+from .explain import FIT_BANDS, FIT_HIGH, FIT_MEDIUM, Explainer, fit_band, phrases, recommendation_rows, render
 from .io import InputError, read_pairs, read_profiles, read_scores
+from .korean import josa
 from .model import (
     KINDS,
     STAGES,
@@ -23,6 +24,9 @@ from .model import (
 
 __all__ = [
     "FEEDBACK_SIGNALS",
+    "FIT_BANDS",
+    "FIT_HIGH",
+    "FIT_MEDIUM",
     "KINDS",
     "STAGES",
     "Assignment",
@@ -45,8 +49,10 @@ __all__ = [
     "build_problem",
     "components",
     "diagnose",
+    "fit_band",
     "get_encoder",
     "intents",
+    "josa",
     "lp_bound",
     "phrases",
     "prepare",

@@ -13,7 +13,9 @@ by it, so the first reason is the one that mattered most for *this* pair — exc
 ticked themselves (an intent tag) which the partner meets always leads: it is what they said they came for.
 :meth:`Explainer.explain_list` explains a page of recommendations and makes sure no two of them open with
 the same sentence. The web app may re-render reasons by ``code`` with its own translations; :func:`render`
-is the engine's own.
+is the engine's own: it addresses the viewer by the two profiles' kinds (Korean 귀사 / 귀 기관 for the viewer,
+상대 기업 / 상대 기관 for the partner), sets quotes apart after the sentence, and picks Korean particles by
+pronunciation (:mod:`.korean`). :func:`fit_band` turns a score into the band a page shows.
 """
 
 from __future__ import annotations
@@ -28,11 +30,28 @@ import numpy as np
 from . import intents as intents_mod
 from .affinity import pair_components, prepare
 from .encoders import CachedEncoder, Encoder
+from .korean import josa
 from .model import STAGES, Profile, Recommendations
 from .scoring import FEATURES, Scorer, load
 from .sectors import parent, sector_name, shared_and_neighbouring
 
 Reason = dict[str, Any]
+
+#: Fit bands of the learned score (a probability): see docs/engines/match.md "Fit bands" for how they were read
+#: from bench/results/match_bands.json.
+FIT_HIGH = 0.95
+FIT_MEDIUM = 0.6
+FIT_BANDS = ("high", "medium", "low")
+
+
+def fit_band(score: float) -> str:
+    """``"high"``, ``"medium"`` or ``"low"`` for a learned score (FIT_HIGH and FIT_MEDIUM are the cutoffs)."""
+    if score >= FIT_HIGH:
+        return "high"
+    if score >= FIT_MEDIUM:
+        return "medium"
+    return "low"
+
 
 #: A phrase pair below this cosine is not worth citing.
 PHRASE_MIN = 0.25
@@ -133,11 +152,13 @@ class Explainer:
         text_w = sum(contrib.get(f, 0.0) for f in ("text_mean", "text_min", "text_max", "topics", "topic_halves"))
         reasons: list[Reason] = []
         reasons.extend(_intent_reasons(a, b, intent_w))
+        # A phrase pair an intent reason already quotes would say the same thing twice on the card.
+        quoted = {(r["direction"], r.get("a"), r.get("b")) for r in reasons}
         best = self.best_phrase(a, b)
-        if best is not None and best[2] >= PHRASE_MIN:
+        if best is not None and best[2] >= PHRASE_MIN and ("a_seeks", best[0], best[1]) not in quoted:
             reasons.append({**_phrase("a_seeks", best[0], best[1], best[2]), "weight": round(text_w * best[2], 4)})
         back = self.best_phrase(b, a)
-        if back is not None and back[2] >= PHRASE_MIN:
+        if back is not None and back[2] >= PHRASE_MIN and ("b_seeks", back[1], back[0]) not in quoted:
             reasons.append({**_phrase("b_seeks", back[1], back[0], back[2]), "weight": round(text_w * back[2], 4)})
         shared, neighbours = shared_and_neighbouring(a.sectors, b.sectors)
         sector_w = round(contrib.get("sectors", 0.0) + both, 4)
@@ -165,24 +186,30 @@ class Explainer:
     def explain_list(self, a: Profile, partners: Sequence[Profile]) -> list[list[Reason]]:
         """Reasons for a page of recommendations (best first): no two open with the same sentence.
 
-        Each partner's reasons keep their order, except that the first reason whose sentence (in ``a``'s
-        language) has not yet opened another recommendation on the page is moved to the front. If every
-        reason of a partner is already taken, a ``profile`` reason quoting one of the partner's own offers
-        sentences (and, if need be, its name) opens it instead.
+        Each partner's reasons keep their order, except that the first reason whose sentence has not yet
+        opened another recommendation on the page — in Korean *and* in English, as addressed to ``a`` (the
+        web app shows the page in its visitor's language, which may not be the profile's) — is moved to the
+        front. If every reason of a partner is already taken, a ``profile`` reason quoting one of the
+        partner's own offers sentences (and, if need be, its name) opens it instead.
         """
         used: set[str] = set()
         out: list[list[Reason]] = []
         for b in partners:
             reasons = self.explain(a, b)
-            pick = next((i for i, r in enumerate(reasons) if render(r, a.language) not in used), None)
+            pick = next((i for i, r in enumerate(reasons) if not used & _texts(r, a, b)), None)
             if pick is None:
-                opener = _profile_reason(b, a.language, used)
+                opener = _profile_reason(a, b, used)
                 reasons.insert(0, opener)
                 pick = 0
             reasons.insert(0, reasons.pop(pick))
-            used.add(render(reasons[0], a.language))
+            used |= _texts(reasons[0], a, b)
             out.append(reasons)
         return out
+
+
+def _texts(reason: Reason, a: Profile, b: Profile) -> set[str]:
+    """The reason as ``a`` reads it about ``b``, in both languages."""
+    return {render(reason, lang, viewer=a.kind, partner=b.kind) for lang in ("ko", "en")}
 
 
 def _ticked_need_met(a: Profile, reason: Reason) -> bool:
@@ -193,12 +220,12 @@ def _ticked_need_met(a: Profile, reason: Reason) -> bool:
     )
 
 
-def _profile_reason(b: Profile, lang: str, used: set[str]) -> Reason:
-    """A sentence of what ``b`` offers that no other recommendation on the page opened with."""
+def _profile_reason(a: Profile, b: Profile, used: set[str]) -> Reason:
+    """A sentence of what ``b`` offers that no other recommendation on ``a``'s page opened with."""
     candidates = offer_phrases(b.offers, b.language) or phrases(b.offers, b.language) or [b.offers or b.id]
     for quote in candidates:
         reason: Reason = {"code": "profile", "b": quote, "b_field": "offers", "weight": 0.0}
-        if render(reason, lang) not in used:
+        if not used & _texts(reason, a, b):
             return reason
     return {"code": "profile", "b": candidates[0], "b_field": "offers", "name": b.name or b.id, "weight": 0.0}
 
@@ -298,94 +325,126 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _eul(word: str) -> str:
-    """Korean object particle for ``word``: 을 after a final consonant, 를 after a vowel (judged on the
-    last Hangul syllable, so "인허가(FDA·식약처) 지원" takes 을)."""
-    for ch in reversed(word):
-        if "가" <= ch <= "힣":
-            return "을" if (ord(ch) - 0xAC00) % 28 else "를"
-    return "을(를)"
+#: Kinds addressed as a company (귀사 / 상대 기업); every other kind is an institution (귀 기관 / 상대 기관).
+COMPANY_KINDS = frozenset({"startup", "company"})
 
 
-def _q(text: str | None, ko: bool) -> str:
+def _you(kind: str | None) -> str:
+    """How a Korean reason addresses the viewer: 귀사 for a startup or company, 귀 기관 for anyone else."""
+    return "귀사" if kind in COMPANY_KINDS else "귀 기관"
+
+
+def _them(kind: str | None) -> str:
+    """How a Korean reason names the partner, by the partner's own kind: 상대 기업 or 상대 기관."""
+    return "상대 기업" if kind in COMPANY_KINDS else "상대 기관"
+
+
+def _q(text: str | None) -> str:
+    """A quoted phrase, in typographic double quotes (Korean uses “…” too); final full stops dropped."""
     if not text:
         return ""
-    text = text.rstrip(". ")
-    return f"‘{text}’" if ko else f"“{text}”"
+    return f"“{text.rstrip('. ')}”"
 
 
-def _render_intent(reason: Reason, ko: bool) -> str:
+def _quotes(*items: tuple[str, str | None]) -> str:
+    """Korean quotes set apart after the sentence, each as its own labelled clause ("귀사의 희망 사항: “…”"),
+    joined by " / "; items whose quote is missing are left out. Empty when there is nothing to quote."""
+    parts = [f"{label}: {_q(text)}" for label, text in items if text]
+    return (" " + " / ".join(parts)) if parts else ""
+
+
+def _render_intent(reason: Reason, ko: bool, viewer: str | None, partner: str | None) -> str:
     intent = intents_mod.BY_CODE.get(reason["intent"])
     if intent is None:
         return str(reason["intent"])
     lang = "ko" if ko else "en"
     need, cap = intent.need[0 if ko else 1], intent.capability[0 if ko else 1]
-    a_q, b_q = _q(reason.get("a"), ko), _q(reason.get("b"), ko)
+    you, them = _you(viewer), _them(partner)
+    a_q, b_q = _q(reason.get("a")), _q(reason.get("b"))
+    a_seeks = reason["direction"] == "a_seeks"
     if reason["intent"] == "investment" and reason.get("focus"):
         focus = _join([_stage(x, lang) for x in reason["focus"]], lang)
         stage = _stage(reason["stage"], lang) if reason.get("stage") else None
-        if reason["direction"] == "a_seeks":
+        if a_seeks:
             if ko:
-                head = f"이 기관은 {focus} 단계에 투자합니다"
-                tail = f" — 귀 기관은 {stage} 투자를 찾고 있습니다." if stage else "."
-                return head + tail + (f" {b_q}" if b_q else "")
+                head = f"{josa(them, '은/는')} {focus} 단계에 투자합니다."
+                tail = f" {josa(you, '이/가')} 찾는 {stage} 투자와 맞습니다." if stage else ""
+                return head + tail + _quotes((f"{them}의 투자 내용", reason.get("b")))
             head = f"They invest at {focus}"
             tail = f" — you are raising {stage}." if stage else "."
             return head + tail + (f" {b_q}" if b_q else "")
         if ko:
-            head = f"이 기업은 {stage} 투자를 유치하려 합니다" if stage else "이 기업은 투자를 유치하려 합니다"
-            return head + f" — 귀 기관의 투자 단계({focus})에 맞습니다." + (f" {b_q}" if b_q else "")
+            raising = f"{stage} 투자를" if stage else "투자를"
+            head = f"{josa(them, '은/는')} {raising} 유치하려 합니다."
+            tail = f" {you}의 투자 단계({focus})와 맞습니다."
+            return head + tail + _quotes((f"{them}의 희망 사항", reason.get("b")))
         head = f"They are raising {stage}" if stage else "They are raising money"
         return head + f" — you invest at {focus}." + (f" {b_q}" if b_q else "")
-    if reason["direction"] == "a_seeks":
+    if a_seeks:
         if ko:
-            # The particle follows the gloss, as Korean writes it: "투자 유치(‘…’)를".
-            start = f"찾고 계신 {need}" + (f"({a_q})" if a_q else "") + _eul(need)
-            return f"{start} 이 기관이 제공합니다" + (f": {b_q}." if b_q else ".")
+            # "와 관련해 … 도움을 줄 수 있습니다" reads well after a partner ("위탁생산(CDMO) 파트너") and after a
+            # service ("인허가(FDA·식약처) 지원") alike; "…를 제공할 수 있습니다" had an institution provide a partner.
+            head = (
+                f"{josa(you, '이/가')} 찾는 {josa(need, '과/와')} 관련해 {josa(them, '이/가')} 도움을 줄 수 있습니다."
+            )
+            return head + _quotes(
+                (f"{you}의 희망 사항", reason.get("a")), (f"{them}의 제공 가능 내용", reason.get("b"))
+            )
         start = f"You are looking for {need}" + (f" ({a_q})" if a_q else "")
         return f"{start}; they offer {cap}" + (f": {b_q}." if b_q else ".")
     if ko:
-        start = f"이 기관이 찾는 {need}" + (f"({b_q})" if b_q else "") + _eul(need)
-        return f"{start} 귀 기관이 제공할 수 있습니다" + (f": {a_q}." if a_q else ".")
+        head = f"{josa(them, '이/가')} 찾는 {josa(need, '과/와')} 관련해 {josa(you, '이/가')} 도움을 줄 수 있습니다."
+        quotes = ((f"{them}의 희망 사항", reason.get("b")), (f"{you}의 제공 가능 내용", reason.get("a")))
+        return head + _quotes(*quotes)
     start = f"They are looking for {need}" + (f" ({b_q})" if b_q else "")
     return f"{start}, which you offer" + (f": {a_q}." if a_q else ".")
 
 
-def render(reason: Reason, lang: str) -> str:
-    """One reason as a sentence in ``lang`` ("ko" or "en"), addressed to the viewer (side ``a``).
+def render(reason: Reason, lang: str, *, viewer: str | None = None, partner: str | None = None) -> str:
+    """One reason as text in ``lang`` ("ko" or "en"), addressed to the viewer (side ``a``).
 
+    ``viewer`` and ``partner`` are the two profiles' kinds: Korean addresses a startup or company as 귀사 and
+    anyone else as 귀 기관, and names the partner 상대 기업 or 상대 기관 by *its* kind, the same way in every
+    reason (unknown kinds: 귀 기관 / 상대 기관). A quoted phrase follows the sentence as its own labelled
+    clause in “…”; a seek is a 희망 사항, an offer a 제공 가능 내용. English says "you" and "they".
     Unknown codes render as the code itself, so a newer engine never breaks an older web app.
     """
     ko = lang == "ko"
+    you, them = _you(viewer), _them(partner)
     code = reason.get("code")
     if code == "intent":
-        return _render_intent(reason, ko)
+        return _render_intent(reason, ko, viewer, partner)
     if code == "profile":
-        quote = _q(reason["b"], ko)
+        quote = _q(reason["b"])
         if reason.get("name"):
-            return f"{reason['name']}의 제공 내용: {quote}" if ko else f"{reason['name']} offers {quote}."
-        return f"이 기관의 제공 내용: {quote}" if ko else f"What they offer: {quote}."
+            return f"{reason['name']}의 제공 가능 내용: {quote}" if ko else f"{reason['name']} offers {quote}."
+        return f"{them}의 제공 가능 내용: {quote}" if ko else f"What they offer: {quote}."
     if code == "phrase":
-        reason = {**reason, "a": reason["a"].rstrip(". "), "b": reason["b"].rstrip(". ")}
-    if code == "phrase":
+        a, b = reason["a"].rstrip(". "), reason["b"].rstrip(". ")
         if reason["direction"] == "a_seeks":
             if ko:
-                return f"귀 기관의 요청 사항(‘{reason['a']}’)이 상대 기관의 제공 역량(‘{reason['b']}’)과 잘 맞습니다."
-            return f"You are looking for “{reason['a']}”; they offer “{reason['b']}”."
+                return f"{josa(you, '이/가')} 찾는 것과 {josa(them, '이/가')} 제공하는 것이 잘 맞습니다." + _quotes(
+                    (f"{you}의 희망 사항", a), (f"{them}의 제공 가능 내용", b)
+                )
+            return f"You are looking for “{a}”; they offer “{b}”."
         if ko:
-            return f"상대 기관이 찾는 내용(‘{reason['b']}’)을 귀 기관의 역량(‘{reason['a']}’)으로 채울 수 있습니다."
-        return f"They are looking for “{reason['b']}”, which you offer: “{reason['a']}”."
+            return f"{josa(them, '이/가')} 찾는 것을 {josa(you, '이/가')} 제공할 수 있습니다." + _quotes(
+                (f"{them}의 희망 사항", b), (f"{you}의 제공 가능 내용", a)
+            )
+        return f"They are looking for “{b}”, which you offer: “{a}”."
     if code == "shared_sectors":
         names = _join([sector_name(s, lang) for s in reason["sectors"]], lang)
-        return f"두 기관 모두 {names} 분야에서 활동하고 있습니다." if ko else f"You both work in {names}."
+        if ko:
+            return f"{josa(you, '과/와')} {them} 모두 {names} 분야에서 활동하고 있습니다."
+        return f"You both work in {names}."
     if code == "neighbouring_sectors":
         parts = []
         for x, y in reason["pairs"]:
             p = parent(x) or x
             if ko:
                 parts.append(
-                    f"귀 기관은 {sector_name(x, lang)}, 상대 기관은 {sector_name(y, lang)} 분야로 "
-                    f"같은 {sector_name(p, lang)} 계열입니다"
+                    f"{josa(you, '은/는')} {sector_name(x, lang)}, {josa(them, '은/는')} {sector_name(y, lang)} "
+                    f"분야로, 모두 {sector_name(p, lang)} 계열입니다."
                 )
             else:
                 parts.append(
@@ -393,20 +452,22 @@ def render(reason: Reason, lang: str) -> str:
                     f"both part of {sector_name(p, lang)}"
                 )
         if ko:
-            return "인접 분야입니다. " + "; ".join(parts) + "."
+            return "인접 분야입니다. " + " ".join(parts)
         return "Neighbouring sectors: " + "; ".join(parts) + "."
     if code == "market_fit":
         names = _join([_country(m, lang) for m in reason["markets"]], lang)
-        return f"{names} 시장에 대한 관심이 서로 겹칩니다." if ko else f"You share an interest in {names}."
+        if ko:
+            return f"{josa(you, '과/와')} {them} 모두 {names} 시장에 관심이 있습니다."
+        return f"You share an interest in {names}."
     if code == "stage_fit":
         stage = _stage(reason["stage"], lang)
         focus = _join([_stage(s, lang) for s in reason["focus"]], lang)
         if reason["holder"] == "a":
             if ko:
-                return f"귀사의 현재 단계({stage})가 상대 기관의 투자·지원 대상 단계({focus})에 해당합니다."
+                return f"{you}의 현재 단계({stage})가 {them}의 투자·지원 대상 단계({focus})에 해당합니다."
             return f"Your stage ({stage}) is within their focus ({focus})."
         if ko:
-            return f"상대 기업의 현재 단계({stage})가 귀 기관의 투자·지원 대상 단계({focus})에 해당합니다."
+            return f"{them}의 현재 단계({stage})가 {you}의 투자·지원 대상 단계({focus})에 해당합니다."
         return f"Their stage ({stage}) is within your focus ({focus})."
     return str(code)
 
@@ -420,7 +481,8 @@ def recommendation_rows(
     """The CLI/JSONL shape: ``{"id", "matches": [{"id", "score", "reasons", "contributions"}]}`` per profile.
 
     Each reason dict also carries ``text``, rendered in the language of the profile that receives the
-    recommendation (the viewer); no two matches of a profile open with the same sentence.
+    recommendation (the viewer) and addressed by the two profiles' kinds; each match carries ``band``
+    (:func:`fit_band`). No two matches of a profile open with the same sentence.
     ``contributions`` are the learned model's per-feature log-odds for the pair. Without an explainer,
     ``reasons`` is empty and there are no contributions.
     """
@@ -429,9 +491,13 @@ def recommendation_rows(
         matches = []
         lists = explainer.explain_list(profile, [profiles[j] for j, _ in partners]) if explainer else None
         for n, (j, score) in enumerate(partners):
-            match: dict[str, Any] = {"id": recs.ids[j], "score": round(score, 4), "reasons": []}
+            match: dict[str, Any] = {"id": recs.ids[j], "score": round(score, 4), "band": fit_band(score)}
+            match["reasons"] = []
             if explainer is not None and lists is not None:
-                match["reasons"] = [{**r, "text": render(r, profile.language)} for r in lists[n]]
+                match["reasons"] = [
+                    {**r, "text": render(r, profile.language, viewer=profile.kind, partner=profiles[j].kind)}
+                    for r in lists[n]
+                ]
                 match["contributions"] = explainer.scorer.contributions(explainer.features(profile, profiles[j]))
             matches.append(match)
         if progress is not None:
