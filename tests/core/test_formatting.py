@@ -86,6 +86,18 @@ def test_dates_and_moments():
     assert formatting.day_time(None) == ""
 
 
+def test_slots_carry_their_weekday_and_say_the_half_of_the_day_once():
+    start = dt.datetime(2026, 3, 7, 17, 0, tzinfo=dt.UTC)  # 09:00 in San Diego, Saturday
+    end = start + dt.timedelta(minutes=30)
+    assert formatting.slot(start, end, "America/Los_Angeles", "ko") == "2026. 3. 7.(토) 오전 9:00–9:30"
+    assert formatting.slot(start, end, "America/Los_Angeles", "en") == "Sat 7 Mar 2026, 09:00–09:30"
+    assert formatting.slot(start, None, "Asia/Seoul", "ko") == "2026. 3. 8.(일) 오전 2:00"
+    late = dt.datetime(2026, 3, 7, 19, 30, tzinfo=dt.UTC)  # 11:30 → 12:30 in San Diego
+    assert formatting.slot(late, late + dt.timedelta(hours=1), "America/Los_Angeles", "ko") == (
+        "2026. 3. 7.(토) 오전 11:30–오후 12:30"
+    )
+
+
 def test_countries_and_zones():
     assert (formatting.country("US", "ko"), formatting.country("US", "en")) == ("미국", "United States")
     assert (formatting.country("kr", "ko"), formatting.country("KR", "en")) == ("대한민국", "South Korea")

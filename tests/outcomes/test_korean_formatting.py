@@ -109,6 +109,8 @@ def test_the_signing_reads_the_same_on_the_agreement_page_and_the_dashboards(ow,
     agreement_page = client.get("/agreements/ours/").content.decode()
     dashboard = client.get("/outcomes/agreements/ours/").content.decode()
     assert _signing(agreement_page) == _signing(dashboard) == (local, viewer)
+    for url in ("/agreements/", "/"):  # the list and the home page print the record's own moment too
+        assert f'data-testid="signed-local">{local}</span>' in client.get(url).content.decode(), url
     manager = login(_as(ow["users"]["manager"], language))
     assert _signing(manager.get("/outcomes/programs/our-program/").content.decode()) == (local, viewer)
 

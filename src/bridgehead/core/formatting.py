@@ -253,6 +253,30 @@ def day_time(value: dt.datetime | None, zone: str | None = None, language: str |
     return f"{day(value.date(), language)}{separator}{clock(value, language)}"
 
 
+WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def slot(start: dt.datetime, end: dt.datetime | None = None, zone: str | None = None, language: str | None = None) -> str:
+    """A meeting slot with its weekday, in ``zone`` (left out: the viewer's): "2026. 3. 7.(토) 오전 9:00–9:30" /
+    "Sat 7 Mar 2026, 09:00–09:30". The weekday matters on an event's agenda, where days are what people plan by."""
+    def moved(value: dt.datetime) -> dt.datetime:
+        if not timezone.is_aware(value):
+            return value
+        return value.astimezone(zoneinfo.ZoneInfo(zone)) if zone else timezone.localtime(value)
+
+    begins = moved(start)
+    until = ""
+    if end:
+        finishes = moved(end)
+        until = "–" + clock(finishes, language)
+        if is_korean(language) and (finishes.hour < 12) == (begins.hour < 12):
+            until = "–" + until[1:].split(" ", 1)[1]  # "오전 9:00–9:30": the half of the day is said once
+    if is_korean(language):
+        return f"{day(begins.date(), 'ko')}({WEEKDAYS_KO[begins.weekday()]}) {clock(begins, 'ko')}{until}"
+    return f"{WEEKDAYS_EN[begins.weekday()]} {day(begins.date(), 'en')}, {clock(begins, 'en')}{until}"
+
+
 def country(code: str | None, language: str | None = None) -> str:
     """ "US" → "미국" / "United States"; a code not in the table is printed as given; empty for None."""
     if not code:

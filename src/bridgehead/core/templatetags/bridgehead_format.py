@@ -43,6 +43,12 @@ def program_time(value: dt.datetime | None, zone: str) -> str:
     return formatting.day_time(value, zone)
 
 
+@register.simple_tag
+def slot_time(start: dt.datetime | None, end: dt.datetime | None = None, zone: str | None = None) -> str:
+    """A slot with its weekday: "2026. 3. 7.(토) 오전 9:00–9:30" / "Sat 7 Mar 2026, 09:00–09:30"."""
+    return formatting.slot(start, end, zone or None) if start else ""
+
+
 @register.filter
 def days(values) -> str:
     """Several dates in the same form, comma-separated ("rates of 2 Jan 2024, 1 Jul 2024")."""
