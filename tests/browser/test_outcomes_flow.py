@@ -41,7 +41,7 @@ KOREAN_GROUPS = {"조": 10**12, "억": 10**8, "만": 10**4}
 
 
 def read_amount(text: str) -> Decimal:
-    """"376만 8,000달러" / "US$3,768,000" back to 3768000: the tiles print money for readers, not machines."""
+    """ "376만 8,000달러" / "US$3,768,000" back to 3768000: the tiles print money for readers, not machines."""
     total = Decimal(0)
     for part in re.findall(r"[\d,.]+[조억만]?", text):
         word = part[-1] if part[-1] in KOREAN_GROUPS else ""
@@ -109,9 +109,7 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     figures = page.inner_text("[data-testid=outcome-table]") + page.inner_text("[data-testid=total-closed]")
     assert "USD" not in figures and "KRW" not in figures
     assert "26억 원" in page.inner_text("[data-testid=outcome-table]")
-    expect(page.locator("[data-testid=signed-local]")).to_have_text(
-        "2024. 1. 17. 오전 10:30 (UC 샌디에이고 현지 시각)"
-    )
+    expect(page.locator("[data-testid=signed-local]")).to_have_text("2024. 1. 17. 오전 10:30 (UC 샌디에이고 현지 시각)")
     expect(page.locator("[data-testid=signed-viewer]")).to_have_text("서울 시각 2024. 1. 18. 오전 3:30")
     screenshot("dashboard-ko")
 

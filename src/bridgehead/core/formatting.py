@@ -257,9 +257,12 @@ WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def slot(start: dt.datetime, end: dt.datetime | None = None, zone: str | None = None, language: str | None = None) -> str:
+def slot(
+    start: dt.datetime, end: dt.datetime | None = None, zone: str | None = None, language: str | None = None
+) -> str:
     """A meeting slot with its weekday, in ``zone`` (left out: the viewer's): "2026. 3. 7.(토) 오전 9:00–9:30" /
     "Sat 7 Mar 2026, 09:00–09:30". The weekday matters on an event's agenda, where days are what people plan by."""
+
     def moved(value: dt.datetime) -> dt.datetime:
         if not timezone.is_aware(value):
             return value
