@@ -90,7 +90,7 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
             "₩1,300,000,000 of 1 Sep 2024 at the rate of 2 Jan 2024",
         ],  # 243 days: flagged stale
         ["Closed deals, records not yet confirmed", 0, 0, None, None, None],
-        ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "5,000.00 CNY (1)", None],
+        ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "CN¥5,000 (1)", None],
     ]
     assert [c.value for c in next(workbook["KPIs"].iter_rows(min_row=2))][1:7] == [
         "Investment attracted",
