@@ -49,8 +49,8 @@ def test_signing_time_in_place_and_viewer_time_zone(world, login):
     viewer.time_zone, viewer.language = "Asia/Seoul", "en"
     viewer.save()
     body = login(viewer).get(reverse("agreement-detail", args=["ours"])).content.decode()
-    assert "Jan. 17, 2024, 10:30 a.m. in UC San Diego (America/Los_Angeles)" in body
-    assert "Jan. 18, 2024, 3:30 a.m. in your time zone (Asia/Seoul)" in body
+    assert '<span data-testid="signed-local">17 Jan 2024, 10:30 (UC San Diego local time)</span>' in body
+    assert '<span class="muted" data-testid="signed-viewer">Seoul time: 18 Jan 2024, 03:30</span>' in body
 
 
 def test_signing_time_in_korean(world, login, settings):
@@ -58,8 +58,9 @@ def test_signing_time_in_korean(world, login, settings):
     viewer.time_zone, viewer.language = "America/Los_Angeles", "ko"
     viewer.save()
     body = login(viewer).get(reverse("agreement-detail", args=["ours"])).content.decode()
-    assert "2024년 1월 17일" in body
-    assert "UC 샌디에이고" in body
+    # As the record states it (the San Diego morning), then the viewer's own clock (Los Angeles: same day).
+    assert '<span data-testid="signed-local">2024. 1. 17. 오전 10:30 (UC 샌디에이고 현지 시각)</span>' in body
+    assert '<span class="muted" data-testid="signed-viewer">로스앤젤레스 시각 2024. 1. 17. 오전 10:30</span>' in body
     assert "우리 협약" in body
 
 

@@ -37,9 +37,21 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+KOREAN_GROUPS = {"조": 10**12, "억": 10**8, "만": 10**4}
+
+
+def read_amount(text: str) -> Decimal:
+    """ "376만 8,000달러" / "US$3,768,000" back to 3768000: the tiles print money for readers, not machines."""
+    total = Decimal(0)
+    for part in re.findall(r"[\d,.]+[조억만]?", text):
+        word = part[-1] if part[-1] in KOREAN_GROUPS else ""
+        total += Decimal(part.rstrip("조억만").replace(",", "")) * KOREAN_GROUPS.get(word, 1)
+    return total
+
+
 def kpi_value(page, name: str) -> Decimal:
     tile = page.locator("[data-testid=kpi]", has_text=name)
-    return Decimal(tile.locator("[data-testid=kpi-value]").inner_text().replace(",", ""))
+    return read_amount(tile.locator("[data-testid=kpi-value]").inner_text())
 
 
 def test_reported_investment_reaches_the_signatories_report(live_server, page, screenshot, tmp_path):
@@ -91,6 +103,15 @@ def test_reported_investment_reaches_the_signatories_report(live_server, page, s
     assert page.locator("[data-testid=chart-funnel] svg").count() == 1
     assert TITLE_KO in page.inner_text("[data-testid=outcome-table]")
     screenshot("outcomes-03-dashboard-ko")
+    # Korean forms (issue 17): 억/만 with the currency's Korean name, no ISO codes; the signing as the record
+    # states it (San Diego, 17 January) with the Seoul viewer's clock (already the 18th) beside it.
+    expect(page.locator("[data-testid=total-closed]")).to_contain_text("달러")
+    figures = page.inner_text("[data-testid=outcome-table]") + page.inner_text("[data-testid=total-closed]")
+    assert "USD" not in figures and "KRW" not in figures
+    assert "26억 원" in page.inner_text("[data-testid=outcome-table]")
+    expect(page.locator("[data-testid=signed-local]")).to_have_text("2024. 1. 17. 오전 10:30 (UC 샌디에이고 현지 시각)")
+    expect(page.locator("[data-testid=signed-viewer]")).to_have_text("서울 시각 2024. 1. 18. 오전 3:30")
+    screenshot("dashboard-ko")
 
     # XLSX and PDF download and open.
     with page.expect_download() as xlsx_download:

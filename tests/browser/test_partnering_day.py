@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bridgehead.core import formatting
 from bridgehead.partnering import scheduling, services
 from tests.browser.axe import assert_no_serious_axe_violations
 from tests.browser.conftest import PHONE, SCREENSHOTS, log_in
@@ -101,8 +102,8 @@ def test_the_day_on_a_phone(live_server, phone):
     phone.goto(f"{base}/events/sd-day/agenda/")
     assert_fits_the_phone(phone)
     seoul = dt.datetime.combine(today, dt.time(12), LA).astimezone(ZoneInfo("Asia/Seoul"))
-    assert phone.inner_text("[data-testid=agenda-local]").startswith(seoul.strftime("%Y-%m-%d"))
-    assert phone.inner_text("[data-testid=agenda-venue]").startswith(today.isoformat())
+    assert phone.inner_text("[data-testid=agenda-local]").startswith(formatting.day(seoul.date(), "ko"))
+    assert phone.inner_text("[data-testid=agenda-venue]").startswith(formatting.day(today, "ko"))
     shot(phone, "partnering-day-05-agenda-390-ko")
     for page_name in ("recommendations", "requests", "me/availability"):
         phone.goto(f"{base}/events/sd-day/{page_name}/")

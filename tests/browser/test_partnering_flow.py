@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from bridgehead.core import formatting
 from bridgehead.partnering.models import Meeting
 from tests.browser.axe import assert_no_serious_axe_violations
 from tests.factories import UserFactory, grant
@@ -111,14 +112,14 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     meeting = Meeting.objects.get()
     assert meeting.slot is not None and meeting.table is not None
 
-    seoul = meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d")
-    la = meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-7))).strftime("%Y-%m-%d")
+    starts, ends, venue_zone = meeting.slot.starts_at, meeting.slot.ends_at, meeting.event.time_zone
     log_in(page, base, "haeum")
     page.goto(f"{base}/events/sd-day/agenda/")
     local = page.inner_text("[data-testid=agenda-local]")
     venue = page.inner_text("[data-testid=agenda-venue]")
-    assert local.startswith(seoul) and venue.startswith(la)
-    assert local[-5:] == meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%H:%M")
+    # Korean forms with the weekday, in Seoul on the participant's line and at the venue beside it.
+    assert local == formatting.slot(starts, ends, "Asia/Seoul", "ko")
+    assert venue == formatting.slot(starts, None, venue_zone, "ko")
     screenshot("partnering-04-agenda-seoul-ko")
     with page.expect_download() as download_info:
         page.click("[data-testid=ical-download]")
@@ -132,5 +133,5 @@ def test_request_accept_solve_publish_agenda(live_server, page, screenshot, tmp_
     log_in(page, base, "pacific")
     page.goto(f"{base}/events/sd-day/agenda/")
     local = page.inner_text("[data-testid=agenda-local]")
-    assert local[-5:] == meeting.slot.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-7))).strftime("%H:%M")
+    assert local == formatting.slot(starts, ends, "America/Los_Angeles", "en")  # the investor's own zone
     screenshot("partnering-05-agenda-san-diego-en")

@@ -82,7 +82,7 @@ def test_preferences_set_time_zone_shown_in_header(client):
     )
     user.refresh_from_db()
     assert user.time_zone == "America/Los_Angeles"
-    assert "America/Los_Angeles" in client.get(reverse("home")).content.decode()
+    assert "Los Angeles (Pacific time)" in client.get(reverse("home")).content.decode()  # the zone by name
 
 
 def test_preferences_reject_unknown_time_zone(client):

@@ -85,9 +85,9 @@ def test_money_attracted_counts_closed_deals_with_confirmed_records_only(deals, 
         for k in ("closed", "closed_unconfirmed", "in_progress", "records_confirmed", "records_unconfirmed")
     } == {"closed": 1, "closed_unconfirmed": 1, "in_progress": 2, "records_confirmed": 3, "records_unconfirmed": 1}
     page = login(deals["users"]["manager"]).get("/outcomes/programs/our-program/").content.decode()
-    assert '<span data-testid="total-closed">2,000,000.00 USD</span>' in page
-    assert '<span data-testid="total-in-progress">10,000,000.00 USD</span>' in page
-    assert '<span data-testid="total-closed-unconfirmed">750,000.00 USD</span>' in page
+    assert '<span data-testid="total-closed">US$2,000,000</span>' in page
+    assert '<span data-testid="total-in-progress">US$10,000,000</span>' in page
+    assert '<span data-testid="total-closed-unconfirmed">US$750,000</span>' in page
     assert "Money attracted (closed deals, confirmed records)" in page
     assert '<div class="tile-figure" data-testid="count-closed">1</div>' in page
     assert "Confirmed amounts" not in page
@@ -196,13 +196,13 @@ def test_stale_rates_are_flagged_on_tiles_exports_and_the_api(ow, login):
     assert page.count('data-testid="fx-stale"') == 2  # the money tile and the KPI tile
     assert (
         "Stale rate: 1 amount was converted at a rate more than 90 days older than its date: "
-        "3,000,000,000 KRW of 3 Feb 2026 at the rate of 2 Jan 2025"
+        "₩3,000,000,000 of 3 Feb 2026 at the rate of 2 Jan 2025"
     ) in page
     sheet = load_workbook(io.BytesIO(client.get("/outcomes/program/our-program/report.xlsx").content))
     row = next(r for r in sheet["Outcomes"].iter_rows(min_row=2) if r[8].value == "Series A")
     assert row[23].value == "yes"
-    assert sheet["Totals"]["F2"].value == "3,000,000,000.00 KRW of 2026-02-03 at the rate of 2025-01-02"
-    assert sheet["KPIs"]["M2"].value == "3,000,000,000.00 KRW of 2026-02-03 at the rate of 2025-01-02"
+    assert sheet["Totals"]["F2"].value == "₩3,000,000,000 of 3 Feb 2026 at the rate of 2 Jan 2025"
+    assert sheet["KPIs"]["M2"].value == "₩3,000,000,000 of 3 Feb 2026 at the rate of 2 Jan 2025"
     kpi = client.get("/api/outcomes/kpis?program=our-program").json()["items"][0]
     assert kpi["stale"] == [
         {"outcome": late.pk, "amount": "3000000000.00", "currency": "KRW", "on": "2026-02-03", "rate_on": "2025-01-02"}

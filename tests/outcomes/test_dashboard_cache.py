@@ -67,7 +67,7 @@ def test_a_changed_outcome_shows_on_the_next_load_and_the_other_agreement_keeps_
     observer, their_observer = login(w["users"]["observer"]), login(w["their_observer"])
     ours_before = charts_of(observer, "/outcomes/agreements/ours/")
     theirs_before = charts_of(their_observer, "/outcomes/agreements/theirs/")
-    assert ">KR<" in ours_before[2]  # by country
+    assert ">South Korea<" in ours_before[2]  # by country, named
 
     # Confirmed through the domain action: the bars move from "unconfirmed" to "confirmed".
     services.confirm_outcome(outcome=w["our_outcome"], by=w["users"]["manager"])
@@ -77,10 +77,10 @@ def test_a_changed_outcome_shows_on_the_next_load_and_the_other_agreement_keeps_
     # Changed behind every domain action's back (a bulk update, another process): shown all the same.
     type(w["our_outcome"]).objects.filter(pk=w["our_outcome"].pk).update(country="JP")
     ours_after = charts_of(observer, "/outcomes/agreements/ours/")
-    assert ">JP<" in ours_after[2] and ">KR<" not in ours_after[2]
+    assert ">Japan<" in ours_after[2] and ">South Korea<" not in ours_after[2]
 
     assert charts_of(their_observer, "/outcomes/agreements/theirs/") == theirs_before
-    assert ">DE<" in theirs_before[2] and ">JP<" not in theirs_before[2]
+    assert ">Germany<" in theirs_before[2] and ">Japan<" not in theirs_before[2]
 
 
 def test_an_unchanged_dashboard_is_not_drawn_again(two_agreements, drawn):

@@ -200,7 +200,7 @@ def test_one_date_format_per_language_in_the_viewer_zone():
     with timezone.override("Asia/Seoul"), translation.override("ko"):
         assert (day(dt.date(2025, 3, 10)), day_time(moment), day(moment)) == (
             "2025. 3. 10.",
-            "2025. 3. 11. 01:30",
+            "2025. 3. 11. 오전 1:30",
             "2025. 3. 11.",
         )
     with timezone.override("America/Los_Angeles"), translation.override("en"):

@@ -72,7 +72,7 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     investment = next(row for row in rows.values() if row[1].value == "Startup Co")
     assert investment[8].value == '\'=HYPERLINK("http://evil")'  # formula injection neutralised
-    assert (investment[9].value, investment[9].number_format) == (dt.datetime(2024, 9, 1), "yyyy-mm-dd")
+    assert (investment[9].value, investment[9].number_format) == (dt.datetime(2024, 9, 1), "d mmm yyyy")
     assert (investment[10].value, investment[10].number_format) == (1300000000, "#,##0.00")
     assert investment[12].value == 975000
     assert investment[14].value == dt.datetime(2024, 1, 2)
@@ -85,12 +85,12 @@ def test_xlsx_has_one_sheet_per_table_real_numbers_and_dates_and_no_formulas(rep
             "Attracted: closed deals, confirmed records",
             2,
             1175000,
-            "2024-01-02",
+            "2 Jan 2024",
             None,
-            "1,300,000,000.00 KRW of 2024-09-01 at the rate of 2024-01-02",
+            "₩1,300,000,000 of 1 Sep 2024 at the rate of 2 Jan 2024",
         ],  # 243 days: flagged stale
         ["Closed deals, records not yet confirmed", 0, 0, None, None, None],
-        ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "5,000.00 CNY (1)", None],
+        ["In progress (lead, under review, provisional): not attracted", 1, 0, None, "CN¥5,000 (1)", None],
     ]
     assert [c.value for c in next(workbook["KPIs"].iter_rows(min_row=2))][1:7] == [
         "Investment attracted",
@@ -175,8 +175,8 @@ def test_brief_page_downloads_the_edited_text(report, login):
 def test_korean_amounts_and_particles():
     assert brief.korean_amount(Decimal("10000000"), "USD") == "1,000만 달러"
     assert brief.korean_amount(Decimal("1300000000"), "KRW") == "13억 원"
-    assert brief.korean_amount(Decimal("1234567890123"), "KRW") == "1조 2,345억 6,789만 123 원"
-    assert brief.korean_amount(Decimal("5000"), "CNY") == "5,000 위안"
+    assert brief.korean_amount(Decimal("1234567890123"), "KRW") == "1조 2,345억 6,789만 123원"
+    assert brief.korean_amount(Decimal("5000"), "CNY") == "5,000위안"
     assert brief.topic("울산광역시·UC 샌디에이고") == "울산광역시·UC 샌디에이고는"
     assert brief.topic("UNIST") == "UNIST는"
     assert brief.objective("「협약」") == "「협약」을"

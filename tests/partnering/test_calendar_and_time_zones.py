@@ -71,12 +71,12 @@ def test_dst_crossing_event_in_both_zones(client):
     seoul = participant(event, "startup", "seoul", language="ko", zone="Asia/Seoul", attendance="virtual")
     client.force_login(seoul.person.user)
     body = client.get(reverse("event-availability", args=["dst"])).content.decode()
-    assert "2026-03-08 (일요일) 02:00" in body and "2026-03-10 (화요일) 01:00" in body  # Seoul
-    assert "2026-03-07 (토요일) 09:00" in body and "2026-03-09 (월요일) 09:00" in body  # the venue
+    assert "2026. 3. 8.(일) 오전 2:00–2:30" in body and "2026. 3. 10.(화) 오전 1:00–1:30" in body  # Seoul
+    assert "2026. 3. 7.(토) 오전 9:00–9:30" in body and "2026. 3. 9.(월) 오전 9:00–9:30" in body  # the venue
     sd = participant(event, "investor", "sd")
     client.force_login(sd.person.user)
     body = client.get(reverse("event-availability", args=["dst"])).content.decode()
-    assert body.count("2026-03-07 (Sat) 09:00") == 2 and body.count("2026-03-09 (Mon) 09:00") == 2
+    assert body.count("Sat 7 Mar 2026, 09:00–09:30") == 2 and body.count("Mon 9 Mar 2026, 09:00–09:30") == 2
 
 
 def test_availability_grid_posts_back(client, fair):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from bridgehead.core import formatting
 from bridgehead.partnering import scheduling, services
 from bridgehead.partnering.models import Meeting, ScheduleRun
 from bridgehead.registry.models import Sector
@@ -114,7 +115,7 @@ def test_feedback_leaves_a_visible_trace_that_can_be_changed(client, day):
         follow=True,
     )
     body = response.content.decode()
-    sent = meeting.feedback.get().updated_at.astimezone(LA).strftime("%Y-%m-%d %H:%M")
+    sent = formatting.day_time(meeting.feedback.get().updated_at, str(LA), "en")
     assert f"Feedback sent on {sent}" in body
     assert "Was it valuable? Yes · Is a follow-up planned? No" in body
     assert "“Good fit”" in body

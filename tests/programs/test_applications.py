@@ -246,5 +246,5 @@ def test_call_page_shows_the_deadline_in_program_and_viewer_zones(world, login, 
 
     html = login(user).get(reverse("call-detail", args=[call.pk])).content.decode()
 
-    assert "May 31, 2030, 6 p.m. (Asia/Seoul, program time)" in html
-    assert "May 31, 2030, 2 a.m. in your time zone (America/Los_Angeles)" in html
+    assert "31 May 2030, 18:00 (Seoul, program time)" in html
+    assert "Los Angeles time: 31 May 2030, 02:00" in html

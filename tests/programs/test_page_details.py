@@ -12,8 +12,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from bridgehead.core import formatting
 from bridgehead.programs import services
 from bridgehead.programs.enums import ApplicationStatus, Outcome, ReviewStatus
 from bridgehead.programs.models import ApplicationFile, DecisionMessage, Review
@@ -142,7 +142,7 @@ def test_call_page_lists_its_applications_for_managers(world, login, call, revie
     ] == ["DraftyDraft", "RejectaRejected", "Startup CoSubmitted"]
     assert "1 / 2" in table  # one of two reviews done
     seoul = zoneinfo.ZoneInfo(world["users"]["manager"].time_zone)
-    submitted = date_format(timezone.localtime(reviewed.submitted_at, seoul), "DATETIME_FORMAT")
+    submitted = formatting.day_time(reviewed.submitted_at, str(seoul), "en")
     assert submitted in table
 
 

@@ -21,42 +21,14 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bridgehead.core.formatting import ENGLISH_PREFIX, english_amount, korean_amount, korean_number
+from bridgehead.core.formatting import plain_number as _number
 from bridgehead.engines.match.explain import COUNTRIES
 from bridgehead.outcomes import fx
 from bridgehead.outcomes.dashboards import Scope
 from bridgehead.outcomes.enums import IN_PROGRESS, OutcomeKind, OutcomeStatus
 from bridgehead.outcomes.models import Outcome
 from bridgehead.programs.models import Program
-
-KOREAN_CURRENCY = {"USD": "달러", "KRW": "원", "CNY": "위안", "EUR": "유로", "JPY": "엔", "GBP": "파운드"}
-ENGLISH_PREFIX = {"USD": "US$", "KRW": "₩", "EUR": "€", "CNY": "CN¥", "JPY": "¥", "GBP": "£"}
-
-
-def _number(value: Decimal) -> str:
-    value = value.normalize()
-    return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
-
-
-def korean_number(value: Decimal) -> str:
-    """200000 → "20만", 1300000000 → "13억", 5000 → "5,000": the number words Korean press uses."""
-    whole = int(value)
-    if value != whole:
-        return _number(value)
-    parts = []
-    for size, unit in ((10**12, "조"), (10**8, "억"), (10**4, "만")):
-        if whole >= size:
-            parts.append(f"{whole // size:,}{unit}")
-            whole %= size
-    if whole or not parts:
-        parts.append(f"{whole:,}")
-    return " ".join(parts)
-
-
-def korean_amount(amount: Decimal, currency: str) -> str:
-    """10,000,000 USD → "1,000만 달러"; 500,000,000 KRW → "5억 원" (the way Korean press writes money)."""
-    name = KOREAN_CURRENCY.get(currency, currency)
-    return f"{korean_number(amount)} {name}"
-
 
 # Units as people type them in English, and the Korean counter a Korean text uses instead. A unit that is not
 # listed (or already Korean) is printed as typed.
@@ -143,11 +115,6 @@ def english_quantity(quantity: Decimal, unit: str, period: str) -> str:
 
 def _is_hangul(char: str) -> bool:
     return bool(char) and 0xAC00 <= ord(char) <= 0xD7A3
-
-
-def english_amount(amount: Decimal, currency: str) -> str:
-    prefix = ENGLISH_PREFIX.get(currency)
-    return f"{prefix}{_number(amount)}" if prefix else f"{currency} {_number(amount)}"
 
 
 # The final consonant (받침) of how a digit is read: 영 일 이 삼 사 오 육 칠 팔 구. "L" marks ㄹ, which takes 로

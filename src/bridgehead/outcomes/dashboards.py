@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bridgehead.agreements.models import Agreement
-from bridgehead.core import roles
+from bridgehead.core import formatting, roles
 from bridgehead.outcomes import charts, fx, kpis
 from bridgehead.outcomes.enums import IN_PROGRESS, PIPELINE, OutcomeStatus
 from bridgehead.outcomes.models import Kpi, Outcome
@@ -244,7 +244,7 @@ def build(scope: Scope, user, *, currency: str = "USD", with_charts: bool = True
             "funnel": charts.funnel(dashboard.funnel, title=_("From meeting requests to outcomes")),
             "over_time": charts.over_time(periods, title=_("Outcomes per quarter")),
             "by_country": charts.bars(
-                _split(counted, lambda o: o.country or not_given), title=_("Outcomes by country")
+                _split(counted, lambda o: formatting.country(o.country) or not_given), title=_("Outcomes by country")
             ),
             "by_kind": charts.bars(
                 _split(

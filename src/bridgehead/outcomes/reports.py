@@ -25,15 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bridgehead.core import formatting
 from bridgehead.core.spreadsheets import write_xlsx
 from bridgehead.outcomes import fx
 from bridgehead.outcomes.dashboards import ROW_LIMIT, Dashboard, Row
 from bridgehead.outcomes.enums import KpiMetric, OutcomeStatus
 from bridgehead.outcomes.models import FxRate, StatusChange
 
-MONEY = "#,##0.00"
-DATE = "yyyy-mm-dd"
 RATE = "#,##0.00######"
+COUNT = "#,##0.##"
 
 
 def rows_for(dashboard: Dashboard, *, public: bool) -> list[tuple[Row, bool]]:
@@ -70,8 +70,12 @@ def confidentiality_rule(dashboard: Dashboard, *, public: bool) -> str:
 
 def _stale_text(total: fx.Total) -> str:
     return "; ".join(
-        _("%(amount)s %(currency)s of %(on)s at the rate of %(rate_on)s")
-        % {"amount": f"{c.amount:,}", "currency": c.currency, "on": c.on.isoformat(), "rate_on": c.rate_on.isoformat()}
+        _("%(amount)s of %(on)s at the rate of %(rate_on)s")
+        % {
+            "amount": formatting.money(c.amount, c.currency),
+            "on": formatting.day(c.on),
+            "rate_on": formatting.day(c.rate_on),
+        }
         for c in total.stale
     )
 
@@ -205,12 +209,17 @@ def xlsx(dashboard: Dashboard, *, public: bool = False) -> bytes:
         (str(_("Status history")), [_("ID"), _("Status"), _("Since")], history_rows),
         (str(_("Notes")), [_("Note")], [[line] for line in notes(dashboard, public=public)]),
     ]
+    # Cells keep real numbers and dates; only their display follows the reader's language: thousands
+    # separators, cents only for currencies that have them, "yyyy. m. d." dates in Korean.
+    date = formatting.xlsx_date_format()
+    money = formatting.xlsx_number_format(decimals=True)
+    reporting = formatting.xlsx_number_format(decimals=formatting.money_has_minor_unit(currency))
     formats = {
-        str(_("Outcomes")): {6: DATE, 9: DATE, 10: MONEY, 12: MONEY, 13: RATE, 14: DATE, 15: "#,##0.##"},
-        str(_("KPIs")): {3: "#,##0.##", 4: "#,##0.##", 5: "#,##0.##", 8: DATE, 9: DATE},
-        str(_("Totals")): {2: MONEY},
-        str(_("FX rates")): {0: DATE, 3: RATE},
-        str(_("Status history")): {2: DATE},
+        str(_("Outcomes")): {6: date, 9: date, 10: money, 12: reporting, 13: RATE, 14: date, 15: COUNT},
+        str(_("KPIs")): {3: COUNT, 4: COUNT, 5: COUNT, 8: date, 9: date},
+        str(_("Totals")): {2: reporting},
+        str(_("FX rates")): {0: date, 3: RATE},
+        str(_("Status history")): {2: date},
     }
     return write_xlsx(sheets, number_formats=formats)
 
@@ -237,12 +246,12 @@ def notes(dashboard: Dashboard, *, public: bool) -> list[str]:
 
 
 def _dates(total: fx.Total) -> str:
-    return ", ".join(day.isoformat() for day in total.rate_dates)
+    return ", ".join(formatting.day(day) for day in total.rate_dates)
 
 
 def _excluded_text(total: fx.Total) -> str:
     return "; ".join(
-        _("%(amount)s %(currency)s (%(count)s)") % {"amount": f"{amount:,}", "currency": code, "count": count}
+        _("%(amount)s (%(count)s)") % {"amount": formatting.money(amount, code), "count": count}
         for code, amount, count in total.excluded_by_currency
     )
 
