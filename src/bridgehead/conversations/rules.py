@@ -7,7 +7,7 @@
 * Only the two sides of a meeting thread may block it: a startup and its program's staff must stay reachable
   about an application, so those threads are not blockable (a message can still be reported).
 * A message is reported by anyone in its thread but its author, to the thread's staff (the event's for a
-  meeting thread, the program's otherwise), who may hide it.
+  meeting thread, the program's otherwise), who then see it (and its files) and may hide it.
 
 Whether the *state* allows an action (a blocked thread) is the services' business.
 """
@@ -101,6 +101,11 @@ def staffs_messages_thread(user, message) -> bool:
 
 
 @rules.predicate
+def is_reported(user, message) -> bool:
+    return message is not None and message.reports.exists()
+
+
+@rules.predicate
 def moderates_anything(user) -> bool:
     return roles.is_site_admin(user) or roles.is_program_manager(user)
 
@@ -112,7 +117,8 @@ rules.add_perm("conversations.open_request_thread", sides_request)  # on a Meeti
 rules.add_perm("conversations.open_meeting_thread", sides_meeting)  # on a Meeting
 rules.add_perm("conversations.open_application_thread", sides_application)  # on an Application
 rules.add_perm("conversations.open_outcome_thread", sides_outcome)  # on an Outcome
-rules.add_perm("conversations.view_message", in_messages_thread | staffs_messages_thread)
+# The staff see a message of a thread they are not in only once someone reported it to them.
+rules.add_perm("conversations.view_message", in_messages_thread | (staffs_messages_thread & is_reported))
 rules.add_perm("conversations.report_message", in_messages_thread & ~wrote_message)
 rules.add_perm("conversations.moderate_message", staffs_messages_thread)
 rules.add_perm("conversations.view_reports", moderates_anything)
