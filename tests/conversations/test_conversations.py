@@ -365,3 +365,19 @@ def test_api_lists_posts_and_reads(talk, client):
     assert client.get(f"/api/conversations/threads/{thread.pk}").status_code == 404
     assert client.get("/api/conversations/threads").json() == {"items": [], "count": 0}
     assert client.get("/api/conversations/reports").status_code == 403
+
+
+def test_the_audit_log_records_who_wrote_and_hid_but_never_the_words(talk):
+    from auditlog.models import LogEntry
+
+    thread = _thread(talk)
+    message = services.post_message(thread=thread, body="secret plan 비밀 계획", by=talk["pacific"])
+    services.report_message(message=message, reason="private reason", by=talk["haeum"])
+    services.hide_message(message=message, by=talk["manager"])
+    entries = LogEntry.objects.get_for_object(message)
+    assert entries.filter(actor=talk["pacific"]).exists() and entries.filter(actor=talk["manager"]).exists()
+    everything = json.dumps(
+        [[e.changes, e.changes_text, e.serialized_data, e.object_repr] for e in LogEntry.objects.all()],
+        ensure_ascii=False,
+    )
+    assert "secret plan" not in everything and "private reason" not in everything
