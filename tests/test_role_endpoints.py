@@ -254,6 +254,9 @@ PAGES: dict[str, Expect] = {
     "conversation-unblock": Expect(k(pk="thread"), "405: *", other="405: *"),
     "conversation-request": Expect(k(pk="request"), "302: admin startup partner | 403: manager | 404: *"),
     "conversation-meeting": Expect(k(pk="meeting"), "302: admin startup partner | 403: manager | 404: *"),
+    # From a participant: the viewer's request with them. The event is published, so everyone sees it; only
+    # its participants may ask (the partner itself is sent to the list with "no request" flashed).
+    "conversation-participant": Expect(k(pk="partner_participant"), "302: startup partner | 403: *", other="403: *"),
     "conversation-application": Expect(k(pk="application"), "302: admin manager startup | 403: reviewer | 404: *"),
     "conversation-outcome": Expect(k(pk="outcome"), "302: admin manager startup | 403: observer | 404: *"),
     "conversation-report": Expect(k(pk="message"), "200: admin startup | 403: manager partner | 404: *"),

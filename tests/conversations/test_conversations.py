@@ -381,3 +381,15 @@ def test_the_audit_log_records_who_wrote_and_hid_but_never_the_words(talk):
         ensure_ascii=False,
     )
     assert "secret plan" not in everything and "private reason" not in everything
+
+
+def test_from_a_participant_to_the_conversation_of_the_request_with_them(talk, client):
+    thread = _thread(talk)
+    client.force_login(talk["haeum"])
+    assert client.get(f"/messages/participant/{talk['investor'].pk}/").url == f"/messages/{thread.pk}/"
+    own = client.get(f"/messages/participant/{talk['startup'].pk}/")  # oneself: no request, flashed
+    assert own.url == "/messages/"
+    with refused("conversations.participant.no_request", Kind.CONFLICT):
+        services.thread_for_participant(participant=talk["startup"], by=talk["haeum"])
+    client.force_login(talk["stranger"])  # another event's participant: sees the event, is not in it
+    assert client.get(f"/messages/participant/{talk['investor'].pk}/").status_code == 403

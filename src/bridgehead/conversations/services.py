@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +29,14 @@ from bridgehead.conversations.models import (
     Thread,
     ThreadKind,
 )
+from bridgehead.core import permissions
 from bridgehead.core.actions import domain_action
 from bridgehead.core.errors import Kind, Refused
 from bridgehead.core.models import User
 from bridgehead.core.text import clean_text
 from bridgehead.core.uploads import DOCUMENTS, AcceptedFile
 from bridgehead.outcomes.models import Outcome
-from bridgehead.partnering.models import Meeting, MeetingRequest
+from bridgehead.partnering.models import Meeting, MeetingRequest, Participant
 from bridgehead.programs.models import Application
 
 #: Files one message may carry.
@@ -69,6 +71,32 @@ def ensure_request_thread(request: MeetingRequest) -> Thread:
 def thread_for_request(*, request: MeetingRequest, by: User) -> Thread:
     rules.require(by, "conversations.open_request_thread", request)
     return ensure_request_thread(request)
+
+
+@domain_action
+def thread_for_participant(*, participant: Participant, by: User) -> Thread:
+    """The thread with another participant of an event ``by`` takes part in: the one of their latest request
+    to each other (either way). Without a request there is nothing to talk about yet: send one first."""
+    mine = Participant.objects.filter(event=participant.event, person__user=by).first()
+    if mine is None:
+        raise permissions.refusal(
+            "conversations.open_request_thread", rules.WHY_NOT["conversations.open_request_thread"]
+        )
+    found = (
+        MeetingRequest.objects.filter(Q(sender=mine, recipient=participant) | Q(sender=participant, recipient=mine))
+        .order_by("-created_at", "-pk")
+        .first()
+        if mine.pk != participant.pk
+        else None
+    )
+    if found is None:
+        raise Refused(
+            "conversations.participant.no_request",
+            _("You can write to this participant once one of you has sent the other a meeting request."),
+            kind=Kind.CONFLICT,
+        )
+    rules.require(by, "conversations.open_request_thread", found)
+    return ensure_request_thread(found)
 
 
 @domain_action

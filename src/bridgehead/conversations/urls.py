@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/unblock/", views.unblock, name="conversation-unblock"),
     path("request/<int:pk>/", views.open_for_request, name="conversation-request"),
     path("meeting/<int:pk>/", views.open_for_meeting, name="conversation-meeting"),
+    path("participant/<int:pk>/", views.open_for_participant, name="conversation-participant"),
     path("application/<int:pk>/", views.open_for_application, name="conversation-application"),
     path("outcome/<int:pk>/", views.open_for_outcome, name="conversation-outcome"),
     path("message/<int:pk>/report/", views.report, name="conversation-report"),

@@ -22,7 +22,7 @@ from bridgehead.core.errors import Refused
 from bridgehead.core.http import require
 from bridgehead.outcomes.models import Outcome
 from bridgehead.partnering import rules as partnering_rules
-from bridgehead.partnering.models import Meeting, MeetingRequest
+from bridgehead.partnering.models import Meeting, MeetingRequest, Participant
 from bridgehead.programs.models import Application
 
 #: How many of a thread's latest messages its page shows (older ones: the API pages through all).
@@ -129,6 +129,20 @@ def open_for_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("event", "request"), pk=pk)
     _request_visible(request.user, meeting.request)
     thread = services.thread_for_meeting(meeting=meeting, by=request.user)
+    return redirect(describe.path(thread))
+
+
+@login_required
+@require_GET
+def open_for_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    """From a participant (a recommendation card): the conversation of the viewer's request with them."""
+    found = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
+    require(request.user, "partnering.view_event", found.event, hide=True)
+    try:
+        thread = services.thread_for_participant(participant=found, by=request.user)
+    except Refused as refusal:
+        refusals.flash_or_raise(request, refusal)
+        return redirect("conversation-list")  # not back: without a referrer that would be this same address
     return redirect(describe.path(thread))
 
 
