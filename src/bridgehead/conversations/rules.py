@@ -6,6 +6,7 @@
   (site administrators count as managers of every program, as everywhere else).
 * Only the two sides of a meeting thread may block it: a startup and its program's staff must stay reachable
   about an application, so those threads are not blockable (a message can still be reported).
+* The site administrator is a superuser: every permission holds for them, as everywhere in Bridgehead.
 * A message is reported by anyone in its thread but its author, to the thread's staff (the event's for a
   meeting thread, the program's otherwise), who then see it (and its files) and may hide it.
 
@@ -169,7 +170,18 @@ def threads_of(user) -> QuerySet[Thread]:
 def reports_for(user) -> QuerySet[Report]:
     """Reports ``user`` handles: the site administrator all, a program manager those of their programs'
     events, applications and outcomes."""
-    reports = Report.objects.select_related("message__thread", "message__author", "by")
+    reports = Report.objects.select_related(
+        "message__author",
+        "by",
+        "message__thread__request__event",
+        "message__thread__request__sender__person",
+        "message__thread__request__sender__organisation",
+        "message__thread__request__recipient__person",
+        "message__thread__request__recipient__organisation",
+        "message__thread__application__organisation",
+        "message__thread__application__call",
+        "message__thread__outcome",
+    )
     if roles.is_site_admin(user):
         return reports
     managed = roles.program_ids(user, Role.PROGRAM_MANAGER)

@@ -227,13 +227,23 @@ def unread_messages(thread: Thread, user: User):
     return messages
 
 
+@domain_action
 def mark_read(*, thread: Thread, by: User, now: dt.datetime | None = None) -> None:
     """``by`` has read ``thread`` up to now: the thread's notice in their inbox is read too (the badge drops).
 
-    Not a domain action: it changes only the reader's own bookkeeping and writes no audit entry (every page
-    view would)."""
+    The open thread page calls this on every refresh (every few seconds), so nothing is written when there
+    was nothing new to read; read states are not audited (bookkeeping, see ``core.audit``)."""
     rules.require(by, "conversations.view_thread", thread)
     now = now or timezone.now()
+    state = ReadState.objects.filter(thread=thread, user=by).first()
+    up_to_date = (
+        state is not None
+        and state.mail_due_at is None
+        and state.last_read_at is not None
+        and (thread.last_message_at is None or state.last_read_at >= thread.last_message_at)
+    )
+    if up_to_date:
+        return
     ReadState.objects.update_or_create(thread=thread, user=by, defaults={"last_read_at": now, "mail_due_at": None})
     notify.thread_read(thread, by, now=now)
 
