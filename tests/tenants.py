@@ -4,7 +4,8 @@
 A tenant is one agreement with one program and everything a route can name: a call with a question, a rubric,
 an application with a file, a review assignment, an assignment run, a decision e-mail in the outbox, a cohort
 with a mentorship, a partnering event with two participants, a request and a meeting, a schedule run, an
-outcome with a change proposal, a KPI and an FX rate, an import batch, a notification — and one user per role
+conversation with a message, a file and a report, an outcome with a change proposal, a KPI and an FX rate,
+an import batch, a notification — and one user per role
 scoped to it. ``ours`` and ``theirs`` are built the same way, so every route can be asked for with our
 objects (what the role may do) and with theirs (what stays hidden).
 """
@@ -18,6 +19,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from bridgehead.conversations.models import Attachment, Message, Report, Thread
 from bridgehead.core.models import ApiToken, Notification, User
 from bridgehead.outcomes.models import ChangeProposal
 from bridgehead.partnering.models import EventSession, MeetingRequest, ScheduleRun
@@ -155,6 +157,16 @@ def build_tenant(key: str) -> Tenant:
     o["meeting"] = meeting_between(event, startup_p, partner_p)
     o["request"] = MeetingRequest.objects.create(event=event, sender=partner_p, recipient=startup_p, status="pending")
     o["schedule_run"] = ScheduleRun.objects.create(event=event, requested_by=users["manager"], status="succeeded")
+
+    # Conversations: the request's thread (opened with the request) holding the partner's message with a
+    # file, which the startup reported to the event's staff.
+    o["thread"] = thread = Thread.objects.get(request=o["request"])
+    o["message"] = message = Message.objects.create(
+        thread=thread, author=users["partner"], body="Shall we meet?", created_at=timezone.now()
+    )
+    o["attachment"] = attachment = Attachment(message=message)
+    attachment.file.save("agenda.pdf", ContentFile(PDF), save=True)
+    o["report"] = Report.objects.create(message=message, by=users["startup"], reason="spam")
 
     # Outcomes: one the startup reported (confirmed, with a pending change proposal), a KPI and an FX rate.
     o["outcome"] = outcome = OutcomeFactory(

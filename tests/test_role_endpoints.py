@@ -247,6 +247,25 @@ PAGES: dict[str, Expect] = {
     "outcomes-kpis": Expect(k(slug="program.slug"), "200: admin manager | 404: *"),
     "outcomes-kpi": Expect(k(slug="program.slug", pk="kpi"), "200: admin manager | 404: *"),
     "outcomes-reminders": Expect(k(slug="program.slug"), "200: admin manager | 404: *"),
+    "conversation-list": Expect(NO_OBJECT, "200: *"),
+    # A participants' thread is theirs alone: the event's staff see only what was reported to them (the site
+    # administrator, a superuser, holds every permission).
+    "conversation-thread": Expect(k(pk="thread"), "200: admin startup partner | 404: *"),
+    "conversation-messages": Expect(k(pk="thread"), "200: admin startup partner | 404: *"),
+    "conversation-block": Expect(k(pk="thread"), "405: *", other="405: *"),
+    "conversation-unblock": Expect(k(pk="thread"), "405: *", other="405: *"),
+    "conversation-request": Expect(k(pk="request"), "302: admin startup partner | 403: manager | 404: *"),
+    "conversation-meeting": Expect(k(pk="meeting"), "302: admin startup partner | 403: manager | 404: *"),
+    # From a participant: the viewer's request with them. The event is published, so everyone sees it; only
+    # its participants may ask (the partner itself is sent to the list with "no request" flashed).
+    "conversation-participant": Expect(k(pk="partner_participant"), "302: startup partner | 403: *", other="403: *"),
+    "conversation-application": Expect(k(pk="application"), "302: admin manager startup | 403: reviewer | 404: *"),
+    "conversation-outcome": Expect(k(pk="outcome"), "302: admin manager startup | 403: observer | 404: *"),
+    "conversation-report": Expect(k(pk="message"), "200: admin startup | 403: manager partner | 404: *"),
+    "conversation-hide": Expect(k(pk="message"), "405: *", other="405: *"),
+    "conversation-attachment": Expect(k(pk="attachment"), "200: admin manager startup partner | 404: *"),
+    "conversation-reports": Expect(NO_OBJECT, "200: admin manager | 403: *"),
+    "conversation-dismiss": Expect(k(pk="report"), "405: *", other="405: *"),
     "calendar-feed": Expect(
         k(token="startup_participant.calendar_token"),
         "200: anon *",
@@ -343,6 +362,23 @@ API: dict[str, Expect] = {
     "PATCH /api/outcomes/{outcome_id}": Expect(k(outcome_id="outcome"), WRITE),
     "POST /api/outcomes/{outcome_id}/confirm": Expect(k(outcome_id="outcome"), WRITE),
     "POST /api/outcomes/{outcome_id}/proposals": Expect(k(outcome_id="outcome"), WRITE),
+    "GET /api/conversations/threads": Expect(NO_OBJECT, "200: *"),
+    "GET /api/conversations/threads/{thread_id}": Expect(k(thread_id="thread"), "200: admin startup partner | 404: *"),
+    "GET /api/conversations/threads/{thread_id}/messages": Expect(
+        k(thread_id="thread"), "200: admin startup partner | 404: *"
+    ),
+    "POST /api/conversations/threads/{thread_id}/messages": Expect(k(thread_id="thread"), WRITE),
+    "POST /api/conversations/threads/{thread_id}/read": Expect(k(thread_id="thread"), WRITE),
+    "POST /api/conversations/threads/{thread_id}/block": Expect(k(thread_id="thread"), WRITE),
+    "POST /api/conversations/threads/{thread_id}/unblock": Expect(k(thread_id="thread"), WRITE),
+    "POST /api/conversations/requests/{request_id}/thread": Expect(k(request_id="request"), WRITE),
+    "POST /api/conversations/meetings/{meeting_id}/thread": Expect(k(meeting_id="meeting"), WRITE),
+    "POST /api/conversations/applications/{application_id}/thread": Expect(k(application_id="application"), WRITE),
+    "POST /api/conversations/outcomes/{outcome_id}/thread": Expect(k(outcome_id="outcome"), WRITE),
+    "POST /api/conversations/messages/{message_id}/report": Expect(k(message_id="message"), WRITE),
+    "POST /api/conversations/messages/{message_id}/hide": Expect(k(message_id="message"), WRITE),
+    "GET /api/conversations/reports": Expect(NO_OBJECT, "200: admin manager | 403: *"),
+    "POST /api/conversations/reports/{report_id}/dismiss": Expect(k(report_id="report"), WRITE),
 }
 
 

@@ -94,3 +94,21 @@ def test_cli_import_dry_run_and_errors(tmp_path, capsys):
         "row 2, column “기관명”: An organisation with this name already exists. [registry.organisation.duplicate_name]"
         in err
     )
+
+
+def test_the_showcase_meeting_has_a_read_bilingual_conversation_and_no_notice():
+    from bridgehead.conversations import services as conversations
+    from bridgehead.conversations.models import Thread
+    from bridgehead.core.models import Notification
+
+    load_demo()
+    thread = Thread.objects.get(
+        request__sender__person__user__username="startup", request__recipient__person__user__username="investor"
+    )
+    bodies = list(thread.messages.values_list("body", flat=True))
+    assert bodies[0].startswith("고래AI입니다") and len(bodies) == 4
+    assert thread.meeting is not None
+    for username in ("startup", "investor"):
+        user = User.objects.get(username=username)
+        assert conversations.unread_messages(thread, user).count() == 0
+        assert not Notification.objects.filter(user=user, kind="conversations.message").exists()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
-AUDITED_APPS = ("core", "registry", "agreements", "programs", "partnering", "outcomes")
+AUDITED_APPS = ("core", "registry", "agreements", "programs", "partnering", "outcomes", "conversations")
 NOT_AUDITED = {
     # Tokens and import batches hold secrets or whole uploaded files: their lifecycle is audited via
     # their owners and the objects an import creates, not by copying secrets into the log.
@@ -18,11 +18,21 @@ NOT_AUDITED = {
     ("core", "notification"): "derived from audited changes",
     # Machine state rewritten every few seconds by each background worker, not a change anyone made.
     ("core", "workerheartbeat"): "worker liveness",
+    # A reader's place in a thread, rewritten on every look at it (and every few seconds while it is open).
+    ("conversations", "readstate"): "reading bookkeeping",
 }
 #: Secrets never reach the audit log: a password hash, a calendar feed's token (whoever holds it reads the
 #: person's meetings). ``last_login`` changes on every log-in and says nothing anyone decided.
 SECRET_FIELDS = {("core", "user"): ["password"], ("partnering", "participant"): ["calendar_token"]}
-EXCLUDED_FIELDS = {**SECRET_FIELDS, ("core", "user"): [*SECRET_FIELDS[("core", "user")], "last_login"]}
+#: Private words stay out of the log: a message's text (and a report's reason) belongs to the conversation, and
+#: an erasure that anonymises them must not find a copy in the audit trail. Who wrote, hid or reported what,
+#: and when, is still recorded.
+PRIVATE_TEXT_FIELDS = {("conversations", "message"): ["body"], ("conversations", "report"): ["reason"]}
+EXCLUDED_FIELDS = {
+    **SECRET_FIELDS,
+    **PRIVATE_TEXT_FIELDS,
+    ("core", "user"): [*SECRET_FIELDS[("core", "user")], "last_login"],
+}
 
 
 def scrub_secret_fields(log_entry_model, content_type_model, secret_fields: dict[tuple[str, str], list[str]]) -> int:

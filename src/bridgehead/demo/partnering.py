@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bridgehead.conversations.models import Message, ReadState, Thread
 from bridgehead.core.models import User
 from bridgehead.partnering import notify, recommending, scheduling, services
 from bridgehead.partnering.enums import Attendance, EventStatus, RequestStatus
@@ -312,6 +313,30 @@ def _showcase_2024(event: Event, answered: dt.datetime) -> None:
         message="고래AI입니다. 미국 병원 실증과 투자 논의를 희망합니다.",
     )
     _record_accept(request, answered, weight=2.0)
+    _showcase_conversation(request, answered)
+
+
+def _showcase_conversation(request: MeetingRequest, answered: dt.datetime) -> None:
+    """The two logins' conversation around that meeting (the request's note opened it), dated like the rest
+    of the 2024 history and already read by both, so nobody's inbox or badge starts with it."""
+    thread = Thread.objects.get(request=request)
+    startup_user, investor_user = request.sender.person.user, request.recipient.person.user
+    lines = [
+        (investor_user, answered, "Happy to meet. Could you bring your US pilot results and the FDA timeline?"),
+        (startup_user, answered + dt.timedelta(hours=9), "네, 실증 결과 요약과 FDA 일정표를 준비해 가겠습니다."),
+        (
+            investor_user,
+            answered + dt.timedelta(days=2),
+            "Thank you for the meeting. Let's follow up on the term sheet.",
+        ),
+    ]
+    thread.messages.filter(author=startup_user).update(created_at=answered - dt.timedelta(days=1))  # the note
+    for author, when, body in lines:
+        Message.objects.create(thread=thread, author=author, body=body, created_at=when)
+    last = lines[-1][1]
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=last)
+    for user in (startup_user, investor_user):
+        ReadState.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": last})
 
 
 def _solve_and_publish(event: Event, admin: User) -> None:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bridgehead.programs",
     "bridgehead.partnering",
     "bridgehead.outcomes",
+    "bridgehead.conversations",
     "bridgehead.api",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("programs/", include("bridgehead.programs.urls")),
     path("events/", include("bridgehead.partnering.urls")),
     path("outcomes/", include("bridgehead.outcomes.urls")),
+    path("messages/", include("bridgehead.conversations.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
