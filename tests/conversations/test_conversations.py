@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bridgehead.conversations import notify, services
 from bridgehead.conversations.models import Message, ReadState, Report, Thread
@@ -393,3 +393,22 @@ def test_from_a_participant_to_the_conversation_of_the_request_with_them(talk, c
         services.thread_for_participant(participant=talk["startup"], by=talk["haeum"])
     client.force_login(talk["stranger"])  # another event's participant: sees the event, is not in it
     assert client.get(f"/messages/participant/{talk['investor'].pk}/").status_code == 403
+
+
+def test_the_mail_greets_the_reader_and_is_signed_by_the_events_office(talk, django_capture_on_commit_callbacks):
+    """Conversation e-mail uses the one letter wrapper (greeting, closing, the office that signs) in the
+    recipient's language, like every other e-mail (issue 17)."""
+    thread = _thread(talk)
+    haeum, pacific = talk["haeum"], talk["pacific"]
+    services.mark_read(thread=thread, by=haeum)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(thread=thread, body="내일 뵙겠습니다.", by=pacific)
+    body = mail.outbox[-1].body
+    event = talk["request"].event
+    lines = body.rstrip().splitlines()
+    assert lines[0].endswith("안녕하십니까.") or lines[0] == "안녕하십니까.", body
+    with translation.override("ko"):
+        signer = event.office_name
+    assert lines.index(f"{signer} 드림") > lines.index("감사합니다."), body
+    assert "Kind regards" not in body and "-" not in lines[1][:4]

@@ -41,6 +41,16 @@ def subject_link(thread: Thread) -> tuple[str, str]:
     return _("The outcome"), reverse("outcome-detail", args=[thread.outcome_id])
 
 
+def office(thread: Thread):
+    """Who signs the thread's e-mail (anything with ``office_name``/``office_contact``, see core.mail): the
+    event of a meeting thread, the program of an application or outcome thread; None lets the platform sign."""
+    if thread.kind == ThreadKind.MEETING:
+        return thread.request.event
+    if thread.kind == ThreadKind.APPLICATION:
+        return thread.application.call.program
+    return thread.outcome.program
+
+
 def path(thread: Thread) -> str:
     return reverse("conversation-thread", args=[thread.pk])
 

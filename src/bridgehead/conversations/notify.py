@@ -26,7 +26,7 @@ from bridgehead.conversations import describe
 from bridgehead.conversations.models import Message, ReadState, Report, Thread, ThreadKind
 from bridgehead.core.actions import after_commit
 from bridgehead.core.enums import Role
-from bridgehead.core.mail import absolute_url, render_message, send_after_commit
+from bridgehead.core.mail import absolute_url, recipient_name, render_message, send_after_commit
 from bridgehead.core.models import Notification, User
 from bridgehead.core.notifications import notify as notify_user
 from bridgehead.partnering.notify import is_silenced
@@ -143,6 +143,8 @@ def _mail(state: ReadState, now: dt.datetime) -> bool:
             "messages": quoted,
             "more": unread.count() - len(quoted),
             "url": absolute_url(describe.path(thread)),
+            "recipient_name": recipient_name(user),
+            "office": describe.office(thread),
         },
         language=language,
         zone=user.time_zone or "UTC",
