@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from bridgehead.core.formatting import ENGLISH_PREFIX, english_amount, korean_amount, korean_number
 from bridgehead.core.formatting import plain_number as _number
 from bridgehead.engines.match.explain import COUNTRIES
+from bridgehead.engines.match.korean import final_sound, josa
 from bridgehead.outcomes import fx
 from bridgehead.outcomes.dashboards import Scope
 from bridgehead.outcomes.enums import IN_PROGRESS, OutcomeKind, OutcomeStatus
@@ -117,80 +118,32 @@ def _is_hangul(char: str) -> bool:
     return bool(char) and 0xAC00 <= ord(char) <= 0xD7A3
 
 
-# The final consonant (받침) of how a digit is read: 영 일 이 삼 사 오 육 칠 팔 구. "L" marks ㄹ, which takes 로
-# (not 으로); "C" any other consonant; "" none.
-_DIGIT_FINAL = {"0": "C", "1": "L", "2": "", "3": "C", "4": "", "5": "", "6": "C", "7": "L", "8": "L", "9": ""}
-# Latin letters read aloud in Korean that end in a consonant: 엘, 알 (ㄹ); 엠, 엔.
-_LETTER_FINAL = {"l": "L", "r": "L", "m": "C", "n": "C"}
-
-
-def _number_final(digits: str) -> str:
-    """The final consonant of a number as read aloud: the last non-zero digit, or the place word its trailing
-    zeros make — 십(10), 백(100), 천(1,000), 만(10⁴…10⁷), 억(10⁸…10¹¹), 조(10¹²…): 20 이십 → C, 9 구 → ""."""
-    if "." in digits:
-        return _DIGIT_FINAL[digits.rstrip(".")[-1]]
-    digits = digits.replace(",", "").lstrip("0")
-    if not digits:
-        return "C"  # 영
-    zeros = len(digits) - len(digits.rstrip("0"))
-    if zeros == 0:
-        return _DIGIT_FINAL[digits[-1]]
-    if zeros < 4:
-        return "C"  # 십, 백, 천
-    if zeros < 12:
-        return "C"  # 만, 억
-    return "" if zeros < 16 else "C"  # 조, 경
-
-
-def _final(word: str) -> str:
-    """The final sound of ``word`` as read aloud ("L" ㄹ, "C" another consonant, "" a vowel): the last Hangul
-    syllable, digit group or letter; a closing bracket, quote or a parenthetical remark at the end is skipped,
-    as Korean attaches the particle to the word before the brackets ("벤처캐피털(사명 미공개)과")."""
-    word = word.strip()
-    while word.endswith(")") and "(" in word:
-        word = word[: word.rindex("(")].rstrip()
-    for index in range(len(word) - 1, -1, -1):
-        char = word[index]
-        if char == "%":
-            return ""  # 퍼센트
-        code = ord(char) - 0xAC00
-        if 0 <= code < 11172:
-            jong = code % 28
-            return "" if jong == 0 else ("L" if jong == 8 else "C")
-        if char.isdigit():
-            start = index
-            while start > 0 and (word[start - 1].isdigit() or word[start - 1] in ",."):
-                start -= 1
-            return _number_final(word[start : index + 1].lstrip(",."))
-        if char.isalpha():
-            return _LETTER_FINAL.get(char.lower(), "")
-    return ""
-
-
+# Particles follow how a word is read aloud (digits with their place words, acronyms letter by letter): one
+# rule for the whole platform, in the matching engine's pure-Python Korean module (its reasons need it too).
 def has_final_consonant(word: str) -> bool:
     """Whether ``word`` read aloud ends in a consonant (은/는, 이/가, 을/를, 과/와 depend on it)."""
-    return _final(word) != ""
+    return bool(final_sound(word))
 
 
 def topic(word: str) -> str:
-    return word + ("은" if has_final_consonant(word) else "는")
+    return josa(word, "은/는")
 
 
 def subject(word: str) -> str:
-    return word + ("이" if has_final_consonant(word) else "가")
+    return josa(word, "이/가")
 
 
 def objective(word: str) -> str:
-    return word + ("을" if has_final_consonant(word) else "를")
+    return josa(word, "을/를")
 
 
 def with_(word: str) -> str:
-    return word + ("과" if has_final_consonant(word) else "와")
+    return josa(word, "과/와")
 
 
 def source(word: str) -> str:
     """ "…로부터" after a vowel or ㄹ, "…으로부터" after another consonant."""
-    return word + ("으로부터" if _final(word) == "C" else "로부터")
+    return josa(word, "으로/로") + "부터"
 
 
 WEEKDAYS_KO = "월화수목금토일"
