@@ -65,7 +65,7 @@ def test_deciding_queues_the_emails_and_sends_nothing(world, login, application,
     link = f"{SITE}/programs/applications/{application.pk}/"
     assert (korean.language, korean.subject) == ("ko", f"{program.title_ko}: 스타트업코 선정 안내")
     assert "축하드립니다. 스타트업코이(가) 국제 지원 2024에 최종 선정되었습니다." in korean.body
-    assert "프로그램 안내 사항:\nKick-off on 3 June." in korean.body
+    assert "사업 담당자 안내 사항:\nKick-off on 3 June." in korean.body
     assert korean.body.endswith(f"신청서와 결과 보기: {link}")
     assert (english.language, english.subject) == ("en", f"{program.title_en}: Startup Co is selected")
     assert english.body.startswith(

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bridgehead.core import uploads
 from bridgehead.core.bilingual import pick
@@ -237,7 +238,9 @@ class StatusChange(models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="history", verbose_name=_("outcome"))
     status = models.CharField(_("status"), max_length=20, choices=OutcomeStatus.choices)
     on = models.DateField(_("since"))
-    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=pgettext_lazy("changed by", "by")
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
