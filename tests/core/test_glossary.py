@@ -152,9 +152,11 @@ def _is_email(entry: polib.POEntry) -> bool:
 
 
 def test_screens_request_with_haseyo_and_emails_in_hasipsio_style():
-    """The speech-level rule of docs/glossary.md: on screens 「-하세요」, in e-mails 하십시오체."""
+    """The speech-level rule of docs/glossary.md: on screens 「-하세요」 and 「-하시겠습니까?」, e-mails 하십시오체."""
     catalogue = [entry for entry in polib.pofile(str(PO)) if not entry.obsolete]
-    screens = [e.msgid for e in catalogue if not _is_email(e) and re.search("주세요|주십시오", _translation(e))]
+    screens = [
+        e.msgid for e in catalogue if not _is_email(e) and re.search(r"주세요|주십시오|까요\?|나요\?", _translation(e))
+    ]
     emails = [e.msgid for e in catalogue if _is_email(e) and re.search(r"세요(?:[.\s]|$)", _translation(e))]
     assert screens == []
     assert emails == []
