@@ -96,7 +96,7 @@ def test_call_from_opening_to_decision(live_server, page, screenshot):
     select.select_option("accepted")
     page.click(f"[data-testid=decide-{application.pk}]")
     assert page.inner_text("[data-testid=confirm-question]") == (
-        "고래AI을(를) 선정할까요? 신청 기업에는 발송함에서 메일을 보낼 때 통보됩니다."
+        "고래AI을(를) 선정하시겠습니까? 신청 기업에는 발송함에서 메일을 보낼 때 통보됩니다."
     )
     assert page.inner_text("[data-testid=review-warning]").startswith("배정된 심사 2건 중 1건만 완료되었습니다")
     screenshot("programs-05-decision-confirm-ko")

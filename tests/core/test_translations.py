@@ -59,7 +59,28 @@ def test_catalogue_matches_the_source(tmp_path):
         capture_output=True,
         env={"DJANGO_SETTINGS_MODULE": "bridgehead.site.settings", "PATH": "/usr/bin:/bin"},
     )
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale" / "ko" / "LC_MESSAGES" / "django.po"))}
-    shipped = {e.msgid for e in polib.pofile(str(PO))}
+    # Keyed by (context, msgid): pgettext("changed by", "by") and pgettext("blocked by", "by") are two entries.
+    fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale" / "ko" / "LC_MESSAGES" / "django.po"))}
+    shipped = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO))}
     assert sorted(fresh - shipped) == []
     assert PO.read_bytes() == before  # makemessages wrote into the copy, never into the shipped catalogue
+
+
+def test_compiled_catalogue_is_up_to_date():
+    """The compiled .mo holds exactly the .po's translations: a stale one shows old Korean on every screen.
+
+    The .mo is built, not committed (`make compile-messages`, which `make test` runs first); run
+    `manage compile_translations` after editing the .po.
+    """
+    if not PO.with_suffix(".mo").exists():
+        pytest.skip("the catalogue is not compiled yet (make compile-messages)")
+
+    def table(catalogue: polib._BaseFile) -> dict[tuple[str | None, str], str]:
+        return {
+            (e.msgctxt, e.msgid): e.msgstr_plural[0] if e.msgid_plural else e.msgstr
+            for e in catalogue
+            if e.msgid and not e.obsolete and "fuzzy" not in getattr(e, "flags", ())
+        }
+
+    compiled = polib.mofile(str(PO.with_suffix(".mo")))
+    assert table(compiled) == table(polib.pofile(str(PO)))

@@ -86,5 +86,5 @@ def test_availability_grid_posts_back(client, fair):
     client.post(reverse("event-availability", args=["sd-day"]), {"available": [slots[0].pk, slots[1].pk]})
     assert set(me.unavailable.values_list("pk", flat=True)) == {s.pk for s in slots[2:]}
     response = client.post(reverse("event-availability", args=["sd-day"]), {"available": [999999]}, follow=True)
-    assert "이 행사의 시간대가 아닙니다: 999999." in response.content.decode()
+    assert "이 행사의 미팅 슬롯이 아닙니다: 999999." in response.content.decode()
     assert set(me.unavailable.values_list("pk", flat=True)) == {s.pk for s in slots[2:]}  # unchanged

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bridgehead.core import uploads
 from bridgehead.core.bilingual import pick
@@ -82,7 +83,12 @@ class Outcome(models.Model):
         verbose_name=_("partnering meeting"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OutcomeKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.LEAD)
+    status = models.CharField(
+        pgettext_lazy("outcome status", "status"),
+        max_length=20,
+        choices=OutcomeStatus.choices,
+        default=OutcomeStatus.LEAD,
+    )
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
@@ -235,9 +241,11 @@ class StatusChange(models.Model):
     """The dated history of an outcome's status ("under review since 3 March")."""
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="history", verbose_name=_("outcome"))
-    status = models.CharField(_("status"), max_length=20, choices=OutcomeStatus.choices)
+    status = models.CharField(pgettext_lazy("outcome status", "status"), max_length=20, choices=OutcomeStatus.choices)
     on = models.DateField(_("since"))
-    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=pgettext_lazy("changed by", "by")
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

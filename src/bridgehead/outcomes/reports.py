@@ -23,7 +23,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from bridgehead.core import formatting
 from bridgehead.core.spreadsheets import write_xlsx
@@ -94,7 +94,7 @@ def xlsx(dashboard: Dashboard, *, public: bool = False) -> bytes:
         _("Startup"),
         _("Program"),
         _("Kind"),
-        _("Status"),
+        pgettext("outcome status", "Status"),
         _("Record confirmed"),
         _("Record confirmed on"),
         _("Title (Korean)"),
@@ -206,7 +206,7 @@ def xlsx(dashboard: Dashboard, *, public: bool = False) -> bytes:
         (str(_("KPIs")), kpi_headers, kpi_rows),
         (str(_("Totals")), total_headers, total_rows),
         (str(_("FX rates")), [_("Date"), _("Currency"), _("In"), _("Rate"), _("Source")], rate_rows),
-        (str(_("Status history")), [_("ID"), _("Status"), _("Since")], history_rows),
+        (str(_("Status history")), [_("ID"), pgettext("outcome status", "Status"), _("Since")], history_rows),
         (str(_("Notes")), [_("Note")], [[line] for line in notes(dashboard, public=public)]),
     ]
     # Cells keep real numbers and dates; only their display follows the reader's language: thousands

@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bridgehead.core import enums as core_enums
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("event status", "Draft")
     PUBLISHED = "published", _("Published")
     CLOSED = "closed", _("Closed")
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bridgehead.core.bilingual import bilingual
 from bridgehead.core.fields import WebAddressField
@@ -206,7 +207,12 @@ class Block(models.Model):
     """'No thanks': the two never see each other recommended again and cannot send each other requests."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("event"))
-    by = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="blocks_made", verbose_name=_("by"))
+    by = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="blocks_made",
+        verbose_name=pgettext_lazy("blocked by", "by"),
+    )
     blocked = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="blocks_received", verbose_name=_("blocked")
     )

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bridgehead.agreements.models import Agreement, Commitment
 from bridgehead.core.bilingual import bilingual
@@ -370,7 +371,9 @@ class ApplicationEvent(models.Model):
         Application, on_delete=models.CASCADE, related_name="history", verbose_name=_("application")
     )
     action = models.CharField(_("action"), max_length=20, choices=HistoryAction.choices)
-    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=pgettext_lazy("done by", "by")
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     detail = models.CharField(_("detail"), max_length=limits.HISTORY_DETAIL_MAX, blank=True)
 
@@ -522,7 +525,9 @@ class Exclusion(models.Model):
         Application, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("application")
     )
     reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("reviewer"))
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("excluded by", "by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -580,7 +585,7 @@ class DecisionTemplate(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="decision_templates", verbose_name=_("program")
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("decision", "outcome"), max_length=20, choices=Outcome.choices)
     subject_ko = models.CharField(_("subject (Korean)"), max_length=200)
     subject_en = models.CharField(_("subject (English)"), max_length=200)
     body_ko = models.TextField(_("body (Korean)"))
@@ -600,7 +605,7 @@ class Decision(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="decision", verbose_name=_("application")
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("decision", "outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("note to the applicant"), blank=True)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
@@ -641,7 +646,7 @@ class DecisionMessage(models.Model):
     )
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("program"))
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("decision", "outcome"), max_length=20, choices=Outcome.choices)
     note = models.TextField(_("note to the applicant"), blank=True)
     language = models.CharField(_("language"), max_length=8)
     to = models.EmailField(_("e-mail address"), blank=True)

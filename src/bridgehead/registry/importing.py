@@ -143,6 +143,7 @@ KIND_ALIASES = {
     "기관": "agency",
     "공공기관": "agency",
     "지원기관": "agency",
+    "지원 기관": "agency",  # the label the app shows (glossary spacing)
     "corporate": "company",
     "corporation": "company",
 }
