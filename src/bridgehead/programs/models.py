@@ -57,6 +57,15 @@ class Program(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # Off by default; shown only when its agreement is public too (``showcase.public.programs``).
+    is_public = models.BooleanField(
+        _("shown on the public showcase"),
+        default=False,
+        help_text=_(
+            "Its description, upcoming events, consenting cohort startups and confirmed, non-confidential "
+            "outcomes become readable by anyone, when its agreement is public as well."
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_on", "title_en"]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "bridgehead.programs",
     "bridgehead.partnering",
     "bridgehead.outcomes",
+    "bridgehead.showcase",
     "bridgehead.api",
 ]
 
