@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bridgehead.core import refusals, throttle
 from bridgehead.core.errors import Refused
@@ -56,12 +56,14 @@ def _render(
         return render(request, template, context, status=status)
 
 
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     """``/showcase/``: the visitor's language (chosen with the language switch, or from the browser)."""
     lang = "ko" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("ko") else "en"
     return redirect("showcase-home", lang=lang)
 
 
+@require_safe
 def home(request: HttpRequest, lang: str) -> HttpResponse:
     agreements = list(public.agreements().prefetch_related("signatories__organisation"))
     programs = list(public.programs())
@@ -82,6 +84,7 @@ def home(request: HttpRequest, lang: str) -> HttpResponse:
     )
 
 
+@require_safe
 def agreement(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     found = get_object_or_404(
         public.agreements().prefetch_related("signatories__organisation", "commitments"), slug=slug
@@ -107,6 +110,7 @@ def agreement(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def program(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     found = get_object_or_404(public.programs(), slug=slug)
     with translation.override(lang):
@@ -197,6 +201,7 @@ def invitation_handled(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("showcase-invitations", slug=invitation.event.slug)
 
 
+@require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     """Crawlers may read the showcase; everything behind the log-in (and the API, admin, files) is off-limits."""
     private = [
