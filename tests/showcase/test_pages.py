@@ -169,3 +169,18 @@ def test_requests_reach_site_admins_when_the_program_has_no_manager(show):
         event=show["event"], name="a", organisation="b", email="a@b.example", message="", language="ko"
     )
     assert Notification.objects.filter(user=admin).exists()
+
+
+def test_an_event_is_upcoming_until_its_first_day_ends_where_it_takes_place(show):
+    import datetime as dt
+    import zoneinfo
+
+    event = show["event"]  # America/Los_Angeles
+    event.sessions.all().delete()
+    event.sessions.create(date=dt.date(2026, 11, 30), starts=dt.time(9), ends=dt.time(12))
+    # 04:20 on 1 December in Seoul is still 30 November in San Diego: announced.
+    late = dt.datetime(2026, 11, 30, 19, 20, tzinfo=dt.UTC)
+    assert zoneinfo.ZoneInfo("Asia/Seoul") and late.astimezone(zoneinfo.ZoneInfo("Asia/Seoul")).day == 1
+    assert public.events(now=late).filter(pk=event.pk).exists()
+    # Midnight in San Diego: the day has passed.
+    assert not public.events(now=dt.datetime(2026, 12, 1, 8, 1, tzinfo=dt.UTC)).filter(pk=event.pk).exists()

@@ -10,12 +10,14 @@
 * An **outcome** is shown when it belongs to a public program, is confirmed, not lost, its startup consents,
   and the outcomes app's own public rule (``outcomes.reports.named_in(..., public=True)``, the rule of the
   public PDF) would name it — so a confidential outcome never appears, not even as an amount.
-* An **event** is shown when it is published, belongs to a public program and none of its days has passed.
+* An **event** is shown when it is published, belongs to a public program and its first day has not passed
+  in its own time zone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
@@ -76,14 +78,24 @@ def outcomes(program_ids) -> list[Outcome]:
     return shown
 
 
-def events(program_ids=None, *, today: dt.date | None = None) -> QuerySet[Event]:
-    """Published events of public programs whose first day is today or later."""
-    today = today or timezone.localdate()
+def events(program_ids=None, *, now: dt.datetime | None = None) -> QuerySet[Event]:
+    """Published events of public programs whose first day has not passed where the event takes place.
+
+    "Today" is the event's own (its venue's) date, not the viewer's: an event in San Diego stays announced all
+    of its first day there, even when it is already the next day in Ulsan.
+    """
+    now = now or timezone.now()
     found = (
         Event.objects.filter(status=EventStatus.PUBLISHED, program__in=programs())
         .annotate(first_day=Min("sessions__date"), last_day=Max("sessions__date"))
-        .filter(first_day__gte=today)
-        .select_related("program")
-        .order_by("first_day", "pk")
+        # Every time zone's today is at most one day before the UTC date: a cheap first cut in SQL.
+        .filter(first_day__gte=now.astimezone(dt.UTC).date() - dt.timedelta(days=1))
     )
-    return found.filter(program_id__in=program_ids) if program_ids is not None else found
+    if program_ids is not None:
+        found = found.filter(program_id__in=program_ids)
+    upcoming = [
+        pk
+        for pk, first_day, zone in found.values_list("pk", "first_day", "time_zone")
+        if first_day >= now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    ]
+    return found.filter(pk__in=upcoming).select_related("program").order_by("first_day", "pk")
