@@ -184,3 +184,24 @@ def test_an_event_is_upcoming_until_its_first_day_ends_where_it_takes_place(show
     assert public.events(now=late).filter(pk=event.pk).exists()
     # Midnight in San Diego: the day has passed.
     assert not public.events(now=dt.datetime(2026, 12, 1, 8, 1, tzinfo=dt.UTC)).filter(pk=event.pk).exists()
+
+
+def test_each_language_version_is_entirely_in_its_language(show):
+    """The page's language is the address's, whatever the visitor's preference (cookie or browser)."""
+    korean = Client(HTTP_ACCEPT_LANGUAGE="en").get("/showcase/ko/").content.decode()
+    assert "울산–샌디에이고 클러스터 협력이 만들어 낸" in korean and "What the Ulsan" not in korean
+    english = Client(HTTP_ACCEPT_LANGUAGE="ko").get("/showcase/en/").content.decode()
+    assert "What the Ulsan–San Diego cluster cooperation produced" in english
+
+
+def test_the_signing_date_is_the_date_where_it_was_signed(show):
+    import datetime as dt
+    import zoneinfo
+
+    agreement = show["agreement"]
+    agreement.time_zone = "America/Los_Angeles"
+    agreement.signed_at = dt.datetime(2024, 1, 17, 10, 30, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles"))
+    agreement.save()
+    client = Client()
+    client.cookies["bridgehead_time_zone"] = "Asia/Seoul"
+    assert "Jan. 17, 2024" in client.get("/showcase/en/agreements/ulsan-sd/").content.decode()

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bridgehead.core import refusals, throttle
@@ -78,7 +79,10 @@ def home(request: HttpRequest, lang: str) -> HttpResponse:
             "events": list(public.events()),
             "startups": list(public.startups(program_ids)),
             "outcomes": public.outcomes(program_ids)[:10],
-            "description": _("What the Ulsan–San Diego cluster cooperation produced: programs, startups, results."),
+            # Lazy: rendered in the address's language, not the visitor's.
+            "description": gettext_lazy(
+                "What the Ulsan–San Diego cluster cooperation produced: programs, startups, results."
+            ),
         },
         url_name="showcase-home",
     )
