@@ -99,3 +99,22 @@ def test_crawl_finds_the_public_content(show):
     korean = Client().get("/showcase/ko/programs/bio-bridge/").content.decode()
     for text in ("바이오 브릿지", "헬스케어 스타트업 액셀러레이터입니다.", "오픈메드랩스", "하버벤처스 시드 투자"):
         assert text in korean, text
+
+
+def test_private_addresses_next_to_the_showcase_stay_closed(show):
+    """What a visitor could guess from the showcase's addresses: the staff list, the organisation's page, the
+    events and outcomes behind the log-in."""
+    client = Client()
+    request = show["event"].invitation_requests.create(name="A", organisation="B", email="a@b.example")
+    for path in (
+        "/showcase/manage/events/sd-day/invitations/",
+        "/organisations/openmed/",
+        "/events/sd-day/",
+        f"/outcomes/{show['public_outcome'].pk}/",
+        "/programs/bio-bridge/",
+        "/agreements/ulsan-sd/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+    response = client.post(f"/showcase/manage/invitations/{request.pk}/handled/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
