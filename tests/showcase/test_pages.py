@@ -205,3 +205,16 @@ def test_the_signing_date_is_the_date_where_it_was_signed(show):
     client = Client()
     client.cookies["bridgehead_time_zone"] = "Asia/Seoul"
     assert "Jan. 17, 2024" in client.get("/showcase/en/agreements/ulsan-sd/").content.decode()
+
+
+def test_privacy_export_and_erase_cover_invitation_requests(show):
+    from bridgehead.core.privacy import Subject
+    from bridgehead.showcase import privacy
+
+    show["event"].invitation_requests.create(name="Min", organisation="OpenMed", email="Founder@OpenMed.example")
+    show["event"].invitation_requests.create(name="Other", organisation="X", email="other@x.example")
+    subject = Subject(user=show["founder"])
+    rows = privacy.export(subject).sections["invitation_requests"]
+    assert [r["name"] for r in rows] == ["Min"]
+    assert privacy.erase(subject)[0].count == 1
+    assert list(InvitationRequest.objects.values_list("name", flat=True)) == ["Other"]
