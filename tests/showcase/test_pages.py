@@ -56,7 +56,7 @@ def test_sitemap_lists_both_languages_and_nothing_private(show):
     body = Client().get("/sitemap.xml").content.decode()
     for lang in ("ko", "en"):
         for page in SHOWCASE_PAGES:
-            assert f"{page.format(lang=lang)}</loc>" in body
+            assert f"<loc>{settings.SITE_URL}{page.format(lang=lang)}</loc>" in body
     for slug in ("private-pact", "private-acc", "internal", "past-day", "draft-day", "private-day"):
         assert slug not in body
 
