@@ -31,6 +31,7 @@ from bridgehead.programs.models import (
     DecisionMessage,
 )
 from bridgehead.registry.models import ImportBatch, Membership
+from bridgehead.showcase.models import InvitationRequest
 from tests.factories import (
     AgreementFactory,
     ClusterFactory,
@@ -157,6 +158,9 @@ def build_tenant(key: str) -> Tenant:
     o["meeting"] = meeting_between(event, startup_p, partner_p)
     o["request"] = MeetingRequest.objects.create(event=event, sender=partner_p, recipient=startup_p, status="pending")
     o["schedule_run"] = ScheduleRun.objects.create(event=event, requested_by=users["manager"], status="succeeded")
+    o["invitation_request"] = InvitationRequest.objects.create(
+        event=event, name="Visitor", organisation="Harbor Ventures", email="visitor@example.org"
+    )
 
     # Conversations: the request's thread (opened with the request) holding the partner's message with a
     # file, which the startup reported to the event's staff.

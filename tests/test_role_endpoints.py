@@ -133,6 +133,8 @@ PAGES: dict[str, Expect] = {
         may=("other",),
         why="anyone signed in may ask to join any organisation; its admins decide",
     ),
+    # Consent to the public listing: the organisation's admins (and site admins) give and withdraw it.
+    "organisation-listing-consent": Expect(k(slug="startup_org.slug", action="=give"), "405: *", other="405: *"),
     "membership-action": Expect(k(pk="membership", action="=approve"), "405: *", other="405: *"),
     "person-detail": Expect(k(pk="person"), "200: *", other="200: *", may=("other",), why=READ_ONLY),
     # Finding 11: a manager edits the people tied to their own programs, not another tenant's.
@@ -189,6 +191,17 @@ PAGES: dict[str, Expect] = {
         k(slug="program.slug", outcome="=rejected"), "200: admin manager | 403: reviewer mentor observer | 404: *"
     ),
     "event-list": Expect(NO_OBJECT, "200: *"),
+    # The public showcase: anyone reads it; the tenants' agreements, programs and events are not public, so
+    # their showcase pages answer 404 to everyone (a POST to the read-only pages is 405).
+    "showcase-start": Expect(NO_OBJECT, "302: anon *", may=("anon",), why=PUBLIC),
+    "showcase-home": Expect(k(lang="=ko"), "200: anon *", other=None, may=("anon",), why=PUBLIC),
+    "showcase-agreement": Expect(k(lang="=en", slug="agreement.slug"), "404: anon *", other="404: anon *"),
+    "showcase-program": Expect(k(lang="=en", slug="program.slug"), "404: anon *", other="404: anon *"),
+    "showcase-event": Expect(k(lang="=ko", slug="event.slug"), "404: anon *", other="404: anon *"),
+    "showcase-invitations": Expect(k(slug="event.slug"), "200: admin manager | 403: *", other="403: *"),
+    "showcase-invitation-handled": Expect(k(pk="invitation_request"), "405: *", other="405: *"),
+    "sitemap": Expect(NO_OBJECT, "200: anon *", may=("anon",), why=PUBLIC),
+    "robots": Expect(NO_OBJECT, "200: anon *", may=("anon",), why=PUBLIC),
     "event-create": Expect(
         k(**{"?program": "program.slug"}), "200: admin manager | 403: reviewer mentor observer | 404: *"
     ),

@@ -20,7 +20,7 @@ class CommitmentInline(admin.StackedInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ("title_en", "title_ko", "signed_at", "time_zone", "is_synthetic")
+    list_display = ("title_en", "title_ko", "signed_at", "time_zone", "is_public", "is_synthetic")
     search_fields = ("title_en", "title_ko")
     inlines = [SignatoryInline, CommitmentInline]
     readonly_fields = ("document_name", "document_type")

@@ -43,6 +43,12 @@ class Agreement(models.Model):
     document_type = models.CharField(_("document content type"), max_length=120, blank=True)
     source_url = WebAddressField(_("source"), blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    # Off by default: an agreement appears on the public showcase only once a site admin turns this on.
+    is_public = models.BooleanField(
+        _("shown on the public showcase"),
+        default=False,
+        help_text=_("Its title, summary, signatories and commitments become readable by anyone, without log-in."),
+    )
 
     class Meta:
         ordering = ["-signed_at"]

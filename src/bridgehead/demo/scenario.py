@@ -23,9 +23,11 @@ from bridgehead.demo.outcomes import load_outcomes
 from bridgehead.demo.partnering import load_partnering
 from bridgehead.demo.programs import load_programs
 from bridgehead.demo.taxonomy import SECTORS
+from bridgehead.programs.enums import MemberStatus
 from bridgehead.programs.models import Program
 from bridgehead.registry.memberships import record_member
-from bridgehead.registry.models import Cluster, ClusterFact, Organisation, Person, Sector
+from bridgehead.registry.models import Cluster, ClusterFact, Organisation, Person, PublicListingConsent, Sector
+from bridgehead.registry.services import give_listing_consent
 
 PRESS_SOURCE = "Ulsan Metropolitan City press release and Korean press coverage, January 2024"
 AGREEMENT_SLUG = "ulsan-san-diego-bio-2024"
@@ -205,6 +207,7 @@ def _agreement(organisations, sectors) -> tuple[Agreement, list[Commitment]]:
                 "expand abroad (17 Jan 2024, local time; the hour shown is illustrative)."
             ),
             "is_synthetic": False,
+            "is_public": True,  # the public showcase (/showcase/) shows it
         },
     )
     for order, slug in enumerate(("ulsan-city", "city-of-san-diego", "unist", "ucsd")):
@@ -248,6 +251,7 @@ def _program(agreement, commitments, organisations) -> Program:
             "press_contact_en": "Minji Kim, Program Manager",
             "press_phone": "+82-52-000-0000",
             "press_email": "manager@demo.bridgehead.example",
+            "is_public": True,
         },
     )
     program.commitments.set(commitments[1:])
@@ -327,4 +331,28 @@ def load_demo(
     load_partnering(program=program, admin=User.objects.get(username="admin"), now=now)
     step("outcomes, FX rates and KPIs")
     load_outcomes(program=program, manager=User.objects.get(username="manager"), today=timezone.localdate(now))
+    step("public showcase: listing consent of a few cohort startups")
+    _showcase_consents(program, admin=User.objects.get(username="admin"))
     return logins
+
+
+#: How many cohort startups agree to be listed on the public showcase (the others stay unnamed there).
+SHOWCASE_STARTUPS = 4
+
+
+def _showcase_consents(program: Program, *, admin: User) -> None:
+    """Give the public-listing consent for the first cohort startups with a confirmed, non-confidential outcome
+    (so the showcase has results to show), recorded as given by the demo's site admin."""
+    members = (
+        Organisation.objects.filter(
+            cohort_memberships__cohort__program=program,
+            cohort_memberships__status=MemberStatus.ACTIVE,
+            outcomes__confirmed_at__isnull=False,
+            outcomes__is_confidential=False,
+        )
+        .distinct()
+        .order_by("slug")[:SHOWCASE_STARTUPS]
+    )
+    for organisation in members:
+        if not PublicListingConsent.objects.filter(organisation=organisation, withdrawn_at__isnull=True).exists():
+            give_listing_consent(organisation=organisation, by=admin)

@@ -36,9 +36,15 @@ RATE = "#,##0.00######"
 COUNT = "#,##0.##"
 
 
+def named_in(row: Row, *, public: bool) -> bool:
+    """The one confidentiality rule of every report and of the public showcase: a row is named only when the
+    viewer may see it by name and, in a public version, only when its outcome is not confidential."""
+    return row.named and (not public or not row.outcome.is_confidential)
+
+
 def rows_for(dashboard: Dashboard, *, public: bool) -> list[tuple[Row, bool]]:
     """(row, named) pairs: names shown only when the viewer may see them and the file is not public."""
-    return [(row, row.named and (not public or not row.outcome.is_confidential)) for row in dashboard.rows]
+    return [(row, named_in(row, public=public)) for row in dashboard.rows]
 
 
 def names_confidential(dashboard: Dashboard, *, public: bool) -> bool:

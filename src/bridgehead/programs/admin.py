@@ -5,7 +5,7 @@ from bridgehead.programs import models
 
 @admin.register(models.Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ("title_en", "title_ko", "agreement", "starts_on", "ends_on")
+    list_display = ("title_en", "title_ko", "agreement", "starts_on", "ends_on", "is_public")
     search_fields = ("title_en", "title_ko")
     filter_horizontal = ("commitments", "operators")
 

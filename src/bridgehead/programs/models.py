@@ -107,6 +107,15 @@ class Program(models.Model):
     )
     press_phone = models.CharField(_("press phone"), max_length=40, blank=True, validators=[PHONE])
     press_email = models.EmailField(_("press e-mail"), blank=True)
+    # Off by default; shown only when its agreement is public too (``showcase.public.programs``).
+    is_public = models.BooleanField(
+        _("shown on the public showcase"),
+        default=False,
+        help_text=_(
+            "Its description, upcoming events, consenting cohort startups and confirmed, non-confidential "
+            "outcomes become readable by anyone, when its agreement is public as well."
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_on", "title_en"]

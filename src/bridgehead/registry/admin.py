@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from bridgehead.registry.models import Cluster, ClusterFact, ImportBatch, Membership, Organisation, Person, Sector
+from bridgehead.registry.models import (
+    Cluster,
+    ClusterFact,
+    ImportBatch,
+    Membership,
+    Organisation,
+    Person,
+    PublicListingConsent,
+    Sector,
+)
 
 
 @admin.register(Sector)
@@ -69,3 +78,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("filename", "kind", "status", "created_by", "created_at")
     exclude = ("content",)
     readonly_fields = ("filename", "kind", "status", "created_by", "summary")
+
+
+@admin.register(PublicListingConsent)
+class PublicListingConsentAdmin(admin.ModelAdmin):
+    """Read-only: consent is given and withdrawn on the organisation's page, so the history names who did it."""
+
+    list_display = ("organisation", "given_at", "given_by", "withdrawn_at", "withdrawn_by")
+    list_select_related = ("organisation", "given_by", "withdrawn_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -301,3 +301,53 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ∈ {self.organisation} ({self.status})"
+
+
+class PublicListingConsent(models.Model):
+    """An organisation's consent to be named on the public showcase, with who gave it and who withdrew it.
+
+    One row per consent given; withdrawing stamps the row, so the history of who agreed (and when) stays for
+    the audit. At most one row is current (not withdrawn) per organisation — a database constraint — and the
+    showcase lists only organisations with a current row: a withdrawal takes effect on the next page load.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="listing_consents", verbose_name=_("organisation")
+    )
+    given_at = models.DateTimeField(_("consent given"), default=timezone.now)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("consent given by"),
+    )
+    withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("consent withdrawn by"),
+    )
+
+    class Meta:
+        ordering = ["organisation", "-given_at"]
+        verbose_name = _("public listing consent")
+        verbose_name_plural = _("public listing consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_listing_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({'withdrawn' if self.withdrawn_at else 'current'})"
+
+
+def consenting_organisation_ids() -> models.QuerySet:
+    """Organisations that currently agree to be named in public (a subquery, evaluated by the caller)."""
+    return PublicListingConsent.objects.filter(withdrawn_at__isnull=True).values("organisation_id")

@@ -188,3 +188,6 @@ rules.add_perm(
     | (is_invitation & (is_own_membership | decides_for_membership_organisation)),
 )
 rules.add_perm("registry.end_membership", is_own_membership | decides_for_membership_organisation)
+# Naming an organisation on the public showcase is the organisation's own decision: its admin members (or a
+# site admin acting on its written consent) give and withdraw it; a program manager cannot.
+rules.add_perm("registry.change_listing_consent", is_site_admin | is_admin_of_organisation)

@@ -7,6 +7,7 @@ checked against ``registry/rules.py`` and named in the audit log of every organi
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +18,7 @@ from bridgehead.core.permissions import require
 from bridgehead.core.spreadsheets import write_csv, write_xlsx
 from bridgehead.registry import importing, memberships, rules
 from bridgehead.registry.importing import ImportResult, Problem
-from bridgehead.registry.models import ImportBatch, Organisation, Person
+from bridgehead.registry.models import ImportBatch, Organisation, Person, PublicListingConsent
 
 
 @domain_action
@@ -180,3 +181,38 @@ def save_person(*, form, by: User) -> Person:
 def exportable_people(by: User) -> QuerySet[Person]:
     """The people whose contact details ``by`` may export (``registry.rules.exportable_people``)."""
     return rules.exportable_people(by)
+
+
+@domain_action
+def give_listing_consent(*, organisation: Organisation, by: User) -> PublicListingConsent:
+    """Record that the organisation agrees to be named on the public showcase (who agreed, and when)."""
+    require(by, "registry.change_listing_consent", organisation)
+    Organisation.objects.select_for_update().get(pk=organisation.pk)  # two admins clicking at once: one row
+    if PublicListingConsent.objects.filter(organisation=organisation, withdrawn_at__isnull=True).exists():
+        raise Refused(
+            "registry.listing_consent.already_given",
+            _("This organisation already agrees to be listed in public."),
+            kind=Kind.CONFLICT,
+        )
+    return PublicListingConsent.objects.create(organisation=organisation, given_by=by, given_at=timezone.now())
+
+
+@domain_action
+def withdraw_listing_consent(*, organisation: Organisation, by: User) -> PublicListingConsent:
+    """Withdraw the current consent: the showcase stops naming the organisation from the next page load."""
+    require(by, "registry.change_listing_consent", organisation)
+    current = (
+        PublicListingConsent.objects.select_for_update()
+        .filter(organisation=organisation, withdrawn_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise Refused(
+            "registry.listing_consent.not_given",
+            _("This organisation does not agree to be listed in public; there is nothing to withdraw."),
+            kind=Kind.CONFLICT,
+        )
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = by
+    current.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return current

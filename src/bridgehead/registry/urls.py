@@ -10,6 +10,11 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<slug:slug>/members/", views.organisation_members, name="organisation-members"),
+    path(
+        "organisations/<slug:slug>/public-listing/<str:action>/",
+        views.organisation_listing_consent,
+        name="organisation-listing-consent",
+    ),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="organisation-join"),
     path("memberships/<int:pk>/<str:action>/", views.membership_action, name="membership-action"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),

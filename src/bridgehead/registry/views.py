@@ -119,8 +119,30 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": request.user.has_perm("registry.change_organisation", organisation),
             "my_membership": mine,
             "can_manage_members": request.user.has_perm("registry.manage_members", organisation),
+            "can_change_consent": request.user.has_perm("registry.change_listing_consent", organisation),
+            "consents": organisation.listing_consents.select_related("given_by", "withdrawn_by"),
         },
     )
+
+
+@login_required
+@require_POST
+def organisation_listing_consent(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Give or withdraw the organisation's consent to be named on the public showcase (its admins)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if action not in ("give", "withdraw"):
+        raise Http404
+    require(request.user, "registry.change_listing_consent", organisation)
+    with refusals.flashed(request):
+        if action == "give":
+            services.give_listing_consent(organisation=organisation, by=request.user)
+            messages.success(request, _("%(name)s is now listed on the public showcase.") % {"name": organisation.name})
+        else:
+            services.withdraw_listing_consent(organisation=organisation, by=request.user)
+            messages.success(
+                request, _("%(name)s is no longer listed on the public showcase.") % {"name": organisation.name}
+            )
+    return redirect("organisation-detail", slug=slug)
 
 
 @login_required

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "bridgehead.partnering",
     "bridgehead.outcomes",
     "bridgehead.conversations",
+    "bridgehead.showcase",
     "bridgehead.api",
 ]
 
