@@ -68,7 +68,7 @@ def test_deciding_queues_the_emails_and_sends_nothing(world, login, application,
         f"수신: 스타트업코 대표님\n제목: {program.title_ko}: 스타트업코 선정 안내\n\n안녕하십니까."
     )
     assert "귀사(스타트업코)가 「국제 지원 2024」 지원 대상 기업으로 선정되었음을 알려 드립니다." in korean.body
-    assert "프로그램 안내 사항:\nKick-off on 3 June." in korean.body
+    assert "사업 담당자 안내 사항:\nKick-off on 3 June." in korean.body
     assert f"신청서와 결정 내용은 아래 주소에서 확인하실 수 있습니다.\n{link}\n\n감사합니다." in korean.body
     assert korean.body.endswith(f"{program.title_ko} 운영 사무국 드림")  # no office recorded: the program's
     assert (english.language, english.subject) == ("en", f"{program.title_en}: Startup Co is selected")

@@ -92,7 +92,7 @@ def test_the_note_is_a_paragraph_of_the_letter(world, letters):
         application=letters["application"], outcome=Outcome.ACCEPT, note="협약식: 6월 3일", by=world["users"]["manager"]
     )
     korean = DecisionMessage.objects.get(recipient=letters["korean"])
-    assert "\n\n프로그램 안내 사항:\n협약식: 6월 3일\n\n신청서와 결정 내용은" in korean.body
+    assert "\n\n사업 담당자 안내 사항:\n협약식: 6월 3일\n\n신청서와 결정 내용은" in korean.body
 
 
 def test_without_an_office_the_program_signs_as_its_office_and_no_contact_line(world, letters):
