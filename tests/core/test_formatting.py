@@ -58,11 +58,11 @@ def test_text_that_is_not_a_number_is_refused():
 @pytest.mark.parametrize(
     "value, unit, korean, english",
     [
-        (Decimal("200000"), "kits", "20만 kits", "200,000 kits"),
-        (Decimal("4"), "명", "4명", "4 명"),
+        (Decimal("200000"), "kits", "20만 키트", "200,000 kits"),
+        (Decimal("4"), "명", "4명", "4 people"),
         (Decimal("2.50"), "kg", "2.5 kg", "2.5 kg"),
         (Decimal("35000"), "", "3만 5,000", "35,000"),
-        (Decimal("0"), "대", "0대", "0 대"),
+        (Decimal("0"), "대", "0대", "0 units"),
         (Decimal("-3"), "", "-3", "-3"),
         (None, "kits", "", ""),
     ],
@@ -128,7 +128,7 @@ def test_template_filters_print_the_same_forms():
     )
     context = Context({"a": Decimal("13638000.00"), "b": Decimal("1500000000"), "q": 200000, "d": dt.date(2025, 3, 10)})
     with translation.override("ko"):
-        assert template.render(context) == "1,363만 8,000달러|15억 원|20만 kits|2025. 3. 10.|미국|서울(한국 표준시)|"
+        assert template.render(context) == "1,363만 8,000달러|15억 원|20만 키트|2025. 3. 10.|미국|서울(한국 표준시)|"
     with translation.override("en"):
         assert template.render(context) == (
             "US$13,638,000|₩1,500,000,000|200,000 kits|10 Mar 2025|United States|Seoul (Korea time)|"
@@ -140,3 +140,19 @@ def test_xlsx_display_formats():
     assert formatting.xlsx_date_format("en") == "d mmm yyyy"
     assert formatting.xlsx_number_format() == "#,##0"
     assert formatting.xlsx_number_format(decimals=True) == "#,##0.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "korean", "english"),
+    [
+        (5000, "devices", "5,000대", "5,000 devices"),
+        (4, "people", "4명", "4 people"),
+        (200000, "units", "20만 개", "200,000 units"),
+        (200000, "개", "20만 개", "200,000 units"),
+        (3, "kg", "3 kg", "3 kg"),
+    ],
+)
+def test_a_quantity_carries_its_unit_in_the_readers_words(value, unit, korean, english):
+    """No English unit word inside Korean text and no Korean counter inside English (issue 17), on pages too."""
+    assert formatting.quantity(value, unit, "ko") == korean
+    assert formatting.quantity(value, unit, "en") == english

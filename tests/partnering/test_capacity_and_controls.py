@@ -118,7 +118,7 @@ def test_no_accept_button_on_an_overdue_request(client, event, people):
     client.force_login(user_of(people["investor"]))
     body = client.get(reverse("event-requests", args=["cap-day"])).content.decode()
     assert f'data-testid="accept-{request.pk}"' not in body
-    assert "The answer deadline passed on 2026-04-30 17:00; this request can no longer be accepted." in body
+    assert "The answer deadline passed on 30 Apr 2026, 17:00; this request can no longer be accepted." in body
     response = client.post(reverse("request-action", args=[request.pk, "accept"]), follow=True)
     assert "Requests of this event could be accepted until 2026-04-30 17:00 PDT." in response.content.decode()
     assert Meeting.objects.count() == 0

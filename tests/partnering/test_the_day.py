@@ -211,7 +211,7 @@ def test_publish_tells_both_sides_including_meetings_that_could_not_be_placed(
     assert "Scheduled: Haeum Org × Pacific Org" in by_address["pacific@x.org"].body
     korean = by_address["haeum@x.org"].body  # in the startup's language and zone
     assert "배치 불가: " in korean and "두 참가자가 함께 참석할 수 있는 미팅 슬롯이 없습니다." in korean
-    assert "(Asia/Seoul)" in korean
+    assert "(서울)" in korean
     client.force_login(user_of(day["investor2"]))
     body = client.get(reverse("event-agenda", args=["today"])).content.decode()
     assert "Not placed in the published schedule" in body

@@ -204,7 +204,7 @@ def test_the_signing_date_is_the_date_where_it_was_signed(show):
     agreement.save()
     client = Client()
     client.cookies["bridgehead_time_zone"] = "Asia/Seoul"
-    assert "Jan. 17, 2024" in client.get("/showcase/en/agreements/ulsan-sd/").content.decode()
+    assert "17 Jan 2024" in client.get("/showcase/en/agreements/ulsan-sd/").content.decode()
 
 
 def test_privacy_export_and_erase_cover_invitation_requests(show):

@@ -208,13 +208,86 @@ def money(amount: Decimal | int | float | str | None, currency: str, language: s
     return f"{sign}{prefix}{digits}" if prefix else f"{sign}{currency} {digits}"
 
 
+# Units as people type them in English, and the Korean counter a Korean text uses instead. A unit that is not
+# listed (or already Korean) is printed as typed.
+KOREAN_UNITS = {
+    "unit": "개",
+    "units": "개",
+    "piece": "개",
+    "pieces": "개",
+    "pcs": "개",
+    "kit": "키트",
+    "kits": "키트",
+    "device": "대",
+    "devices": "대",
+    "machine": "대",
+    "machines": "대",
+    "system": "대",
+    "systems": "대",
+    "person": "명",
+    "people": "명",
+    "persons": "명",
+    "employee": "명",
+    "employees": "명",
+    "hire": "명",
+    "hires": "명",
+    "job": "명",
+    "jobs": "명",
+    "patient": "명",
+    "patients": "명",
+    "user": "명",
+    "users": "명",
+    "licence": "건",
+    "licences": "건",
+    "license": "건",
+    "licenses": "건",
+    "contract": "건",
+    "contracts": "건",
+    "order": "건",
+    "orders": "건",
+    "test": "건",
+    "tests": "건",
+    "hospital": "곳",
+    "hospitals": "곳",
+    "site": "곳",
+    "sites": "곳",
+    "clinic": "곳",
+    "clinics": "곳",
+    "dose": "회분",
+    "doses": "회분",
+}
+
+
+# A Korean counter typed as the unit, and the English word an English text uses instead.
+ENGLISH_UNITS = {
+    "개": "units",
+    "대": "units",
+    "명": "people",
+    "건": "cases",
+    "곳": "sites",
+    "회분": "doses",
+    "키트": "kits",
+    "병상": "beds",
+    "회": "times",
+}
+
+
+def unit_word(unit: str, language: str | None = None) -> str:
+    """The unit in the reader's language: an English unit a Korean text has a counter for ("devices" → "대",
+    "people" → "명"), a Korean counter in English words ("명" → "people"); anything else as typed."""
+    unit = (unit or "").strip()
+    if is_korean(language):
+        return KOREAN_UNITS.get(unit.lower(), unit)
+    return ENGLISH_UNITS.get(unit, unit)
+
+
 def quantity(value: Decimal | int | float | str | None, unit: str = "", language: str | None = None) -> str:
-    """A count with its unit as typed: "20만 개"-style number words in Korean ("20만 kits", "4명"),
-    "200,000 kits" in English. Empty for None."""
+    """A count with its unit in the reader's words: "20만 개"-style number words in Korean ("5,000대" for
+    "5,000 devices", "4명" for "4 people"), "200,000 kits" in English ("4 people" for "4명"). Empty for None."""
     number = as_decimal(value)
     if number is None:
         return ""
-    unit = (unit or "").strip()
+    unit = unit_word(unit, language)
     if is_korean(language):
         text = korean_number(number)
         return _join_korean(text, unit) if unit else text

@@ -21,7 +21,14 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from bridgehead.core.formatting import ENGLISH_PREFIX, english_amount, korean_amount, korean_number
+from bridgehead.core.formatting import (
+    ENGLISH_PREFIX,
+    ENGLISH_UNITS,
+    KOREAN_UNITS,
+    english_amount,
+    korean_amount,
+    korean_number,
+)
 from bridgehead.core.formatting import plain_number as _number
 from bridgehead.engines.match.explain import COUNTRIES
 from bridgehead.engines.match.korean import final_sound, josa
@@ -31,55 +38,6 @@ from bridgehead.outcomes.enums import IN_PROGRESS, OutcomeKind, OutcomeStatus
 from bridgehead.outcomes.models import Outcome
 from bridgehead.programs.models import Program
 
-# Units as people type them in English, and the Korean counter a Korean text uses instead. A unit that is not
-# listed (or already Korean) is printed as typed.
-KOREAN_UNITS = {
-    "unit": "개",
-    "units": "개",
-    "piece": "개",
-    "pieces": "개",
-    "pcs": "개",
-    "kit": "키트",
-    "kits": "키트",
-    "device": "대",
-    "devices": "대",
-    "machine": "대",
-    "machines": "대",
-    "system": "대",
-    "systems": "대",
-    "person": "명",
-    "people": "명",
-    "persons": "명",
-    "employee": "명",
-    "employees": "명",
-    "hire": "명",
-    "hires": "명",
-    "job": "명",
-    "jobs": "명",
-    "patient": "명",
-    "patients": "명",
-    "user": "명",
-    "users": "명",
-    "licence": "건",
-    "licences": "건",
-    "license": "건",
-    "licenses": "건",
-    "contract": "건",
-    "contracts": "건",
-    "order": "건",
-    "orders": "건",
-    "test": "건",
-    "tests": "건",
-    "hospital": "곳",
-    "hospitals": "곳",
-    "site": "곳",
-    "sites": "곳",
-    "clinic": "곳",
-    "clinics": "곳",
-    "dose": "회분",
-    "doses": "회분",
-}
-
 
 def korean_quantity(quantity: Decimal, unit: str, period: str) -> str:
     """200,000 units a year → "연 20만 개"; 4 people → "4명"; 5,000 devices → "5,000대"."""
@@ -88,20 +46,6 @@ def korean_quantity(quantity: Decimal, unit: str, period: str) -> str:
     joined = f"{number} {counter}" if number[-1] in "조억만" or not _is_hangul(counter[:1]) else f"{number}{counter}"
     prefix = {"year": "연 ", "month": "월 "}.get(period, "")
     return prefix + joined
-
-
-# A Korean counter typed as the unit, and the English word an English text uses instead.
-ENGLISH_UNITS = {
-    "개": "units",
-    "대": "units",
-    "명": "people",
-    "건": "cases",
-    "곳": "sites",
-    "회분": "doses",
-    "키트": "kits",
-    "병상": "beds",
-    "회": "times",
-}
 
 
 def english_quantity(quantity: Decimal, unit: str, period: str) -> str:
