@@ -30,6 +30,7 @@ from tests.programs.factories import CohortFactory, CohortMemberFactory
 SECRETS = {
     "confidential title": "Secret Merger Deal",
     "confidential amount": "987,654",
+    "confidential amount as Korean pages print it": "98만 7,654",
     "draft outcome": "Unconfirmed Draft Deal",
     "non-consenting startup": "Quiet Robotics",
     "non-consenting outcome": "Quiet Robotics Contract",
