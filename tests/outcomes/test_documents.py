@@ -4,17 +4,14 @@ outcomes, tables, charts as images — with Korean fonts declared; confidential 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from bridgehead.outcomes import documents
 from tests.factories import UserFactory, grant
-from tests.outcomes.factories import OutcomeFactory
+from tests.outcomes.factories import closed_investment_and_confidential_contract
 from tests.outcomes.office import READERS, read_docx, read_hwpx
 
 pytestmark = pytest.mark.django_db
@@ -29,33 +26,7 @@ BRIEF = "/outcomes/agreement/ours/brief/?from=2024-01-01&to=2024-12-31"
 
 @pytest.fixture
 def outcomes(ow):
-    program, now = ow["our_program"], timezone.now()
-    OutcomeFactory(
-        program=program,
-        organisation=ow["startup"],
-        status="closed",
-        confirmed_at=now,
-        title_ko="시리즈A 투자 유치",
-        title_en="Series A investment",
-        amount=Decimal("1300000000"),
-        currency="KRW",
-        counterparty=ow["investor"],
-        country="US",
-        occurred_on=dt.date(2024, 9, 1),
-    )
-    OutcomeFactory(
-        program=program,
-        organisation=ow["other"],
-        status="closed",
-        confirmed_at=now,
-        kind="contract",
-        title_ko="비밀 공급 계약",
-        title_en="Secret supply contract",
-        is_confidential=True,
-        amount=Decimal("200000"),
-        currency="USD",
-        occurred_on=dt.date(2024, 10, 1),
-    )
+    closed_investment_and_confidential_contract(ow)
     return ow
 
 

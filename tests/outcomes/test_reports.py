@@ -11,44 +11,23 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from bridgehead.outcomes import brief, charts
-from tests.outcomes.factories import FxRateFactory, KpiFactory, OutcomeFactory
+from tests.outcomes.factories import (
+    FxRateFactory,
+    KpiFactory,
+    OutcomeFactory,
+    closed_investment_and_confidential_contract,
+)
 
 
 @pytest.fixture
 def report(ow):
-    program, now = ow["our_program"], timezone.now()
+    program = ow["our_program"]
     FxRateFactory(program=program, on=dt.date(2024, 1, 2), rate=Decimal("0.00075"))
     KpiFactory(program=program, commitment=ow["commitment"], name_en="Investment attracted", name_ko="투자 유치액")
-    OutcomeFactory(
-        program=program,
-        organisation=ow["startup"],
-        status="closed",
-        confirmed_at=now,
-        title_ko="시리즈A 투자 유치",
-        title_en='=HYPERLINK("http://evil")',
-        amount=Decimal("1300000000"),
-        currency="KRW",
-        counterparty=ow["investor"],
-        country="US",
-        occurred_on=dt.date(2024, 9, 1),
-    )
-    OutcomeFactory(
-        program=program,
-        organisation=ow["other"],
-        status="closed",
-        confirmed_at=now,
-        kind="contract",
-        title_ko="비밀 공급 계약",
-        title_en="Secret supply contract",
-        is_confidential=True,
-        amount=Decimal("200000"),
-        currency="USD",
-        occurred_on=dt.date(2024, 10, 1),
-    )
+    closed_investment_and_confidential_contract(ow, investment_title_en='=HYPERLINK("http://evil")')
     OutcomeFactory(
         program=program,
         organisation=ow["other"],
