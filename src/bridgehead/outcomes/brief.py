@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -376,17 +377,21 @@ def _series_en(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def in_period(scope: Scope, user, *, start: dt.date, end: dt.date) -> QuerySet[Outcome]:
+    """The outcomes a brief speaks of: the scope's confirmed records dated ``start``..``end``, lost deals left
+    out (confidential ones included: they are counted, never named). The DOCX/HWPX files read the same set."""
+    return (
+        scope.outcomes(user)
+        .filter(occurred_on__gte=start, occurred_on__lte=end, confirmed_at__isnull=False)
+        .exclude(status=OutcomeStatus.LOST)
+    )
+
+
 def generate(scope: Scope, user, *, start: dt.date, end: dt.date, released: dt.date | None = None) -> tuple[str, str]:
     """(Korean text, English text) for the scope's confirmed outcomes dated ``start``..``end``, in the form of a
     press release dated ``released`` (today by default): the closed ones counted as achieved, those in progress
     counted and described apart, confidential ones counted and never named."""
-    period = list(
-        scope.outcomes(user)
-        .filter(occurred_on__gte=start, occurred_on__lte=end)
-        .exclude(status=OutcomeStatus.LOST)
-        .filter(confirmed_at__isnull=False)
-    )
-    period = press_order(period)
+    period = press_order(list(in_period(scope, user, start=start, end=end)))
     closed = [o for o in period if o.status == OutcomeStatus.CLOSED]
     in_progress = [o for o in period if o.status in IN_PROGRESS]
     public = [o for o in closed if not o.is_confidential]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from bridgehead.outcomes import brief, fx, reports
 from bridgehead.outcomes.dashboards import ROW_LIMIT, Dashboard, Scope
-from bridgehead.outcomes.enums import KpiMetric, OutcomeStatus
+from bridgehead.outcomes.enums import KpiMetric
 
 #: Charts are drawn at twice their CSS size so they stay sharp when printed.
 CHART_SCALE = 2
@@ -283,9 +283,8 @@ def brief_outcomes(scope: Scope, user, *, start: dt.date, end: dt.date) -> list:
     """The outcomes a brief may name: confirmed, dated in the period, not lost, and never confidential (a brief
     counts confidential records but names none, whoever downloads it)."""
     return list(
-        scope.outcomes(user)
-        .filter(occurred_on__gte=start, occurred_on__lte=end, confirmed_at__isnull=False, is_confidential=False)
-        .exclude(status=OutcomeStatus.LOST)
+        brief.in_period(scope, user, start=start, end=end)
+        .filter(is_confidential=False)
         .order_by("organisation__name_en", "occurred_on")
     )
 
