@@ -43,18 +43,29 @@ LEVELS = 3
 # The ascending search gives up above this many breaks when it has no incumbent to start from.
 ASCENDING_MAX = 64
 # Configurations: (method, cardinality encoding, at-most-one over at most this many literals as pairwise
-# clauses, share of the time left, variable order). "ascending": SAT calls "at most k breaks" from k = 0,
-# started from the incumbent (see :func:`_solve_ascending`); "maxsat": UWrMaxSAT. Which one proves an
-# instance first varies a lot on the 12-table B2B variants (the benchmark's README warns about it). Below
-# PORTFOLIO_MIN_THREADS they run one after another, each with its share of the time left (measured on the
-# 2-core benchmark machine: side by side, the second process took the CPU the first needed); from
-# PORTFOLIO_MIN_THREADS on, side by side, first proof wins.
+# clauses, share of the time left, variable order). "hitting": implicit hitting sets (:mod:`.hitting`);
+# "ascending": SAT calls "at most k breaks" from k = 0, started from the incumbent (see
+# :func:`_solve_ascending`), "ascending-block" the same over the block-end variables of
+# :func:`_block_starts`; "maxsat": UWrMaxSAT. Which one proves an instance first varies a lot on the
+# 12-table B2B variants (the benchmark's README warns about it). With one thread, CONFIGS run one after
+# another, each with its share of the time left; from PORTFOLIO_MIN_THREADS on, the first ``threads`` of
+# SIDE_BY_SIDE run at once for the whole time, first proof wins. Measured on the 2-core benchmark machine
+# (1 December 2026, quiet, 10 s): hitting and ascending-block side by side proved 16 of the 20 B2B events,
+# the same two one after another 14 — they prove different events (ascending-block tic-13crafc and
+# forum-14 in 2–4 s, where the hitting sets stall; hitting forum-13crafc and ticf-13crafa).
 CONFIGS = (
+    ("hitting", "seqcounter", 6, 0.8, "index"),
     ("ascending", "seqcounter", 6, 0.7, "index"),
     ("maxsat", "seqcounter", 6, 0.6, "index"),
     ("maxsat", "totalizer", 30, 1.0, "busiest"),
 )
-PORTFOLIO_MIN_THREADS = 3
+SIDE_BY_SIDE = (
+    ("hitting", "seqcounter", 6, 1.0, "index"),
+    ("ascending-block", "seqcounter", 6, 1.0, "index"),
+    ("maxsat", "seqcounter", 6, 1.0, "index"),
+    ("maxsat", "totalizer", 30, 1.0, "busiest"),
+)
+PORTFOLIO_MIN_THREADS = 2
 # Seconds before its budget ends at which a configuration's process is killed: killing and collecting it
 # takes a moment on a loaded machine (seen: a 30 s solve ending at 31.0 s at load 9).
 KILL_MARGIN = 0.15
@@ -142,14 +153,16 @@ def solve_breaks_maxsat(
 ) -> MaxSatResult | None:
     """Minimise (total breaks, worst breaks) holding every usable meeting; None if nothing was found.
 
-    Each encoding of :data:`CONFIGS` runs in a forked process that is killed when its time is up: the
-    solver only polls its stop callback between SAT calls, which on a loaded machine can be seconds late,
-    and the time limit must hold. Below :data:`PORTFOLIO_MIN_THREADS` the encodings run one after another,
-    each with its share of the time left, until one proves its schedule optimal; with more threads they
-    run side by side and the first proof wins. Otherwise the best schedule found is returned.
+    Each configuration runs in a forked process that is killed when its time is up: the solver only polls
+    its stop callback between SAT calls, which on a loaded machine can be seconds late, and the time limit
+    must hold. With one thread, :data:`CONFIGS` run one after another, each with its share of the time
+    left, until one proves its schedule optimal; from :data:`PORTFOLIO_MIN_THREADS` on, the first
+    ``threads`` of :data:`SIDE_BY_SIDE` run at once and the first proof wins. Otherwise the best schedule
+    found is returned — proven after all when one configuration's lower bound meets another's schedule.
     """
     end = time.perf_counter() + time_limit
-    groups = [list(CONFIGS)] if threads >= PORTFOLIO_MIN_THREADS else [[c] for c in CONFIGS]
+    side_by_side = threads >= PORTFOLIO_MIN_THREADS
+    groups = [list(SIDE_BY_SIDE[:threads])] if side_by_side else [[c] for c in CONFIGS]
     found: list[MaxSatResult] = []
     lower = 0
     for group in groups:
@@ -245,8 +258,14 @@ def _child(
     hint: list[int] | None,
 ) -> None:
     try:
-        if method == "ascending":
+        if method == "hitting":
+            from .hitting import solve_hitting  # imports this module
+
+            conn.send(solve_hitting(pb, time_limit, hint))
+        elif method == "ascending":
             conn.send(_solve_ascending(pb, time_limit, encoding, pairwise, order, hint))
+        elif method == "ascending-block":
+            conn.send(_solve_ascending(pb, time_limit, encoding, pairwise, order, hint, breaks="block"))
         else:
             conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise, order))
     finally:
@@ -265,7 +284,10 @@ class _Encoding:
     levels: int
 
 
-def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index") -> _Encoding:
+def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", breaks: str = "start") -> _Encoding:
+    """The schedule's hard clauses and one variable per possible break: at the first empty slot of the run
+    (``breaks="start"``, :func:`_break_starts`) or at the occupied slot that ends it, with the span clauses
+    (``"block"``, :func:`_block_starts`)."""
     cnf = _Cnf(encoding, pairwise)
     usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
     if order == "busiest":
@@ -314,7 +336,11 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index") -> 
 
     spread = pb.instance.max_break_spread
     levels = spread if spread is not None else LEVELS
-    brk_of = [_break_starts(cnf, pb, p, busy) for p in range(pb.n_parts)]
+    if breaks == "block":
+        held = [min(pb.cap[p], sum(1 for m in pb.meetings_of[p] if pb.allowed[m])) for p in range(pb.n_parts)]
+        brk_of = [_block_starts(cnf, pb, p, busy, held[p]) for p in range(pb.n_parts)]
+    else:
+        brk_of = [_break_starts(cnf, pb, p, busy) for p in range(pb.n_parts)]
     lvl = [cnf.var("lvl", k) for k in range(1, levels + 1)]
     for p in range(pb.n_parts):
         for k in range(1, levels + 1):
@@ -385,6 +411,7 @@ def _solve_ascending(
     order: str = "index",
     hint: list[int] | None = None,
     seed: int = 0,
+    breaks: str = "start",
 ) -> MaxSatResult | None:
     """SAT with a totaliser over the break starts, in one incremental CaDiCaL: the lower bound from below
     ("at most k breaks" for k = 0, 1, … unsatisfiable), the incumbent from above by large-neighbourhood
@@ -408,7 +435,7 @@ def _solve_ascending(
         # k" above the optimum are the slow ones).
         lns.run(t0 + LNS_FIRST_SHARE * time_limit, 0)
         best = lns.best
-    enc = _encode(pb, encoding, pairwise, order)
+    enc = _encode(pb, encoding, pairwise, order, breaks)
     brk = [v for lits in enc.brk_of for v in lits]
     incumbent = _objective(pb, best)[0] if best is not None else ASCENDING_MAX
     if not brk or incumbent == 0:
@@ -751,4 +778,78 @@ def _break_starts(cnf: _Cnf, pb: Problem, p: int, busy: dict[tuple[int, int], in
             v = cnf.var("brk", p, s)
             cnf.add([-lit for lit in body] + ([b] if b is not None else []) + [v])
             out.append(v)
+    return out
+
+
+def _block_starts(cnf: _Cnf, pb: Problem, p: int, busy: dict[tuple[int, int], int], held: int) -> list[int]:
+    """Variables forced true at every slot that ends a break of ``p`` (the occupied slot right after the
+    empty run), with the *span clauses* that make "no break" propagate at once.
+
+    ``brk[s]`` ⇐ s occupied ∧ s-1 not ∧ a meeting before s in the session (∧ one at or after s, when s is
+    occupied only by being unavailable under the "idle" rule). Span clause, for two slots s < t where p
+    could meet: when more slots between them could be empty than the ``held - 2`` other meetings can fill,
+    p busy at both ⇒ a break ends somewhere in (s, t]. Why: with "at most k breaks" for small k, the solver
+    learns from them in one step what it otherwise finds by search over the slots in between (measured on
+    the B2B events: "no schedule without a break" refuted in 0.01–2 s instead of tens of seconds).
+    """
+    out: list[int] = []
+    blocked = pb.all_mask & ~pb.avail[p] if pb.idle_rule else 0  # occupied by being unavailable
+
+    def occupied(s: int) -> int | bool:
+        """The literal "p occupied at s", or a constant."""
+        if blocked >> s & 1:
+            return True
+        return busy.get((p, s), False)
+
+    for lo, hi, _ in pb.sessions:
+        cand = [s for s in range(lo, hi) if (p, s) in busy]
+        if len(cand) < 2:
+            continue
+        first, last = cand[0], cand[-1]
+        pre: dict[int, int] = {}  # pre[s] ⇔ a meeting at or before s (from ``first``)
+        for s in range(first, last + 1):
+            v = cnf.var("bpre", p, s)
+            b = busy.get((p, s))
+            back = [-v] + ([pre[s - 1]] if s > first else []) + ([b] if b is not None else [])
+            cnf.add(back)
+            if b is not None:
+                cnf.add([-b, v])
+            if s > first:
+                cnf.add([-pre[s - 1], v])
+            pre[s] = v
+        suf: dict[int, int] = {}  # only where an unavailable slot is occupied: a meeting at or after s
+        if blocked:
+            nxt = 0
+            for s in range(last, first - 1, -1):
+                b = busy.get((p, s))
+                if b is not None:
+                    v = cnf.var("bsuf", p, s)
+                    cnf.add([-b, v])
+                    if nxt:
+                        cnf.add([-nxt, v])
+                    nxt = v
+                suf[s] = nxt
+        ends: dict[int, int] = {}
+        for s in range(first + 1, last + 1):
+            here, before = occupied(s), occupied(s - 1)
+            if here is False or before is True:
+                continue
+            body = [-pre[s - 1]]
+            if here is True:
+                if not suf.get(s):
+                    continue
+                body.append(-suf[s])
+            else:
+                body.append(-here)
+            if before is not False:
+                body.append(before)
+            v = cnf.var("bend", p, s)
+            cnf.add([*body, v])
+            ends[s] = v
+            out.append(v)
+        for i, s in enumerate(cand):
+            for t in cand[i + 1 :]:
+                empty_able = sum(1 for u in range(s + 1, t) if not blocked >> u & 1)
+                if empty_able > held - 2:
+                    cnf.add([-busy[p, s], -busy[p, t], *(ends[u] for u in range(s + 1, t + 1) if u in ends)])
     return out

@@ -1,0 +1,349 @@
+"""Fewest breaks by implicit hitting sets, for instances where every usable meeting is held.
+
+The soft constraints are per participant and level: "p has fewer than j breaks" (j = 1 … the most p can
+have, or the spread limit). The loop alternates two questions:
+
+* a **minimum hitting set** H of the cores found so far (a tiny 0-1 programme, HiGHS through scipy): the
+  cheapest set of levels to give up. Its size is a lower bound on the breaks of every schedule, because the
+  levels any schedule gives up hit every core;
+* **SAT with every other level kept** (CaDiCaL, assumptions): a schedule proves the bound optimal at once —
+  its breaks are at most |H|; a refutation yields a new core (the assumptions it used, trimmed by asking
+  again with only those).
+
+Why this and not "at most k breaks" over one counter: with all but a few participants held to no break,
+the span clauses of :func:`.maxsat._block_starts` propagate whole blocks, so each call is small; one
+cardinality constraint over every break variable propagates almost nothing until most slots are placed.
+Measured on the B2B events (30 November 2026, quiet machine, one core): forum-13crafb proven at 6 breaks
+in 6.2 s (ascending: 12.9 s), ticf-13crafb at 3 in 6.4 s (32.5 s), forum-14 at 2 in 6.1 s, ticf-14crafa
+at 0 in 4.7 s. The first question — nobody with a break — is asked of CP-SAT first (:mod:`.nobreak`):
+its refutation is the core "somebody has a break" over every participant.
+
+This is the approach of MaxHS (Davies and Bacchus, 2011), specialised: the levels of one participant are
+nested, so a hitting set that gives up level j+1 gives up level j too (valid: the levels a schedule gives
+up are nested in the same way).
+"""
+
+from __future__ import annotations
+
+import time
+
+from .maxsat import MaxSatResult, _busy_mask, _Calls, _encode, _Encoding, _Lns, _objective, _slots_from
+from .model import Problem
+from .nobreak import no_break_schedule
+
+# Share of the time the CP-SAT question "no break at all?" may take (it answers in ~0.3 s or not soon).
+NO_BREAK_SHARE = 0.1
+NO_BREAK_MAX_SECONDS = 1.0
+SLICE_SECONDS = 2.0
+# Share of the time the large-neighbourhood search on the incumbent takes first.
+LNS_SHARE = 0.1
+# Conflicts a SAT call with the hitting set's assumptions gets before CP-SAT is asked the same question
+# (with this share of the time left, at most so many seconds), then the rest of the time.
+QUICK_BUDGET = 3000
+CP_CHECK_SHARE = 0.3
+CP_CHECK_MAX_SECONDS = 3.0
+# Conflicts allowed to the call that trims a core (a re-solve with only the core's assumptions).
+TRIM_BUDGET = 2000
+TRIM_ROUNDS = 2
+# Cores without a rise of the bound after which the counter "at most k breaks in all" is asked (with a
+# conflict budget): many cores of one cost are weak, while on the B2B events the counter's "at most k" for
+# k just below the optimum is refuted in milliseconds (tic-13crafc). At the optimum the same call is
+# satisfiable and slow (ticf-13crafb: 20 s with a doubling budget), so the budget stays small.
+STALE_CORES = 20
+GREEDY_BETWEEN = False
+COUNTER_BUDGET = 3000
+
+
+def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None, seed: int = 0) -> MaxSatResult | None:
+    """Minimise (total breaks, worst participant's breaks) holding every usable meeting.
+
+    Returns the best schedule found (the hint when nothing better), ``proven`` when both criteria are
+    settled, and the lower bound proved on total breaks; None when no schedule is known and none was found.
+    """
+    from pysat.card import ITotalizer  # optional MaxSAT back end
+    from pysat.solvers import Solver
+
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
+    best = hint if hint is not None and all(hint[m] >= 0 for m in usable) else None
+    if best is not None and _objective(pb, best)[0] == 0:
+        return MaxSatResult(best, True, 0)
+    cores: list[list[int]] = []
+    asked: set[frozenset[tuple[int, int]]] = {frozenset()}  # limits CP-SAT was asked about
+    status, found = no_break_schedule(pb, min(NO_BREAK_MAX_SECONDS, NO_BREAK_SHARE * time_limit), seed)
+    if status == "found" and found is not None:
+        return MaxSatResult(found, True, 0)
+    if best is not None:
+        # A better incumbent first (large-neighbourhood search, as in the ascending search): it is what is
+        # returned when no proof comes in time, and the hitting sets lean towards the levels it gives up.
+        lns = _Lns(pb, best, seed)
+        lns.run(t0 + LNS_SHARE * time_limit, 0)
+        best = lns.best
+        if lns.optimal or _objective(pb, best)[0] == 0:
+            return MaxSatResult(best, True, _objective(pb, best)[0])
+
+    enc = _encode(pb, "seqcounter", 6, "index", breaks="block")
+    pool = enc.cnf.pool
+    clauses = enc.cnf.clauses
+    # Level literals: level[p][j] true ⇔ (at least) p has more than j breaks.
+    softs: list[int] = []
+    nested: list[tuple[int, int]] = []  # (index of level j+1, index of level j) of one participant
+    first_level: list[int] = []
+    owner: list[int] = []  # the participant of each level
+    spread = pb.instance.max_break_spread
+    for p, lits in enumerate(enc.brk_of):
+        if not lits:
+            continue
+        top = len(lits) if spread is None else min(len(lits), spread)
+        if top == 0:
+            continue
+        owner.extend([p] * top)
+        tot = ITotalizer(lits=lits, ubound=top, top_id=pool.top)
+        pool.top = tot.top_id
+        clauses.extend(tot.cnf.clauses)
+        for j in range(top):
+            if j:
+                nested.append((len(softs), len(softs) - 1))
+            else:
+                first_level.append(len(softs))
+            softs.append(tot.rhs[j])
+    if not softs:
+        return MaxSatResult(best, True, 0) if best is not None else None
+    if status == "none":
+        cores.append(first_level)  # proven by CP-SAT: somebody has a break
+    index = {v: i for i, v in enumerate(softs)}
+    solver = Solver(name="cadical195", bootstrap_with=clauses)
+    sat = _Calls(solver, deadline)
+    lower = 0
+    upper = _objective(pb, best)[0] if best is not None else None
+    parent = dict(nested)
+    brk = [v for lits in enc.brk_of for v in lits]
+    counter = None  # "at most k breaks in all", built when the cores stop raising the bound
+    floor = 0  # proved by that counter: every schedule has at least this many breaks
+    stale = 0  # cores since the bound last rose
+    chosen: set[int] = set()
+    exact = True  # the next hitting set is a minimum one (else: the last one plus a pick for the new core)
+    try:
+        while not sat.out_of_time():
+            if exact:
+                minimum, cost = _hitting_set(len(softs), cores, nested, floor, _given_up(pb, enc, softs, owner, best))
+                if minimum is None:
+                    break
+                chosen = minimum
+                stale = 0 if cost > lower else stale
+                lower = max(lower, cost)
+                if upper is not None and upper <= lower:
+                    break
+                if stale >= STALE_CORES:
+                    # Many cores of equal cost: ask the counter whether `lower` breaks in all can be.
+                    if counter is None:
+                        counter = ITotalizer(lits=brk, ubound=min(len(brk), (upper or lower + 8) + 1), top_id=pool.top)
+                        pool.top = counter.top_id
+                        for clause in counter.cnf.clauses:
+                            solver.add_clause(clause)
+                    if lower >= len(counter.rhs):
+                        break
+                    ok = sat.solve([-counter.rhs[lower]], COUNTER_BUDGET)
+                    if ok is False:
+                        floor = lower + 1
+                        stale = 0
+                        continue
+                    if ok:
+                        best = _slots_from(pb, enc.x, sat.model().__contains__)
+                        upper = _objective(pb, best)[0]
+                        break
+                    stale = 0  # undecided (at the optimum it is satisfiable, and slow): more cores first
+            assumptions = [-softs[i] for i in range(len(softs)) if i not in chosen]
+            ok = sat.solve(assumptions, QUICK_BUDGET)
+            if ok is None:
+                # Hard for clause learning: CP-SAT's presolve often settles it at once (no core, though:
+                # a refutation only says "not all the levels outside this set").
+                limits: dict[int, int] = {}
+                for i in chosen:
+                    limits[owner[i]] = limits.get(owner[i], 0) + 1
+                key = frozenset(limits.items())
+                left = deadline - time.perf_counter()
+                if key in asked:  # CP-SAT could not answer this one before (the first question, mostly)
+                    status, found = "unknown", None
+                else:
+                    asked.add(key)
+                    cp_seconds = min(CP_CHECK_MAX_SECONDS, CP_CHECK_SHARE * left)
+                    status, found = no_break_schedule(pb, cp_seconds, seed, limits)
+                if status == "found" and found is not None:
+                    total = _objective(pb, found)[0]
+                    if upper is None or total < upper:
+                        best, upper = found, total
+                    break  # at most |H| breaks: meets the bound
+                if status == "none":
+                    cores.append([i for i in range(len(softs)) if i not in chosen])
+                    stale += 1
+                    continue
+                ok = _ask(sat, assumptions)
+            if ok is None:
+                break
+            if ok:
+                found = _slots_from(pb, enc.x, sat.model().__contains__)
+                total = _objective(pb, found)[0]
+                if upper is None or total < upper:
+                    best, upper = found, total
+                if upper <= lower:
+                    break
+                exact = True
+                continue
+            core = _trim(sat, [index[-lit] for lit in solver.get_core() or []], softs)
+            if not core:
+                # Refuted without any level: no schedule holds every usable meeting.
+                return MaxSatResult(None, True, 0) if best is None else MaxSatResult(best, False, lower)
+            cores.append(core)
+            stale += 1
+            chosen = chosen | {_pick(core, chosen, parent, cores)}
+            exact = GREEDY_BETWEEN is False
+        if best is None:
+            return None
+        if upper is None or upper > lower:
+            return MaxSatResult(best, False, lower)
+        return MaxSatResult(*_least_worst(pb, enc, sat, softs, best, upper), upper)
+    finally:
+        solver.delete()
+
+
+def _ask(sat: _Calls, assumptions: list[int]) -> bool | None:
+    """One question until it is answered or the time is up, in slices of about :data:`SLICE_SECONDS` at
+    the measured rate: a single call sized from the rate so far overran the deadline by seconds when the
+    rate fell (4,000 against 12,000 conflicts a second measured earlier), and the process was killed with
+    its schedule."""
+    ok = None
+    while ok is None and not sat.out_of_time():
+        ok = sat.solve(assumptions, max(5000, int(sat.rate * SLICE_SECONDS)))
+    return ok
+
+
+def _trim(sat: _Calls, core: list[int], softs: list[int]) -> list[int]:
+    """A smaller core when asking again with only this one's assumptions yields one (bounded effort)."""
+    for _ in range(TRIM_ROUNDS):
+        if len(core) <= 1:
+            break
+        ok = sat.solve([-softs[i] for i in core], TRIM_BUDGET)
+        if ok is not False:
+            break
+        used = set(sat.solver.get_core() or [])
+        smaller = [i for i in range(len(softs)) if -softs[i] in used]
+        if len(smaller) >= len(core):
+            break
+        core = smaller
+    return core
+
+
+def _pick(core: list[int], chosen: set[int], parent: dict[int, int], cores: list[list[int]]) -> int:
+    """The level to give up for a new core between two minimum hitting sets (MaxHS's non-optimal phase):
+    of the core's levels — each replaced by its lowest level not yet given up — the one in most cores.
+    Why: a minimum hitting set per core made the loop spend its time in the 0-1 programme (hundreds of
+    cores of equal cost on tic-13crafc), while each SAT call took milliseconds."""
+    counts: dict[int, int] = {}
+    for c in cores:
+        for i in c:
+            counts[i] = counts.get(i, 0) + 1
+
+    def lowest(i: int) -> int:
+        while i in parent and parent[i] not in chosen:
+            i = parent[i]
+        return i
+
+    options = {lowest(i) for i in core}
+    return max(sorted(options), key=lambda i: counts.get(i, 0))
+
+
+def _given_up(pb: Problem, enc: _Encoding, softs: list[int], owner: list[int], best: list[int] | None) -> set[int]:
+    """The levels the incumbent gives up (participant p with b breaks: her levels 0 … b-1)."""
+    if best is None:
+        return set()
+    breaks = {p: pb.breaks_of(p, _busy_mask(pb, best, p)) for p in set(owner)}
+    out = set()
+    level = 0
+    for i, p in enumerate(owner):
+        level = level + 1 if i and owner[i - 1] == p else 0
+        if level < breaks[p]:
+            out.add(i)
+    return out
+
+
+def _hitting_set(
+    n: int, cores: list[list[int]], nested: list[tuple[int, int]], floor: int = 0, lean: set[int] | None = None
+) -> tuple[set[int] | None, int]:
+    """A minimum set of levels meeting every core, with a participant's levels given up bottom-up, and at
+    least ``floor`` of them (a bound the counter proved); among minimum ones, one with most of ``lean``
+    (the incumbent's: the SAT call then starts near a schedule it knows) — each costs 1 − 1/(2n)."""
+    if not cores and not floor:
+        return set(), 0
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rows = np.zeros((len(cores) + len(nested) + 1, n))
+    low = np.zeros(len(cores) + len(nested) + 1)
+    rows[-1, :] = 1.0
+    low[-1] = floor
+    for r, core in enumerate(cores):
+        rows[r, core] = 1.0
+        low[r] = 1.0
+    for r, (upper_level, lower_level) in enumerate(nested, start=len(cores)):
+        rows[r, upper_level] = -1.0
+        rows[r, lower_level] = 1.0
+    cost = np.ones(n)
+    for i in lean or ():
+        cost[i] -= 1.0 / (2 * n)
+    result = milp(
+        cost,
+        constraints=LinearConstraint(rows, low, np.inf),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+    )
+    if result.x is None:
+        return None, 0
+    chosen = {i for i in range(n) if result.x[i] > 0.5}
+    return chosen, len(chosen)
+
+
+def _least_worst(
+    pb: Problem, enc: _Encoding, sat: _Calls, softs: list[int], best: list[int], total: int
+) -> tuple[list[int], bool]:
+    """Among schedules with ``total`` breaks, lower the worst participant's breaks while a SAT call finds
+    one ("nobody above worst − 1", total capped by a counter over every break variable)."""
+    from pysat.card import ITotalizer  # optional MaxSAT back end
+
+    worst = _objective(pb, best)[1]
+    floor = 1 if total else 0
+    if worst <= floor:
+        return best, True
+    brk = [v for lits in enc.brk_of for v in lits]
+    tot = ITotalizer(lits=brk, ubound=min(total + 1, len(brk)), top_id=enc.cnf.pool.top)
+    for clause in tot.cnf.clauses:
+        sat.solver.add_clause(clause)
+    cap = [-tot.rhs[total]] if total < len(tot.rhs) else []
+    while worst > floor:
+        # Level literals per participant are the totaliser outputs in ``softs`` order; "nobody ≥ worst" is
+        # every participant's output for "more than worst − 1".
+        forbid = [-v for _p, v in _levels_at(pb, enc, softs, worst - 1)]
+        ok = _ask(sat, [*cap, *forbid])
+        if ok is None:
+            return best, False
+        if not ok:
+            return best, True
+        best = _slots_from(pb, enc.x, sat.model().__contains__)
+        worst = _objective(pb, best)[1]
+    return best, True
+
+
+def _levels_at(pb: Problem, enc: _Encoding, softs: list[int], j: int) -> list[tuple[int, int]]:
+    """(participant, level literal "more than j breaks") for each participant that has such a level."""
+    out = []
+    i = 0
+    spread = pb.instance.max_break_spread
+    for p, lits in enumerate(enc.brk_of):
+        if not lits:
+            continue
+        top = len(lits) if spread is None else min(len(lits), spread)
+        if j < top:
+            out.append((p, softs[i + j]))
+        i += top
+    return out

@@ -1,0 +1,136 @@
+"""The hitting-set proof of the fewest breaks (``hitting.py``), its block-end encoding with span clauses
+(``maxsat._block_starts``) and the CP-SAT question "no break, but for these few?" (``nobreak.py``), each
+against brute force on small events where holding every meeting often forces breaks (sessions, the
+"idle" rule with an unavailable slot, spread rules)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from tests.engines.schedule.test_sched_ascending import all_held, gappy_events
+
+from bridgehead.engines.schedule import maxsat
+from bridgehead.engines.schedule.model import Problem
+
+pytestmark = pytest.mark.skipif(not maxsat.available(), reason="MaxSAT back end not installed")
+
+SLOW = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+
+
+def _breaks(pb: Problem, slot_of: list[int]) -> list[int]:
+    return [pb.breaks_of(p, maxsat._busy_mask(pb, slot_of, p)) for p in range(pb.n_parts)]
+
+
+@SLOW
+@given(gappy_events())
+def test_block_encoding_counts_exactly_the_breaks_of_every_schedule(inst):
+    """For each valid schedule, its slots as assumptions: "at most b break ends" is satisfiable for its
+    breaks b and not below — a span clause that cut off a valid schedule, or a break end that a break
+    does not force, fails here."""
+    from pysat.card import ITotalizer
+    from pysat.solvers import Solver
+
+    pb = Problem(inst)
+    assume(maxsat.applicable(pb, True))
+    schedules = all_held(pb)
+    assume(schedules)
+    enc = maxsat._encode(pb, "seqcounter", 6, "index", breaks="block")
+    brk = [v for lits in enc.brk_of for v in lits]
+    assume(brk)
+    tot = ITotalizer(lits=brk, ubound=len(brk), top_id=enc.cnf.pool.top)
+    with Solver(name="cadical195", bootstrap_with=enc.cnf.clauses + tot.cnf.clauses) as solver:
+        for (total, _), slot_of in schedules:
+            fix = [v if slot_of[m] == s else -v for (m, s), v in enc.x.items()]
+            at_most = [-tot.rhs[total]] if total < len(tot.rhs) else []
+            assert solver.solve(assumptions=fix + at_most), "a valid schedule was cut off"
+            if total:
+                assert not solver.solve(assumptions=[*fix, -tot.rhs[total - 1]]), "a break went uncounted"
+
+
+@SLOW
+@given(gappy_events())
+def test_hitting_sets_prove_the_optimum_from_the_worst_incumbent_or_none(inst):
+    from bridgehead.engines.schedule.hitting import solve_hitting
+
+    pb = Problem(inst)
+    assume(maxsat.applicable(pb, True))
+    schedules = all_held(pb)
+    assume(schedules)
+    best = min(key for key, _ in schedules)
+    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    for hint in (worst_schedule, None):
+        result = solve_hitting(pb, 10.0, hint)
+        assert result is not None and result.proven
+        assert maxsat._objective(pb, result.slot_of) == best
+        assert any(result.slot_of == s for _, s in schedules)  # a schedule that keeps every hard rule
+        assert result.lower == best[0]
+
+
+@SLOW
+@given(gappy_events(), st.data())
+def test_no_break_question_matches_brute_force_with_and_without_exceptions(inst, data):
+    """``no_break_schedule`` finds a schedule exactly when one exists in which only the named participants
+    have breaks (at most as many as allowed), and what it finds is such a schedule."""
+    from bridgehead.engines.schedule.nobreak import no_break_schedule
+
+    pb = Problem(inst)
+    assume(maxsat.applicable(pb, True))
+    schedules = all_held(pb)
+    allowed = data.draw(st.dictionaries(st.integers(0, pb.n_parts - 1), st.integers(1, 2), max_size=2))
+    status, found = no_break_schedule(pb, 10.0, 0, allowed)
+    fitting = [s for _, s in schedules if all(b <= allowed.get(p, 0) for p, b in enumerate(_breaks(pb, s)))]
+    if fitting:
+        assert status == "found"
+        assert found in fitting
+    else:
+        assert status == "none" and found is None
+
+
+def test_hitting_set_is_minimum_keeps_levels_nested_and_respects_the_floor():
+    from bridgehead.engines.schedule.hitting import _hitting_set
+
+    # Levels 0,1 of participant A (1 nested on 0) and level 2 of participant B.
+    nested = [(1, 0)]
+    chosen, cost = _hitting_set(3, [[1, 2], [0, 2]], nested)
+    assert (chosen, cost) == ({2}, 1)
+    chosen, cost = _hitting_set(3, [[1]], nested)
+    assert (chosen, cost) == ({0, 1}, 2)  # level 1 given up only with level 0
+    chosen, cost = _hitting_set(3, [[0, 2]], nested, floor=2)
+    assert cost == 2 and len(chosen) == 2
+    chosen, cost = _hitting_set(3, [[0, 2]], nested, lean={0})
+    assert chosen == {0}  # of two minimum sets, the one the incumbent gives up
+
+
+@SLOW
+@given(gappy_events())
+def test_ascending_search_over_block_ends_proves_the_brute_force_optimum(inst):
+    """The side-by-side partner of the hitting sets on two threads: "at most k break ends" from below."""
+    pb = Problem(inst)
+    assume(maxsat.applicable(pb, True))
+    schedules = all_held(pb)
+    assume(schedules)
+    best = min(key for key, _ in schedules)
+    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    result = maxsat._solve_ascending(pb, 10.0, "seqcounter", 6, "index", worst_schedule, breaks="block")
+    assert result is not None and result.proven
+    assert maxsat._objective(pb, result.slot_of) == best
+    assert any(result.slot_of == s for _, s in schedules)
+
+
+def test_two_threads_run_the_hitting_sets_and_the_block_end_search_side_by_side(monkeypatch):
+    """Which configurations start, and that they start together: on two threads one group of two."""
+    started: list[list[str]] = []
+
+    def fake_run(pb, group, budget, should_stop, hint):
+        started.append([c[0] for c in group])
+        return []
+
+    monkeypatch.setattr(maxsat, "_run_children", fake_run)
+    maxsat.solve_breaks_maxsat(None, time_limit=5.0, threads=2)
+    assert started == [["hitting", "ascending-block"]]
+    started.clear()
+    maxsat.solve_breaks_maxsat(None, time_limit=5.0, threads=1)
+    assert started == [[c[0]] for c in maxsat.CONFIGS]
