@@ -100,10 +100,21 @@ class Person:
     def check(self, name: str) -> None:
         """No page-level overflow at this width, no serious axe-core violation, and a screenshot."""
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, f"{self.page.url} is {width} px wide at {self.width} px"
+        assert width <= self.width, f"{self.page.url} is {width} px wide at {self.width} px: {self.wide()}"
         assert_no_serious_axe_violations(self.page)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"walkthrough-{name}-{self.width}.png"), full_page=True)
+
+    def wide(self) -> list[str]:
+        """The innermost elements that reach past the viewport, with their text: what to fix."""
+        return self.page.evaluate(
+            """w => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > w
+                    && ![...e.children].some(c => c.getBoundingClientRect().right > w))
+                .slice(0, 5)
+                .map(e => `<${e.tagName.toLowerCase()} class="${e.className}"> ${e.innerText.slice(0, 60)}`)""",
+            self.width,
+        )
 
     def close(self) -> None:
         self.context.close()

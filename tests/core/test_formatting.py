@@ -98,6 +98,22 @@ def test_slots_carry_their_weekday_and_say_the_half_of_the_day_once():
     )
 
 
+def test_a_slot_on_a_page_may_wrap_between_its_day_and_its_time_and_nowhere_else():
+    """ "2026. 12. 1.(화) 오전 11:30–오후 12:00" in the agenda's large type is wider than a 390 px phone (the demo
+    walkthrough overflowed on the days the demo's next meeting fell at 11:30); kept whole, it pushed the page."""
+    late = dt.datetime(2026, 12, 1, 2, 30, tzinfo=dt.UTC)  # 11:30 in Seoul
+    template = Template("{% load bridgehead_format %}<time>{% slot_time start end 'Asia/Seoul' %}</time>")
+    with translation.override("ko"):
+        html = template.render(Context({"start": late, "end": late + dt.timedelta(minutes=30)}))
+    assert html == (
+        '<time><span class="slot-time"><span class="nowrap">2026. 12. 1.(화)</span> '
+        '<span class="nowrap">오전 11:30–오후 12:00</span></span></time>'
+    )
+    assert " ".join(formatting.slot_parts(late, late + dt.timedelta(minutes=30), "Asia/Seoul", "ko")) == (
+        formatting.slot(late, late + dt.timedelta(minutes=30), "Asia/Seoul", "ko")
+    )
+
+
 def test_countries_and_zones():
     assert (formatting.country("US", "ko"), formatting.country("US", "en")) == ("미국", "United States")
     assert (formatting.country("kr", "ko"), formatting.country("KR", "en")) == ("대한민국", "South Korea")

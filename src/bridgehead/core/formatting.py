@@ -335,6 +335,15 @@ def slot(
 ) -> str:
     """A meeting slot with its weekday, in ``zone`` (left out: the viewer's): "2026. 3. 7.(토) 오전 9:00–9:30" /
     "Sat 7 Mar 2026, 09:00–09:30". The weekday matters on an event's agenda, where days are what people plan by."""
+    return " ".join(slot_parts(start, end, zone, language))
+
+
+def slot_parts(
+    start: dt.datetime, end: dt.datetime | None = None, zone: str | None = None, language: str | None = None
+) -> tuple[str, str]:
+    """:func:`slot` as its day and its time: ("2026. 12. 1.(화)", "오전 11:30–오후 12:00"). Pages keep each part
+    on one line and let the line break between them — on a 390 px phone the whole slot in large type is
+    wider than the screen on the days whose times are long."""
 
     def moved(value: dt.datetime) -> dt.datetime:
         if not timezone.is_aware(value):
@@ -349,8 +358,8 @@ def slot(
         if is_korean(language) and (finishes.hour < 12) == (begins.hour < 12):
             until = "–" + until[1:].split(" ", 1)[1]  # "오전 9:00–9:30": the half of the day is said once
     if is_korean(language):
-        return f"{day(begins.date(), 'ko')}({WEEKDAYS_KO[begins.weekday()]}) {clock(begins, 'ko')}{until}"
-    return f"{WEEKDAYS_EN[begins.weekday()]} {day(begins.date(), 'en')}, {clock(begins, 'en')}{until}"
+        return f"{day(begins.date(), 'ko')}({WEEKDAYS_KO[begins.weekday()]})", f"{clock(begins, 'ko')}{until}"
+    return f"{WEEKDAYS_EN[begins.weekday()]} {day(begins.date(), 'en')},", f"{clock(begins, 'en')}{until}"
 
 
 def country(code: str | None, language: str | None = None) -> str:

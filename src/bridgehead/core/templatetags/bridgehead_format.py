@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
 from bridgehead.core import formatting
 
@@ -45,8 +46,13 @@ def program_time(value: dt.datetime | None, zone: str) -> str:
 
 @register.simple_tag
 def slot_time(start: dt.datetime | None, end: dt.datetime | None = None, zone: str | None = None) -> str:
-    """A slot with its weekday: "2026. 3. 7.(토) 오전 9:00–9:30" / "Sat 7 Mar 2026, 09:00–09:30"."""
-    return formatting.slot(start, end, zone or None) if start else ""
+    """A slot with its weekday: "2026. 3. 7.(토) 오전 9:00–9:30" / "Sat 7 Mar 2026, 09:00–09:30" — the day and
+    the time each unbreakable, with a line break allowed between them (``.slot-time`` in partnering.css)."""
+    if not start:
+        return ""
+    when, hours = formatting.slot_parts(start, end, zone or None)
+    parts = '<span class="slot-time"><span class="nowrap">{}</span> <span class="nowrap">{}</span></span>'
+    return format_html(parts, when, hours)
 
 
 @register.filter

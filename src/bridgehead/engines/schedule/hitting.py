@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
 from .maxsat import MaxSatResult, _busy_mask, _Calls, _encode, _Encoding, _Lns, _objective, _slots_from
 from .model import Problem
 from .nobreak import no_break_schedule
@@ -276,9 +279,6 @@ def _hitting_set(
     (the incumbent's: the SAT call then starts near a schedule it knows) — each costs 1 − 1/(2n)."""
     if not cores and not floor:
         return set(), 0
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     rows = np.zeros((len(cores) + len(nested) + 1, n))
     low = np.zeros(len(cores) + len(nested) + 1)
     rows[-1, :] = 1.0
