@@ -68,15 +68,22 @@ def gappy_events(draw) -> object:
     )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(gappy_events())
-def test_ascending_search_proves_the_optimum_from_the_worst_incumbent_or_none(inst):
+def optimum_and_worst(inst):
+    """The compiled event, its schedules holding every meeting (brute force), the best (total, worst) and
+    the schedule with the most breaks — the incumbent a proof should start from at its worst. Examples the
+    MaxSAT stage does not take, or without any such schedule, are discarded."""
     pb = Problem(inst)
     assume(maxsat.applicable(pb, True))
     schedules = all_held(pb)
     assume(schedules)
     best = min(key for key, _ in schedules)
-    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    return pb, schedules, best, max(schedules, key=lambda ks: ks[0])[1]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(gappy_events())
+def test_ascending_search_proves_the_optimum_from_the_worst_incumbent_or_none(inst):
+    pb, schedules, best, worst_schedule = optimum_and_worst(inst)
     for hint in (worst_schedule, None):
         result = maxsat._solve_ascending(pb, 10.0, "seqcounter", 6, "index", hint)
         if result is None:  # nothing to prove: the incumbent has no break, or no schedule can have one

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.engines.schedule.test_sched_ascending import all_held, gappy_events
+from tests.engines.schedule.test_sched_ascending import all_held, gappy_events, optimum_and_worst
 
 from bridgehead.engines.schedule import maxsat
 from bridgehead.engines.schedule.model import Problem
@@ -55,12 +55,7 @@ def test_block_encoding_counts_exactly_the_breaks_of_every_schedule(inst):
 def test_hitting_sets_prove_the_optimum_from_the_worst_incumbent_or_none(inst):
     from bridgehead.engines.schedule.hitting import solve_hitting
 
-    pb = Problem(inst)
-    assume(maxsat.applicable(pb, True))
-    schedules = all_held(pb)
-    assume(schedules)
-    best = min(key for key, _ in schedules)
-    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    pb, schedules, best, worst_schedule = optimum_and_worst(inst)
     for hint in (worst_schedule, None):
         result = solve_hitting(pb, 10.0, hint)
         assert result is not None and result.proven
@@ -108,12 +103,7 @@ def test_hitting_set_is_minimum_keeps_levels_nested_and_respects_the_floor():
 @given(gappy_events())
 def test_ascending_search_over_block_ends_proves_the_brute_force_optimum(inst):
     """The side-by-side partner of the hitting sets on two threads: "at most k break ends" from below."""
-    pb = Problem(inst)
-    assume(maxsat.applicable(pb, True))
-    schedules = all_held(pb)
-    assume(schedules)
-    best = min(key for key, _ in schedules)
-    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    pb, schedules, best, worst_schedule = optimum_and_worst(inst)
     result = maxsat._solve_ascending(pb, 10.0, "seqcounter", 6, "index", worst_schedule, breaks="block")
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
@@ -134,3 +124,68 @@ def test_two_threads_run_the_hitting_sets_and_the_block_end_search_side_by_side(
     started.clear()
     maxsat.solve_breaks_maxsat(None, time_limit=5.0, threads=1)
     assert started == [[c[0]] for c in maxsat.CONFIGS]
+
+
+# Found by the property test above: the neighbourhood search proves the total (3) optimal at once, and the
+# hitting sets returned its schedule as proven — with one participant at 2 breaks where (3, 1) exists.
+LNS_SETTLES_THE_TOTAL_ONLY = {
+    "format": "bridgehead-schedule-instance/1",
+    "name": "t",
+    "slots": [
+        {"id": "t0", "start": "2024-06-03T09:00:00Z", "minutes": 30, "session": "S0"},
+        {"id": "t1", "start": "2024-06-03T09:30:00Z", "minutes": 30, "session": "S0"},
+        {"id": "t2", "start": "2024-06-03T10:00:00Z", "minutes": 30, "session": "S0"},
+        {"id": "t3", "start": "2024-06-03T10:30:00Z", "minutes": 30, "session": "S0"},
+        {"id": "t4", "start": "2024-06-03T11:00:00Z", "minutes": 30, "session": "S0"},
+    ],
+    "tables": 2,
+    "break_rule": "any",
+    "max_break_spread": None,
+    "participants": [
+        {"id": "p0", "unavailable": ["t0"], "max_meetings": None},
+        {"id": "p1", "unavailable": [], "max_meetings": None},
+        {"id": "p2", "unavailable": [], "max_meetings": None},
+        {"id": "p3", "unavailable": [], "max_meetings": None},
+    ],
+    "meetings": [
+        {
+            "id": "m0",
+            "participants": ["p1", "p2"],
+            "weight": 1.0,
+            "mode": "in_person",
+            "fixed": None,
+            "slots": ["t1", "t3"],
+        },
+        {
+            "id": "m1",
+            "participants": ["p1", "p3"],
+            "weight": 1.0,
+            "mode": "in_person",
+            "fixed": None,
+            "slots": ["t0", "t1"],
+        },
+        {"id": "m2", "participants": ["p0", "p3"], "weight": 1.0, "mode": "in_person", "fixed": None, "slots": ["t2"]},
+        {
+            "id": "m3",
+            "participants": ["p0", "p3"],
+            "weight": 1.0,
+            "mode": "in_person",
+            "fixed": None,
+            "slots": ["t0", "t4"],
+        },
+    ],
+}
+
+
+def test_a_total_proved_by_the_neighbourhood_search_still_gets_the_worst_participant_stage():
+    from bridgehead.engines.schedule import io
+    from bridgehead.engines.schedule.hitting import solve_hitting
+
+    pb = Problem(io.instance_from_dict(LNS_SETTLES_THE_TOTAL_ONLY))
+    schedules = all_held(pb)
+    best = min(key for key, _ in schedules)
+    worst_schedule = max(schedules, key=lambda ks: ks[0])[1]
+    assert best == (3, 1)
+    result = solve_hitting(pb, 10.0, worst_schedule)
+    assert result is not None and result.proven
+    assert maxsat._objective(pb, result.slot_of) == best

@@ -72,6 +72,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     best = hint if hint is not None and all(hint[m] >= 0 for m in usable) else None
     if best is not None and _objective(pb, best)[0] == 0:
         return MaxSatResult(best, True, 0)
+    total_proved = False
     cores: list[list[int]] = []
     asked: set[frozenset[tuple[int, int]]] = {frozenset()}  # limits CP-SAT was asked about
     status, found = no_break_schedule(pb, min(NO_BREAK_MAX_SECONDS, NO_BREAK_SHARE * time_limit), seed)
@@ -83,8 +84,11 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         lns = _Lns(pb, best, seed)
         lns.run(t0 + LNS_SHARE * time_limit, 0)
         best = lns.best
-        if lns.optimal or _objective(pb, best)[0] == 0:
-            return MaxSatResult(best, True, _objective(pb, best)[0])
+        if _objective(pb, best)[0] == 0:
+            return MaxSatResult(best, True, 0)
+        # A neighbourhood search that proved the total optimal has not settled the worst participant's
+        # breaks: that stage (below) still runs, from the proved total.
+        total_proved = lns.optimal
 
     enc = _encode(pb, "seqcounter", 6, "index", breaks="block")
     pool = enc.cnf.pool
@@ -118,8 +122,8 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     index = {v: i for i, v in enumerate(softs)}
     solver = Solver(name="cadical195", bootstrap_with=clauses)
     sat = _Calls(solver, deadline)
-    lower = 0
     upper = _objective(pb, best)[0] if best is not None else None
+    lower = upper if total_proved and upper is not None else 0
     parent = dict(nested)
     brk = [v for lits in enc.brk_of for v in lits]
     counter = None  # "at most k breaks in all", built when the cores stop raising the bound
