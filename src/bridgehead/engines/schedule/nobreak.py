@@ -19,8 +19,8 @@ import time
 
 from ortools.sat.python import cp_model
 
-from .exact import _break_count
-from .model import Problem, bits
+from .exact import _break_count, placement
+from .model import Problem
 
 
 def no_break_schedule(
@@ -36,29 +36,7 @@ def no_break_schedule(
     if time_limit <= 0.05:
         return "unknown", None
     model = cp_model.CpModel()
-    usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    of_ps: dict[tuple[int, int], list[cp_model.IntVar]] = {}
-    tables_at: list[list[cp_model.IntVar]] = [[] for _ in range(pb.n_slots)]
-    for m in usable:
-        lits = []
-        for s in bits(pb.allowed[m]):
-            v = model.new_bool_var(f"x{m}_{s}")
-            x[m, s] = v
-            lits.append(v)
-            for p in pb.parts[m]:
-                of_ps.setdefault((p, s), []).append(v)
-            if pb.in_person[m]:
-                tables_at[s].append(v)
-        model.add_exactly_one(lits)
-    busy: dict[tuple[int, int], cp_model.IntVar] = {}
-    for (p, s), lits in of_ps.items():
-        b = model.new_bool_var(f"b{p}_{s}")
-        model.add(sum(lits) == b)
-        busy[p, s] = b
-    for s in range(pb.n_slots):
-        if len(tables_at[s]) > pb.tables[s]:
-            model.add(sum(tables_at[s]) <= pb.tables[s])
+    x, _per_meeting, busy = placement(model, pb, every_usable=True, implied=False)
     for p in range(pb.n_parts):
         held = sum(1 for m in pb.meetings_of[p] if pb.allowed[m])
         if held > pb.cap[p]:
