@@ -53,7 +53,6 @@ TRIM_ROUNDS = 2
 # k just below the optimum is refuted in milliseconds (tic-13crafc). At the optimum the same call is
 # satisfiable and slow (ticf-13crafb: 20 s with a doubling budget), so the budget stays small.
 STALE_CORES = 20
-GREEDY_BETWEEN = False
 COUNTER_BUDGET = 3000
 
 
@@ -98,6 +97,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     nested: list[tuple[int, int]] = []  # (index of level j+1, index of level j) of one participant
     first_level: list[int] = []
     owner: list[int] = []  # the participant of each level
+    levels_of: dict[int, list[int]] = {}  # participant → her levels, "more than 0, 1, … breaks"
     spread = pb.instance.max_break_spread
     for p, lits in enumerate(enc.brk_of):
         if not lits:
@@ -106,6 +106,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         if top == 0:
             continue
         owner.extend([p] * top)
+        levels_of[p] = list(range(len(softs), len(softs) + top))
         tot = ITotalizer(lits=lits, ubound=top, top_id=pool.top)
         pool.top = tot.top_id
         clauses.extend(tot.cnf.clauses)
@@ -124,43 +125,38 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     sat = _Calls(solver, deadline)
     upper = _objective(pb, best)[0] if best is not None else None
     lower = upper if total_proved and upper is not None else 0
-    parent = dict(nested)
     brk = [v for lits in enc.brk_of for v in lits]
     counter = None  # "at most k breaks in all", built when the cores stop raising the bound
     floor = 0  # proved by that counter: every schedule has at least this many breaks
     stale = 0  # cores since the bound last rose
-    chosen: set[int] = set()
-    exact = True  # the next hitting set is a minimum one (else: the last one plus a pick for the new core)
     try:
         while not sat.out_of_time():
-            if exact:
-                minimum, cost = _hitting_set(len(softs), cores, nested, floor, _given_up(pb, enc, softs, owner, best))
-                if minimum is None:
+            chosen, cost = _hitting_set(len(softs), cores, nested, floor, _given_up(pb, levels_of, best))
+            if chosen is None:
+                break
+            stale = 0 if cost > lower else stale
+            lower = max(lower, cost)
+            if upper is not None and upper <= lower:
+                break
+            if stale >= STALE_CORES:
+                # Many cores of equal cost: ask the counter whether `lower` breaks in all can be.
+                if counter is None:
+                    counter = ITotalizer(lits=brk, ubound=min(len(brk), (upper or lower + 8) + 1), top_id=pool.top)
+                    pool.top = counter.top_id
+                    for clause in counter.cnf.clauses:
+                        solver.add_clause(clause)
+                if lower >= len(counter.rhs):
                     break
-                chosen = minimum
-                stale = 0 if cost > lower else stale
-                lower = max(lower, cost)
-                if upper is not None and upper <= lower:
+                ok = sat.solve([-counter.rhs[lower]], COUNTER_BUDGET)
+                if ok is False:
+                    floor = lower + 1
+                    stale = 0
+                    continue
+                if ok:
+                    best = _slots_from(pb, enc.x, sat.model().__contains__)
+                    upper = _objective(pb, best)[0]
                     break
-                if stale >= STALE_CORES:
-                    # Many cores of equal cost: ask the counter whether `lower` breaks in all can be.
-                    if counter is None:
-                        counter = ITotalizer(lits=brk, ubound=min(len(brk), (upper or lower + 8) + 1), top_id=pool.top)
-                        pool.top = counter.top_id
-                        for clause in counter.cnf.clauses:
-                            solver.add_clause(clause)
-                    if lower >= len(counter.rhs):
-                        break
-                    ok = sat.solve([-counter.rhs[lower]], COUNTER_BUDGET)
-                    if ok is False:
-                        floor = lower + 1
-                        stale = 0
-                        continue
-                    if ok:
-                        best = _slots_from(pb, enc.x, sat.model().__contains__)
-                        upper = _objective(pb, best)[0]
-                        break
-                    stale = 0  # undecided (at the optimum it is satisfiable, and slow): more cores first
+                stale = 0  # undecided (at the optimum it is satisfiable, and slow): more cores first
             assumptions = [-softs[i] for i in range(len(softs)) if i not in chosen]
             ok = sat.solve(assumptions, QUICK_BUDGET)
             if ok is None:
@@ -196,7 +192,6 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                     best, upper = found, total
                 if upper <= lower:
                     break
-                exact = True
                 continue
             core = _trim(sat, [index[-lit] for lit in solver.get_core() or []], softs)
             if not core:
@@ -204,13 +199,12 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 return MaxSatResult(None, True, 0) if best is None else MaxSatResult(best, False, lower)
             cores.append(core)
             stale += 1
-            chosen = chosen | {_pick(core, chosen, parent, cores)}
-            exact = GREEDY_BETWEEN is False
         if best is None:
             return None
         if upper is None or upper > lower:
             return MaxSatResult(best, False, lower)
-        return MaxSatResult(*_least_worst(pb, enc, sat, softs, best, upper), upper)
+        levels = [[softs[i] for i in mine] for mine in levels_of.values()]
+        return MaxSatResult(*_least_worst(pb, enc, sat, levels, best, upper), upper)
     finally:
         solver.delete()
 
@@ -242,36 +236,13 @@ def _trim(sat: _Calls, core: list[int], softs: list[int]) -> list[int]:
     return core
 
 
-def _pick(core: list[int], chosen: set[int], parent: dict[int, int], cores: list[list[int]]) -> int:
-    """The level to give up for a new core between two minimum hitting sets (MaxHS's non-optimal phase):
-    of the core's levels — each replaced by its lowest level not yet given up — the one in most cores.
-    Why: a minimum hitting set per core made the loop spend its time in the 0-1 programme (hundreds of
-    cores of equal cost on tic-13crafc), while each SAT call took milliseconds."""
-    counts: dict[int, int] = {}
-    for c in cores:
-        for i in c:
-            counts[i] = counts.get(i, 0) + 1
-
-    def lowest(i: int) -> int:
-        while i in parent and parent[i] not in chosen:
-            i = parent[i]
-        return i
-
-    options = {lowest(i) for i in core}
-    return max(sorted(options), key=lambda i: counts.get(i, 0))
-
-
-def _given_up(pb: Problem, enc: _Encoding, softs: list[int], owner: list[int], best: list[int] | None) -> set[int]:
+def _given_up(pb: Problem, levels_of: dict[int, list[int]], best: list[int] | None) -> set[int]:
     """The levels the incumbent gives up (participant p with b breaks: her levels 0 … b-1)."""
     if best is None:
         return set()
-    breaks = {p: pb.breaks_of(p, _busy_mask(pb, best, p)) for p in set(owner)}
-    out = set()
-    level = 0
-    for i, p in enumerate(owner):
-        level = level + 1 if i and owner[i - 1] == p else 0
-        if level < breaks[p]:
-            out.add(i)
+    out: set[int] = set()
+    for p, levels in levels_of.items():
+        out.update(levels[: pb.breaks_of(p, _busy_mask(pb, best, p))])
     return out
 
 
@@ -309,10 +280,11 @@ def _hitting_set(
 
 
 def _least_worst(
-    pb: Problem, enc: _Encoding, sat: _Calls, softs: list[int], best: list[int], total: int
+    pb: Problem, enc: _Encoding, sat: _Calls, levels: list[list[int]], best: list[int], total: int
 ) -> tuple[list[int], bool]:
     """Among schedules with ``total`` breaks, lower the worst participant's breaks while a SAT call finds
-    one ("nobody above worst − 1", total capped by a counter over every break variable)."""
+    one ("nobody above worst − 1", total capped by a counter over every break variable); ``levels`` holds
+    each participant's level literals, "more than 0, 1, … breaks"."""
     from pysat.card import ITotalizer  # optional MaxSAT back end
 
     worst = _objective(pb, best)[1]
@@ -325,9 +297,7 @@ def _least_worst(
         sat.solver.add_clause(clause)
     cap = [-tot.rhs[total]] if total < len(tot.rhs) else []
     while worst > floor:
-        # Level literals per participant are the totaliser outputs in ``softs`` order; "nobody ≥ worst" is
-        # every participant's output for "more than worst − 1".
-        forbid = [-v for _p, v in _levels_at(pb, enc, softs, worst - 1)]
+        forbid = [-mine[worst - 1] for mine in levels if len(mine) >= worst]  # nobody at `worst` or more
         ok = _ask(sat, [*cap, *forbid])
         if ok is None:
             return best, False
@@ -336,18 +306,3 @@ def _least_worst(
         best = _slots_from(pb, enc.x, sat.model().__contains__)
         worst = _objective(pb, best)[1]
     return best, True
-
-
-def _levels_at(pb: Problem, enc: _Encoding, softs: list[int], j: int) -> list[tuple[int, int]]:
-    """(participant, level literal "more than j breaks") for each participant that has such a level."""
-    out = []
-    i = 0
-    spread = pb.instance.max_break_spread
-    for p, lits in enumerate(enc.brk_of):
-        if not lits:
-            continue
-        top = len(lits) if spread is None else min(len(lits), spread)
-        if j < top:
-            out.append((p, softs[i + j]))
-        i += top
-    return out
