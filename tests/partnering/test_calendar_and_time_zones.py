@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from bridgehead.partnering import calendar, scheduling, services
@@ -24,7 +24,7 @@ def publish(fair, capture):
 
 def text_of(response) -> str:
     """The page as read: tags dropped (a slot is its day and its time in two spans, see ``slot_time``)."""
-    return re.sub(r"<[^>]+>", "", response.content.decode())
+    return strip_tags(response.content.decode())
 
 
 def events_of(ics: bytes) -> list:
