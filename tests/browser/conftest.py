@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -57,12 +59,64 @@ def _launch():
         browser.close()
 
 
+class RequestLog:
+    """The page's recent requests and those still unanswered, for the report of a failed test: a wait that
+    timed out then says whether the server never answered (a request still waiting), answered slowly, or
+    answered with a page that stayed put (a form re-shown with its errors)."""
+
+    def __init__(self, page) -> None:
+        self.started: dict[object, float] = {}
+        self.status: dict[object, int] = {}
+        self.done: deque[str] = deque(maxlen=12)
+        page.on("request", lambda request: self.started.setdefault(request, time.monotonic()))
+        page.on("response", lambda response: self.status.__setitem__(response.request, response.status))
+        page.on("requestfinished", lambda request: self._end(request, ""))
+        page.on("requestfailed", lambda request: self._end(request, " (failed)"))
+
+    def _end(self, request, how: str) -> None:
+        began = self.started.pop(request, None)
+        took = f"{time.monotonic() - began:.1f} s" if began is not None else "?"
+        self.done.append(f"{request.method} {request.url} → {self.status.pop(request, '-')} in {took}{how}")
+
+    def report(self) -> str:
+        now = time.monotonic()
+        waiting = [f"{r.method} {r.url}, waiting {now - t:.1f} s" for r, t in self.started.items()]
+        return "\n".join(["requests still waiting:", *(waiting or ["none"]), "last answered requests:", *self.done])
+
+
+def _watched(page):
+    page.request_log = RequestLog(page)
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report shows what each of its pages showed: address, headings, messages and form
+    errors, the requests above, and a screenshot in var/screenshots/failed-<test>.png."""
+    report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    for name in ("page", "phone"):
+        page = item.funcargs.get(name) if hasattr(item, "funcargs") else None
+        if page is None or page.is_closed():
+            continue
+        lines = [f"address: {page.url}"]
+        try:
+            lines += page.locator("h1, .messages li, .errorlist li").all_inner_texts()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name}-{name}.png"), full_page=True, timeout=5_000)
+        except Exception as exc:  # a page stuck in a navigation: say so and keep the rest
+            lines.append(f"(could not read the page: {type(exc).__name__})")
+        lines.append(page.request_log.report())
+        report.sections.append((f"{name} when the test failed", "\n".join(lines)))
+    return report
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
+    yield _watched(context.new_page())
     context.close()
 
 
@@ -73,9 +127,7 @@ PHONE = {"width": 390, "height": 844}
 def phone(browser):
     """A page in a 390 × 844 touch phone, for the pages people use on the day."""
     context = browser.new_context(viewport=PHONE, locale="en-US", device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
+    yield _watched(context.new_page())
     context.close()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # abou
 
 BIN = Path(sys.executable).parent
 EVENTS = CALLS = 10
+POLL_EVERY = 0.1  # seconds an idle worker waits before it looks at the queue again
 
 
 def database_url() -> str:
@@ -93,7 +94,7 @@ def test_two_workers_drain_twenty_runs_and_execute_each_exactly_once(settings, t
         with log.open("w") as out:
             workers.append(
                 subprocess.Popen(
-                    [BIN / "bridgehead", "worker", "--no-startup-delay", "--no-reload"],
+                    [BIN / "bridgehead", "worker", "--no-startup-delay", "--no-reload", "--interval", str(POLL_EVERY)],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
@@ -106,11 +107,15 @@ def test_two_workers_drain_twenty_runs_and_execute_each_exactly_once(settings, t
         dead.refresh_from_db()
         assert (dead.status, dead.error) == (RunStatus.FAILED, str(ScheduleRun.stale_message))  # closed at start
 
-        runs = [scheduling.start_solve(event=e, by=manager, time_limit=2) for e in events]
-        runs += [assigning.queue_assignment(call=c, by=manager) for c in calls]
-        for run in runs:  # a duplicate delivery of every task: only the claim keeps execution to once
-            task = partnering_tasks.solve_schedule if isinstance(run, ScheduleRun) else programs_tasks.run_assignment
-            task.enqueue(run.pk)
+        # Everything is queued in one transaction, so both idle workers find a full queue at their next poll.
+        # Queued one by one, the first worker to wake took each task as it arrived and the other, asleep between
+        # polls, found the queue empty every time (CI, 1 December: one worker ran all 40).
+        with transaction.atomic():
+            runs = [scheduling.start_solve(event=e, by=manager, time_limit=2) for e in events]
+            runs += [assigning.queue_assignment(call=c, by=manager) for c in calls]
+            for run in runs:  # a duplicate delivery of every task: only the claim keeps execution to once
+                solve = isinstance(run, ScheduleRun)
+                (partnering_tasks.solve_schedule if solve else programs_tasks.run_assignment).enqueue(run.pk)
         wait_for(
             lambda: not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists(), 180, "the queue", workers
         )
