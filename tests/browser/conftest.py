@@ -87,6 +87,9 @@ class RequestLog:
 def _watched(page):
     page.request_log = RequestLog(page)
     page.set_default_timeout(15_000)
+    # A page load waits for the live server, which shares the 2 CI cores with the other test worker (and, in
+    # some tests, with worker processes and chromium): allow it twice the time of an action.
+    page.set_default_navigation_timeout(30_000)
     return page
 
 
