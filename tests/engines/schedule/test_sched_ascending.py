@@ -4,6 +4,7 @@ against brute force: the optimum of (total breaks, worst participant's breaks) h
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -116,3 +117,31 @@ def test_neighbourhood_resolve_finds_fewer_breaks_exactly_when_brute_force_does(
         assert slot_of in better
     else:
         assert not better
+
+
+class _CountingSolver:
+    """Stands in for CaDiCaL: counts the calls that reach it, each taking no conflict."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def accum_stats(self) -> dict[str, int]:
+        return {"conflicts": 0}
+
+    def conf_budget(self, budget: int) -> None:
+        pass
+
+    def solve_limited(self, assumptions: list[int]) -> None:
+        self.calls += 1
+
+
+def test_calls_say_out_of_time_as_soon_as_a_call_would_get_no_budget():
+    """The searches loop "while not out_of_time(): solve(...)"; a call refused for want of time while
+    out_of_time() still said there was some made the ascending search spin in its last tenth of a second,
+    growing its conflict budget by half each turn until the float overflowed (OverflowError: the process
+    died with its schedule; seen on ticf-13crafa, 1 December)."""
+    fake = _CountingSolver()
+    calls = maxsat._Calls(fake, deadline=time.perf_counter() + 0.1)
+    calls.rate = 500.0  # a slow machine: 0.1 s is 50 conflicts, below the least budget worth a call
+    assert calls.solve([], 10_000) is None and fake.calls == 0
+    assert calls.out_of_time()

@@ -470,7 +470,7 @@ def _solve_ascending(
                 upper = _objective(pb, best)[0]
                 break
             else:
-                lb_budget = int(lb_budget * 1.5)
+                lb_budget += lb_budget // 2
         if best is None:
             return MaxSatResult(None, False, lower)
         if lower < upper:
@@ -505,6 +505,10 @@ LNS_BUDGET = 3000
 WINDOW_SHARE = 0.5
 
 
+# Fewer conflicts than this left before the deadline: no SAT call is made (and ``out_of_time`` says so).
+MIN_CALL_CONFLICTS = 50
+
+
 class _Calls:
     """CaDiCaL calls with a conflict budget that ends before the deadline: the budget is capped by the
     conflicts per second measured so far (a loaded machine has fewer)."""
@@ -516,14 +520,18 @@ class _Calls:
         self.conflicts = 0
         self.seconds = 0.0
 
+    def _cap(self) -> int:
+        """The most conflicts a call may take now: four fifths of the time left at the measured rate."""
+        return int(self.rate * (self.deadline - time.perf_counter()) * 0.8)
+
     def out_of_time(self) -> bool:
-        return time.perf_counter() >= self.deadline - 0.02
+        """No call is worth making any more: too few conflicts left for one (see :meth:`solve`)."""
+        return time.perf_counter() >= self.deadline - 0.02 or self._cap() < MIN_CALL_CONFLICTS
 
     def solve(self, assumptions: list[int], budget: int | None) -> bool | None:
         """True/False as the solver says; None when the budget (or the time) ran out first."""
-        left = self.deadline - time.perf_counter()
-        cap = int(self.rate * left * 0.8)
-        if cap < 50:
+        cap = self._cap()
+        if cap < MIN_CALL_CONFLICTS:
             return None
         budget = cap if budget is None else min(budget, cap)
         before = self.solver.accum_stats()["conflicts"]
