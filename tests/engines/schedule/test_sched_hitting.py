@@ -189,3 +189,42 @@ def test_a_total_proved_by_the_neighbourhood_search_still_gets_the_worst_partici
     result = solve_hitting(pb, 10.0, worst_schedule)
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
+
+
+def test_another_hitting_set_of_the_same_size_or_none():
+    """The put-aside sets are excluded, the size is capped, and the minimum itself is unchanged."""
+    from bridgehead.engines.schedule.hitting import _hitting_set
+
+    cores = [[0, 1], [1, 2]]
+    assert _hitting_set(3, cores, []) == ({1}, 1)
+    assert _hitting_set(3, cores, [], avoid=[{1}], most=1) == (None, 0)  # {1} is the only one of size 1
+    assert _hitting_set(3, cores, [], avoid=[{1}], most=2)[0] in ({0, 2}, {0, 1}, {1, 2})
+    assert _hitting_set(3, [[0, 1]], [], avoid=[{0}], most=1) == ({1}, 1)
+    # Nested levels (level 1 of a participant only after her level 0): {1} alone is not allowed.
+    assert _hitting_set(3, [[0, 1]], [(1, 0)], avoid=[{0}], most=1) == (None, 0)
+    assert _hitting_set(2, [], [], avoid=[set()], most=0) == (None, 0)  # the empty set was the only one
+
+
+@SLOW
+@given(gappy_events())
+def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
+    """Every quick call undecided (the SAT call on its small budget and CP-SAT): the loop puts sets aside,
+    tries others of the same size, then asks one until it is answered — and still proves the optimum."""
+    from bridgehead.engines.schedule import hitting
+
+    pb, _schedules, best, worst_schedule = optimum_and_worst(inst)
+    quick = object()
+    real_solve = maxsat._Calls.solve
+
+    def undecided_when_quick(self, assumptions, budget):
+        return None if budget is quick else real_solve(self, assumptions, budget)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hitting, "QUICK_BUDGET", quick)
+        patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
+        patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
+        patch.setattr(hitting, "LNS_SHARE", 0.0)  # the neighbourhood search settles small events on its own
+        result = hitting.solve_hitting(pb, 10.0, worst_schedule)
+    assert result is not None and result.proven
+    assert maxsat._objective(pb, result.slot_of) == best
+    assert result.lower == best[0]
