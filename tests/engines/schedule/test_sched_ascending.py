@@ -145,3 +145,28 @@ def test_calls_say_out_of_time_as_soon_as_a_call_would_get_no_budget():
     calls.rate = 500.0  # a slow machine: 0.1 s is 50 conflicts, below the least budget worth a call
     assert calls.solve([], 10_000) is None and fake.calls == 0
     assert calls.out_of_time()
+
+
+def _stuck_after_an_interim(better: list[int]):
+    """A configuration that reports a schedule, then never returns (a SAT call far beyond its budget)."""
+
+    def run(*_args, **_kwargs):
+        maxsat.interim(better, 0)
+        time.sleep(60)
+
+    return run
+
+
+def test_a_child_killed_at_its_budget_still_gives_its_best_schedule(monkeypatch):
+    """The parent keeps each configuration's latest interim schedule: when the process is killed at the end
+    of its budget, its best so far is returned (not proven), never lost to the caller's worse hint."""
+    people = [Participant(f"p{i}") for i in range(4)]
+    meetings = [Meeting(id=f"m{i}", participants=("p0", f"p{i}")) for i in (1, 2, 3)]
+    pb = Problem(instance(5, people, meetings))
+    hint, better = [0, 2, 4], [0, 1, 3]  # p0 with two breaks, and with one
+    monkeypatch.setattr(maxsat, "_solve_ascending", _stuck_after_an_interim(better))
+    monkeypatch.setattr(maxsat, "SIDE_BY_SIDE", (("ascending", "seqcounter", 6, 1.0, "index"),) * 2)
+    started = time.perf_counter()
+    result = maxsat.solve_breaks_maxsat(pb, time_limit=1.0, threads=2, hint=hint)
+    assert time.perf_counter() - started < 3.0  # killed at the budget, not waited for
+    assert result is not None and (result.slot_of, result.proven, result.lower) == (better, False, 0)

@@ -34,7 +34,7 @@ import time
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .maxsat import MaxSatResult, _busy_mask, _Calls, _encode, _Encoding, _Lns, _objective, _slots_from
+from .maxsat import MaxSatResult, _busy_mask, _Calls, _encode, _Encoding, _Lns, _objective, _slots_from, interim
 from .model import Problem
 from .nobreak import no_break_schedule
 
@@ -92,6 +92,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         best = lns.best
         if _objective(pb, best)[0] == 0:
             return MaxSatResult(best, True, 0)
+        interim(best, 0)
         # A neighbourhood search that proved the total optimal has not settled the worst participant's
         # breaks: that stage (below) still runs, from the proved total.
         total_proved = lns.optimal
@@ -145,6 +146,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 break
             stale = 0 if cost > lower else stale
             lower = max(lower, cost)
+            interim(best, lower)
             if upper is not None and upper <= lower:
                 break
             # Put-aside sets still open: of the current size, and meeting every core found since.
@@ -225,6 +227,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
             return None
         if upper is None or upper > lower:
             return MaxSatResult(best, False, lower)
+        interim(best, upper)
         levels = [[softs[i] for i in mine] for mine in levels_of.values()]
         return MaxSatResult(*_least_worst(pb, enc, sat, levels, best, upper), upper)
     finally:
@@ -345,4 +348,5 @@ def _least_worst(
             return best, True
         best = _slots_from(pb, enc.x, sat.model().__contains__)
         worst = _objective(pb, best)[1]
+        interim(best, total)
     return best, True

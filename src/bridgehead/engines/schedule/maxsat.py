@@ -214,22 +214,29 @@ def _run_children(
         send.close()
         runs.append((proc, receive))
     results: list[MaxSatResult] = []
+    latest: dict[object, MaxSatResult] = {}  # the last interim schedule of each child without a result
     pending = [r for _, r in runs]
     try:
         while pending:
             if should_stop() or time.perf_counter() > budget_end:
                 break
             for conn in wait(pending, timeout=0.05):
-                pending.remove(conn)
                 try:
-                    result = conn.recv()
+                    kind, result = conn.recv()
                 except EOFError:
+                    pending.remove(conn)
                     continue
+                if kind == INTERIM:
+                    latest[conn] = result
+                    continue
+                pending.remove(conn)
+                latest.pop(conn, None)
                 if isinstance(result, MaxSatResult):
                     results.append(result)
                     if result.proven:
                         pending = []
                         break
+        results.extend(latest.values())  # children killed (or dead) before their result: their best so far
     finally:
         for proc, _conn in runs:
             if proc.is_alive():
@@ -257,19 +264,42 @@ def _child(
     order: str,
     hint: list[int] | None,
 ) -> None:
+    global _send_interim
+    _send_interim = lambda result: conn.send((INTERIM, result))  # noqa: E731 - this process's channel
     try:
         if method == "hitting":
             from .hitting import solve_hitting  # imports this module
 
-            conn.send(solve_hitting(pb, time_limit, hint))
+            result = solve_hitting(pb, time_limit, hint)
         elif method == "ascending":
-            conn.send(_solve_ascending(pb, time_limit, encoding, pairwise, order, hint))
+            result = _solve_ascending(pb, time_limit, encoding, pairwise, order, hint)
         elif method == "ascending-block":
-            conn.send(_solve_ascending(pb, time_limit, encoding, pairwise, order, hint, breaks="block"))
+            result = _solve_ascending(pb, time_limit, encoding, pairwise, order, hint, breaks="block")
         else:
-            conn.send(_solve_one(pb, time_limit, lambda: False, encoding, pairwise, order))
+            result = _solve_one(pb, time_limit, lambda: False, encoding, pairwise, order)
+        conn.send((FINAL, result))
     finally:
         conn.close()
+
+
+# What a configuration's process sends: its best schedule so far (INTERIM, possibly many) and its result
+# (FINAL, once). The parent keeps the latest of each child, so a child killed at its budget's end (a SAT call
+# can outrun its conflict budget when the machine slows down) still gives its schedule: in a B2B run at
+# calibration 301 ms both children of ticf-14crafa were killed and the heuristic's 32 breaks were returned
+# where the children had 11 (1 December 2026).
+INTERIM, FINAL = "interim", "final"
+_send_interim: Callable[[MaxSatResult], None] | None = None  # set in a configuration's process
+_last_interim: tuple[int, int] = (-1, -1)
+
+
+def interim(best: list[int] | None, lower: int) -> None:
+    """Tell the parent (when running as a configuration's process) the best schedule so far and the lower
+    bound proved so far; repeats of the last report are not sent."""
+    global _last_interim
+    if _send_interim is None or best is None or (id(best), lower) == _last_interim:
+        return
+    _last_interim = (id(best), lower)
+    _send_interim(MaxSatResult(list(best), False, lower))
 
 
 @dataclass
@@ -435,6 +465,7 @@ def _solve_ascending(
         # k" above the optimum are the slow ones).
         lns.run(t0 + LNS_FIRST_SHARE * time_limit, 0)
         best = lns.best
+        interim(best, 0)
     enc = _encode(pb, encoding, pairwise, order, breaks)
     brk = [v for lits in enc.brk_of for v in lits]
     incumbent = _objective(pb, best)[0] if best is not None else ASCENDING_MAX
@@ -459,6 +490,7 @@ def _solve_ascending(
                 lower = upper
             if lower >= upper:
                 break
+            interim(best, lower)
             k = lower
             ok = sat.solve([at_most[k]] if k < len(at_most) else [], lb_budget)
             if ok is False:
@@ -488,6 +520,7 @@ def _solve_ascending(
                 break
             best = _slots_from(pb, enc.x, sat.model().__contains__)
             worst = _objective(pb, best)[1]
+            interim(best, total)
         return MaxSatResult(best, True, total)
     finally:
         solver.delete()
