@@ -289,16 +289,16 @@ def _child(
 # where the children had 11 (1 December 2026).
 INTERIM, FINAL = "interim", "final"
 _send_interim: Callable[[MaxSatResult], None] | None = None  # set in a configuration's process
-_last_interim: tuple[int, int] = (-1, -1)
+_last_interim: tuple[list[int] | None, int] = (None, -1)  # the schedule object last sent (kept: ids get reused)
 
 
 def interim(best: list[int] | None, lower: int) -> None:
     """Tell the parent (when running as a configuration's process) the best schedule so far and the lower
     bound proved so far; repeats of the last report are not sent."""
     global _last_interim
-    if _send_interim is None or best is None or (id(best), lower) == _last_interim:
+    if _send_interim is None or best is None or (best is _last_interim[0] and lower == _last_interim[1]):
         return
-    _last_interim = (id(best), lower)
+    _last_interim = (best, lower)
     _send_interim(MaxSatResult(list(best), False, lower))
 
 
