@@ -553,6 +553,11 @@ def enforce_spread(state: State) -> int:
 
 
 ANNEAL_STEPS_PER_MEETING = 1000
+# Cost of each break above the spread rule's cap, on top of gap_cost's 3 a break. Without it the annealing
+# does not see the rule, and on a slow machine its time ran out before it met a schedule that keeps it:
+# enforce_spread then dropped meetings (forum-13crafb: 195 held with 34 breaks became 190 held, and the proof
+# stage, which needs every meeting held, returned nothing; calibration 304 ms, 1 December 2026).
+OVER_CAP_PENALTY = 6
 ANNEAL_MAX_STEPS = 200_000
 
 
@@ -564,13 +569,23 @@ def anneal(state: State, rng: random.Random, seconds: float, check_stop: Callabl
     0–6. Annealing accepts a worse swap with probability exp(-Δ/T), T falling geometrically over the time
     given, which crosses those basins; swaps keep everyone at one meeting per slot and the count unchanged.
     The schedule is a number of steps (1,000 per movable meeting, at most 200,000), so the result depends
-    only on the seed — unless ``seconds`` runs out first (a loaded machine), which ends it early.
+    only on the seed — unless ``seconds`` runs out first (a loaded machine), which ends it early. Under a
+    spread rule that reduces to a cap, each break above the cap costs :data:`OVER_CAP_PENALTY` more, so
+    that a run ended early still meets a schedule that keeps the rule.
     """
     pb = state.pb
     movable = [m for m in range(pb.n_meetings) if state.slot_of[m] >= 0 and pb.fixed[m] < 0 and not state.pinned[m]]
     if not movable or seconds <= 0:
         return sum(state.breaks(p) for p in range(pb.n_parts))
-    cost = [pb.gap_cost(p, state.busy[p]) for p in range(pb.n_parts)]
+    cap = _break_cap(state)
+
+    def cost_of(q: int, busy: int) -> int:
+        c = pb.gap_cost(q, busy)
+        if cap is not None and c > 3 * cap:  # more than `cap` breaks is possible only above 3·cap
+            c += OVER_CAP_PENALTY * max(0, pb.breaks_of(q, busy) - cap)
+        return c
+
+    cost = [cost_of(p, state.busy[p]) for p in range(pb.n_parts)]
     total = sum(cost)
     breaks = sum(state.breaks(p) for p in range(pb.n_parts))
     best_breaks, best = (breaks if _spread_ok(state) else math.inf), list(state.slot_of)
@@ -588,6 +603,10 @@ def anneal(state: State, rng: random.Random, seconds: float, check_stop: Callabl
                 break  # restore the best schedule below, then let the caller see the time is up
             if time.perf_counter() > t_end:
                 break
+            # Cooled by steps, not time: a run cut short by a slow machine ends hot, near where it started.
+            # Cooling by time as well gives a better schedule (ticf-13crafc 28 → 17–27 breaks in 0.2 s) but
+            # a worse proof: the hitting sets lean towards the incumbent's breaks, and forum-13crafc was then
+            # unproven in 3 of 3 runs (proven in 3 of 3 without; 1 December 2026, calibration 300 ms).
             temp = t_hi * (t_lo / t_hi) ** (steps / budget)
         # Half the time, a meeting of someone with a break; else any movable meeting.
         if steps % 2:
@@ -616,7 +635,7 @@ def anneal(state: State, rng: random.Random, seconds: float, check_stop: Callabl
         for q in people:
             b = state.busy[q]
             swapped = b & ~(bit_s | bit_t) | (bit_t if b & bit_s else 0) | (bit_s if b & bit_t else 0)
-            new_cost.append(pb.gap_cost(q, swapped))
+            new_cost.append(cost_of(q, swapped))
         delta = sum(new_cost) - sum(cost[q] for q in people)
         if delta > 0 and rng.random() >= math.exp(-delta / temp):
             continue
@@ -637,6 +656,18 @@ def anneal(state: State, rng: random.Random, seconds: float, check_stop: Callabl
             if s >= 0:
                 state.place(m, s)
     return sum(state.breaks(p) for p in range(pb.n_parts))
+
+
+def _break_cap(state: State) -> int | None:
+    """The most breaks anyone may have under the spread rule, when it reduces to a cap: someone holds at most
+    one meeting (so the least-broken participant has none). None otherwise, or without the rule."""
+    pb = state.pb
+    spread = pb.instance.max_break_spread
+    if spread is None:
+        return None
+    if any(len(state.at[p]) <= 1 for p in range(pb.n_parts)):
+        return spread
+    return None
 
 
 def _spread_ok(state: State) -> bool:
