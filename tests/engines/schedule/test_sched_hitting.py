@@ -228,3 +228,43 @@ def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
     assert result.lower == best[0]
+
+
+def test_only_one_minimum_hitting_set_or_several():
+    from bridgehead.engines.schedule.hitting import _only_one
+
+    assert _only_one(3, [[0], [1]], [], 0, {0, 1}, 2)
+    assert not _only_one(3, [[0], [1, 2]], [], 0, {0, 1}, 2)  # {0, 2} as well
+    assert _only_one(2, [], [], 0, set(), 0)  # no core: nothing given up is the only minimum
+
+
+@SLOW
+@given(gappy_events())
+def test_an_undecided_set_with_no_other_of_its_size_is_asked_on_not_sent_to_cp_sat(inst):
+    """With no other set to turn to, the SAT call goes on (CP-SAT took 2.6 s and did not answer forum-14's
+    only set of size 2, which CaDiCaL then answered in 1 s more). The first question ("no break at all")
+    is CP-SAT's before any core; after it, CP-SAT is never asked when every set is the only one."""
+    from bridgehead.engines.schedule import hitting
+
+    pb, _schedules, best, worst_schedule = optimum_and_worst(inst)
+    quick = object()
+    real_solve = maxsat._Calls.solve
+    asked: list[object] = []
+
+    def undecided_when_quick(self, assumptions, budget):
+        return None if budget is quick else real_solve(self, assumptions, budget)
+
+    def no_break(pb, seconds, seed, limits=None):
+        asked.append(limits)
+        return "unknown", None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hitting, "QUICK_BUDGET", quick)
+        patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
+        patch.setattr(hitting, "no_break_schedule", no_break)
+        patch.setattr(hitting, "_only_one", lambda *args: True, raising=False)
+        patch.setattr(hitting, "LNS_SHARE", 0.0)
+        result = hitting.solve_hitting(pb, 10.0, worst_schedule)
+    assert all(limits is None for limits in asked)  # only the first question, "no break at all"
+    assert result is not None and result.proven
+    assert maxsat._objective(pb, result.slot_of) == best
