@@ -192,7 +192,7 @@ def explain(pb: Problem) -> list[Conflict]:
     spread = pb.instance.max_break_spread
     if spread is None:
         return []
-    zero = [p for p in range(pb.n_parts) if sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) <= 1]
+    zero = pb.at_most_one_meeting()
     if not zero:
         return []
     calm = pb.part_ids[zero[0]]

@@ -95,7 +95,7 @@ def applicable(pb: Problem, all_held_possible: bool) -> bool:
         return False
     if pb.instance.max_break_spread is None:
         return True
-    return any(sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) <= 1 for p in range(pb.n_parts))
+    return bool(pb.at_most_one_meeting())
 
 
 class _Cnf:
@@ -553,7 +553,7 @@ def first_schedule(pb: Problem, enc: _Encoding, sat: _Calls) -> list[int] | None
     """A schedule holding every usable meeting, whatever its breaks: one SAT call without assumptions.
 
     Why: given no incumbent, the searches only ask questions with few breaks, the hard ones, and on
-    forum-13crafb, ticf-13crafb, ticf-13crafc and ticf-14crafa they found no schedule at all in 9 s, so the
+    forum-13crafb, ticf-13crafb, ticf-13crafc and ticf-14crafa the hitting sets found none in 9 s, so the
     heuristic's, with meetings left out, was returned (1 December 2026). This call finds one in under a
     second. Only the ascending search makes it, and only as a fallback, not a start: started from it (after
     a neighbourhood search) tic-13crafc lost its proof, and the same call in the hitting sets' solver (its

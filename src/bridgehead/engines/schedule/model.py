@@ -408,6 +408,11 @@ class Problem:
                     one |= self.pref[p]
                 self.pref_all[m_i], self.pref_any[m_i] = both, one
 
+    def at_most_one_meeting(self) -> list[int]:
+        """Participants with at most one usable meeting: they never have a break, so under the spread rule
+        nobody may have more than ``max_break_spread`` (the rule becomes a cap)."""
+        return [p for p in range(self.n_parts) if sum(1 for m in self.meetings_of[p] if self.allowed[m]) <= 1]
+
     def preferred_score(self, m: int, s: int) -> int:
         """How many participants of meeting ``m`` prefer slot ``s``."""
         return sum(self.pref[p] >> s & 1 for p in self.parts[m])
