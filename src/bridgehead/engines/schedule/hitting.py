@@ -45,7 +45,8 @@ SLICE_SECONDS = 2.0
 # Share of the time the large-neighbourhood search on the incumbent takes first.
 LNS_SHARE = 0.1
 # Conflicts a SAT call with the hitting set's assumptions gets before CP-SAT is asked the same question
-# (with this share of the time left, at most so many seconds), then the rest of the time.
+# (with this share of the time left, at most so many seconds), then the rest of the time — unless no other
+# set of its size exists, when the SAT call goes on at once (see _only_one).
 QUICK_BUDGET = 3000
 CP_CHECK_SHARE = 0.3
 CP_CHECK_MAX_SECONDS = 3.0

@@ -480,8 +480,8 @@ def _solve_ascending(
         lower = 0
         upper = incumbent if best is not None else len(brk) + 1  # none yet: "at most len(brk)" is no limit
         # No incumbent given (the heuristic's left meetings out): any schedule holding every meeting, to
-        # return if the search finds none (see first_schedule) — not one to start from.
-        fallback = first_schedule(pb, enc, sat) if best is None else None
+        # return if the search finds none (see _first_schedule) — not one to start from.
+        fallback = _first_schedule(pb, enc, sat) if best is None else None
         interim(fallback, 0)
         if best is not None:
             solver.set_phases([v if best[m] == s else -v for (m, s), v in enc.x.items()])
@@ -549,7 +549,7 @@ MIN_CALL_CONFLICTS = 50
 FIRST_BUDGET = 20_000
 
 
-def first_schedule(pb: Problem, enc: _Encoding, sat: _Calls) -> list[int] | None:
+def _first_schedule(pb: Problem, enc: _Encoding, sat: _Calls) -> list[int] | None:
     """A schedule holding every usable meeting, whatever its breaks: one SAT call without assumptions.
 
     Why: given no incumbent, the searches only ask questions with few breaks, the hard ones, and on
