@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.engines.schedule.sched_helpers import instance
 from tests.engines.schedule.test_sched_ascending import all_held, gappy_events, optimum_and_worst
 
 from bridgehead.engines.schedule import maxsat
-from bridgehead.engines.schedule.model import Problem
+from bridgehead.engines.schedule.model import Meeting, Participant, Problem
 
 pytestmark = pytest.mark.skipif(not maxsat.available(), reason="MaxSAT back end not installed")
 
@@ -48,6 +49,55 @@ def test_block_encoding_counts_exactly_the_breaks_of_every_schedule(inst):
             assert solver.solve(assumptions=fix + at_most), "a valid schedule was cut off"
             if total:
                 assert not solver.solve(assumptions=[*fix, -tot.rhs[total - 1]]), "a break went uncounted"
+
+
+@SLOW
+@given(gappy_events())
+def test_run_starts_keep_exactly_the_schedules_in_which_the_participant_has_no_break(inst):
+    """With its guard false, ``_run_starts`` keeps a valid schedule exactly when the participant has no
+    break in it (a start variable that cut off a run, or let a gap through, fails here); with the guard
+    true, or for a participant it does not apply to, it keeps them all."""
+    from pysat.solvers import Solver
+
+    pb = Problem(inst)
+    schedules = all_held(pb)
+    assume(schedules)
+    enc = maxsat._encode(pb, "seqcounter", 6, "index", breaks="block")
+    guard = {p: enc.cnf.var("guard", p) for p in range(pb.n_parts)}
+    applies = {p: maxsat._run_starts(enc.cnf, pb, p, enc.busy, guard[p]) for p in range(pb.n_parts)}
+    with Solver(name="cadical195", bootstrap_with=enc.cnf.clauses) as solver:
+        for _, slot_of in schedules:
+            fix = [v if slot_of[m] == s else -v for (m, s), v in enc.x.items()]
+            for p, no_break in enumerate(b == 0 for b in _breaks(pb, slot_of)):
+                assert solver.solve(assumptions=[*fix, guard[p]])
+                assert solver.solve(assumptions=[*fix, -guard[p]]) == (no_break or not applies[p])
+
+
+def test_run_starts_apply_only_within_one_session_free_of_unavailable_slots():
+    """p1's and p3's meetings can take either session, p0 cannot attend t0: none of them gets start
+    variables; p2, with two meetings in the first session and every slot free, does — and then her two
+    meetings are adjacent."""
+    from pysat.solvers import Solver
+
+    people = [Participant("p0", unavailable=("t0",)), Participant("p1"), Participant("p2"), Participant("p3")]
+    meetings = [
+        Meeting(id="a", participants=("p0", "p2"), slots=("t0", "t1", "t2")),
+        Meeting(id="b", participants=("p2", "p3"), slots=("t0", "t2")),
+        Meeting(id="c", participants=("p1", "p3"), slots=("t1", "t4")),
+        Meeting(id="d", participants=("p1", "p0"), slots=("t1", "t2")),
+    ]
+    pb = Problem(instance(6, people, meetings, tables=2, sessions=(3, 3)))
+    enc = maxsat._encode(pb, "seqcounter", 6, "index", breaks="block")
+    guard = {p: enc.cnf.var("guard", p) for p in range(pb.n_parts)}
+    applies = [maxsat._run_starts(enc.cnf, pb, p, enc.busy, guard[p]) for p in range(pb.n_parts)]
+    assert applies == [False, False, True, False]
+    with Solver(name="cadical195", bootstrap_with=enc.cnf.clauses) as solver:
+        assert solver.solve(assumptions=[-guard[2]])
+        held = {s for (m, s), v in enc.x.items() if m in (0, 1) and v in set(solver.get_model())}
+        assert sorted(held) in ([0, 1], [1, 2])  # a in t0 and b in t2 would leave her a gap
+        x = enc.x
+        assert not solver.solve(assumptions=[-guard[2], x[0, 2], x[1, 0]])  # t0 and t2: a gap in t1
+        assert solver.solve(assumptions=[guard[2], x[0, 2], x[1, 0]])
 
 
 @SLOW

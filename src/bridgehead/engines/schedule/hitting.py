@@ -34,7 +34,18 @@ import time
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .maxsat import MaxSatResult, _busy_mask, _Calls, _encode, _Encoding, _Lns, _objective, _slots_from, interim
+from .maxsat import (
+    MaxSatResult,
+    _busy_mask,
+    _Calls,
+    _encode,
+    _Encoding,
+    _Lns,
+    _objective,
+    _run_starts,
+    _slots_from,
+    interim,
+)
 from .model import Problem
 from .nobreak import no_break_schedule
 
@@ -125,6 +136,8 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
             else:
                 first_level.append(len(softs))
             softs.append(tot.rhs[j])
+        # Asked "p has no break" (her first level false), the solver also knows her meetings fill one run.
+        _run_starts(enc.cnf, pb, p, enc.busy, tot.rhs[0])
     if not softs:
         return MaxSatResult(best, True, 0) if best is not None else None
     if status == "none":

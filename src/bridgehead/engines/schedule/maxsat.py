@@ -312,6 +312,7 @@ class _Encoding:
     brk_of: list[list[int]]
     lvl: list[int]
     levels: int
+    busy: dict[tuple[int, int], int]
 
 
 def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", breaks: str = "start") -> _Encoding:
@@ -379,7 +380,7 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", bre
                 cnf.at_most(brk_of[p], k - 1, guard=lvl[k - 1])
         if spread is not None:
             cnf.at_most(brk_of[p], spread)
-    return _Encoding(cnf, x, brk_of, lvl, levels)
+    return _Encoding(cnf, x, brk_of, lvl, levels, busy)
 
 
 def _slots_from(pb: Problem, x: dict[tuple[int, int], int], true: Callable[[int], bool]) -> list[int]:
@@ -787,6 +788,42 @@ def _encode_part(
             cnf.at_most(mine, spread - pb.breaks_of(p, fixed_busy[p] & ~span[p]))
         brk.append(mine)
     return cnf, x, brk, span
+
+
+def _run_starts(cnf: _Cnf, pb: Problem, p: int, busy: dict[tuple[int, int], int], guard: int) -> bool:
+    """Unless ``guard`` holds, ``p``'s meetings fill one run of consecutive slots: one variable per slot
+    where that run can start, at most one of them true, and p busy in a slot only if the chosen run covers
+    it. Returns whether p qualifies (nothing is added otherwise).
+
+    It applies to a participant whose usable meetings all lie in one session in which she has no
+    unavailable slot: then "no break" says exactly that her n meetings take n consecutive slots. Why: the
+    break clauses say "no gap" slot by slot, and the solver rarely learns the length of the run from them;
+    with the run's start as a variable, placing one meeting fixes where the others can go. Measured on the
+    B2B events, "no break at all" with the block encoding (CaDiCaL, 5 clause orders, median): ticf-14crafa
+    10.6 s → 4.0 s, ticf-13crafa 3.3 s → 0.4 s, forum-13 1.4 s → 1.3 s. Participants with an unavailable
+    slot are left out: with them too, the hitting sets proved forum-13 in 4.4–7.3 s instead of 2.1–2.4 s
+    and forum-14 in 7.1–8.0 s instead of 5.2–5.8 s (their runs are already cut short by that slot).
+    """
+    mine = [m for m in pb.meetings_of[p] if pb.allowed[m]]
+    n = len(mine)
+    if n < 2:
+        return False
+    reach = 0
+    for m in mine:
+        reach |= pb.allowed[m]
+    lo, hi, mask = pb.sessions[pb.session_of[(reach & -reach).bit_length() - 1]]
+    if reach & ~mask or mask & ~pb.avail[p]:
+        return False
+    starts = {a: cnf.var("run", p, a) for a in range(lo, hi - n + 1) if all((p, s) in busy for s in range(a, a + n))}
+    cnf.add([guard, *starts.values()])
+    cnf.at_most(list(starts.values()), 1)
+    for a, v in starts.items():
+        for s in range(a, a + n):
+            cnf.add([-v, busy[p, s]])
+    for s in range(lo, hi):
+        if (p, s) in busy:
+            cnf.add([guard, -busy[p, s], *(v for a, v in starts.items() if a <= s < a + n)])
+    return True
 
 
 def _busy_mask(pb: Problem, slot_of: list[int], p: int) -> int:
