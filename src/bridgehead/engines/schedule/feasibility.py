@@ -149,7 +149,7 @@ def fixed_conflicts(instance: Instance) -> list[Conflict]:
 def forced_breaks(pb: Problem, p: int) -> tuple[int, list[int], list[int]]:
     """Breaks participant ``p`` has in *every* valid schedule, with the fixed meetings and the unfillable
     slots that force them (see the module docstring for why this is a lower bound)."""
-    fixed = [m for m in pb.meetings_of[p] if pb.fixed[m] >= 0 and pb.allowed[m]]
+    fixed = [m for m in pb.usable_of[p] if pb.fixed[m] >= 0]
     if len(fixed) < 2:
         return 0, [], []
     busy = 0

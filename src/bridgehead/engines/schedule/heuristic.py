@@ -193,7 +193,7 @@ def meeting_order(problem: Problem, rng: random.Random, fair: bool = False) -> l
     for p in sorted(range(problem.n_parts), key=lambda p: (degree[p], noise[p % len(noise)] if noise else 0)):
         if covered[p] or not problem.meetings_of[p]:
             continue
-        options = [m for m in problem.meetings_of[p] if problem.allowed[m]]
+        options = problem.usable_of[p]
         if not options:
             continue
         m = max(options, key=lambda m: (problem.weight[m], -max(degree[q] for q in problem.parts[m])))

@@ -325,7 +325,7 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", bre
         # Meetings of the busiest participants first: the SAT solver's first decisions then place the
         # hardest-to-fit blocks. Measured: it slows the default encoding on forum-13 (proof lost at 10 s),
         # so only the second encoding uses it.
-        degree = [sum(1 for m in pb.meetings_of[p] if pb.allowed[m]) for p in range(pb.n_parts)]
+        degree = [len(mine) for mine in pb.usable_of]
         usable.sort(key=lambda m: (-max(degree[p] for p in pb.parts[m]), -min(degree[p] for p in pb.parts[m]), m))
     x: dict[tuple[int, int], int] = {}
     by_ps: dict[tuple[int, int], list[int]] = {}
@@ -359,7 +359,7 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", bre
             here = [busy[p, s] for p in range(pb.n_parts) if (p, s) in busy]
             cnf.at_most(here, 2 * pb.tables[s])
     for p in range(pb.n_parts):
-        mine = sum(1 for m in pb.meetings_of[p] if pb.allowed[m])
+        mine = len(pb.usable_of[p])
         slots_p = [busy[p, s] for s in range(pb.n_slots) if (p, s) in busy]
         if slots_p:
             cnf.at_most(slots_p, mine)
@@ -368,7 +368,7 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", bre
     spread = pb.instance.max_break_spread
     levels = spread if spread is not None else LEVELS
     if breaks == "block":
-        held = [min(pb.cap[p], sum(1 for m in pb.meetings_of[p] if pb.allowed[m])) for p in range(pb.n_parts)]
+        held = [min(pb.cap[p], len(pb.usable_of[p])) for p in range(pb.n_parts)]
         brk_of = [_block_starts(cnf, pb, p, busy, held[p]) for p in range(pb.n_parts)]
     else:
         brk_of = [_break_starts(cnf, pb, p, busy) for p in range(pb.n_parts)]
@@ -638,7 +638,7 @@ class _Lns:
                 free = self._window()
             else:
                 chosen = self._participants()
-                free = sorted({m for p in chosen for m in self.pb.meetings_of[p] if self.pb.allowed[m]})
+                free = sorted({m for p in chosen for m in self.pb.usable_of[p]})
             ok, slot_of = _solve_part(self.pb, self.best, free, LNS_BUDGET)
             if ok is False and whole:
                 self.optimal = True  # nothing fixed, and no schedule has fewer breaks
@@ -674,7 +674,7 @@ class _Lns:
         for _ in range(4 * self.size):
             if len(chosen) >= self.size:
                 break
-            mine = [m for m in pb.meetings_of[rng.choice(sorted(chosen))] if pb.allowed[m]]
+            mine = pb.usable_of[rng.choice(sorted(chosen))]
             if mine and rng.random() < 0.6:
                 # A partner of someone chosen: their meetings can then trade slots.
                 chosen.update(pb.parts[rng.choice(mine)])
@@ -804,7 +804,7 @@ def _run_starts(cnf: _Cnf, pb: Problem, p: int, busy: dict[tuple[int, int], int]
     slot are left out: with them too, the 10 s B2B solve proved forum-13 in 4.4–7.3 s instead of 2.1–2.4 s
     and forum-14 in 7.1–8.0 s instead of 5.2–5.8 s (three runs each).
     """
-    mine = [m for m in pb.meetings_of[p] if pb.allowed[m]]
+    mine = pb.usable_of[p]
     n = len(mine)
     if n < 2:
         return False

@@ -397,6 +397,8 @@ class Problem:
             if self.fixed[-1] >= 0:
                 mask = 1 << self.fixed[-1]
             self.allowed.append(mask)
+        # Each participant's usable meetings (a slot they may take): what every break rule and count is about.
+        self.usable_of = [[m for m in ms if self.allowed[m]] for ms in self.meetings_of]
         # Slots preferred by every participant of a meeting, and by at least one.
         self.pref_all = [self.all_mask] * self.n_meetings
         self.pref_any = [self.all_mask] * self.n_meetings
@@ -411,7 +413,7 @@ class Problem:
     def at_most_one_meeting(self) -> list[int]:
         """Participants with at most one usable meeting: they never have a break, so under the spread rule
         nobody may have more than ``max_break_spread`` (the rule becomes a cap)."""
-        return [p for p in range(self.n_parts) if sum(1 for m in self.meetings_of[p] if self.allowed[m]) <= 1]
+        return [p for p in range(self.n_parts) if len(self.usable_of[p]) <= 1]
 
     def preferred_score(self, m: int, s: int) -> int:
         """How many participants of meeting ``m`` prefer slot ``s``."""

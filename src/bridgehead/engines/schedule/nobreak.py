@@ -38,7 +38,7 @@ def no_break_schedule(
     model = cp_model.CpModel()
     x, _per_meeting, busy = placement(model, pb, every_usable=True, implied=False)
     for p in range(pb.n_parts):
-        held = sum(1 for m in pb.meetings_of[p] if pb.allowed[m])
+        held = len(pb.usable_of[p])
         if held > pb.cap[p]:
             return "none", None  # cannot hold every usable meeting, with or without breaks
         mine = [b for (q, _s), b in busy.items() if q == p]
