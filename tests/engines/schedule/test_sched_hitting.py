@@ -51,6 +51,56 @@ def test_block_encoding_counts_exactly_the_breaks_of_every_schedule(inst):
                 assert not solver.solve(assumptions=[*fix, -tot.rhs[total - 1]]), "a break went uncounted"
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 7).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))),
+    st.sampled_from(["mtotalizer", "kmtotalizer", "seqcounter"]),
+    st.booleans(),
+)
+def test_at_most_in_a_given_encoding_keeps_exactly_the_assignments_within_the_bound(nk, encoding, guarded):
+    """``_Cnf.at_most(..., encoding=e)`` (the busy cap of the hitting sets is a modulo totaliser while the
+    rest of the CNF uses the sequential counter): every assignment of the literals with at most k true is
+    kept, every one with more is refuted — unless the guard holds, which keeps them all."""
+    import itertools
+
+    from pysat.solvers import Solver
+
+    n, k = nk
+    cnf = maxsat._Cnf("seqcounter", 1)  # k = 1 over more than one literal goes through the encoding too
+    lits = [cnf.var("x", i) for i in range(n)]
+    guard = cnf.var("guard") if guarded else None
+    cnf.at_most(lits, k, guard=guard, encoding=encoding)
+    with Solver(name="cadical195", bootstrap_with=cnf.clauses) as solver:
+        for values in itertools.product([False, True], repeat=n):
+            fix = [v if on else -v for v, on in zip(lits, values, strict=True)]
+            assert solver.solve(assumptions=fix + ([-guard] if guarded else [])) == (sum(values) <= k)
+            if guarded:
+                assert solver.solve(assumptions=[*fix, guard])
+
+
+def test_the_busy_cap_in_its_own_encoding_keeps_exactly_the_valid_schedules():
+    """Three pairs, three slots, one table, so that "at most 2 × tables participants busy in a slot" is
+    tight: the hitting sets' encoding (busy cap in :data:`hitting.BUSY_CAP`) is a different CNF from the
+    plain one, and keeps exactly the placements with one meeting per slot, as the plain one does."""
+    import itertools
+
+    from pysat.solvers import Solver
+
+    from bridgehead.engines.schedule.hitting import BUSY_CAP
+
+    people = [Participant(f"p{i}") for i in range(6)]
+    ms = [Meeting(id=f"m{i}", participants=(f"p{2 * i}", f"p{2 * i + 1}")) for i in range(3)]
+    pb = Problem(instance(3, people, ms, tables=1))
+    plain = maxsat._encode(pb, "seqcounter", 6, "index", breaks="block")
+    enc = maxsat._encode(pb, "seqcounter", 6, "index", breaks="block", busy_cap=BUSY_CAP)
+    assert sorted(map(sorted, enc.cnf.clauses)) != sorted(map(sorted, plain.cnf.clauses))
+    for e in (plain, enc):
+        with Solver(name="cadical195", bootstrap_with=e.cnf.clauses) as solver:
+            for placement in itertools.product(range(3), repeat=3):
+                fix = [v if placement[m] == s else -v for (m, s), v in e.x.items()]
+                assert solver.solve(assumptions=fix) == (len(set(placement)) == 3)
+
+
 @SLOW
 @given(gappy_events())
 def test_run_starts_keep_exactly_the_schedules_in_which_the_participant_has_no_break(inst):
@@ -271,6 +321,7 @@ def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(hitting, "QUICK_BUDGET", quick)
+        patch.setattr(hitting, "SWITCHED_QUICK_BUDGET", quick)  # undecided over either busy cap
         patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
         patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
         patch.setattr(hitting, "LNS_SHARE", 0.0)  # the neighbourhood search settles small events on its own
@@ -278,6 +329,46 @@ def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
     assert result.lower == best[0]
+
+
+def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_and_keep_their_cores():
+    """Two minimum hitting sets, both undecided by the quick calls: the solver is built again with the busy
+    cap in :data:`hitting.BUSY_CAP` — once, however often the sets stay undecided after it — and the cores
+    found before still count, so the optimum (2 breaks, worst 1, by brute force) is proven."""
+    from bridgehead.engines.schedule import hitting
+
+    people = [Participant(f"p{i}") for i in range(3)]
+    ms = [
+        Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
+        Meeting(id="m1", participants=("p0", "p2"), slots=("t1", "t4")),
+        Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
+        Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
+    ]
+    pb = Problem(instance(5, people, ms, tables=2))
+    assert min(key for key, _ in all_held(pb)) == (2, 1)
+    quick = object()
+    real_solve = maxsat._Calls.solve
+    builds: list[str | None] = []
+    real_build = hitting._build
+
+    def undecided_when_quick(self, assumptions, budget):
+        return None if budget is quick else real_solve(self, assumptions, budget)
+
+    def build(pb, busy_cap):
+        builds.append(busy_cap)
+        return real_build(pb, busy_cap)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hitting, "QUICK_BUDGET", quick)
+        patch.setattr(hitting, "SWITCHED_QUICK_BUDGET", quick)
+        patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
+        patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
+        patch.setattr(hitting, "LNS_SHARE", 0.0)
+        patch.setattr(hitting, "_build", build)
+        result = hitting.solve_hitting(pb, 10.0, None)
+    assert builds == [None, hitting.BUSY_CAP]
+    assert result is not None and result.proven and result.lower == 2
+    assert maxsat._objective(pb, result.slot_of) == (2, 1)
 
 
 def test_only_one_minimum_hitting_set_or_several():

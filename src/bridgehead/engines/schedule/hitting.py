@@ -30,6 +30,7 @@ up are nested in the same way).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -70,6 +71,22 @@ TRIM_ROUNDS = 2
 # satisfiable and slow (ticf-13crafb: 20 s with a doubling budget), so the budget stays small.
 STALE_CORES = 20
 COUNTER_BUDGET = 3000
+# When a minimum hitting set is left undecided by both quick calls (SAT and CP-SAT), the solver is built
+# again with "at most 2 × tables participants busy in a slot" as a modulo totaliser instead of the
+# sequential counter (see _encode), once, and its quick calls get more conflicts. Why: on the 12-table B2B
+# events that one constraint decides how hard the questions are. One CaDiCaL asked "everyone but p without
+# a break" for each participant in turn, 2–4 s each (1 December 2026): forum-13crafc 57 of 58 settled in
+# 3.4 s in all against 42 of 58 in 45 s; ticf-13crafc's 19 questions that CP-SAT leaves open after 3 s,
+# all 19 in 4 s in all (10 have a schedule: its optimum) against 5 of 19 in 6 s each — the first asked
+# takes 9,000–13,000 conflicts, the rest a few hundred; with no cap at all they are as quick. The counter
+# and the modulo totaliser side by side, or the totaliser, a cardinality network or the modulo totaliser
+# on other constraints leave them open as before. Not from the start: on the 22-table events the modulo totaliser
+# cost the proof (forum-14 98 breaks, ticf-14crafa 28, each proven with the counter in 6 s); those two never
+# leave a set undecided. Rebuilt only after ROTATE_MAX sets, ticf-13crafc was proven in 9.6–9.8 s; after
+# the first, 6.7–7.1 s.
+BUSY_CAP = "mtotalizer"
+SWITCHED_QUICK_BUDGET = 20_000
+SWITCH_AFTER = 1  # undecided sets before the rebuild
 # Minimum hitting sets put aside undecided (quick SAT call and CP-SAT) before the first of them is asked
 # until it is answered.
 ROTATE_MAX = 3
@@ -82,7 +99,6 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     settled, and the lower bound proved on total breaks; None when no schedule is known and none was found.
     """
     from pysat.card import ITotalizer  # optional MaxSAT back end
-    from pysat.solvers import Solver
 
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -109,45 +125,19 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         # breaks: that stage (below) still runs, from the proved total.
         total_proved = lns.optimal
 
-    enc = _encode(pb, "seqcounter", 6, "index", breaks="block")
-    pool = enc.cnf.pool
-    clauses = enc.cnf.clauses
-    # Level literals: level[p][j] true ⇔ (at least) p has more than j breaks.
-    softs: list[int] = []
-    nested: list[tuple[int, int]] = []  # (index of level j+1, index of level j) of one participant
-    first_level: list[int] = []
-    owner: list[int] = []  # the participant of each level
-    levels_of: dict[int, list[int]] = {}  # participant → her levels, "more than 0, 1, … breaks"
-    spread = pb.instance.max_break_spread
-    for p, lits in enumerate(enc.brk_of):
-        if not lits:
-            continue
-        top = len(lits) if spread is None else min(len(lits), spread)
-        if top == 0:
-            continue
-        owner.extend([p] * top)
-        levels_of[p] = list(range(len(softs), len(softs) + top))
-        tot = ITotalizer(lits=lits, ubound=top, top_id=pool.top)
-        pool.top = tot.top_id
-        clauses.extend(tot.cnf.clauses)
-        for j in range(top):
-            if j:
-                nested.append((len(softs), len(softs) - 1))
-            else:
-                first_level.append(len(softs))
-            softs.append(tot.rhs[j])
-        # Asked "p has no break" (her first level false), the solver also knows her meetings fill one run.
-        _run_starts(enc.cnf, pb, p, enc.busy, tot.rhs[0])
+    model = _build(pb, None)
+    enc, softs, solver = model.enc, model.softs, model.solver
+    nested, first_level, owner, levels_of = model.nested, model.first_level, model.owner, model.levels_of
     if not softs:
+        solver.delete()
         return MaxSatResult(best, True, 0) if best is not None else None
     if status == "none":
         cores.append(first_level)  # proven by CP-SAT: somebody has a break
-    index = {v: i for i, v in enumerate(softs)}
-    solver = Solver(name="cadical195", bootstrap_with=clauses)
     sat = _Calls(solver, deadline)
+    quick = QUICK_BUDGET
+    switched = False  # the busy cap rebuilt in BUSY_CAP (once, see there)
     upper = _objective(pb, best)[0] if best is not None else None
     lower = upper if total_proved and upper is not None else 0
-    brk = [v for lits in enc.brk_of for v in lits]
     counter = None  # "at most k breaks in all", built when the cores stop raising the bound
     floor = 0  # proved by that counter: every schedule has at least this many breaks
     stale = 0  # cores since the bound last rose
@@ -165,6 +155,14 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 break
             # Put-aside sets still open: of the current size, and meeting every core found since.
             skipped = [h for h in skipped if len(h) == cost and all(h.intersection(core) for core in cores)]
+            if len(skipped) >= SWITCH_AFTER and not switched:
+                # Sets undecided by both quick calls: the same questions again over the other encoding of
+                # the busy cap (a new solver; the cores, over level numbers, still hold).
+                solver.delete()
+                model = _build(pb, BUSY_CAP)
+                enc, softs, solver = model.enc, model.softs, model.solver
+                sat = _Calls(solver, deadline)
+                switched, quick, counter, skipped = True, SWITCHED_QUICK_BUDGET, None, []
             sink = False
             if skipped:
                 other = None
@@ -174,6 +172,8 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
             if stale >= STALE_CORES:
                 # Many cores of equal cost: ask the counter whether `lower` breaks in all can be.
                 if counter is None:
+                    brk = [v for lits in enc.brk_of for v in lits]
+                    pool = enc.cnf.pool
                     counter = ITotalizer(lits=brk, ubound=min(len(brk), (upper or lower + 8) + 1), top_id=pool.top)
                     pool.top = counter.top_id
                     for clause in counter.cnf.clauses:
@@ -191,7 +191,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                     break
                 stale = 0  # undecided (at the optimum it is satisfiable, and slow): more cores first
             assumptions = [-softs[i] for i in range(len(softs)) if i not in chosen]
-            ok = _ask(sat, assumptions) if sink else sat.solve(assumptions, QUICK_BUDGET)
+            ok = _ask(sat, assumptions) if sink else sat.solve(assumptions, quick)
             if ok is None and not sink and _only_one(len(softs), cores, nested, floor, chosen, cost):
                 # No other set of this size to turn to: the call goes on where it stopped (CP-SAT, asked
                 # first, ran out of time on forum-14's only set of size 2 — 2.6 s — where CaDiCaL went on
@@ -236,7 +236,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 if upper <= lower:
                     break
                 continue
-            core = _trim(sat, [index[-lit] for lit in solver.get_core() or []], softs)
+            core = _trim(sat, [model.index[-lit] for lit in solver.get_core() or []], softs)
             if not core:
                 # Refuted without any level: no schedule holds every usable meeting.
                 return MaxSatResult(None, True, 0) if best is None else MaxSatResult(best, False, lower)
@@ -251,6 +251,59 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         return MaxSatResult(*_least_worst(pb, enc, sat, levels, best, upper), upper)
     finally:
         solver.delete()
+
+
+@dataclass
+class _Model:
+    """The hard clauses, the level literals and the solver holding them. The levels are numbered the same
+    way in every build (participant by participant, "more than 0, 1, … breaks"), so cores and hitting
+    sets — lists of those numbers — carry over from one build to another."""
+
+    enc: _Encoding
+    softs: list[int]  # the level literals: softs[i] true ⇔ (at least) owner[i] has more than j breaks
+    nested: list[tuple[int, int]]  # (index of level j+1, index of level j) of one participant
+    first_level: list[int]
+    owner: list[int]  # the participant of each level
+    levels_of: dict[int, list[int]]  # participant → her levels, "more than 0, 1, … breaks"
+    index: dict[int, int]  # level literal → its number
+    solver: object
+
+
+def _build(pb: Problem, busy_cap: str | None) -> _Model:
+    """The block encoding with a totaliser of levels per participant and her run starts, in CaDiCaL."""
+    from pysat.card import ITotalizer  # optional MaxSAT back end
+    from pysat.solvers import Solver
+
+    enc = _encode(pb, "seqcounter", 6, "index", breaks="block", busy_cap=busy_cap)
+    pool = enc.cnf.pool
+    softs: list[int] = []
+    nested: list[tuple[int, int]] = []
+    first_level: list[int] = []
+    owner: list[int] = []
+    levels_of: dict[int, list[int]] = {}
+    spread = pb.instance.max_break_spread
+    for p, lits in enumerate(enc.brk_of):
+        if not lits:
+            continue
+        top = len(lits) if spread is None else min(len(lits), spread)
+        if top == 0:
+            continue
+        owner.extend([p] * top)
+        levels_of[p] = list(range(len(softs), len(softs) + top))
+        tot = ITotalizer(lits=lits, ubound=top, top_id=pool.top)
+        pool.top = tot.top_id
+        enc.cnf.clauses.extend(tot.cnf.clauses)
+        for j in range(top):
+            if j:
+                nested.append((len(softs), len(softs) - 1))
+            else:
+                first_level.append(len(softs))
+            softs.append(tot.rhs[j])
+        # Asked "p has no break" (her first level false), the solver also knows her meetings fill one run.
+        _run_starts(enc.cnf, pb, p, enc.busy, tot.rhs[0])
+    index = {v: i for i, v in enumerate(softs)}
+    solver = Solver(name="cadical195", bootstrap_with=enc.cnf.clauses)
+    return _Model(enc, softs, nested, first_level, owner, levels_of, index, solver)
 
 
 def _ask(sat: _Calls, assumptions: list[int]) -> bool | None:

@@ -113,7 +113,8 @@ class _Cnf:
     def add(self, clause: list[int]) -> None:
         self.clauses.append(clause)
 
-    def at_most(self, lits: list[int], k: int, guard: int | None = None) -> None:
+    def at_most(self, lits: list[int], k: int, guard: int | None = None, encoding: str | None = None) -> None:
+        """At most k of ``lits`` (unless ``guard``), in ``encoding`` or else the one this CNF was made with."""
         from pysat.card import CardEnc, EncType  # optional MaxSAT back end
 
         if k >= len(lits):
@@ -127,7 +128,7 @@ class _Cnf:
                 for j in range(i + 1, len(lits)):
                     self.add([-lits[i], -lits[j]] if guard is None else [-lits[i], -lits[j], guard])
             return
-        enc = CardEnc.atmost(lits=lits, bound=k, vpool=self.pool, encoding=getattr(EncType, self.encoding))
+        enc = CardEnc.atmost(lits=lits, bound=k, vpool=self.pool, encoding=getattr(EncType, encoding or self.encoding))
         for clause in enc.clauses:
             self.add(clause if guard is None else [*clause, guard])
 
@@ -315,10 +316,18 @@ class _Encoding:
     busy: dict[tuple[int, int], int]
 
 
-def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", breaks: str = "start") -> _Encoding:
+def _encode(
+    pb: Problem,
+    encoding: str,
+    pairwise: int,
+    order: str = "index",
+    breaks: str = "start",
+    busy_cap: str | None = None,
+) -> _Encoding:
     """The schedule's hard clauses and one variable per possible break: at the first empty slot of the run
     (``breaks="start"``, :func:`_break_starts`) or at the occupied slot that ends it, with the span clauses
-    (``"block"``, :func:`_block_starts`)."""
+    (``"block"``, :func:`_block_starts`). ``busy_cap``: the cardinality encoding of the implied "at most
+    2 × tables participants busy in a slot" (None: ``encoding``, as every other constraint)."""
     cnf = _Cnf(encoding, pairwise)
     usable = [m for m in range(pb.n_meetings) if pb.allowed[m]]
     if order == "busiest":
@@ -357,7 +366,7 @@ def _encode(pb: Problem, encoding: str, pairwise: int, order: str = "index", bre
         cnf.at_most(in_person_at[s], pb.tables[s])
         if pair_only[s]:
             here = [busy[p, s] for p in range(pb.n_parts) if (p, s) in busy]
-            cnf.at_most(here, 2 * pb.tables[s])
+            cnf.at_most(here, 2 * pb.tables[s], encoding=busy_cap)
     for p in range(pb.n_parts):
         mine = len(pb.usable_of[p])
         slots_p = [busy[p, s] for s in range(pb.n_slots) if (p, s) in busy]
