@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import translation
+
+from bridgehead.demo.scenario import load_demo
 from tests.factories import (
     AgreementFactory,
     OrganisationFactory,
@@ -17,20 +25,48 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _english_by_default():
     """Every test starts in the default language, whatever an earlier test in this worker activated."""
-    from django.utils import translation
-
     translation.activate("en")
     yield
     translation.deactivate()
 
 
+def settings_for_tests(media_root: Path) -> dict[str, Any]:
+    """The settings every test runs with, in one place: the autouse fixture below applies them to each test,
+    and :func:`demo_loaded` to the demo it loads once for a class (before any test's own fixtures run)."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        "MEDIA_ROOT": media_root,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "MATCH_ENCODER": "hash",  # the real multilingual encoder is tested in tests/engines/match
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MATCH_ENCODER = "hash"  # the real multilingual encoder is tested in tests/engines/match
+    for name, value in settings_for_tests(tmp_path / "media").items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="class")
+def demo_loaded(request, django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+    """``load_demo()`` once for the tests of a class, each of which then starts from exactly what it loaded.
+
+    A load takes several seconds (more on PostgreSQL), and most demo tests only read the result. The load runs
+    in a transaction held open for the class and rolled back after its last test; each test runs, as usual,
+    in a savepoint inside it (pytest-django's ``django_db``), rolled back after the test, so a test that
+    changes the demo (loads it again, adds an outcome) leaves the next one the demo as loaded. The class sets
+    ``demo_now`` to load the demo as of a fixed time (default: now, as ``load_demo()`` does).
+
+    Only for classes of non-transactional tests that each need a freshly loaded demo and nothing else: a
+    ``transaction=True`` test could not see through the open transaction, and one that needs an empty
+    database would find the demo.
+    """
+    overrides = settings_for_tests(tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), override_settings(**overrides), translation.override("en"), transaction.atomic():
+        load_demo(now=getattr(request.cls, "demo_now", None))
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

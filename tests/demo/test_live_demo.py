@@ -56,80 +56,105 @@ def meetings_of(event: Event, username: str) -> list[Meeting]:
     return list(mine.select_related("slot__session", "first__organisation", "second__organisation"))
 
 
-def test_live_edition_is_weeks_ahead_with_its_window_open_and_2024_facts_keep_their_dates():
-    load_demo(now=NOW)
-    first = snapshot()
-    load_demo(now=NOW + dt.timedelta(hours=3))  # the same day in San Diego: nothing moves
-    assert snapshot() == first
+@pytest.mark.usefixtures("demo_loaded")
+class TestLoadedAtNow:
+    """Tests that each start from the demo freshly loaded at ``NOW``, loaded once for all of them
+    (conftest.demo_loaded)."""
 
-    live = Event.objects.get(slug=LIVE_SLUG)
-    assert first["sessions"] == [
-        (ONLINE_SESSION_EN, dt.date(2026, 3, 9), dt.time(12), dt.time(14)),  # from the next half hour
-        ("Morning", dt.date(2026, 3, 30), dt.time(9), dt.time(12)),
-        ("Afternoon", dt.date(2026, 3, 30), dt.time(13, 30), dt.time(16, 30)),
-    ]
-    assert live.request_deadline == dt.datetime(2026, 3, 24, 0, 0, tzinfo=dt.UTC)  # 17:00 PDT a week before
-    assert live.acceptance_deadline == dt.datetime(2026, 3, 28, 0, 0, tzinfo=dt.UTC)
-    assert live.is_synthetic and live.status == "published" and live.schedule_published_at is not None
-    assert Call.objects.get(slug="next-cohort").is_published
-    opens, closes, _published = first["call"]
-    assert opens < NOW < closes
-    assert set(Kpi.objects.values_list("starts_on", "ends_on")) == {(dt.date(2024, 1, 1), dt.date(2027, 12, 31))}
+    demo_now = NOW
 
-    # Real facts and the 2024 edition keep their dates.
-    signed = Agreement.objects.get().signed_at.astimezone(LA)
-    assert (signed.year, signed.month, signed.day) == (2024, 1, 17)
-    assert set(Event.objects.get(slug=EVENT_SLUG).sessions.values_list("date", flat=True)) == {dt.date(2024, 6, 4)}
+    def test_live_edition_is_weeks_ahead_with_its_window_open_and_2024_facts_keep_their_dates(self):
+        first = snapshot()
+        load_demo(now=NOW + dt.timedelta(hours=3))  # the same day in San Diego: nothing moves
+        assert snapshot() == first
 
+        live = Event.objects.get(slug=LIVE_SLUG)
+        assert first["sessions"] == [
+            (ONLINE_SESSION_EN, dt.date(2026, 3, 9), dt.time(12), dt.time(14)),  # from the next half hour
+            ("Morning", dt.date(2026, 3, 30), dt.time(9), dt.time(12)),
+            ("Afternoon", dt.date(2026, 3, 30), dt.time(13, 30), dt.time(16, 30)),
+        ]
+        assert live.request_deadline == dt.datetime(2026, 3, 24, 0, 0, tzinfo=dt.UTC)  # 17:00 PDT a week before
+        assert live.acceptance_deadline == dt.datetime(2026, 3, 28, 0, 0, tzinfo=dt.UTC)
+        assert live.is_synthetic and live.status == "published" and live.schedule_published_at is not None
+        assert Call.objects.get(slug="next-cohort").is_published
+        opens, closes, _published = first["call"]
+        assert opens < NOW < closes
+        assert set(Kpi.objects.values_list("starts_on", "ends_on")) == {(dt.date(2024, 1, 1), dt.date(2027, 12, 31))}
 
-def test_showcase_logins_have_scheduled_meetings_and_nothing_between_them_yet_live():
-    load_demo(now=NOW)
-    past = Event.objects.get(slug=EVENT_SLUG)
-    startup_2024 = meetings_of(past, "startup")
-    assert len(startup_2024) == 4
-    assert all(m.slot_id is not None for m in startup_2024)  # every meeting of the startup login is placed
-    assert all(m.slot_id is not None for m in meetings_of(past, "investor"))
-    assert {(m.first.organisation.slug, m.second.organisation.slug) for m in startup_2024} >= {
-        ("gorae-ai", "pacific-bridge-ventures")
-    }  # the showcase pair met in 2024
-    assert not Meeting.objects.filter(event=past, slot__isnull=True).exists()
+        # Real facts and the 2024 edition keep their dates.
+        signed = Agreement.objects.get().signed_at.astimezone(LA)
+        assert (signed.year, signed.month, signed.day) == (2024, 1, 17)
+        assert set(Event.objects.get(slug=EVENT_SLUG).sessions.values_list("date", flat=True)) == {dt.date(2024, 6, 4)}
 
-    live = Event.objects.get(slug=LIVE_SLUG)
-    startup, investor = meetings_of(live, "startup"), meetings_of(live, "investor")
-    assert sorted(
-        m.partner_of(p).organisation.slug
-        for m in startup
-        for p in [Participant.objects.get(event=live, person__user__username="startup")]
-    ) == ["helix-instruments", "sd-health-system", "sierra-medical"]
-    assert {m.slot.session.name_en for m in startup} == {"Morning"}
-    assert {m.slot.session.name_en for m in investor} == {"Afternoon"}
-    assert not Meeting.objects.filter(event=live, slot__isnull=True).exists()
-    pair = Q(sender__person__user__username="startup", recipient__person__user__username="investor")
-    assert not MeetingRequest.objects.filter(
-        Q(event=live)
-        & (pair | Q(sender__person__user__username="investor", recipient__person__user__username="startup"))
-    )
-    waiting = MeetingRequest.objects.filter(event=live, recipient__person__user__username="investor", status="pending")
-    assert sorted(waiting.values_list("sender__organisation__slug", flat=True)) == ["dna-corporation", "sb-solution"]
+    def test_showcase_logins_have_scheduled_meetings_and_nothing_between_them_yet_live(self):
+        past = Event.objects.get(slug=EVENT_SLUG)
+        startup_2024 = meetings_of(past, "startup")
+        assert len(startup_2024) == 4
+        assert all(m.slot_id is not None for m in startup_2024)  # every meeting of the startup login is placed
+        assert all(m.slot_id is not None for m in meetings_of(past, "investor"))
+        assert {(m.first.organisation.slug, m.second.organisation.slug) for m in startup_2024} >= {
+            ("gorae-ai", "pacific-bridge-ventures")
+        }  # the showcase pair met in 2024
+        assert not Meeting.objects.filter(event=past, slot__isnull=True).exists()
 
+        live = Event.objects.get(slug=LIVE_SLUG)
+        startup, investor = meetings_of(live, "startup"), meetings_of(live, "investor")
+        assert sorted(
+            m.partner_of(p).organisation.slug
+            for m in startup
+            for p in [Participant.objects.get(event=live, person__user__username="startup")]
+        ) == ["helix-instruments", "sd-health-system", "sierra-medical"]
+        assert {m.slot.session.name_en for m in startup} == {"Morning"}
+        assert {m.slot.session.name_en for m in investor} == {"Afternoon"}
+        assert not Meeting.objects.filter(event=live, slot__isnull=True).exists()
+        pair = Q(sender__person__user__username="startup", recipient__person__user__username="investor")
+        assert not MeetingRequest.objects.filter(
+            Q(event=live)
+            & (pair | Q(sender__person__user__username="investor", recipient__person__user__username="startup"))
+        )
+        waiting = MeetingRequest.objects.filter(
+            event=live, recipient__person__user__username="investor", status="pending"
+        )
+        assert sorted(waiting.values_list("sender__organisation__slug", flat=True)) == [
+            "dna-corporation",
+            "sb-solution",
+        ]
 
-def test_profiles_put_wants_in_seeks_and_capabilities_in_offers():
-    load_demo(now=NOW)
-    offers_with_wants = [
-        (p.organisation.slug, p.offers)
-        for p in Participant.objects.select_related("organisation")
-        if any(word in p.offers.lower() for word in WANTS)
-    ]
-    assert offers_with_wants == []
-    assert not Participant.objects.filter(seeks="").exists()
-    sierra = Participant.objects.filter(organisation__slug="sierra-medical").first()
-    assert (sierra.offers, sierra.seeks) == (
-        "Patient-monitoring device company.",
-        "Sensor and battery suppliers and OEM partners.",
-    )
-    gorae = Participant.objects.filter(organisation__slug="gorae-ai").first()
-    assert gorae.offers == "직업성 폐질환 흉부 X선 AI 판독."
-    assert gorae.seeks == "FDA 인허가 자문과 미국 병원 실증을 원한다."
+    def test_profiles_put_wants_in_seeks_and_capabilities_in_offers(self):
+        offers_with_wants = [
+            (p.organisation.slug, p.offers)
+            for p in Participant.objects.select_related("organisation")
+            if any(word in p.offers.lower() for word in WANTS)
+        ]
+        assert offers_with_wants == []
+        assert not Participant.objects.filter(seeks="").exists()
+        sierra = Participant.objects.filter(organisation__slug="sierra-medical").first()
+        assert (sierra.offers, sierra.seeks) == (
+            "Patient-monitoring device company.",
+            "Sensor and battery suppliers and OEM partners.",
+        )
+        gorae = Participant.objects.filter(organisation__slug="gorae-ai").first()
+        assert gorae.offers == "직업성 폐질환 흉부 X선 AI 판독."
+        assert gorae.seeks == "FDA 인허가 자문과 미국 병원 실증을 원한다."
+
+    def test_loaded_on_a_later_day_the_live_edition_moves_forward_with_its_meetings(self):
+        before = snapshot()
+        later = NOW + dt.timedelta(days=5)
+        load_demo(now=later)
+        after = snapshot()
+        assert [row[1] for row in after["sessions"]] == [dt.date(2026, 3, 14), dt.date(2026, 4, 4), dt.date(2026, 4, 4)]
+        assert [row[2:] for row in after["sessions"]] == [row[2:] for row in before["sessions"]]  # same hours
+        assert [pk for pk, _ in after["slots"]] == [pk for pk, _ in before["slots"]]
+        local = [starts.astimezone(LA) for _pk, starts in after["slots"]]
+        assert [(t.date(), t.time()) for t in local][:2] == [
+            (dt.date(2026, 3, 14), dt.time(12, 0)),
+            (dt.date(2026, 3, 14), dt.time(12, 30)),
+        ]
+        assert after["meetings"] == before["meetings"]  # the same meetings in the same (moved) slots
+        assert after["deadlines"] == tuple(d + dt.timedelta(days=5) for d in before["deadlines"])
+        load_demo(now=later + dt.timedelta(hours=1))
+        assert snapshot() == after
 
 
 def test_the_online_session_is_wholly_ahead_and_within_one_day():
@@ -150,26 +175,6 @@ def test_the_online_session_is_wholly_ahead_and_within_one_day():
     assert first["sessions"][0][1:] == (dt.date(2026, 3, 10), dt.time(0), dt.time(2))
     load_demo(now=late + dt.timedelta(minutes=5))
     assert snapshot() == first
-
-
-def test_loaded_on_a_later_day_the_live_edition_moves_forward_with_its_meetings():
-    load_demo(now=NOW)
-    before = snapshot()
-    later = NOW + dt.timedelta(days=5)
-    load_demo(now=later)
-    after = snapshot()
-    assert [row[1] for row in after["sessions"]] == [dt.date(2026, 3, 14), dt.date(2026, 4, 4), dt.date(2026, 4, 4)]
-    assert [row[2:] for row in after["sessions"]] == [row[2:] for row in before["sessions"]]  # same hours
-    assert [pk for pk, _ in after["slots"]] == [pk for pk, _ in before["slots"]]
-    local = [starts.astimezone(LA) for _pk, starts in after["slots"]]
-    assert [(t.date(), t.time()) for t in local][:2] == [
-        (dt.date(2026, 3, 14), dt.time(12, 0)),
-        (dt.date(2026, 3, 14), dt.time(12, 30)),
-    ]
-    assert after["meetings"] == before["meetings"]  # the same meetings in the same (moved) slots
-    assert after["deadlines"] == tuple(d + dt.timedelta(days=5) for d in before["deadlines"])
-    load_demo(now=later + dt.timedelta(hours=1))
-    assert snapshot() == after
 
 
 # Outside a test transaction, as in the worker: the solver reports progress from its own thread, whose database

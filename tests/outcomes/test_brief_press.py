@@ -14,7 +14,6 @@ import pytest
 
 from bridgehead.agreements.models import Agreement
 from bridgehead.core.models import User
-from bridgehead.demo.scenario import load_demo
 from bridgehead.outcomes import brief, dashboards
 from bridgehead.outcomes.models import Outcome
 from bridgehead.programs.models import Program
@@ -29,7 +28,7 @@ RELEASED = dt.date(2026, 11, 30)
 
 
 def demo_briefs(*, confidential_closed: bool = False) -> tuple[str, str]:
-    load_demo()
+    """The demo's release in Korean and English (the demo is loaded: see ``TestDemoRelease``)."""
     if confidential_closed:
         # A closed deal the company asked to keep quiet: counted, never named.
         sb = Outcome.objects.get(organisation__slug="sb-solution", is_synthetic=False)
@@ -59,90 +58,115 @@ def attached_rows(text: str, marker: str) -> list[list[str]]:
     return [line.split(" | ") for line in table.splitlines() if " | " in line]
 
 
-def test_the_demo_release_counts_closed_deals_apart_from_those_in_progress_in_both_languages():
-    korean, english = demo_briefs()
-    title_ko, subtitle_ko = korean.splitlines()[:2]
-    assert title_ko == "[보도자료] 「디지털 건강관리 국제 지원사업」 참여 스타트업, 확정 성과 6건"
-    assert subtitle_ko == "- 투자·계약·협력 등 확정 성과 6건, 투자 심사·가계약 등 협의 진행 중 2건 -"
-    assert "참여 스타트업 6개사가 2024년 1월 1일부터 2025년 12월 31일까지 확정 성과 6건을 거뒀다." in korean
-    assert "투자 심사·가계약 등 협의가 진행 중인 2건은 확정 성과에 포함하지 않았다." in korean
-    # Thyroscope's US$10M is under review: described as such, never as an investment attracted.
-    closed_part, in_progress_part = korean.split("□ 협의가 진행 중인 성과는 다음과 같다")
-    assert "타이로스코프" not in closed_part.split("붙임")[0]
-    assert (
-        "타이로스코프는 미국 벤처캐피털(보도에 사명 미공개)로부터 1,000만 달러 규모의 투자 유치를 추진하고 "
-        "있으며, 현재 투자 심사가 진행 중이다." in in_progress_part
-    )
-    assert "에스비솔루션은 항저우메디텍과 연 20만 개 규모의 가계약을 맺고 본계약을 협의하고 있다." in in_progress_part
-    assert "1,000만 달러 규모의 투자를 유치했다" not in korean
+@pytest.mark.usefixtures("demo_loaded")
+class TestDemoRelease:
+    """The demo's release: each test starts from a freshly loaded demo, loaded once for all of them
+    (conftest.demo_loaded)."""
 
-    assert english.splitlines()[:2] == [
-        "Digital Healthcare Global Support Program startups close 6 deals",
-        "Investments, contracts and partnerships confirmed; two more, including an investment under review and "
-        "a provisional contract, are in progress",
-    ]
-    assert "closed 6 deals between 1 January 2024 and 31 December 2025" in english
-    assert (
-        "Thyroscope is seeking an investment of US$10 million from US venture capital (not named in the "
-        "reports); the investment is under review." in english
-    )
-    assert "raised US$10 million" not in english
+    def test_the_demo_release_counts_closed_deals_apart_from_those_in_progress_in_both_languages(self):
+        korean, english = demo_briefs()
+        title_ko, subtitle_ko = korean.splitlines()[:2]
+        assert title_ko == "[보도자료] 「디지털 건강관리 국제 지원사업」 참여 스타트업, 확정 성과 6건"
+        assert subtitle_ko == "- 투자·계약·협력 등 확정 성과 6건, 투자 심사·가계약 등 협의 진행 중 2건 -"
+        assert "참여 스타트업 6개사가 2024년 1월 1일부터 2025년 12월 31일까지 확정 성과 6건을 거뒀다." in korean
+        assert "투자 심사·가계약 등 협의가 진행 중인 2건은 확정 성과에 포함하지 않았다." in korean
+        # Thyroscope's US$10M is under review: described as such, never as an investment attracted.
+        closed_part, in_progress_part = korean.split("□ 협의가 진행 중인 성과는 다음과 같다")
+        assert "타이로스코프" not in closed_part.split("붙임")[0]
+        assert (
+            "타이로스코프는 미국 벤처캐피털(보도에 사명 미공개)로부터 1,000만 달러 규모의 투자 유치를 추진하고 "
+            "있으며, 현재 투자 심사가 진행 중이다." in in_progress_part
+        )
+        assert (
+            "에스비솔루션은 항저우메디텍과 연 20만 개 규모의 가계약을 맺고 본계약을 협의하고 있다." in in_progress_part
+        )
+        assert "1,000만 달러 규모의 투자를 유치했다" not in korean
 
+        assert english.splitlines()[:2] == [
+            "Digital Healthcare Global Support Program startups close 6 deals",
+            "Investments, contracts and partnerships confirmed; two more, including an investment under review and "
+            "a provisional contract, are in progress",
+        ]
+        assert "closed 6 deals between 1 January 2024 and 31 December 2025" in english
+        assert (
+            "Thyroscope is seeking an investment of US$10 million from US venture capital (not named in the "
+            "reports); the investment is under review." in english
+        )
+        assert "raised US$10 million" not in english
 
-def test_each_outcome_is_one_sentence_with_units_and_amounts_in_its_own_language():
-    korean, english = demo_briefs()
-    assert "처용메디칼은 퍼시픽림엔젤스와 5,000대, 6억 5,000만 원 규모의 계약을 체결했다." in korean
-    assert "강동오소는 현지 인력 4명을 채용했다." in korean
-    assert "블루웨일진단은 토리파인즈캐피탈과 15만 달러 규모의 실증 협약을 체결했다." in korean
-    assert "Cheoyong Medical signed a contract worth ₩650 million with Pacific Rim Angels for 5,000 devices." in english
-    assert "Gangdong Ortho hired 4 people." in english
-    assert "SB Solution signed a provisional contract with Hangzhou Meditech Co. for 200,000 units a year" in english
-    # No database dump, no mixed languages.
-    assert "유형:" not in korean and "진행 단계:" not in korean
-    assert not ENGLISH_UNIT_WORDS.search(korean), ENGLISH_UNIT_WORDS.search(korean)
-    assert not HANGUL.search(english), HANGUL.search(english)
-    # Amounts in 억/만 form in Korean, in words in English.
-    assert "1,000만 달러" in korean and "200만 달러" in korean and "6억 5,000만 원" in korean
-    assert not re.search(r"\d{1,3}(,\d{3}){2,} (원|달러)", korean)  # no "10,000,000 달러"
-    assert "US$10 million" in english and "₩650 million" in english
+    def test_each_outcome_is_one_sentence_with_units_and_amounts_in_its_own_language(self):
+        korean, english = demo_briefs()
+        assert "처용메디칼은 퍼시픽림엔젤스와 5,000대, 6억 5,000만 원 규모의 계약을 체결했다." in korean
+        assert "강동오소는 현지 인력 4명을 채용했다." in korean
+        assert "블루웨일진단은 토리파인즈캐피탈과 15만 달러 규모의 실증 협약을 체결했다." in korean
+        assert (
+            "Cheoyong Medical signed a contract worth ₩650 million with Pacific Rim Angels for 5,000 devices."
+            in english
+        )
+        assert "Gangdong Ortho hired 4 people." in english
+        assert (
+            "SB Solution signed a provisional contract with Hangzhou Meditech Co. for 200,000 units a year" in english
+        )
+        # No database dump, no mixed languages.
+        assert "유형:" not in korean and "진행 단계:" not in korean
+        assert not ENGLISH_UNIT_WORDS.search(korean), ENGLISH_UNIT_WORDS.search(korean)
+        assert not HANGUL.search(english), HANGUL.search(english)
+        # Amounts in 억/만 form in Korean, in words in English.
+        assert "1,000만 달러" in korean and "200만 달러" in korean and "6억 5,000만 원" in korean
+        assert not re.search(r"\d{1,3}(,\d{3}){2,} (원|달러)", korean)  # no "10,000,000 달러"
+        assert "US$10 million" in english and "₩650 million" in english
 
+    def test_the_release_carries_a_header_a_quote_placeholder_and_an_attached_table(self):
+        korean, english = demo_briefs()
+        header_ko = korean.split("\n\n")[1].splitlines()
+        assert header_ko == [
+            "배포 일자 | 2026년 11월 30일(월)",
+            "보도 일시 | 배포 즉시 보도 가능",
+            "담당 부서 | UNIST 산학협력단 디지털헬스사업팀",
+            "담당자 | 김민지 책임 (+82-52-000-0000, manager@demo.bridgehead.example)",
+        ]
+        assert "□ [담당자 인용문] 김민지 책임은 “○○○”라고 말했다." in korean
+        header_en = english.split("\n\n")[1].splitlines()
+        assert header_en == [
+            "For immediate release | 30 November 2026",
+            "Media contact | Minji Kim, Program Manager, Digital Health Program Team, UNIST",
+            "Phone and e-mail | +82-52-000-0000, manager@demo.bridgehead.example",
+        ]
+        assert "[Quote from Minji Kim, Program Manager]" in english
 
-def test_the_release_carries_a_header_a_quote_placeholder_and_an_attached_table():
-    korean, english = demo_briefs()
-    header_ko = korean.split("\n\n")[1].splitlines()
-    assert header_ko == [
-        "배포 일자 | 2026년 11월 30일(월)",
-        "보도 일시 | 배포 즉시 보도 가능",
-        "담당 부서 | UNIST 산학협력단 디지털헬스사업팀",
-        "담당자 | 김민지 책임 (+82-52-000-0000, manager@demo.bridgehead.example)",
-    ]
-    assert "□ [담당자 인용문] 김민지 책임은 “○○○”라고 말했다." in korean
-    header_en = english.split("\n\n")[1].splitlines()
-    assert header_en == [
-        "For immediate release | 30 November 2026",
-        "Media contact | Minji Kim, Program Manager, Digital Health Program Team, UNIST",
-        "Phone and e-mail | +82-52-000-0000, manager@demo.bridgehead.example",
-    ]
-    assert "[Quote from Minji Kim, Program Manager]" in english
+        rows_ko = attached_rows(korean, "붙임  성과 목록")
+        assert rows_ko[0] == ["기업", "상대", "유형", "규모", "단계"]
+        assert ["타이로스코프", "미국 벤처캐피털(보도에 사명 미공개)", "투자", "1,000만 달러", "검토 중"] in rows_ko
+        assert all(len(row) == 5 for row in rows_ko)
+        rows_en = attached_rows(english, "Attachment: outcomes as of 31 December 2025")
+        assert rows_en[0] == ["Company", "Counterparty", "Kind", "Size", "Stage"]
+        assert ["SB Solution", "Hangzhou Meditech Co.", "Contract", "200,000 units a year", "Provisional"] in rows_en
 
-    rows_ko = attached_rows(korean, "붙임  성과 목록")
-    assert rows_ko[0] == ["기업", "상대", "유형", "규모", "단계"]
-    assert ["타이로스코프", "미국 벤처캐피털(보도에 사명 미공개)", "투자", "1,000만 달러", "검토 중"] in rows_ko
-    assert all(len(row) == 5 for row in rows_ko)
-    rows_en = attached_rows(english, "Attachment: outcomes as of 31 December 2025")
-    assert rows_en[0] == ["Company", "Counterparty", "Kind", "Size", "Stage"]
-    assert ["SB Solution", "Hangzhou Meditech Co.", "Contract", "200,000 units a year", "Provisional"] in rows_en
+    def test_outcomes_are_sorted_by_kind_then_larger_amount_first(self):
+        korean, english = demo_briefs()
+        rows = attached_rows(english, "Attachment:")[1:]
+        closed = [row for row in rows if row[4] == "Signed / closed"]
+        assert [row[2] for row in closed] == ["Investment", "Contract", "Partnership", "Market entry", "Pilot", "Hire"]
+        in_progress = [row for row in rows if row[4] != "Signed / closed"]
+        assert [row[0] for row in in_progress] == ["Thyroscope", "SB Solution"]  # investment before contract
+        order = [line for line in korean.splitlines() if line.startswith(" ○ ")]
+        assert order[0].startswith(" ○ 이음덴탈은") and order[-1].startswith(" ○ 에스비솔루션은")
 
-
-def test_outcomes_are_sorted_by_kind_then_larger_amount_first():
-    korean, english = demo_briefs()
-    rows = attached_rows(english, "Attachment:")[1:]
-    closed = [row for row in rows if row[4] == "Signed / closed"]
-    assert [row[2] for row in closed] == ["Investment", "Contract", "Partnership", "Market entry", "Pilot", "Hire"]
-    in_progress = [row for row in rows if row[4] != "Signed / closed"]
-    assert [row[0] for row in in_progress] == ["Thyroscope", "SB Solution"]  # investment before contract
-    order = [line for line in korean.splitlines() if line.startswith(" ○ ")]
-    assert order[0].startswith(" ○ 이음덴탈은") and order[-1].startswith(" ○ 에스비솔루션은")
+    def test_a_confidential_deal_is_counted_as_undisclosed_at_the_companys_request_and_named_nowhere(self):
+        korean, english = demo_briefs(confidential_closed=True)
+        assert "확정 성과 7건을 거뒀다(기업 요청에 따른 비공개 1건 포함)" in korean
+        assert "기업 요청에 따른 비공개 1건 | - | - | - | 체결·완료" in korean
+        assert (
+            "closed 7 deals between 1 January 2024 and 31 December 2025, "
+            "one of them undisclosed at the company's request" in english
+        )
+        assert "1 undisclosed at the company's request | - | - | - | Signed / closed" in english
+        for secret in ("비밀 유통 계약", "조용한유통", "300만 달러", "계약상 비공개"):
+            assert secret not in korean
+        for secret in ("Secret distribution deal", "Quiet Distributor", "US$3 million"):
+            assert secret not in english
+        # The kinds named in the headline are those of the public deals only (the confidential contract adds none).
+        assert korean.splitlines()[1].startswith("- 투자·계약·협력 등 확정 성과 7건")
 
 
 def test_amounts_within_a_kind_go_larger_first_across_currencies(deals_in_two_currencies):
@@ -183,23 +207,6 @@ def deals_in_two_currencies(ow):
         )
     scope = dashboards.for_agreement(ow["users"]["observer"], ow["ours"])
     return brief.generate(scope, ow["users"]["observer"], start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
-
-
-def test_a_confidential_deal_is_counted_as_undisclosed_at_the_companys_request_and_named_nowhere():
-    korean, english = demo_briefs(confidential_closed=True)
-    assert "확정 성과 7건을 거뒀다(기업 요청에 따른 비공개 1건 포함)" in korean
-    assert "기업 요청에 따른 비공개 1건 | - | - | - | 체결·완료" in korean
-    assert (
-        "closed 7 deals between 1 January 2024 and 31 December 2025, one of them undisclosed at the company's request"
-        in english
-    )
-    assert "1 undisclosed at the company's request | - | - | - | Signed / closed" in english
-    for secret in ("비밀 유통 계약", "조용한유통", "300만 달러", "계약상 비공개"):
-        assert secret not in korean
-    for secret in ("Secret distribution deal", "Quiet Distributor", "US$3 million"):
-        assert secret not in english
-    # The kinds named in the headline are those of the public deals only (the confidential contract adds none).
-    assert korean.splitlines()[1].startswith("- 투자·계약·협력 등 확정 성과 7건")
 
 
 def test_without_a_press_contact_the_header_asks_the_editor_for_one(ow):
