@@ -305,6 +305,24 @@ def test_another_hitting_set_of_the_same_size_or_none():
     assert _hitting_set(2, [], [], avoid=[set()], most=0) == (None, 0)  # the empty set was the only one
 
 
+def _every_quick_call_undecided(patch: pytest.MonkeyPatch) -> None:
+    """Leave every quick question of the hitting sets undecided — the SAT call on its small budget, over
+    either busy cap, and CP-SAT — so that sets are put aside; longer calls answer as usual."""
+    from bridgehead.engines.schedule import hitting
+
+    quick = object()
+    real_solve = maxsat._Calls.solve
+
+    def undecided_when_quick(self, assumptions, budget):
+        return None if budget is quick else real_solve(self, assumptions, budget)
+
+    patch.setattr(hitting, "QUICK_BUDGET", quick)
+    patch.setattr(hitting, "SWITCHED_QUICK_BUDGET", quick)
+    patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
+    patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
+    patch.setattr(hitting, "LNS_SHARE", 0.0)  # the neighbourhood search settles small events on its own
+
+
 @SLOW
 @given(gappy_events())
 def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
@@ -313,18 +331,8 @@ def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
     from bridgehead.engines.schedule import hitting
 
     pb, _schedules, best, worst_schedule = optimum_and_worst(inst)
-    quick = object()
-    real_solve = maxsat._Calls.solve
-
-    def undecided_when_quick(self, assumptions, budget):
-        return None if budget is quick else real_solve(self, assumptions, budget)
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hitting, "QUICK_BUDGET", quick)
-        patch.setattr(hitting, "SWITCHED_QUICK_BUDGET", quick)  # undecided over either busy cap
-        patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
-        patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
-        patch.setattr(hitting, "LNS_SHARE", 0.0)  # the neighbourhood search settles small events on its own
+        _every_quick_call_undecided(patch)
         result = hitting.solve_hitting(pb, 10.0, worst_schedule)
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
@@ -346,24 +354,15 @@ def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_
     ]
     pb = Problem(instance(5, people, ms, tables=2))
     assert min(key for key, _ in all_held(pb)) == (2, 1)
-    quick = object()
-    real_solve = maxsat._Calls.solve
     builds: list[str | None] = []
     real_build = hitting._build
-
-    def undecided_when_quick(self, assumptions, budget):
-        return None if budget is quick else real_solve(self, assumptions, budget)
 
     def build(pb, busy_cap):
         builds.append(busy_cap)
         return real_build(pb, busy_cap)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hitting, "QUICK_BUDGET", quick)
-        patch.setattr(hitting, "SWITCHED_QUICK_BUDGET", quick)
-        patch.setattr(maxsat._Calls, "solve", undecided_when_quick)
-        patch.setattr(hitting, "no_break_schedule", lambda *args: ("unknown", None))
-        patch.setattr(hitting, "LNS_SHARE", 0.0)
+        _every_quick_call_undecided(patch)
         patch.setattr(hitting, "_build", build)
         result = hitting.solve_hitting(pb, 10.0, None)
     assert builds == [None, hitting.BUSY_CAP]
