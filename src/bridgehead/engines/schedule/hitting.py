@@ -73,17 +73,17 @@ STALE_CORES = 20
 COUNTER_BUDGET = 3000
 # When a minimum hitting set is left undecided by both quick calls (SAT and CP-SAT), the solver is built
 # again with "at most 2 × tables participants busy in a slot" as a modulo totaliser instead of the
-# sequential counter (see _encode), once, and its quick calls get more conflicts. Why: on the 12-table B2B
-# events that one constraint decides how hard the questions are. One CaDiCaL asked "everyone but p without
-# a break" for each participant in turn, 2–4 s each (1 December 2026): forum-13crafc 57 of 58 settled in
-# 3.4 s in all against 42 of 58 in 45 s; ticf-13crafc's 19 questions that CP-SAT leaves open after 3 s,
-# all 19 in 4 s in all (10 have a schedule: its optimum) against 5 of 19 in 6 s each — the first asked
-# takes 9,000–13,000 conflicts, the rest a few hundred; with no cap at all they are as quick. The counter
-# and the modulo totaliser side by side, or the totaliser, a cardinality network or the modulo totaliser
-# on other constraints leave them open as before. Not from the start: on the 22-table events the modulo totaliser
-# cost the proof (forum-14 98 breaks, ticf-14crafa 28, each proven with the counter in 6 s); those two never
-# leave a set undecided. Rebuilt only after ROTATE_MAX sets, ticf-13crafc was proven in 9.6–9.8 s; after
-# the first, 6.7–7.1 s.
+# sequential counter (see _encode), once, and its quick calls get more conflicts. Why: on the 12-table
+# B2B events that one constraint decides how hard the questions are. One CaDiCaL asked "everyone but p
+# without a break" for each participant in turn, 2–4 s each (1 December 2026): forum-13crafc 57 of 58
+# settled in 3.4 s in all against 42 of 58 in 45 s; ticf-13crafc's 19 questions that CP-SAT leaves open
+# after 3 s, all 19 in 4 s in all (10 have a schedule: its optimum) against 5 of 19 in 6 s each — the
+# first asked takes 9,000–13,000 conflicts, the rest a few hundred; with no cap at all they are as quick.
+# The counter and the modulo totaliser side by side, or the totaliser, a cardinality network or the
+# modulo totaliser on other constraints leave them open as before. Not from the start: on the 22-table
+# events the modulo totaliser cost the proof (forum-14 98 breaks, ticf-14crafa 28, each proven with the
+# counter in 6 s); those two never leave a set undecided. Rebuilt only after ROTATE_MAX sets,
+# ticf-13crafc was proven in 9.6–9.8 s; after the first, 6.7–7.1 s.
 BUSY_CAP = "mtotalizer"
 SWITCHED_QUICK_BUDGET = 20_000
 SWITCH_AFTER = 1  # undecided sets before the rebuild
