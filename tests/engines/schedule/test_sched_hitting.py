@@ -5,6 +5,8 @@ against brute force on small events where holding every meeting often forces bre
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -368,6 +370,72 @@ def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_
     assert builds == [None, hitting.BUSY_CAP]
     assert result is not None and result.proven and result.lower == 2
     assert maxsat._objective(pb, result.slot_of) == (2, 1)
+
+
+def test_no_rebuild_when_less_time_is_left_than_two_builds_take():
+    """The rebuild costs about what the first build did (0.6–1.9 s on the B2B events at calibration 400 ms):
+    with less than twice that left, the sets stay with the solver they have instead of the search ending in
+    a build (seen: a 30 s search ending at 31.3 s, rebuilding at 30.05 s)."""
+    from bridgehead.engines.schedule import hitting
+
+    people = [Participant(f"p{i}") for i in range(3)]
+    ms = [
+        Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
+        Meeting(id="m1", participants=("p0", "p2"), slots=("t1", "t4")),
+        Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
+        Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
+    ]
+    pb = Problem(instance(5, people, ms, tables=2))
+    builds: list[str | None] = []
+    real_build = hitting._build
+
+    def slow_build(pb, busy_cap):
+        builds.append(busy_cap)
+        time.sleep(0.5)  # a slow machine's build
+        return real_build(pb, busy_cap)
+
+    with pytest.MonkeyPatch.context() as patch:
+        _every_quick_call_undecided(patch)
+        patch.setattr(hitting, "_build", slow_build)
+        hitting.solve_hitting(pb, 1.2, None)
+    assert builds == [None]
+
+
+def test_the_rebuilt_solver_s_calls_are_sized_by_the_rate_measured_before():
+    """A new solver's first call is capped by the conflicts a second measured on the old one, not by the
+    default of 20,000: on ticf-13crafc (about 4,000 a second) the rebuilt solver's 20,000-conflict call, made
+    with 2.2 s left, ended 2.9 s past the deadline, and the process was killed with its proof."""
+    from bridgehead.engines.schedule import hitting
+
+    people = [Participant(f"p{i}") for i in range(3)]
+    ms = [
+        Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
+        Meeting(id="m1", participants=("p0", "p2"), slots=("t1", "t4")),
+        Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
+        Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
+    ]
+    pb = Problem(instance(5, people, ms, tables=2))
+    calls: list[maxsat._Calls] = []
+    rates: list[float] = []
+    real_init, real_build = maxsat._Calls.__init__, hitting._build
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        calls.append(self)
+        rates.append(self.rate)
+
+    def build(pb, busy_cap):
+        if calls:  # the rebuild: the old solver has measured a slow machine
+            calls[-1].rate = 1234.0
+        return real_build(pb, busy_cap)
+
+    with pytest.MonkeyPatch.context() as patch:
+        _every_quick_call_undecided(patch)
+        patch.setattr(maxsat._Calls, "__init__", init)
+        patch.setattr(hitting, "_build", build)
+        result = hitting.solve_hitting(pb, 10.0, None)
+    assert rates == [20_000.0, 1234.0]
+    assert result is not None and result.proven
 
 
 def test_only_one_minimum_hitting_set_or_several():

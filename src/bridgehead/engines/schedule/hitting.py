@@ -125,7 +125,9 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         # breaks: that stage (below) still runs, from the proved total.
         total_proved = lns.optimal
 
+    built = time.perf_counter()
     model = _build(pb, None)
+    built = time.perf_counter() - built  # a rebuild takes about as long: none when less time is left
     enc, softs, solver = model.enc, model.softs, model.solver
     nested, first_level, owner, levels_of = model.nested, model.first_level, model.owner, model.levels_of
     if not softs:
@@ -155,13 +157,15 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 break
             # Put-aside sets still open: of the current size, and meeting every core found since.
             skipped = [h for h in skipped if len(h) == cost and all(h.intersection(core) for core in cores)]
-            if len(skipped) >= SWITCH_AFTER and not switched:
+            if len(skipped) >= SWITCH_AFTER and not switched and deadline - time.perf_counter() > 2 * built:
                 # Sets undecided by both quick calls: the same questions again over the other encoding of
                 # the busy cap (a new solver; the cores, over level numbers, still hold).
                 solver.delete()
                 model = _build(pb, BUSY_CAP)
                 enc, softs, solver = model.enc, model.softs, model.solver
-                sat = _Calls(solver, deadline)
+                # The rate measured so far sizes the new solver's first call too: at the default (20,000
+                # conflicts a second) its 20,000-conflict call ran 2.9 s past the deadline (rate ~4,000).
+                sat = _Calls(solver, deadline, sat.rate)
                 switched, quick, counter, skipped = True, SWITCHED_QUICK_BUDGET, None, []
             sink = False
             if skipped:

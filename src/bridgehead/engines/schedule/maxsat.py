@@ -581,10 +581,10 @@ class _Calls:
     """CaDiCaL calls with a conflict budget that ends before the deadline: the budget is capped by the
     conflicts per second measured so far (a loaded machine has fewer)."""
 
-    def __init__(self, solver: object, deadline: float) -> None:
+    def __init__(self, solver: object, deadline: float, rate: float = 20_000.0) -> None:
         self.solver = solver
         self.deadline = deadline
-        self.rate = 20_000.0  # conflicts per second, until measured
+        self.rate = rate  # conflicts per second, until measured (or as measured on another solver)
         self.conflicts = 0
         self.seconds = 0.0
 
