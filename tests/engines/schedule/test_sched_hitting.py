@@ -341,12 +341,9 @@ def test_hitting_sets_put_aside_when_undecided_still_prove_the_optimum(inst):
     assert result.lower == best[0]
 
 
-def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_and_keep_their_cores():
-    """Two minimum hitting sets, both undecided by the quick calls: the solver is built again with the busy
-    cap in :data:`hitting.BUSY_CAP` — once, however often the sets stay undecided after it — and the cores
-    found before still count, so the optimum (2 breaks, worst 1, by brute force) is proven."""
-    from bridgehead.engines.schedule import hitting
-
+def _two_undecided_sets() -> Problem:
+    """Three people, five slots, two tables: with every quick call undecided, two minimum hitting sets are
+    put aside, so the solver is rebuilt; the optimum is 2 breaks, worst 1 (by brute force)."""
     people = [Participant(f"p{i}") for i in range(3)]
     ms = [
         Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
@@ -354,7 +351,16 @@ def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_
         Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
         Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
     ]
-    pb = Problem(instance(5, people, ms, tables=2))
+    return Problem(instance(5, people, ms, tables=2))
+
+
+def test_undecided_hitting_sets_rebuild_the_solver_once_with_the_other_busy_cap_and_keep_their_cores():
+    """Two minimum hitting sets, both undecided by the quick calls: the solver is built again with the busy
+    cap in :data:`hitting.BUSY_CAP` — once, however often the sets stay undecided after it — and the cores
+    found before still count, so the optimum (2 breaks, worst 1, by brute force) is proven."""
+    from bridgehead.engines.schedule import hitting
+
+    pb = _two_undecided_sets()
     assert min(key for key, _ in all_held(pb)) == (2, 1)
     builds: list[str | None] = []
     real_build = hitting._build
@@ -378,14 +384,7 @@ def test_no_rebuild_when_less_time_is_left_than_two_builds_take():
     a build (seen: a 30 s search ending at 31.3 s, rebuilding at 30.05 s)."""
     from bridgehead.engines.schedule import hitting
 
-    people = [Participant(f"p{i}") for i in range(3)]
-    ms = [
-        Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
-        Meeting(id="m1", participants=("p0", "p2"), slots=("t1", "t4")),
-        Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
-        Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
-    ]
-    pb = Problem(instance(5, people, ms, tables=2))
+    pb = _two_undecided_sets()
     builds: list[str | None] = []
     real_build = hitting._build
 
@@ -407,14 +406,7 @@ def test_the_rebuilt_solver_s_calls_are_sized_by_the_rate_measured_before():
     with 2.2 s left, ended 2.9 s past the deadline, and the process was killed with its proof."""
     from bridgehead.engines.schedule import hitting
 
-    people = [Participant(f"p{i}") for i in range(3)]
-    ms = [
-        Meeting(id="m0", participants=("p2", "p0"), slots=("t0", "t4")),
-        Meeting(id="m1", participants=("p0", "p2"), slots=("t1", "t4")),
-        Meeting(id="m2", participants=("p2", "p1"), slots=("t4",)),
-        Meeting(id="m3", participants=("p0", "p1"), slots=("t2", "t3")),
-    ]
-    pb = Problem(instance(5, people, ms, tables=2))
+    pb = _two_undecided_sets()
     calls: list[maxsat._Calls] = []
     rates: list[float] = []
     real_init, real_build = maxsat._Calls.__init__, hitting._build
