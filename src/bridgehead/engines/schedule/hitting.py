@@ -127,9 +127,9 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         # breaks: that stage (below) still runs, from the proved total.
         total_proved = lns.optimal
 
-    built = time.perf_counter()
+    started = time.perf_counter()
     model = _build(pb, None)
-    built = time.perf_counter() - built  # a rebuild takes about as long: none when less time is left
+    built = time.perf_counter() - started  # a rebuild takes about as long: none when less time is left
     enc, softs, solver = model.enc, model.softs, model.solver
     nested, first_level, owner, levels_of = model.nested, model.first_level, model.owner, model.levels_of
     if not softs:
