@@ -212,7 +212,7 @@ def test_ascending_search_over_block_ends_proves_the_brute_force_optimum(inst):
     assert any(result.slot_of == s for _, s in schedules)
 
 
-def test_two_threads_run_the_hitting_sets_and_the_block_end_search_side_by_side(monkeypatch):
+def test_two_threads_run_two_hitting_set_searches_side_by_side(monkeypatch):
     """Which configurations start, and that they start together: on two threads one group of two."""
     started: list[list[str]] = []
 
@@ -222,7 +222,7 @@ def test_two_threads_run_the_hitting_sets_and_the_block_end_search_side_by_side(
 
     monkeypatch.setattr(maxsat, "_run_children", fake_run)
     maxsat.solve_breaks_maxsat(None, time_limit=5.0, threads=2)
-    assert started == [["hitting", "ascending-block"]]
+    assert started == [["hitting-rebuild", "hitting-plain"]]
     started.clear()
     maxsat.solve_breaks_maxsat(None, time_limit=5.0, threads=1)
     assert started == [[c[0]] for c in maxsat.CONFIGS]
@@ -431,11 +431,17 @@ def test_the_rebuilt_solver_s_calls_are_sized_by_the_rate_measured_before():
 
 
 def test_only_one_minimum_hitting_set_or_several():
-    from bridgehead.engines.schedule.hitting import _only_one
+    from bridgehead.engines.schedule.hitting import _HittingSets, _only_one
 
-    assert _only_one(3, [[0], [1]], [], 0, {0, 1}, 2)
-    assert not _only_one(3, [[0], [1, 2]], [], 0, {0, 1}, 2)  # {0, 2} as well
-    assert _only_one(2, [], [], 0, set(), 0)  # no core: nothing given up is the only minimum
+    def sets(n: int, cores: list[list[int]]) -> _HittingSets:
+        hits = _HittingSets(n, [])
+        for core in cores:
+            hits.add(core)
+        return hits
+
+    assert _only_one(sets(3, [[0], [1]]), 0, {0, 1}, 2)
+    assert not _only_one(sets(3, [[0], [1, 2]]), 0, {0, 1}, 2)  # {0, 2} as well
+    assert _only_one(sets(2, []), 0, set(), 0)  # no core: nothing given up is the only minimum
 
 
 @SLOW
@@ -468,3 +474,102 @@ def test_an_undecided_set_with_no_other_of_its_size_is_asked_on_not_sent_to_cp_s
     assert all(limits is None for limits in asked)  # only the first question, "no break at all"
     assert result is not None and result.proven
     assert maxsat._objective(pb, result.slot_of) == best
+
+
+@st.composite
+def _levels_and_cores(draw) -> tuple[int, list[tuple[int, int]], list[list[int]]]:
+    """Levels of 2–4 participants (1–3 each, nested bottom-up) and cores over them, in the order found."""
+    counts = draw(st.lists(st.integers(1, 3), min_size=2, max_size=4))
+    nested = []
+    n = 0
+    for c in counts:
+        nested += [(n + j, n + j - 1) for j in range(1, c)]
+        n += c
+    cores = draw(st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=4, unique=True), max_size=8))
+    return n, nested, cores
+
+
+def _brute_minimum(n, nested, cores, floor, avoid=()):
+    """Every hitting set of the least size (nested, at least ``floor`` levels, none of ``avoid``)."""
+    import itertools
+
+    for k in range(n + 1):
+        found = [
+            set(c)
+            for c in itertools.combinations(range(n), k)
+            if all(set(c) & set(core) for core in cores)
+            and all(u not in c or low in c for u, low in nested)
+            and k >= floor
+            and set(c) not in avoid
+        ]
+        if found:
+            return found
+    return []
+
+
+@settings(max_examples=150, deadline=None)
+@given(_levels_and_cores(), st.data())
+def test_incremental_hitting_sets_match_brute_force_as_cores_floors_and_put_aside_sets_come(case, data):
+    """The loop keeps one solver for its hitting sets: cores added one by one, a floor that rises, calls for
+    "another set than these" in between (their clauses must not outlive the call) and a lean that changes
+    — after each, the minimum is brute force's, and among minimum sets one with most lean levels."""
+    from bridgehead.engines.schedule.hitting import _HittingSets
+
+    n, nested, cores = case
+    hits = _HittingSets(n, nested)
+    floor = 0
+    try:
+        for i, core in enumerate(cores):
+            hits.add(core)
+            floor = max(floor, data.draw(st.integers(0, 2)) if i % 3 == 2 else floor)
+            lean = set(data.draw(st.lists(st.integers(0, n - 1), max_size=3)))
+            minimum = _brute_minimum(n, nested, cores[: i + 1], floor)
+            chosen, cost = hits.minimum(floor, lean)
+            assert (chosen is None) == (not minimum)
+            if chosen is None:
+                continue
+            assert chosen in minimum and cost == len(chosen)
+            assert len(chosen & lean) == max(len(h & lean) for h in minimum)
+            other, _ = hits.minimum(floor, lean, [chosen], cost)
+            others = [h for h in minimum if h != chosen]
+            assert (other is None) == (not others)
+            assert other is None or other in others
+            again, _ = hits.minimum(floor, lean)  # the put-aside set is a minimum again after the call
+            assert again in minimum and (others or again == chosen)
+    finally:
+        hits.delete()
+
+
+def test_hitting_set_processes_pass_cores_to_each_other_and_ignore_what_does_not_fit():
+    """Side by side, each hitting-set process puts its cores in the others' inboxes and reads its own before
+    each hitting set; a core that does not fit its levels (empty, or a level it does not have) is dropped,
+    and the search still proves the brute-force optimum."""
+    import multiprocessing
+
+    from bridgehead.engines.schedule import hitting
+
+    pb = _two_undecided_sets()
+    ctx = multiprocessing.get_context("fork")
+    mine, theirs = ctx.Queue(), ctx.Queue()
+    for junk in ([], [10_000], [-1]):
+        mine.put(junk)
+    deadline = time.perf_counter() + 5
+    while mine.empty() and time.perf_counter() < deadline:  # the feeder thread has written them
+        time.sleep(0.01)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(maxsat, "_exchange", (mine, [theirs]))
+            patch.setattr(hitting, "LNS_SHARE", 0.0)
+            result = hitting.solve_hitting(pb, 10.0, None, cp_checks=False, rebuild=False)
+            time.sleep(0.2)  # the feeder thread passes what was put on to the pipe
+            patch.setattr(maxsat, "_exchange", (theirs, []))
+            received = maxsat.shared_cores()
+        assert result is not None and result.proven and result.lower == 2
+        assert maxsat._objective(pb, result.slot_of) == (2, 1)
+        assert received, "the cores found were not passed on"
+        assert all(core and all(0 <= i < 10_000 for i in core) for core in received)
+        assert mine.empty()  # read, junk and all
+    finally:
+        for q in (mine, theirs):
+            q.close()
+            q.cancel_join_thread()

@@ -3,8 +3,9 @@
 The soft constraints are per participant and level: "p has fewer than j breaks" (j = 1 … the most p can
 have, or the spread limit). The loop alternates two questions:
 
-* a **minimum hitting set** H of the cores found so far (a tiny 0-1 programme, HiGHS through scipy): the
-  cheapest set of levels to give up. Its size is a lower bound on the breaks of every schedule, because the
+* a **minimum hitting set** H of the cores found so far (the least k for which a SAT solver with
+  cardinality constraints hits every core with k levels, :class:`_HittingSets`): the cheapest set of levels
+  to give up. Its size is a lower bound on the breaks of every schedule, because the
   levels any schedule gives up hit every core;
 * **SAT with every other level kept** (CaDiCaL, assumptions): a schedule proves the bound optimal at once —
   its breaks are at most |H|; a refutation yields a new core (the assumptions it used, trimmed by asking
@@ -34,9 +35,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 from .maxsat import (
     MaxSatResult,
     _busy_mask,
@@ -48,6 +46,8 @@ from .maxsat import (
     _run_starts,
     _slots_from,
     interim,
+    share_core,
+    shared_cores,
 )
 from .model import Problem
 from .nobreak import no_break_schedule
@@ -60,7 +60,7 @@ SLICE_SECONDS = 2.0
 LNS_SHARE = 0.1
 # Conflicts a SAT call with the hitting set's assumptions gets before CP-SAT is asked the same question
 # (with this share of the time left, at most so many seconds), then the rest of the time — unless no other
-# set of its size exists, when the SAT call goes on at once (see _only_one).
+# set of its size exists, when the SAT call goes on at once.
 QUICK_BUDGET = 3000
 CP_CHECK_SHARE = 0.3
 CP_CHECK_MAX_SECONDS = 3.0
@@ -88,17 +88,32 @@ COUNTER_BUDGET = 3000
 # ticf-13crafc was proven in 9.6–9.8 s; after the first, 6.7–7.1 s.
 BUSY_CAP = "mtotalizer"
 SWITCHED_QUICK_BUDGET = 20_000
+SWITCHED_MISSES = 2  # undecided quick calls in a row after which the rebuilt solver's budget is QUICK_BUDGET
 SWITCH_AFTER = 1  # undecided sets before the rebuild
 # Minimum hitting sets put aside undecided (quick SAT call and CP-SAT) before the first of them is asked
 # until it is answered.
 ROTATE_MAX = 3
 
 
-def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None, seed: int = 0) -> MaxSatResult | None:
+def solve_hitting(
+    pb: Problem,
+    time_limit: float,
+    hint: list[int] | None = None,
+    seed: int = 0,
+    *,
+    rebuild: bool = True,
+    cp_checks: bool = True,
+) -> MaxSatResult | None:
     """Minimise (total breaks, worst participant's breaks) holding every usable meeting.
 
     Returns the best schedule found (the hint when nothing better), ``proven`` when both criteria are
     settled, and the lower bound proved on total breaks; None when no schedule is known and none was found.
+
+    ``rebuild``: build the solver again over the modulo totaliser when a set is left undecided (see
+    :data:`BUSY_CAP`); ``cp_checks``: ask CP-SAT the questions the quick SAT call leaves open. Both pay on the
+    12-table events and cost the 14-table crafb ones their proof, so on two threads one process runs with
+    the rebuild and one with neither, sharing their cores (:func:`.maxsat.share_core`); CP-SAT checks are
+    left to the one-thread sequence, where no partner covers what they found (ticf-13crafa).
     """
     from pysat.card import ITotalizer  # optional MaxSAT back end
 
@@ -144,22 +159,32 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
     lower = upper if total_proved and upper is not None else 0
     counter = None  # "at most k breaks in all", built when the cores stop raising the bound
     floor = 0  # proved by that counter: every schedule has at least this many breaks
-    stale = 0  # cores since the bound last rose
+    stale = 0  # cores since the bound last rose (or since the counter was last asked)
+    wait = STALE_CORES  # stale cores before the counter is asked (doubles while it is left undecided)
+    hits = _HittingSets(len(softs), nested)
+    missed = 0  # quick calls of the rebuilt solver left undecided in a row
+    given = 0  # cores handed to `hits` so far
     skipped: list[set[int]] = []  # minimum hitting sets whose question neither quick call settled
     try:
         while not sat.out_of_time():
+            # Cores another hitting-set process found (same level numbers; checked all the same).
+            cores.extend(c for c in shared_cores() if c and all(0 <= i < len(softs) for i in c))
+            for core in cores[given:]:
+                hits.add(core)
+            given = len(cores)
             lean = _given_up(pb, levels_of, best)
-            chosen, cost = _hitting_set(len(softs), cores, nested, floor, lean)
+            chosen, cost = hits.minimum(floor, lean)
             if chosen is None:
                 break
-            stale = 0 if cost > lower else stale
+            if cost > lower:
+                stale, wait = 0, STALE_CORES
             lower = max(lower, cost)
             interim(best, lower)
             if upper is not None and upper <= lower:
                 break
             # Put-aside sets still open: of the current size, and meeting every core found since.
             skipped = [h for h in skipped if len(h) == cost and all(h.intersection(core) for core in cores)]
-            if len(skipped) >= SWITCH_AFTER and not switched and deadline - time.perf_counter() > 2 * built:
+            if rebuild and len(skipped) >= SWITCH_AFTER and not switched and deadline - time.perf_counter() > 2 * built:
                 # Sets undecided by both quick calls: the same questions again over the other encoding of
                 # the busy cap (a new solver; the cores, over level numbers, still hold).
                 solver.delete()
@@ -173,9 +198,9 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
             if skipped:
                 other = None
                 if len(skipped) < ROTATE_MAX:
-                    other, _size = _hitting_set(len(softs), cores, nested, floor, lean, skipped, cost)
+                    other, _size = hits.minimum(floor, lean, skipped, cost)
                 chosen, sink = (skipped[0], True) if other is None else (other, False)
-            if stale >= STALE_CORES:
+            if stale >= wait:
                 # Many cores of equal cost: ask the counter whether `lower` breaks in all can be.
                 if counter is None:
                     brk = [v for lits in enc.brk_of for v in lits]
@@ -195,10 +220,21 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                     best = _slots_from(pb, enc.x, sat.model().__contains__)
                     upper = _objective(pb, best)[0]
                     break
-                stale = 0  # undecided (at the optimum it is satisfiable, and slow): more cores first
+                # Undecided (at the optimum it is satisfiable, and slow): more cores first, twice as many
+                # before the same question again (each such call took 0.3–0.75 s on the 14-table crafb
+                # events, asked every 20 cores along a plateau of 40–60: 1–1.3 s of an 8.5 s search).
+                stale, wait = 0, 2 * wait
             assumptions = [-softs[i] for i in range(len(softs)) if i not in chosen]
             ok = _ask(sat, assumptions) if sink else sat.solve(assumptions, quick)
-            if ok is None and not sink and _only_one(len(softs), cores, nested, floor, chosen, cost):
+            if switched and not sink:
+                # The rebuilt solver's longer quick calls pay where they answer (ticf-13crafc's first:
+                # 9,000–13,000 conflicts, the rest a few hundred); where they are left open in a row, as on
+                # forum-13crafb (six 20,000-conflict calls, 6.8 s of a 9 s search, 2 December 2026), the
+                # quick budget goes back to what it was.
+                missed = missed + 1 if ok is None else 0
+                if missed >= SWITCHED_MISSES:
+                    quick = QUICK_BUDGET
+            if ok is None and not sink and _only_one(hits, floor, chosen, cost):
                 # No other set of this size to turn to: the call goes on where it stopped (CP-SAT, asked
                 # first, ran out of time on forum-14's only set of size 2 — 2.6 s — where CaDiCaL went on
                 # to find the schedule in 1 s more; 1 December 2026, calibration 300 ms).
@@ -211,8 +247,8 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                     limits[owner[i]] = limits.get(owner[i], 0) + 1
                 key = frozenset(limits.items())
                 left = deadline - time.perf_counter()
-                if key in asked:  # CP-SAT could not answer this one before (the first question, mostly)
-                    status, found = "unknown", None
+                if key in asked or not cp_checks:
+                    status, found = "unknown", None  # asked before (the first question, mostly)
                 else:
                     asked.add(key)
                     cp_seconds = min(CP_CHECK_MAX_SECONDS, CP_CHECK_SHARE * left)
@@ -224,6 +260,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                     break  # at most |H| breaks: meets the bound
                 if status == "none":
                     cores.append([i for i in range(len(softs)) if i not in chosen])
+                    share_core(cores[-1])
                     stale += 1
                     continue
                 # Undecided: another set of the same size may be easy (on forum-13crafc "everyone but
@@ -247,6 +284,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
                 # Refuted without any level: no schedule holds every usable meeting.
                 return MaxSatResult(None, True, 0) if best is None else MaxSatResult(best, False, lower)
             cores.append(core)
+            share_core(core)
             stale += 1
         if best is None:
             return None
@@ -257,6 +295,7 @@ def solve_hitting(pb: Problem, time_limit: float, hint: list[int] | None = None,
         return MaxSatResult(*_least_worst(pb, enc, sat, levels, best, upper), upper)
     finally:
         solver.delete()
+        hits.delete()
 
 
 @dataclass
@@ -339,14 +378,6 @@ def _trim(sat: _Calls, core: list[int], softs: list[int]) -> list[int]:
     return core
 
 
-def _only_one(
-    n: int, cores: list[list[int]], nested: list[tuple[int, int]], floor: int, chosen: set[int], cost: int
-) -> bool:
-    """Whether ``chosen`` is the only minimum hitting set (of ``cost`` levels) of the cores so far."""
-    other, _size = _hitting_set(n, cores, nested, floor, None, [chosen], cost)
-    return other is None
-
-
 def _given_up(pb: Problem, levels_of: dict[int, list[int]], best: list[int] | None) -> set[int]:
     """The levels the incumbent gives up (participant p with b breaks: her levels 0 … b-1)."""
     if best is None:
@@ -355,6 +386,12 @@ def _given_up(pb: Problem, levels_of: dict[int, list[int]], best: list[int] | No
     for p, levels in levels_of.items():
         out.update(levels[: pb.breaks_of(p, _busy_mask(pb, best, p))])
     return out
+
+
+def _only_one(hits: _HittingSets, floor: int, chosen: set[int], cost: int) -> bool:
+    """Whether ``chosen`` is the only minimum hitting set (of ``cost`` levels) of the cores so far."""
+    other, _size = hits.minimum(floor, None, [chosen], cost)
+    return other is None
 
 
 def _hitting_set(
@@ -366,46 +403,141 @@ def _hitting_set(
     avoid: list[set[int]] = (),
     most: int | None = None,
 ) -> tuple[set[int] | None, int]:
-    """A minimum set of levels meeting every core, with a participant's levels given up bottom-up, and at
-    least ``floor`` of them (a bound the counter proved); among minimum ones, one with most of ``lean``
-    (the incumbent's: the SAT call then starts near a schedule it knows) — each costs 1 − 1/(2n).
+    """:meth:`_HittingSets.minimum` of these cores, from a fresh solver (the loop keeps one across calls)."""
+    sets = _HittingSets(n, nested)
+    try:
+        for core in cores:
+            sets.add(core)
+        return sets.minimum(floor, lean, avoid, most)
+    finally:
+        sets.delete()
 
-    ``avoid`` and ``most`` ask for another set of at most ``most`` levels than those in ``avoid`` (None when
-    there is none): its size is no lower bound then."""
-    if not cores and not floor and not avoid:
-        return set(), 0
-    extra = len(avoid)
-    rows = np.zeros((len(cores) + len(nested) + extra + 1, n))
-    low = np.zeros(len(cores) + len(nested) + extra + 1)
-    high = np.full(len(low), np.inf)
-    rows[-1, :] = 1.0
-    low[-1] = floor
-    if most is not None:
-        high[-1] = most
-    for r, core in enumerate(cores):
-        rows[r, core] = 1.0
-        low[r] = 1.0
-    for r, (upper_level, lower_level) in enumerate(nested, start=len(cores)):
-        rows[r, upper_level] = -1.0
-        rows[r, lower_level] = 1.0
-    for r, seen in enumerate(avoid, start=len(cores) + len(nested)):
-        # Not this set again: one of its levels kept, or a level outside it given up.
-        rows[r, :] = 1.0
-        rows[r, list(seen)] = -1.0
-        low[r] = 1.0 - len(seen)
-    cost = np.ones(n)
-    for i in lean or ():
-        cost[i] -= 1.0 / (2 * n)
-    result = milp(
-        cost,
-        constraints=LinearConstraint(rows, low, high),
-        integrality=np.ones(n),
-        bounds=Bounds(0, 1),
-    )
-    if result.x is None:
-        return None, 0
-    chosen = {i for i in range(n) if result.x[i] > 0.5}
-    return chosen, len(chosen)
+
+class _HittingSets:
+    """Minimum hitting sets of the cores found so far, with a participant's levels given up bottom-up.
+
+    Every level costs 1, so the minimum is the least k for which "every core hit with at most k levels" is
+    satisfiable: a small incremental SAT solver (level i is variable i + 1) holding each core as a clause,
+    with totalisers for "at most k" (and "at least ``floor``", "at least w of the lean levels") asked
+    through assumptions. A totaliser's clauses only define its outputs, so one that is not assumed
+    constrains nothing, and the clauses for sets to avoid hang on a selector switched off after the call.
+    It was a 0-1 programme (HiGHS through scipy) before, with the lean as a fractional tie-break: with
+    60–160 cores of 25–43 levels its branch and bound took 0.07–0.4 s a call — 15.6 s of a 25 s search on
+    ticf-13crafb, more than the SAT calls themselves (1–2 December 2026) — and a fresh solver a call was
+    slow again at tic-13crafc's 2,000 small cores.
+    """
+
+    def __init__(self, n: int, nested: list[tuple[int, int]]) -> None:
+        from pysat.card import ITotalizer  # optional MaxSAT back end
+        from pysat.solvers import Solver
+
+        self.n = n
+        self.solver = Solver(name="glucose4")
+        for upper_level, lower_level in nested:
+            self.solver.add_clause([-(upper_level + 1), lower_level + 1])
+        self.top = n
+        self.size = self._totaliser([i + 1 for i in range(n)], min(n, 8)) if n else None
+        self._tot = ITotalizer
+        self.least = 0  # no hitting set of the cores added so far is smaller (they are only ever added)
+        self.floor_at: tuple[int, list[int]] | None = None  # "at least floor": (floor, its totaliser's outputs)
+        self.lean_at: tuple[frozenset[int], object] | None = None
+
+    def _totaliser(self, lits: list[int], ubound: int) -> object:
+        from pysat.card import ITotalizer  # optional MaxSAT back end
+
+        tot = ITotalizer(lits=lits, ubound=ubound, top_id=self.top)
+        self.top = tot.top_id
+        for clause in tot.cnf.clauses:
+            self.solver.add_clause(clause)
+        return tot
+
+    def _at_most(self, k: int) -> list[int]:
+        """The assumption "at most k levels given up" (the totaliser grown as needed)."""
+        if k >= self.n:
+            return []
+        if k >= len(self.size.rhs):
+            before = len(self.size.cnf.clauses)
+            self.size.increase(ubound=min(self.n, 2 * k + 1), top_id=self.top)
+            self.top = max(self.top, self.size.top_id)
+            for clause in self.size.cnf.clauses[before:]:
+                self.solver.add_clause(clause)
+        return [-self.size.rhs[k]]
+
+    def _at_least_floor(self, floor: int) -> list[int]:
+        """The assumption "at least ``floor`` levels given up": at most n − floor levels kept."""
+        if floor <= 0:
+            return []
+        if self.floor_at is None or self.floor_at[0] != floor:
+            tot = self._totaliser([-(i + 1) for i in range(self.n)], self.n - floor + 1)
+            self.floor_at = (floor, tot.rhs)
+        rhs = self.floor_at[1]
+        return [-rhs[self.n - floor]] if self.n - floor < len(rhs) else []
+
+    def _at_least_lean(self, lean: frozenset[int], wanted: int) -> list[int]:
+        """The assumption "at least ``wanted`` of ``lean`` given up" (a totaliser per lean set, kept)."""
+        if self.lean_at is None or self.lean_at[0] != lean:
+            self.lean_at = (lean, self._totaliser([-(i + 1) for i in sorted(lean)], len(lean)))
+        rhs = self.lean_at[1].rhs
+        return [-rhs[len(lean) - wanted]] if len(lean) - wanted < len(rhs) else []
+
+    def add(self, core: list[int]) -> None:
+        self.solver.add_clause([i + 1 for i in core])
+
+    def _solve(self, assumptions: list[int]) -> set[int] | None:
+        if not self.solver.solve(assumptions=assumptions):
+            return None
+        model = self.solver.get_model()
+        return {i for i in range(self.n) if model[i] > 0}
+
+    def minimum(
+        self,
+        floor: int = 0,
+        lean: set[int] | None = None,
+        avoid: list[set[int]] = (),
+        most: int | None = None,
+    ) -> tuple[set[int] | None, int]:
+        """A minimum hitting set of at least ``floor`` levels (a bound the counter proved) and its size;
+        among minimum ones, one with most of ``lean`` (the incumbent's: the SAT call then starts near a
+        schedule it knows). ``avoid`` and ``most`` ask for another set of at most ``most`` levels than those
+        in ``avoid`` (None when there is none): its size is no lower bound then."""
+        base = self._at_least_floor(floor)
+        selector = None
+        if avoid:
+            self.top += 1
+            selector = self.top
+            for seen in avoid:
+                # Not this set again: a level outside it given up, or one of its levels kept.
+                out = [i + 1 for i in range(self.n) if i not in seen] + [-(i + 1) for i in seen]
+                self.solver.add_clause([-selector, *out])
+            base.append(selector)
+        try:
+            if most is not None:
+                sizes: range | list[int] = [most]
+            else:
+                sizes = range(max(self.least, floor), self.n + 1)
+            for k in sizes:
+                chosen = self._solve([*base, *self._at_most(k)])
+                if chosen is None:
+                    if most is None and not avoid:
+                        self.least = k + 1
+                    continue
+                if most is None and not avoid:
+                    self.least = k
+                leaning = frozenset(lean or ())
+                # The most lean levels a minimum set can hold, from the most possible down.
+                for wanted in range(min(k, len(leaning)), len(chosen & leaning), -1):
+                    leaner = self._solve([*base, *self._at_most(k), *self._at_least_lean(leaning, wanted)])
+                    if leaner is not None:
+                        chosen = leaner
+                        break
+                return chosen, len(chosen)
+            return None, 0
+        finally:
+            if selector is not None:
+                self.solver.add_clause([-selector])
+
+    def delete(self) -> None:
+        self.solver.delete()
 
 
 def _least_worst(

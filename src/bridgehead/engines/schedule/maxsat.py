@@ -43,16 +43,19 @@ LEVELS = 3
 # The ascending search gives up above this many breaks when it has no incumbent to start from.
 ASCENDING_MAX = 64
 # Configurations: (method, cardinality encoding, at-most-one over at most this many literals as pairwise
-# clauses, share of the time left, variable order). "hitting": implicit hitting sets (:mod:`.hitting`);
+# clauses, share of the time left, variable order). "hitting": implicit hitting sets (:mod:`.hitting`), with
+# the CP-SAT checks and the rebuild; "hitting-rebuild" with the rebuild only, "hitting-plain" with neither;
 # "ascending": SAT calls "at most k breaks" from k = 0, started from the incumbent (see
 # :func:`_solve_ascending`), "ascending-block" the same over the block-end variables of
 # :func:`_block_starts`; "maxsat": UWrMaxSAT. Which one proves an instance first varies a lot on the
 # 12-table B2B variants (the benchmark's README warns about it). With one thread, CONFIGS run one after
 # another, each with its share of the time left; from PORTFOLIO_MIN_THREADS on, the first ``threads`` of
-# SIDE_BY_SIDE run at once for the whole time, first proof wins. Measured on the 2-core benchmark machine
-# (1 December 2026, quiet, 10 s): hitting and ascending-block side by side proved 16 of the 20 B2B events,
-# the same two one after another 14 — they prove different events (ascending-block tic-13crafc and
-# forum-14 in 2–4 s, where the hitting sets stall; hitting forum-13crafc and ticf-13crafa).
+# SIDE_BY_SIDE run at once for the whole time, first proof wins, the hitting-set processes sharing their
+# cores. Measured on the 2-core benchmark machine (quiet, 10 s): on 1 December hitting and ascending-block
+# side by side proved 16 of the 20 B2B events, the same two one after another 14 — ascending-block proved
+# tic-13crafc and forum-14, where the hitting sets stalled on their 0-1 programme. Once the hitting sets
+# came from a SAT solver (2 December) the hitting sets alone proved 18, and the two hitting-set processes
+# side by side 19 (ticf-13crafb in 5.6–6.7 s; forum-13crafb's bound reaches its optimum, 6, at 6.4–7 s).
 CONFIGS = (
     ("hitting", "seqcounter", 6, 0.8, "index"),
     ("ascending", "seqcounter", 6, 0.7, "index"),
@@ -60,7 +63,8 @@ CONFIGS = (
     ("maxsat", "totalizer", 30, 1.0, "busiest"),
 )
 SIDE_BY_SIDE = (
-    ("hitting", "seqcounter", 6, 1.0, "index"),
+    ("hitting-rebuild", "seqcounter", 6, 1.0, "index"),
+    ("hitting-plain", "seqcounter", 6, 1.0, "index"),
     ("ascending-block", "seqcounter", 6, 1.0, "index"),
     ("maxsat", "seqcounter", 6, 1.0, "index"),
     ("maxsat", "totalizer", 30, 1.0, "busiest"),
@@ -207,13 +211,19 @@ def _run_children(
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
     runs = []
-    for method, encoding, pairwise, _share, order in configs:
+    # Hitting-set configurations running side by side share their cores (see share_core): one inbox each.
+    hitting = [i for i, config in enumerate(configs) if config[0].startswith("hitting")]
+    inboxes = {i: ctx.Queue() for i in hitting} if len(hitting) > 1 else {}
+    for k, (method, encoding, pairwise, _share, order) in enumerate(configs):
+        exchange = (inboxes[k], [q for i, q in inboxes.items() if i != k]) if k in inboxes else None
         receive, send = ctx.Pipe(duplex=False)
         # The child stops itself a little early so that its best schedule gets back before the kill.
         child_limit = max(0.05, budget - KILL_MARGIN - CHILD_MARGIN)
         budget_end = t0 + max(0.05, budget - KILL_MARGIN)
         proc = ctx.Process(
-            target=_child, args=(send, pb, child_limit, method, encoding, pairwise, order, hint), daemon=True
+            target=_child,
+            args=(send, pb, child_limit, method, encoding, pairwise, order, hint, exchange),
+            daemon=True,
         )
         proc.start()
         send.close()
@@ -251,6 +261,9 @@ def _run_children(
             # and waiting for it would cost the caller's time limit (multiprocessing reaps it later).
             proc.join(timeout=0.05)
             conn.close()
+        for inbox in inboxes.values():
+            inbox.close()
+            inbox.cancel_join_thread()  # what a killed child left unread must not hold this process up
     return results
 
 
@@ -268,14 +281,21 @@ def _child(
     pairwise: int,
     order: str,
     hint: list[int] | None,
+    exchange: tuple[object, list[object]] | None = None,
 ) -> None:
-    global _send_interim
+    global _send_interim, _exchange
     _send_interim = lambda result: conn.send((INTERIM, result))  # noqa: E731 - this process's channel
+    _exchange = exchange
     try:
-        if method == "hitting":
+        if method.startswith("hitting"):
             from .hitting import solve_hitting  # imports this module
 
-            result = solve_hitting(pb, time_limit, hint)
+            # Beside another, each leaves CP-SAT out; the plain one starts from another seed: its
+            # neighbourhood search, hence the levels its hitting sets lean towards, differ, and the cores
+            # the two share overlap less.
+            alone = method == "hitting"
+            plain = method == "hitting-plain"
+            result = solve_hitting(pb, time_limit, hint, seed=int(plain), rebuild=not plain, cp_checks=alone)
         elif method == "ascending":
             result = _solve_ascending(pb, time_limit, encoding, pairwise, order, hint)
         elif method == "ascending-block":
@@ -295,6 +315,33 @@ def _child(
 INTERIM, FINAL = "interim", "final"
 _send_interim: Callable[[MaxSatResult], None] | None = None  # set in a configuration's process
 _last_interim: tuple[list[int] | None, int] = (None, -1)  # the schedule object last sent (kept: ids get reused)
+
+
+# In a hitting-set configuration's process beside another: its own inbox of cores and the others' inboxes.
+# Queues, not pipes: a put never blocks (a feeder thread writes), where a full pipe to a process busy in a long
+# SAT call would stall the sender.
+_exchange: tuple[object, list[object]] | None = None
+
+
+def share_core(core: list[int]) -> None:
+    """Give a core (level numbers, the same in every hitting-set process of one problem) to the others."""
+    if _exchange is not None:
+        for inbox in _exchange[1]:
+            inbox.put(core)
+
+
+def shared_cores() -> list[list[int]]:
+    """The cores the other hitting-set processes found since the last call (none when running alone)."""
+    import queue
+
+    out: list[list[int]] = []
+    if _exchange is None:
+        return out
+    while True:
+        try:
+            out.append(_exchange[0].get_nowait())
+        except (queue.Empty, OSError, EOFError):
+            return out
 
 
 def interim(best: list[int] | None, lower: int) -> None:
