@@ -31,6 +31,7 @@ spread bound d); otherwise the schedule is still optimal for total breaks and re
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -332,8 +333,6 @@ def share_core(core: list[int]) -> None:
 
 def shared_cores() -> list[list[int]]:
     """The cores the other hitting-set processes found since the last call (none when running alone)."""
-    import queue
-
     out: list[list[int]] = []
     if _exchange is None:
         return out
