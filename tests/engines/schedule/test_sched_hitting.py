@@ -186,9 +186,20 @@ def test_no_break_question_matches_brute_force_with_and_without_exceptions(inst,
         assert status == "none" and found is None
 
 
-def test_hitting_set_is_minimum_keeps_levels_nested_and_respects_the_floor():
-    from bridgehead.engines.schedule.hitting import _hitting_set
+def _hitting_set(n, cores, nested, floor=0, lean=None, avoid=(), most=None):
+    """A minimum hitting set of these cores from a fresh ``_HittingSets`` (the search keeps one)."""
+    from bridgehead.engines.schedule.hitting import _HittingSets
 
+    sets = _HittingSets(n, nested)
+    try:
+        for core in cores:
+            sets.add(core)
+        return sets.minimum(floor, lean, avoid, most)
+    finally:
+        sets.delete()
+
+
+def test_hitting_set_is_minimum_keeps_levels_nested_and_respects_the_floor():
     # Levels 0,1 of participant A (1 nested on 0) and level 2 of participant B.
     nested = [(1, 0)]
     chosen, cost = _hitting_set(3, [[1, 2], [0, 2]], nested)
@@ -295,8 +306,6 @@ def test_a_total_proved_by_the_neighbourhood_search_still_gets_the_worst_partici
 
 def test_another_hitting_set_of_the_same_size_or_none():
     """The put-aside sets are excluded, the size is capped, and the minimum itself is unchanged."""
-    from bridgehead.engines.schedule.hitting import _hitting_set
-
     cores = [[0, 1], [1, 2]]
     assert _hitting_set(3, cores, []) == ({1}, 1)
     assert _hitting_set(3, cores, [], avoid=[{1}], most=1) == (None, 0)  # {1} is the only one of size 1

@@ -394,25 +394,6 @@ def _only_one(hits: _HittingSets, floor: int, chosen: set[int], cost: int) -> bo
     return other is None
 
 
-def _hitting_set(
-    n: int,
-    cores: list[list[int]],
-    nested: list[tuple[int, int]],
-    floor: int = 0,
-    lean: set[int] | None = None,
-    avoid: list[set[int]] = (),
-    most: int | None = None,
-) -> tuple[set[int] | None, int]:
-    """:meth:`_HittingSets.minimum` of these cores, from a fresh solver (the loop keeps one across calls)."""
-    sets = _HittingSets(n, nested)
-    try:
-        for core in cores:
-            sets.add(core)
-        return sets.minimum(floor, lean, avoid, most)
-    finally:
-        sets.delete()
-
-
 class _HittingSets:
     """Minimum hitting sets of the cores found so far, with a participant's levels given up bottom-up.
 
@@ -428,8 +409,7 @@ class _HittingSets:
     """
 
     def __init__(self, n: int, nested: list[tuple[int, int]]) -> None:
-        from pysat.card import ITotalizer  # optional MaxSAT back end
-        from pysat.solvers import Solver
+        from pysat.solvers import Solver  # optional MaxSAT back end
 
         self.n = n
         self.solver = Solver(name="glucose4")
@@ -437,7 +417,6 @@ class _HittingSets:
             self.solver.add_clause([-(upper_level + 1), lower_level + 1])
         self.top = n
         self.size = self._totaliser([i + 1 for i in range(n)], min(n, 8)) if n else None
-        self._tot = ITotalizer
         self.least = 0  # no hitting set of the cores added so far is smaller (they are only ever added)
         self.floor_at: tuple[int, list[int]] | None = None  # "at least floor": (floor, its totaliser's outputs)
         self.lean_at: tuple[frozenset[int], object] | None = None
