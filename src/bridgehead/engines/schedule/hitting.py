@@ -21,8 +21,10 @@ cardinality constraint over every break variable propagates almost nothing until
 Measured on the B2B events (30 November 2026, quiet machine, one core): forum-13crafb proven at 6 breaks
 in 6.2 s (ascending: 12.9 s), ticf-13crafb at 3 in 6.4 s (32.5 s), forum-14 at 2 in 6.1 s, ticf-14crafa
 at 0 in 4.7 s (the two crafb times were not seen again: on 1 December that version took 12–16 s and
-27 s from scratch, and the code as it stands proves neither in 30 s — docs/engines/schedule.md, "The two
-events left"). The first question — nobody with a break — is asked of CP-SAT first (:mod:`.nobreak`):
+27 s from scratch, and the version of 1 December proved neither in 30 s — docs/engines/schedule.md, "The
+two events left"; since the hitting sets come from a SAT solver and two searches share their cores, both
+are proven within 10 s in some runs and not in others — same file, 2 December). The first question —
+nobody with a break — is asked of CP-SAT first (:mod:`.nobreak`):
 its refutation is the core "somebody has a break" over every participant.
 
 This is the approach of MaxHS (Davies and Bacchus, 2011), specialised: the levels of one participant are

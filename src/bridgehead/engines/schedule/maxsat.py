@@ -55,8 +55,10 @@ ASCENDING_MAX = 64
 # cores. Measured on the 2-core benchmark machine (quiet, 10 s): on 1 December hitting and ascending-block
 # side by side proved 16 of the 20 B2B events, the same two one after another 14 — ascending-block proved
 # tic-13crafc and forum-14, where the hitting sets stalled on their 0-1 programme. Once the hitting sets
-# came from a SAT solver (2 December) the hitting sets alone proved 18, and the two hitting-set processes
-# side by side 19 (ticf-13crafb in 5.6–6.7 s; forum-13crafb's bound reaches its optimum, 6, at 6.4–7 s).
+# came from a SAT solver (2 December) the hitting sets alone proved those 18, and the two hitting-set
+# processes side by side 18 in two full runs of the final pair, 19 in one run of an earlier pair; the crafb
+# events in some runs only (ticf-13crafb 2 of 5 at 10 s, forum-13crafb 0 of 5: its bound reaches its
+# optimum, 6, at 6.4–7 s).
 CONFIGS = (
     ("hitting", "seqcounter", 6, 0.8, "index"),
     ("ascending", "seqcounter", 6, 0.7, "index"),
